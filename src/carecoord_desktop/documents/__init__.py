@@ -1,0 +1,1 @@
+"""Printable documents (PDF) produced by CareCoord Desktop."""

@@ -1,0 +1,122 @@
+"""Errors a user can meet, each with a message that says what happened and what to do.
+
+Messages never contain a key, a password or patient data: they are shown on screen and may be
+written to logs.
+"""
+
+
+class CareCoordError(Exception):
+    """Base class: `str(error)` is a complete, user-facing message."""
+
+
+class WorkspaceError(CareCoordError):
+    pass
+
+
+class WorkspaceNotFoundError(WorkspaceError):
+    def __init__(self, folder: str) -> None:
+        super().__init__(
+            f"There is no CareCoord workspace in {folder}. "
+            "Create one with the first-run wizard or `carecoord init`, or choose the right folder "
+            "with --workspace."
+        )
+
+
+class DatabaseMissingError(WorkspaceError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The workspace folder is there but its database file is missing ({path}). "
+            "Nothing was changed. If the file was moved, put it back; otherwise restore the latest "
+            "backup with `carecoord restore FILE`."
+        )
+
+
+class NotAWorkspaceDatabaseError(WorkspaceError):
+    """The file exists but is not an encrypted CareCoord database (or not for this key)."""
+
+
+class WrongKeyError(WorkspaceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The database could not be unlocked with this workspace's key. Either the database "
+            "file was replaced by another workspace's file, or the stored key belongs to another "
+            "workspace. Nothing was changed. Restore the right file or a backup, or unlock with "
+            "the recovery key from the practice safe."
+        )
+
+
+class CorruptDatabaseError(WorkspaceError):
+    def __init__(self, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            "The database is damaged: part of the file failed its integrity check"
+            f"{extra}. Nothing was repaired or overwritten. Restore the latest verified backup "
+            "with `carecoord restore FILE` and tell your practice administrator."
+        )
+
+
+class RecoveryKeyFormatError(WorkspaceError):
+    """The typed recovery key is not well formed (a typo): the message says where."""
+
+
+class WrongRecoveryKeyError(WorkspaceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "That recovery key is well formed but does not unlock this workspace. Check that it is "
+            "the recovery kit for this practice's workspace (the kit shows the workspace id)."
+        )
+
+
+class KeystoreUnavailableError(WorkspaceError):
+    """No secure OS keystore: the workspace key cannot be remembered on this computer."""
+
+
+class KeyNotInKeystoreError(WorkspaceError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This computer's keystore does not hold the key for this workspace (a new or replaced "
+            "computer, or a locked or reset keychain). Unlock it with the recovery key from the "
+            "practice safe."
+        )
+
+
+class AuthError(CareCoordError):
+    pass
+
+
+class LoginFailedError(AuthError):
+    def __init__(self, attempts_left: int | None = None) -> None:
+        msg = "The user name or password is not right."
+        if attempts_left is not None and attempts_left <= 2:
+            msg += f" {attempts_left} more failed attempt(s) will lock the account."
+        super().__init__(msg)
+
+
+class AccountLockedError(AuthError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            "This account is locked after repeated failed sign-ins. Try again in "
+            f"{minutes} minute(s) or ask an administrator to unlock it."
+        )
+
+
+class AccountDisabledError(AuthError):
+    def __init__(self) -> None:
+        super().__init__("This account is disabled. Ask a practice administrator.")
+
+
+class PermissionDeniedError(AuthError):
+    def __init__(self, role_label: str, action: str) -> None:
+        super().__init__(f"A {role_label} account cannot {action}. Ask someone with that role.")
+
+
+class ValidationError(CareCoordError):
+    """Input a user can correct; `field` names the form field when there is one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class BackupError(CareCoordError):
+    pass

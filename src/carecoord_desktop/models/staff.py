@@ -1,0 +1,62 @@
+"""Staff accounts and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from carecoord_desktop.models._common import utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    GP = "gp"
+    NURSE = "nurse"
+    COORDINATOR = "coordinator"
+    RECEPTION = "reception"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "administrator",
+    Role.GP: "GP",
+    Role.NURSE: "practice nurse",
+    Role.COORDINATOR: "care coordinator",
+    Role.RECEPTION: "reception",
+}
+
+
+class StaffUserBase(SQLModel):
+    username: str = Field(index=True, unique=True, max_length=64)
+    full_name: str = Field(max_length=120)
+    role: Role = Field(default=Role.RECEPTION)
+    active: bool = True
+
+
+class StaffUser(StaffUserBase, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    must_change_password: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+    password_changed_at: datetime | None = None
+
+
+class StaffUserCreate(StaffUserBase):
+    password: str
+    must_change_password: bool = True
+
+
+class StaffUserUpdate(SQLModel):
+    full_name: str | None = None
+    role: Role | None = None
+    active: bool | None = None

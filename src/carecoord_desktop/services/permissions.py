@@ -1,0 +1,58 @@
+"""What each role may do. Checked in services, whatever a screen shows or hides."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from carecoord_desktop.errors import PermissionDeniedError
+from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services.context import Actor
+
+
+class Permission(StrEnum):
+    VIEW_PATIENTS = "view patient records"
+    EDIT_PATIENTS = "edit patient records"
+    EDIT_CARE_PLANS = "edit care plans"
+    RECONCILE_MEDICATIONS = "sign off medication reconciliation"
+    MANAGE_TASKS = "manage team tasks"
+    EXPORT_DATA = "export patient data"
+    PRINT_HANDOUTS = "print patient handouts"
+    MANAGE_USERS = "manage staff accounts"
+    VIEW_AUDIT = "view the audit log"
+    RUN_BACKUPS = "make or restore backups"
+    CHANGE_SETTINGS = "change practice settings"
+
+
+_CLINICAL = {
+    Permission.VIEW_PATIENTS,
+    Permission.EDIT_PATIENTS,
+    Permission.EDIT_CARE_PLANS,
+    Permission.MANAGE_TASKS,
+    Permission.EXPORT_DATA,
+    Permission.PRINT_HANDOUTS,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.GP: frozenset(_CLINICAL | {Permission.RECONCILE_MEDICATIONS}),
+    Role.NURSE: frozenset(_CLINICAL | {Permission.RECONCILE_MEDICATIONS}),
+    Role.COORDINATOR: frozenset(_CLINICAL),
+    # Reception keeps demographics and tasks up to date and prints handouts; no clinical edits.
+    Role.RECEPTION: frozenset(
+        {
+            Permission.VIEW_PATIENTS,
+            Permission.EDIT_PATIENTS,
+            Permission.MANAGE_TASKS,
+            Permission.PRINT_HANDOUTS,
+        }
+    ),
+}
+
+
+def can(actor: Actor, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[actor.role]
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    if not can(actor, permission):
+        raise PermissionDeniedError(actor.role.label, permission.value)

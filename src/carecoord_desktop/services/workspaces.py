@@ -1,0 +1,153 @@
+"""Workspace life cycle: first-run setup, opening (with migrations after a backup), checks,
+backups and restore. Every step that touches data is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from carecoord_desktop.errors import BackupError, CareCoordError, ValidationError
+from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services import accounts, audit, settings
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.store import backup as backups
+from carecoord_desktop.store import migrate
+from carecoord_desktop.store.engine import run_checks
+from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
+from carecoord_desktop.store.workspace import DB_NAME, Workspace
+
+
+@dataclass(frozen=True)
+class NewWorkspace:
+    workspace: Workspace
+    recovery_key: RecoveryKey
+    admin: Actor
+
+
+def create_practice(
+    folder: Path,
+    *,
+    practice_name: str,
+    admin_username: str,
+    admin_full_name: str,
+    admin_password: str,
+    demo: bool = False,
+    remember_key: bool = True,
+    scrypt_n: int = SCRYPT_N,
+) -> NewWorkspace:
+    """The first-run wizard and `carecoord init`: workspace, settings, first administrator."""
+    initial = settings.PracticeSettings(practice_name=practice_name.strip())
+    settings.validate(initial)
+    name = accounts.normalise_username(admin_username)
+    accounts.check_password_rules(admin_password, name)
+    if not admin_full_name.strip():
+        raise ValidationError("Enter the administrator's full name.", field="full_name")
+    ws, recovery = Workspace.create(folder, demo=demo, remember_key=remember_key,
+                                    scrypt_n=scrypt_n)
+    setup = Actor.system("setup")
+    with ws.session() as session:
+        settings.write(session, initial)
+        user = accounts.create_user(
+            session, setup, username=name, full_name=admin_full_name, role=Role.ADMIN,
+            password=admin_password, must_change_password=False,
+        )
+        audit.record(session, setup, AuditAction.CREATE, record_type="workspace",
+                     record_id=ws.id, detail="workspace created" + (" (demo)" if demo else ""))
+        session.commit()
+        admin = Actor(user.id, user.username, user.full_name, Role.ADMIN)
+    return NewWorkspace(ws, recovery, admin)
+
+
+def open_workspace(folder: Path, **unlock) -> Workspace:
+    """Unlock, then bring the schema up to date after an automatic verified backup."""
+    ws = Workspace.open(folder, **unlock)
+    try:
+        if ws.needs_migration():
+            migrate_with_backup(ws)
+    except Exception:
+        ws.close()
+        raise
+    return ws
+
+
+def migrate_with_backup(ws: Workspace) -> Path:
+    before = migrate.current_revision(ws.engine)
+    result = backups.create_backup(ws, label=f"pre-migrate-{before or 'empty'}")
+    migrate.upgrade(ws.engine)
+    audit.record_now(ws, Actor.system("migration"), AuditAction.MIGRATE, record_type="schema",
+                     detail=f"{before} -> {migrate.head_revision()}; backup {result.path.name}")
+    return result.path
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    audit_rows: int = 0
+    schema_revision: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(ws: Workspace) -> CheckReport:
+    report = CheckReport()
+    conn = ws.connect_new()
+    try:
+        report.problems += run_checks(conn)
+        if not report.problems:
+            report.counts = backups.row_counts(conn)
+    finally:
+        conn.close()
+    report.schema_revision = migrate.current_revision(ws.engine)
+    if report.schema_revision != migrate.head_revision():
+        report.problems.append(
+            f"schema is at {report.schema_revision}, the app expects {migrate.head_revision()}"
+        )
+    chain = audit.verify_chain(ws)
+    report.audit_rows = chain.rows
+    if not chain.ok:
+        report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")
+    return report
+
+
+def backup_now(ws: Workspace, actor: Actor, *, keep: int | None = None) -> backups.BackupResult:
+    require(actor, Permission.RUN_BACKUPS)
+    result = backups.create_backup(ws)
+    backups.rotate(ws.backup_dir, keep or settings.load(ws).backups_kept)
+    audit.record_now(ws, actor, AuditAction.BACKUP, record_type="backup",
+                     detail=f"{result.path.name}, verified, {result.size_bytes} bytes")
+    return result
+
+
+def list_backups(ws: Workspace) -> list[Path]:
+    return backups.list_backups(ws.backup_dir)
+
+
+def restore(ws: Workspace, actor: Actor, source: Path) -> tuple[Workspace, Path]:
+    """Replace the database with a verified backup; the replaced one is kept as a backup.
+
+    The given workspace is closed; the returned one is open on the restored data.
+    """
+    require(actor, Permission.RUN_BACKUPS)
+    source = Path(source)
+    if not source.is_file():
+        raise BackupError(f"There is no backup file at {source}.")
+    backups.verify_backup(ws, source)  # refuses a damaged or foreign file before anything moves
+    kept = backups.create_backup(ws, label="pre-restore")
+    ws.close()
+    backups.replace_database(ws.folder, DB_NAME, source)
+    restored = ws.reopen()
+    try:
+        if restored.needs_migration():
+            migrate.upgrade(restored.engine)
+        audit.record_now(restored, actor, AuditAction.RESTORE, record_type="backup",
+                         detail=f"restored {source.name}; previous database kept as "
+                                f"{kept.path.name}")
+    except CareCoordError:
+        restored.close()
+        raise
+    return restored, kept.path

@@ -1,0 +1,1 @@
+"""The encrypted workspace: engine, keys, migrations, backups."""

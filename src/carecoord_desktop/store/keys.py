@@ -1,0 +1,201 @@
+"""The workspace data key and its recovery-key wrapping.
+
+The data key is 32 random bytes used as a raw SQLCipher key (no KDF per connection). A recovery
+key (160 random bits, shown once, printed for the practice safe) wraps it with scrypt + AES-GCM;
+the wrapped form is the only copy on disk. Nothing here logs or formats a key into an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from carecoord_desktop.errors import (
+    NotAWorkspaceDatabaseError,
+    RecoveryKeyFormatError,
+    WrongRecoveryKeyError,
+)
+
+DATA_KEY_BYTES = 32
+RECOVERY_BYTES = 20
+# Crockford base32: no I, L, O, U, so a key read aloud or copied by hand is hard to get wrong.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_DECODE = {c: i for i, c in enumerate(_ALPHABET)} | {"O": 0, "I": 1, "L": 1}
+_FORMAT = "carecoord-wrapped-key"
+SCRYPT_N = 2**17  # ~128 MiB, ~0.3 s: paid only when the recovery key is typed
+SCRYPT_R = 8
+SCRYPT_P = 1
+
+
+class DataKey:
+    """32 key bytes that refuse to show themselves in reprs, logs and tracebacks."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: bytes) -> None:
+        if len(raw) != DATA_KEY_BYTES:
+            raise ValueError("a data key is 32 bytes")
+        self._raw = bytes(raw)
+
+    @classmethod
+    def generate(cls) -> DataKey:
+        return cls(secrets.token_bytes(DATA_KEY_BYTES))
+
+    @classmethod
+    def from_hex(cls, text: str) -> DataKey:
+        try:
+            return cls(bytes.fromhex(text))
+        except ValueError:
+            raise ValueError("stored data key is malformed") from None
+
+    def hex(self) -> str:
+        return self._raw.hex()
+
+    def sqlcipher_pragma_value(self) -> str:
+        return f"\"x'{self._raw.hex()}'\""
+
+    def __repr__(self) -> str:
+        return "DataKey(<hidden>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DataKey) and secrets.compare_digest(self._raw, other._raw)
+
+    def __hash__(self) -> int:
+        return hash(hashlib.sha256(self._raw).digest())
+
+    def raw(self) -> bytes:
+        return self._raw
+
+
+def _b32(data: bytes) -> str:
+    n = int.from_bytes(data, "big")
+    nchars = (len(data) * 8 + 4) // 5
+    return "".join(_ALPHABET[(n >> (5 * i)) & 31] for i in reversed(range(nchars)))
+
+
+def _checksum(payload: bytes) -> str:
+    # 20 bits of sha256 as 4 characters: catches typos before the slow scrypt runs.
+    digest = hashlib.sha256(b"carecoord-recovery-check" + payload).digest()
+    return _b32(digest[:3])[-4:]
+
+
+@dataclass(frozen=True)
+class RecoveryKey:
+    payload: bytes
+
+    @classmethod
+    def generate(cls) -> RecoveryKey:
+        return cls(secrets.token_bytes(RECOVERY_BYTES))
+
+    def formatted(self) -> str:
+        text = _b32(self.payload) + _checksum(self.payload)
+        return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+    def __repr__(self) -> str:
+        return "RecoveryKey(<hidden>)"
+
+    __str__ = __repr__
+
+    @classmethod
+    def parse(cls, text: str) -> RecoveryKey:
+        cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\r\n")
+        expected = (RECOVERY_BYTES * 8) // 5 + 4
+        if len(cleaned) != expected:
+            raise RecoveryKeyFormatError(
+                f"A recovery key has {expected} letters and digits (9 groups of 4); "
+                f"you typed {len(cleaned)}. Check the recovery kit and type it again."
+            )
+        bad = sorted({ch for ch in cleaned if ch not in _DECODE})
+        if bad:
+            raise RecoveryKeyFormatError(
+                f"A recovery key never contains {', '.join(repr(c) for c in bad)}. "
+                "Check the recovery kit and type it again."
+            )
+        n = 0
+        for ch in cleaned[:-4]:
+            n = (n << 5) | _DECODE[ch]
+        payload = n.to_bytes(RECOVERY_BYTES, "big")
+        check = "".join(_ALPHABET[_DECODE[c]] for c in cleaned[-4:])
+        if not secrets.compare_digest(check, _checksum(payload)):
+            raise RecoveryKeyFormatError(
+                "That recovery key has a typing mistake (its check group does not match). "
+                "Compare each group with the recovery kit and type it again."
+            )
+        return cls(payload)
+
+
+def _kdf(salt: bytes, n: int, r: int, p: int) -> Scrypt:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p)
+
+
+def _aad(workspace_id: str) -> bytes:
+    return f"{_FORMAT}:v1:{workspace_id}".encode()
+
+
+def wrap_data_key(
+    data_key: DataKey, recovery: RecoveryKey, workspace_id: str, *, n: int = SCRYPT_N
+) -> dict:
+    salt = os.urandom(16)
+    nonce = os.urandom(12)
+    kek = _kdf(salt, n, SCRYPT_R, SCRYPT_P).derive(recovery.payload)
+    ct = AESGCM(kek).encrypt(nonce, data_key.raw(), _aad(workspace_id))
+    enc = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
+    return {
+        "format": _FORMAT,
+        "version": 1,
+        "workspace_id": workspace_id,
+        "kdf": {"name": "scrypt", "n": n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": enc(salt)},
+        "cipher": {"name": "AES-256-GCM", "nonce": enc(nonce)},
+        "wrapped_key": enc(ct),
+    }
+
+
+def unwrap_data_key(doc: dict, recovery: RecoveryKey) -> DataKey:
+    try:
+        kdf = doc["kdf"]
+        salt = base64.b64decode(kdf["salt"])
+        nonce = base64.b64decode(doc["cipher"]["nonce"])
+        ct = base64.b64decode(doc["wrapped_key"])
+        workspace_id = doc["workspace_id"]
+        kek = _kdf(salt, int(kdf["n"]), int(kdf["r"]), int(kdf["p"])).derive(recovery.payload)
+    except (KeyError, TypeError, ValueError):
+        raise NotAWorkspaceDatabaseError(
+            "The workspace's wrapped-key file is damaged or is not a CareCoord key file. "
+            "Nothing was changed; restore it from a backup of the workspace folder."
+        ) from None
+    try:
+        return DataKey(AESGCM(kek).decrypt(nonce, ct, _aad(workspace_id)))
+    except InvalidTag:
+        raise WrongRecoveryKeyError() from None
+
+
+def write_key_file(path: Path, doc: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_key_file(path: Path) -> dict:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise NotAWorkspaceDatabaseError(
+            f"The wrapped-key file {path.name} is missing or unreadable. Nothing was changed; "
+            "restore it from a backup of the workspace folder."
+        ) from None
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+        raise NotAWorkspaceDatabaseError(
+            f"{path.name} is not a CareCoord wrapped-key file. Nothing was changed."
+        )
+    return doc
