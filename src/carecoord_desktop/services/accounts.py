@@ -50,7 +50,7 @@ def hash_password(password: str) -> str:
 def check_password_rules(password: str, username: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
-            f"Use at least {MIN_PASSWORD_LENGTH} characters; a short phrase is easiest to remember.",
+            f"Use at least {MIN_PASSWORD_LENGTH} characters; a short phrase is easy to remember.",
             field="password",
         )
     if username and username.lower() in password.lower():
@@ -95,8 +95,13 @@ def authenticate(
         user = session.exec(select(StaffUser).where(StaffUser.username == name)).first()
         if user is None:
             _verify(_DUMMY_HASH, password)  # same cost as a real check: no user-name probing
-            audit.record(session, None, AuditAction.FAILED_LOGIN, actor_name=name[:120],
-                         detail="unknown user name")
+            audit.record(
+                session,
+                None,
+                AuditAction.FAILED_LOGIN,
+                actor_name=name[:120],
+                detail="unknown user name",
+            )
             session.commit()
             raise LoginFailedError()
         locked_until = _aware(user.locked_until)
@@ -153,8 +158,14 @@ def change_password(ws: Workspace, actor: Actor, current: str, new: str) -> None
         user.must_change_password = False
         user.password_changed_at = datetime.now(UTC)
         session.add(user)
-        audit.record(session, actor, AuditAction.UPDATE, record_type="staff_user",
-                     record_id=user.id, detail="changed own password")
+        audit.record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            record_type="staff_user",
+            record_id=user.id,
+            detail="changed own password",
+        )
         session.commit()
 
 
@@ -192,8 +203,14 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, AuditAction.CREATE, record_type="staff_user",
-                 record_id=user.id, detail=f"added user {name} as {Role(role).label}")
+    audit.record(
+        session,
+        actor,
+        AuditAction.CREATE,
+        record_type="staff_user",
+        record_id=user.id,
+        detail=f"added user {name} as {Role(role).label}",
+    )
     return user
 
 
@@ -266,8 +283,14 @@ def update_user(
             user.full_name = full_name.strip()
         if changes:
             session.add(user)
-            audit.record(session, actor, AuditAction.UPDATE, record_type="staff_user",
-                         record_id=user.id, detail=f"{user.username}: " + ", ".join(changes))
+            audit.record(
+                session,
+                actor,
+                AuditAction.UPDATE,
+                record_type="staff_user",
+                record_id=user.id,
+                detail=f"{user.username}: " + ", ".join(changes),
+            )
             session.commit()
         return _row(user)
 
@@ -281,8 +304,14 @@ def unlock_user(ws: Workspace, actor: Actor, user_id: int) -> UserRow:
         user.locked_until = None
         user.failed_attempts = 0
         session.add(user)
-        audit.record(session, actor, AuditAction.UPDATE, record_type="staff_user",
-                     record_id=user.id, detail=f"{user.username}: unlocked")
+        audit.record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            record_type="staff_user",
+            record_id=user.id,
+            detail=f"{user.username}: unlocked",
+        )
         session.commit()
         return _row(user)
 
@@ -300,8 +329,14 @@ def reset_password(ws: Workspace, actor: Actor, user_id: int, new_password: str)
         user.locked_until = None
         user.failed_attempts = 0
         session.add(user)
-        audit.record(session, actor, AuditAction.UPDATE, record_type="staff_user",
-                     record_id=user.id, detail=f"{user.username}: password reset by admin")
+        audit.record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            record_type="staff_user",
+            record_id=user.id,
+            detail=f"{user.username}: password reset by admin",
+        )
         session.commit()
         return _row(user)
 

@@ -53,7 +53,12 @@ def update(ws: Workspace, actor: Actor, **changes) -> PracticeSettings:
     validate(new)
     with ws.session() as session:
         write(session, new)
-        audit.record(session, actor, AuditAction.UPDATE, record_type="practice_setting",
-                     detail=", ".join(sorted(changes)))
+        audit.record(
+            session,
+            actor,
+            AuditAction.UPDATE,
+            record_type="practice_setting",
+            detail=", ".join(sorted(changes)),
+        )
         session.commit()
     return new

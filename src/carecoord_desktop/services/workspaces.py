@@ -13,7 +13,7 @@ from carecoord_desktop.services import accounts, audit, settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import backup as backups
-from carecoord_desktop.store import migrate
+from carecoord_desktop.store import keystore, migrate
 from carecoord_desktop.store.engine import run_checks
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
 from carecoord_desktop.store.workspace import DB_NAME, Workspace
@@ -44,20 +44,39 @@ def create_practice(
     accounts.check_password_rules(admin_password, name)
     if not admin_full_name.strip():
         raise ValidationError("Enter the administrator's full name.", field="full_name")
-    ws, recovery = Workspace.create(folder, demo=demo, remember_key=remember_key,
-                                    scrypt_n=scrypt_n)
+    ws, recovery = Workspace.create(folder, demo=demo, remember_key=remember_key, scrypt_n=scrypt_n)
     setup = Actor.system("setup")
     with ws.session() as session:
         settings.write(session, initial)
         user = accounts.create_user(
-            session, setup, username=name, full_name=admin_full_name, role=Role.ADMIN,
-            password=admin_password, must_change_password=False,
+            session,
+            setup,
+            username=name,
+            full_name=admin_full_name,
+            role=Role.ADMIN,
+            password=admin_password,
+            must_change_password=False,
         )
-        audit.record(session, setup, AuditAction.CREATE, record_type="workspace",
-                     record_id=ws.id, detail="workspace created" + (" (demo)" if demo else ""))
+        audit.record(
+            session,
+            setup,
+            AuditAction.CREATE,
+            record_type="workspace",
+            record_id=ws.id,
+            detail="workspace created" + (" (demo)" if demo else ""),
+        )
         session.commit()
         admin = Actor(user.id, user.username, user.full_name, Role.ADMIN)
     return NewWorkspace(ws, recovery, admin)
+
+
+def keystore_available() -> bool:
+    """Whether this computer has a secure OS keystore to remember the workspace key in."""
+    return keystore.secure_backend() is not None
+
+
+def exists(folder: Path) -> bool:
+    return Workspace.exists(folder)
 
 
 def open_workspace(folder: Path, **unlock) -> Workspace:
@@ -76,8 +95,13 @@ def migrate_with_backup(ws: Workspace) -> Path:
     before = migrate.current_revision(ws.engine)
     result = backups.create_backup(ws, label=f"pre-migrate-{before or 'empty'}")
     migrate.upgrade(ws.engine)
-    audit.record_now(ws, Actor.system("migration"), AuditAction.MIGRATE, record_type="schema",
-                     detail=f"{before} -> {migrate.head_revision()}; backup {result.path.name}")
+    audit.record_now(
+        ws,
+        Actor.system("migration"),
+        AuditAction.MIGRATE,
+        record_type="schema",
+        detail=f"{before} -> {migrate.head_revision()}; backup {result.path.name}",
+    )
     return result.path
 
 
@@ -118,8 +142,13 @@ def backup_now(ws: Workspace, actor: Actor, *, keep: int | None = None) -> backu
     require(actor, Permission.RUN_BACKUPS)
     result = backups.create_backup(ws)
     backups.rotate(ws.backup_dir, keep or settings.load(ws).backups_kept)
-    audit.record_now(ws, actor, AuditAction.BACKUP, record_type="backup",
-                     detail=f"{result.path.name}, verified, {result.size_bytes} bytes")
+    audit.record_now(
+        ws,
+        actor,
+        AuditAction.BACKUP,
+        record_type="backup",
+        detail=f"{result.path.name}, verified, {result.size_bytes} bytes",
+    )
     return result
 
 
@@ -144,9 +173,13 @@ def restore(ws: Workspace, actor: Actor, source: Path) -> tuple[Workspace, Path]
     try:
         if restored.needs_migration():
             migrate.upgrade(restored.engine)
-        audit.record_now(restored, actor, AuditAction.RESTORE, record_type="backup",
-                         detail=f"restored {source.name}; previous database kept as "
-                                f"{kept.path.name}")
+        audit.record_now(
+            restored,
+            actor,
+            AuditAction.RESTORE,
+            record_type="backup",
+            detail=f"restored {source.name}; previous database kept as {kept.path.name}",
+        )
     except CareCoordError:
         restored.close()
         raise

@@ -68,7 +68,9 @@ def create_backup(ws: Workspace, *, label: str = "", dest_dir: Path | None = Non
             conn.execute("DETACH DATABASE backup")
     except sqlcipher.DatabaseError as exc:
         _remove(tmp)
-        raise BackupError(f"The backup could not be written ({exc}). Nothing was changed.") from None
+        raise BackupError(
+            f"The backup could not be written ({exc}). Nothing was changed."
+        ) from None
     finally:
         conn.close()
     try:
@@ -99,8 +101,9 @@ def verify_backup(ws: Workspace, path: Path, expected_counts: dict[str, int] | N
     finally:
         conn.close()
     if expected_counts is not None and counts != expected_counts:
-        diff = sorted(k for k in set(counts) | set(expected_counts)
-                      if counts.get(k) != expected_counts.get(k))
+        diff = sorted(
+            k for k in set(counts) | set(expected_counts) if counts.get(k) != expected_counts.get(k)
+        )
         raise BackupError(
             f"The backup's row counts differ from the database's in {', '.join(diff)}. "
             "It was discarded; try again."
@@ -121,8 +124,8 @@ def list_backups(folder: Path) -> list[Path]:
 
 def rotate(folder: Path, keep: int) -> list[Path]:
     """Delete the oldest routine backups beyond `keep`; labelled ones (pre-restore...) stay."""
-    routine = [p for p in list_backups(folder) if "-" not in p.name[len(PREFIX):-len(SUFFIX)]]
-    removed = routine[max(keep, 1):]
+    routine = [p for p in list_backups(folder) if "-" not in p.name[len(PREFIX) : -len(SUFFIX)]]
+    removed = routine[max(keep, 1) :]
     for p in removed:
         _remove(p)
     return removed

@@ -135,4 +135,3 @@ def run_checks(conn, full: bool = True) -> list[str]:
     except sqlcipher.DatabaseError as exc:
         problems.append(f"check could not complete: {exc}")
     return problems
-

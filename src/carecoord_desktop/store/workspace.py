@@ -1,9 +1,9 @@
 """The practice workspace: one folder holding the encrypted database, the wrapped key, backups.
 
-    workspace.json       id and format marker (no secrets, no patient data)
-    carecoord.db         SQLCipher 4 database (+ -wal/-shm while open)
-    key.wrapped.json     the data key wrapped under the recovery key (scrypt + AES-GCM)
-    backups/             encrypted, verified backups
+workspace.json       id and format marker (no secrets, no patient data)
+carecoord.db         SQLCipher 4 database (+ -wal/-shm while open)
+key.wrapped.json     the data key wrapped under the recovery key (scrypt + AES-GCM)
+backups/             encrypted, verified backups
 """
 
 from __future__ import annotations
@@ -102,7 +102,9 @@ class Workspace:
         info = WorkspaceInfo(str(uuid.uuid4()), datetime.now(UTC).isoformat(), demo)
         key = DataKey.generate()
         recovery = RecoveryKey.generate()
-        write_key_file(folder / KEY_FILE, wrap_data_key(key, recovery, info.workspace_id, n=scrypt_n))
+        write_key_file(
+            folder / KEY_FILE, wrap_data_key(key, recovery, info.workspace_id, n=scrypt_n)
+        )
         if remember_key and not demo:
             keystore.store_key(info.workspace_id, key)
         ws = cls(folder, info, key)
@@ -110,8 +112,13 @@ class Workspace:
         # The marker is written last: a half-created folder is not mistaken for a workspace.
         (folder / MARKER).write_text(
             json.dumps(
-                {"format": _FORMAT, "version": 1, "workspace_id": info.workspace_id,
-                 "created_at": info.created_at, "demo": demo},
+                {
+                    "format": _FORMAT,
+                    "version": 1,
+                    "workspace_id": info.workspace_id,
+                    "created_at": info.created_at,
+                    "demo": demo,
+                },
                 indent=2,
             ),
             encoding="utf-8",
@@ -156,8 +163,10 @@ class Workspace:
         if not (folder / DB_NAME).exists():
             raise DatabaseMissingError(str(folder / DB_NAME))
         if key is None and recovery_key is not None:
-            rk = recovery_key if isinstance(recovery_key, RecoveryKey) else RecoveryKey.parse(
+            rk = (
                 recovery_key
+                if isinstance(recovery_key, RecoveryKey)
+                else RecoveryKey.parse(recovery_key)
             )
             key = unwrap_data_key(read_key_file(folder / KEY_FILE), rk)
             if remember_key:

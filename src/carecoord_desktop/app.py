@@ -1,0 +1,147 @@
+"""Composition root for the GUI: find or create the workspace, unlock it, sign in, open the shell.
+
+carecoord-desktop [--workspace DIR] [--demo [--patients N]]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from carecoord_desktop import APP_NAME, __version__
+from carecoord_desktop.config import resolve_workspace_dir
+from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError
+from carecoord_desktop.services import accounts, demo, settings, workspaces
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog, RecoveryKeyDialog
+from carecoord_desktop.ui.first_run import FirstRunWizard
+from carecoord_desktop.ui.main_window import MainWindow
+from carecoord_desktop.ui.resources import app_icon, stylesheet
+from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.workers import run_with_progress
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="carecoord-desktop", description=f"{APP_NAME} {__version__}")
+    p.add_argument("--workspace", metavar="DIR", help="workspace folder")
+    p.add_argument(
+        "--demo", action="store_true", help="open a throwaway demo practice with synthetic patients"
+    )
+    p.add_argument("--patients", type=int, default=500, help="demo patients (up to 100,000)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p.parse_args(argv)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("CareCoord")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(stylesheet())
+    return app
+
+
+def fail(message: str, parent: QWidget | None = None) -> int:
+    QMessageBox.critical(parent, APP_NAME, message)
+    return 1
+
+
+def unlock_workspace(folder: Path, parent: QWidget | None = None):
+    """Open with the keystore's key, or ask for the recovery key. None if the user gave up."""
+    try:
+        return run_with_progress(
+            parent, "Opening the practice workspace…", workspaces.open_workspace, folder
+        )
+    except KeyNotInKeystoreError as exc:
+        dialog = RecoveryKeyDialog(
+            lambda key, remember: workspaces.open_workspace(
+                folder, recovery_key=key, remember_key=remember
+            ),
+            reason=str(exc),
+            keystore_available=workspaces.keystore_available(),
+            parent=parent,
+        )
+        return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def sign_in(ws, practice_name: str, *, username: str = "", hint: str = "") -> Actor | None:
+    dialog = LoginDialog(ws, practice_name=practice_name, username=username, hint=hint)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    actor = dialog.actor
+    if accounts.must_change_password(ws, actor):
+        forced = ChangePasswordDialog(ws, actor, forced=True)
+        if forced.exec() != QDialog.DialogCode.Accepted:
+            return None
+    return actor
+
+
+def open_main_window(ws, actor: Actor) -> MainWindow:
+    state = AppState(ws, actor, settings.load(ws))
+    window = MainWindow(state)
+    window.show()
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    app = make_app()
+    throwaway: Path | None = None
+    username, hint = "", ""
+    try:
+        if args.demo:
+            if args.workspace:
+                folder = Path(args.workspace)
+            else:
+                throwaway = Path(tempfile.mkdtemp(prefix="carecoord-demo-"))
+                folder = throwaway / "workspace"
+            made = run_with_progress(
+                None,
+                f"Creating a demo practice with {args.patients:,} synthetic patients…",
+                demo.create_demo_workspace,
+                folder,
+                patients=args.patients,
+                with_progress=True,
+            )
+            ws = made.workspace
+            username = made.accounts[0].username
+            hint = (
+                "Demo workspace: every account's password is "
+                f"“{made.password}”. Accounts: "
+                + ", ".join(f"{a.username} ({a.role.label})" for a in made.accounts)
+            )
+        else:
+            folder = resolve_workspace_dir(args.workspace)
+            if not workspaces.exists(folder):
+                wizard = FirstRunWizard(lambda **d: workspaces.create_practice(folder, **d))
+                if wizard.exec() != QDialog.DialogCode.Accepted or wizard.created is None:
+                    return 0
+                ws, username = wizard.created.workspace, wizard.created.admin.username
+            else:
+                ws = unlock_workspace(folder)
+                if ws is None:
+                    return 0
+        practice = settings.load(ws).practice_name
+        actor = sign_in(ws, practice, username=username, hint=hint)
+        if actor is None:
+            ws.close()
+            return 0
+        window = open_main_window(ws, actor)
+        code = app.exec()
+        window.state.ws.close()
+        return code
+    except CareCoordError as exc:
+        return fail(str(exc))
+    finally:
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

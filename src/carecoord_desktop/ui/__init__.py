@@ -1,0 +1,1 @@
+"""PySide6 screens. They receive services' results and never touch the database."""

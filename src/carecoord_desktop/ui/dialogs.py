@@ -1,0 +1,193 @@
+"""Sign-in, recovery-key and password dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services import accounts
+from carecoord_desktop.services.context import Actor
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("error")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, exc: Exception | str) -> None:
+    label.setText(str(exc))
+    label.show()
+
+
+class LoginDialog(QDialog):
+    """Staff sign-in. On success `actor` holds who signed in."""
+
+    def __init__(
+        self,
+        ws,
+        *,
+        practice_name: str,
+        username: str = "",
+        hint: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.actor: Actor | None = None
+        self.setWindowTitle(f"Sign in — {practice_name}")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        title = QLabel(practice_name)
+        title.setObjectName("pageTitle")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Sign in with your own CareCoord account."))
+        if hint:
+            banner = QLabel(hint)
+            banner.setObjectName("demoBanner")
+            banner.setWordWrap(True)
+            banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(banner)
+        form = QFormLayout()
+        self.username = QLineEdit(username)
+        self.username.setObjectName("username")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("User name", self.username)
+        form.addRow("Password", self.password)
+        layout.addLayout(form)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.accepted.connect(self._sign_in)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def _sign_in(self) -> None:
+        if not self.username.text().strip() or not self.password.text():
+            show_error(self.error, "Enter your user name and password.")
+            return
+        try:
+            self.actor = accounts.authenticate(self.ws, self.username.text(), self.password.text())
+        except CareCoordError as exc:
+            self.password.clear()
+            self.password.setFocus()
+            show_error(self.error, exc)
+            return
+        self.accept()
+
+
+class RecoveryKeyDialog(QDialog):
+    """Asks for the recovery key when the keystore has none; `opener(key, remember)` tries it."""
+
+    def __init__(
+        self,
+        opener: Callable[[str, bool], object],
+        *,
+        reason: str,
+        keystore_available: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.opener = opener
+        self.result_value: object = None
+        self.setWindowTitle("Unlock the workspace with the recovery key")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(reason)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.key = QLineEdit()
+        self.key.setObjectName("recoveryKeyInput")
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.key.setStyleSheet("font-family: monospace; font-size: 13pt;")
+        layout.addWidget(self.key)
+        self.remember = QCheckBox("Remember the key on this computer (in its secure keystore)")
+        self.remember.setChecked(keystore_available)
+        self.remember.setEnabled(keystore_available)
+        if not keystore_available:
+            self.remember.setToolTip("This computer has no secure keystore CareCoord trusts.")
+        layout.addWidget(self.remember)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Unlock")
+        buttons.accepted.connect(self._try)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _try(self) -> None:
+        try:
+            self.result_value = self.opener(self.key.text(), self.remember.isChecked())
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.accept()
+
+
+class ChangePasswordDialog(QDialog):
+    def __init__(self, ws, actor: Actor, *, forced: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.ws, self.actor = ws, actor
+        self.setWindowTitle("Change your password")
+        self.setMinimumWidth(440)
+        layout = QVBoxLayout(self)
+        if forced:
+            note = QLabel("Your password was set by an administrator. Choose your own now.")
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        form = QFormLayout()
+        self.current = QLineEdit()
+        self.new = QLineEdit()
+        self.again = QLineEdit()
+        for name, field in (("current", self.current), ("new", self.new), ("again", self.again)):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setObjectName(name)
+        form.addRow("Current password", self.current)
+        form.addRow("New password", self.new)
+        form.addRow("New password again", self.again)
+        layout.addLayout(form)
+        rules = QLabel(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not your user name.")
+        rules.setObjectName("pageSubtitle")
+        layout.addWidget(rules)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _save(self) -> None:
+        if self.new.text() != self.again.text():
+            show_error(self.error, "The two new passwords differ.")
+            return
+        try:
+            accounts.change_password(self.ws, self.actor, self.current.text(), self.new.text())
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.accept()

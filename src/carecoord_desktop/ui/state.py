@@ -1,0 +1,35 @@
+"""What the open window knows: the workspace, who is signed in, the practice settings.
+
+Screens read `state.ws` at call time (a restore swaps the workspace) and refresh on its signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.settings import PracticeSettings
+
+
+class AppState(QObject):
+    actor_changed = Signal(object)  # Actor
+    workspace_replaced = Signal()
+    settings_changed = Signal(object)  # PracticeSettings
+
+    def __init__(self, ws, actor: Actor, settings: PracticeSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.actor = actor
+        self.settings = settings
+
+    def set_actor(self, actor: Actor) -> None:
+        self.actor = actor
+        self.actor_changed.emit(actor)
+
+    def set_settings(self, settings: PracticeSettings) -> None:
+        self.settings = settings
+        self.settings_changed.emit(settings)
+
+    def replace_workspace(self, ws) -> None:
+        self.ws = ws
+        self.workspace_replaced.emit()
