@@ -6,17 +6,14 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import keyring  # noqa: E402
-import pytest  # noqa: E402
-from keyring.backend import KeyringBackend  # noqa: E402
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
 
-from carecoord_desktop.services import workspaces  # noqa: E402
-from carecoord_desktop.services.context import Actor  # noqa: E402
-from carecoord_desktop.store import keystore  # noqa: E402
-
-# Fast scrypt for tests that do not measure it (production uses 2**17).
-TEST_SCRYPT_N = 2**12
-ADMIN_PASSWORD = "correct horse battery"
+from carecoord_desktop.services import workspaces
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.store import keystore
+from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N
 
 
 class MemoryKeyring(KeyringBackend):

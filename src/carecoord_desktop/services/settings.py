@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from carecoord_desktop.config import DEFAULT_BACKUPS_KEPT, DEFAULT_IDLE_LOCK_MINUTES
 from carecoord_desktop.errors import ValidationError
@@ -26,7 +26,7 @@ class PracticeSettings:
 
 def load(ws: Workspace) -> PracticeSettings:
     with ws.session() as session:
-        values = {row.key: json.loads(row.value) for row in session.query(PracticeSetting).all()}
+        values = {row.key: json.loads(row.value) for row in session.exec(select(PracticeSetting))}
     known = {k: v for k, v in values.items() if k in PracticeSettings.__dataclass_fields__}
     return PracticeSettings(**known)
 

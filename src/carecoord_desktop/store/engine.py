@@ -40,8 +40,8 @@ def connect_raw(path: Path, key: DataKey, *, check_same_thread: bool = False):
         conn.execute(f"PRAGMA key = {key.sqlcipher_pragma_value()}")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # The first pragma that reads the file decrypts page 1: a wrong key fails here.
         conn.execute("PRAGMA synchronous = FULL")
-        # The first real read decrypts page 1: a wrong key fails here, not later.
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise sqlcipher.OperationalError("could not switch to WAL")

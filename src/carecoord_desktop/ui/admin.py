@@ -43,6 +43,10 @@ def _when(dt: datetime | None) -> str:
     return dt.astimezone().strftime("%d %b %Y %H:%M") if dt else "never"
 
 
+def _record_label(row) -> str:
+    return f"{row.record_type or ''} {(row.record_id or '')[:12]}".strip()
+
+
 def _table(model) -> QTableView:
     view = QTableView()
     view.setModel(model)

@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.is_locked = False
         self._hidden_windows: list[QWidget] = []
         self.setWindowTitle(self._title())
-        self.setMinimumSize(960, 640)
+        self.setMinimumSize(720, 520)
         self.ui_settings = QSettings(
             str(settings_path or state.ws.folder / "ui-settings.ini"), QSettings.Format.IniFormat
         )
