@@ -50,7 +50,7 @@ class LoginDialog(QDialog):
         self.ws = ws
         self.actor: Actor | None = None
         self.setWindowTitle(f"Sign in — {practice_name}")
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         title = QLabel(practice_name)
         title.setObjectName("pageTitle")

@@ -1,0 +1,181 @@
+"""The `carecoord` command driven in-process, secrets through stdin as a script would."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from carecoord_desktop import cli
+from carecoord_desktop.services import workspaces
+from tests_support import ADMIN_PASSWORD
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+@pytest.fixture
+def folder(tmp_path, run):
+    path = tmp_path / "ws"
+    code, out, _ = run(
+        "--workspace",
+        str(path),
+        "init",
+        "--practice",
+        "Bayview Clinic",
+        "--admin",
+        "admin",
+        "--admin-name",
+        "Alex Admin",
+        "--kit",
+        str(tmp_path / "kit.pdf"),
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert code == 0, out
+    assert "RECOVERY KEY" in out
+    return path
+
+
+def test_init_then_check_backup_and_audit_verify(folder, run, tmp_path):
+    assert (tmp_path / "kit.pdf").exists()
+    code, out, _ = run("--workspace", str(folder), "check")
+    assert code == 0 and "OK" in out
+    code, out, _ = run("--workspace", str(folder), "backup")
+    assert code == 0 and "verified" in out
+    code, out, _ = run("--workspace", str(folder), "audit", "verify")
+    assert code == 0 and "intact" in out
+
+
+def test_init_refuses_an_existing_workspace(folder, run):
+    code, _, err = run(
+        "--workspace",
+        str(folder),
+        "init",
+        "--practice",
+        "Other",
+        "--admin",
+        "admin2",
+        "--admin-name",
+        "Other Admin",
+        "--password-stdin",
+        stdin="another long password\n",
+    )
+    assert code == 2
+    assert "already holds a CareCoord workspace" in err
+
+
+def test_users_add_list_disable_need_an_admin(folder, run):
+    code, out, err = run(
+        "--workspace",
+        str(folder),
+        "users",
+        "add",
+        "nurse.kim",
+        "--full-name",
+        "Sam Kim",
+        "--role",
+        "nurse",
+        "--as",
+        "admin",
+        "--password-stdin",
+        stdin=f"{ADMIN_PASSWORD}\ntemporary pass 1\n",
+    )
+    assert code == 0, err
+    code, out, _ = run(
+        "--workspace",
+        str(folder),
+        "users",
+        "list",
+        "--as",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert "nurse.kim" in out and "practice nurse" in out
+    code, out, err = run(
+        "--workspace",
+        str(folder),
+        "users",
+        "list",
+        "--as",
+        "nurse.kim",
+        "--password-stdin",
+        stdin="temporary pass 1\n",
+    )
+    assert code == 2 and "cannot manage staff accounts" in err
+    code, out, err = run(
+        "--workspace",
+        str(folder),
+        "users",
+        "disable",
+        "admin",
+        "--as",
+        "admin",
+        "--password-stdin",
+        stdin=ADMIN_PASSWORD + "\n",
+    )
+    assert code == 2 and "only active administrator" in err
+    code, out, err = run(
+        "--workspace",
+        str(folder),
+        "users",
+        "list",
+        "--as",
+        "admin",
+        "--password-stdin",
+        stdin="wrong password\n",
+    )
+    assert code == 2 and "not right" in err
+
+
+def test_audit_verify_detects_a_tampered_row(folder, run):
+    ws = workspaces.open_workspace(folder)
+    with ws.raw_connection() as conn:
+        conn.execute("DROP TRIGGER audit_event_no_update")
+        conn.execute("UPDATE audit_event SET detail = 'nothing to see' WHERE id = 2")
+        conn.commit()
+    ws.close()
+    code, out, _ = run("--workspace", str(folder), "audit", "verify")
+    assert code == 1
+    assert "TAMPERED: row 2" in out
+    code, out, _ = run("--workspace", str(folder), "check")
+    assert code == 1 and "audit log row 2" in out
+
+
+def test_no_keystore_key_needs_the_recovery_key(folder, run, memory_keyring, capsys):
+    memory_keyring.secrets.clear()
+    code, _, err = run("--workspace", str(folder), "check")
+    assert code == 2 and "recovery key" in err.lower()
+    code, _, err = run(
+        "--workspace",
+        str(folder),
+        "--recovery-key-stdin",
+        "check",
+        stdin="0000-0000-0000-0000-0000-0000-0000-0000-0000\n",
+    )
+    assert code == 2 and ("typing mistake" in err or "does not unlock" in err)
+
+
+def test_restore_with_confirmation_flag(folder, run):
+    run("--workspace", str(folder), "backup")
+    backup = sorted((folder / "backups").iterdir())[-1]
+    code, _, err = run("--workspace", str(folder), "restore", str(backup))
+    assert code == 2 and "--yes" in err
+    code, out, err = run("--workspace", str(folder), "restore", str(backup), "--yes")
+    assert code == 0, err
+    assert "kept as" in out
+    assert any("pre-restore" in p.name for p in (folder / "backups").iterdir())
+
+
+def test_missing_workspace_is_a_clear_message(run, tmp_path):
+    code, _, err = run("--workspace", str(tmp_path / "nowhere"), "check")
+    assert code == 2 and "There is no CareCoord workspace" in err
