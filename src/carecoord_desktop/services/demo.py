@@ -461,15 +461,6 @@ def _slug(text: str) -> str:
     return "".join(ch for ch in text.lower() if "a" <= ch <= "z")
 
 
-def _unique(make: Callable[[], str], n: int) -> list[str]:
-    seen: dict[str, None] = {}
-    for _ in range(n * 20):
-        seen.setdefault(make(), None)
-        if len(seen) >= n:
-            break
-    return list(seen)
-
-
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -490,11 +481,12 @@ class _Synth:
     ) -> None:
         self.rng = rng = random.Random(f"patients:{seed}")
         fake = _faker(f"patients:{seed}")
-        # Pools made once: Faker per field would dominate the run time at 100k patients.
-        self.female = _unique(fake.first_name_female, 400) + list(_MORE_FEMALE)
-        self.male = _unique(fake.first_name_male, 400) + list(_MORE_MALE)
+        # Pools drawn once (repeats keep Faker's name frequencies): a Faker call per field
+        # would dominate the run time at 100k patients.
+        self.female = [fake.first_name_female() for _ in range(600)] + list(_MORE_FEMALE) * 4
+        self.male = [fake.first_name_male() for _ in range(600)] + list(_MORE_MALE) * 4
         self.either = self.female + self.male
-        self.family = _unique(fake.last_name, 900) + list(_MORE_FAMILY) * 3
+        self.family = [fake.last_name() for _ in range(1500)] + list(_MORE_FAMILY) * 12
         self.slugs = {name: _slug(name) for name in self.either + self.family}
         self.streets = [
             f"{rng.choice(self.family)} {rng.choice(_STREET_TYPES)}" for _ in range(400)

@@ -1,0 +1,360 @@
+"""Demo workspaces: staff of every role, realistic synthetic patients, nothing in the keystore."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import keyring
+import pytest
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models import Condition, Medication, Patient
+from carecoord_desktop.models.patient import Sex
+from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services import accounts, audit, workspaces
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.demo import (
+    DEMO_PASSWORD,
+    DEMO_PRACTICE_NAME,
+    MAX_DEMO_PATIENTS,
+    DemoWorkspace,
+    create_demo_workspace,
+    seed_patients,
+)
+from carecoord_desktop.services.settings import load as load_settings
+from carecoord_desktop.store import keystore
+from conftest import TEST_SCRYPT_N, MemoryKeyring
+
+SEED = 2024
+PATIENTS = 200
+
+
+class Cancelled(Exception):
+    pass
+
+
+def _rows(ws, sql: str, params: tuple = ()) -> list[tuple]:
+    with ws.raw_connection() as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def _count(ws, table: str) -> int:
+    return _rows(ws, f"SELECT count(*) FROM {table}")[0][0]
+
+
+def _admin(demo: DemoWorkspace) -> Actor:
+    return accounts.authenticate(demo.workspace, "admin", DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """One 200-patient demo shared by the read-only tests (accounts are slow to hash)."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())  # the per-test keystore does not exist yet here
+    calls: list[tuple[int, int]] = []
+    try:
+        created = create_demo_workspace(
+            tmp_path_factory.mktemp("demo") / "ws",
+            patients=PATIENTS,
+            seed=SEED,
+            progress=lambda done, total: calls.append((done, total)),
+            scrypt_n=TEST_SCRYPT_N,
+        )
+    finally:
+        keyring.set_keyring(previous)
+    yield created, calls
+    created.workspace.close()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_run) -> DemoWorkspace:
+    return demo_run[0]
+
+
+@pytest.fixture
+def small_demo(tmp_path):
+    created = create_demo_workspace(tmp_path / "small", patients=5, seed=7, scrypt_n=TEST_SCRYPT_N)
+    yield created
+    created.workspace.close()
+
+
+# -- the workspace and its staff -----------------------------------------------------------------
+def test_demo_workspace_is_marked_demo_and_named(demo, demo_run):
+    assert demo.workspace.is_demo
+    assert demo.patients == PATIENTS
+    assert demo.password == DEMO_PASSWORD
+    assert load_settings(demo.workspace).practice_name == DEMO_PRACTICE_NAME
+    assert demo_run[1][-1] == (PATIENTS, PATIENTS)
+
+
+def test_every_role_has_an_account_that_signs_in_with_the_demo_password(demo):
+    assert demo.accounts[0].username == "admin"
+    assert demo.accounts[0].role == Role.ADMIN
+    assert {a.role for a in demo.accounts} == set(Role)
+    usernames = [a.username for a in demo.accounts]
+    assert len(set(usernames)) == len(usernames)
+    for account in demo.accounts[1:]:
+        assert re.fullmatch(r"(dr|nurse|coord|reception)\.[a-z]+\d*", account.username)
+    for account in demo.accounts:
+        actor = accounts.authenticate(demo.workspace, account.username, DEMO_PASSWORD)
+        assert actor.role == account.role
+        assert actor.full_name == account.full_name
+        assert not accounts.must_change_password(demo.workspace, actor)
+
+
+def test_demo_key_is_never_put_in_the_keystore(memory_keyring, small_demo):
+    # The in-memory keystore is a trusted one: an ordinary practice would have stored its key.
+    assert keystore.secure_backend() is memory_keyring
+    assert memory_keyring.secrets == {}
+
+
+def test_demo_works_without_any_keystore(tmp_path):
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    keyring.set_keyring(NoKeyring())  # a headless box; the autouse fixture restores it
+    created = create_demo_workspace(tmp_path / "demo", patients=3, scrypt_n=TEST_SCRYPT_N)
+    try:
+        assert _count(created.workspace, "patient") == 3
+    finally:
+        created.workspace.close()
+
+
+def test_demo_reopens_with_its_recovery_key_and_everything_was_committed(small_demo):
+    ws = small_demo.workspace
+    ws.close()
+    reopened = workspaces.open_workspace(ws.folder, recovery_key=small_demo.recovery_key)
+    try:
+        assert reopened.is_demo
+        assert _count(reopened, "patient") == 5
+        assert accounts.count_users(reopened) == len(small_demo.accounts)
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize("patients", [0, -1, MAX_DEMO_PATIENTS + 1])
+def test_patient_count_out_of_range_is_refused_before_anything_is_created(tmp_path, patients):
+    with pytest.raises(ValidationError, match="between 1 and 100,000"):
+        create_demo_workspace(tmp_path / "demo", patients=patients, scrypt_n=TEST_SCRYPT_N)
+    assert not (tmp_path / "demo").exists()
+
+
+# -- the patients --------------------------------------------------------------------------------
+def test_counts_of_patients_and_their_records_are_sensible(demo):
+    ws = demo.workspace
+    assert _count(ws, "patient") == PATIENTS
+    conditions, medications, allergies = (
+        _count(ws, t) for t in ("condition", "medication", "allergy")
+    )
+    assert PATIENTS * 0.8 <= conditions <= PATIENTS * 3
+    assert conditions <= medications <= PATIENTS * 5
+    assert PATIENTS * 0.05 <= allergies <= PATIENTS * 0.3
+    per_patient = _rows(ws, "SELECT count(*) FROM condition GROUP BY patient_id")
+    assert max(n for (n,) in per_patient) <= 5
+    assert _rows(ws, "SELECT count(*) FROM patient WHERE is_demo = 1")[0][0] == PATIENTS
+    assert set(_rows(ws, "SELECT DISTINCT code_system FROM condition")) == {
+        ("http://snomed.info/sct",)
+    }
+
+
+def test_identifiers_are_well_formed_and_unique(demo):
+    rows = _rows(demo.workspace, "SELECT practice_id, medicare_number, phone FROM patient")
+    practice_ids = sorted(r[0] for r in rows)
+    assert practice_ids == [f"P{n:06d}" for n in range(1, PATIENTS + 1)]
+    medicare = [r[1] for r in rows]
+    assert all(re.fullmatch(r"[2-6]\d{9}", m) for m in medicare)
+    assert len(set(medicare)) == len(medicare)
+    phones = [r[2] for r in rows if r[2]]
+    assert phones and all(re.fullmatch(r"04\d\d \d{3} \d{3}", p) for p in phones)
+    emails = [e for (e,) in _rows(demo.workspace, "SELECT email FROM patient") if e]
+    assert 0 < len(emails) < PATIENTS
+    assert all(e.endswith(("@example.com", "@example.net", "@example.org")) for e in emails)
+
+
+def test_ages_skew_older_and_living_alone_is_for_the_over_70s(demo):
+    today = date.today()
+    rows = _rows(demo.workspace, "SELECT date_of_birth, lives_alone FROM patient")
+    ages = []
+    for dob_text, lives_alone in rows:
+        dob = date.fromisoformat(dob_text)
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        assert 18 <= age <= 98
+        assert not lives_alone or age > 70
+        ages.append(age)
+    assert sum(a >= 60 for a in ages) > len(ages) / 2
+    assert any(lives_alone for _, lives_alone in rows)
+
+
+def test_conditions_start_after_birth_and_before_today(demo):
+    rows = _rows(
+        demo.workspace,
+        "SELECT p.date_of_birth, c.onset FROM condition c JOIN patient p ON p.id = c.patient_id",
+    )
+    for dob, onset in rows:
+        assert date.fromisoformat(dob) < date.fromisoformat(onset) < date.today()
+
+
+def test_coordinators_are_assigned_to_multimorbid_patients_only(demo):
+    coordinators = {
+        uid
+        for (uid,) in _rows(demo.workspace, "SELECT id FROM staff_user WHERE role = 'COORDINATOR'")
+    }
+    rows = _rows(
+        demo.workspace,
+        "SELECT p.coordinator_id, (SELECT count(*) FROM condition c WHERE c.patient_id = p.id) "
+        "FROM patient p WHERE p.coordinator_id IS NOT NULL",
+    )
+    assert rows
+    assert all(cid in coordinators and n >= 2 for cid, n in rows)
+
+
+def test_older_multimorbid_patients_reach_polypharmacy(demo):
+    rows = _rows(
+        demo.workspace,
+        "SELECT m.patient_id, count(*) FROM medication m WHERE m.status = 'active' "
+        "GROUP BY m.patient_id HAVING count(*) >= 5",
+    )
+    assert rows, "expected at least one patient on 5+ active medicines"
+    ages = []
+    with demo.workspace.session() as session:
+        for patient_id, _ in rows:
+            patient = session.get(Patient, patient_id)
+            ages.append((date.today() - patient.date_of_birth).days / 365.25)
+            conditions = _rows(
+                demo.workspace, "SELECT count(*) FROM condition WHERE patient_id = ?", (patient_id,)
+            )
+            assert conditions[0][0] >= 2  # no single condition brings five medicines
+    assert sum(ages) / len(ages) >= 60
+
+
+def test_medicines_follow_the_conditions(demo):
+    ws = demo.workspace
+    metformin = {
+        p for (p,) in _rows(ws, "SELECT patient_id FROM medication WHERE name LIKE 'Metformin%'")
+    }
+    diabetic = {p for (p,) in _rows(ws, "SELECT patient_id FROM condition WHERE code = '44054006'")}
+    assert metformin and metformin <= diabetic
+    anticoagulated = {
+        p
+        for (p,) in _rows(
+            ws, "SELECT patient_id FROM medication WHERE name IN ('Apixaban', 'Rivaroxaban')"
+        )
+    }
+    with_af = {p for (p,) in _rows(ws, "SELECT patient_id FROM condition WHERE code = '49436004'")}
+    assert anticoagulated <= with_af
+
+
+def test_a_seeded_patient_reads_back_through_the_orm_with_proper_types(demo):
+    with demo.workspace.session() as session:
+        patient = session.get(Patient, 1)
+        assert patient is not None
+        assert isinstance(patient.date_of_birth, date)
+        assert isinstance(patient.sex, Sex)
+        assert patient.sex in (Sex.FEMALE, Sex.MALE, Sex.OTHER)
+        assert patient.is_demo is True
+        assert patient.archived is False
+        assert isinstance(patient.lives_alone, bool)
+        assert isinstance(patient.created_at, datetime)
+        assert patient.created_at.tzinfo is not None
+        assert abs((datetime.now(UTC) - patient.created_at).total_seconds()) < 3600
+        (condition_id,) = _rows(demo.workspace, "SELECT min(id) FROM condition")[0]
+        cond = session.get(Condition, condition_id)
+        assert isinstance(cond.onset, date)
+        assert cond.chronic is True
+        (medication_id,) = _rows(demo.workspace, "SELECT min(id) FROM medication")[0]
+        med = session.get(Medication, medication_id)
+        assert isinstance(med.started, date)
+        assert med.status == "active"
+
+
+def test_the_same_seed_gives_the_same_practice(demo, tmp_path):
+    again = create_demo_workspace(
+        tmp_path / "again", patients=PATIENTS, seed=SEED, scrypt_n=TEST_SCRYPT_N
+    )
+    try:
+        sql = "SELECT given_name, family_name, date_of_birth, medicare_number FROM patient"
+        sql += " ORDER BY id"
+        assert _rows(again.workspace, sql) == _rows(demo.workspace, sql)
+        code_sql = "SELECT patient_id, code, onset FROM condition ORDER BY id"
+        assert _rows(again.workspace, code_sql) == _rows(demo.workspace, code_sql)
+        assert again.accounts == demo.accounts
+    finally:
+        again.workspace.close()
+
+
+def test_another_seed_gives_other_people(demo, small_demo):
+    sql = "SELECT given_name, family_name FROM patient ORDER BY id LIMIT 5"
+    assert _rows(small_demo.workspace, sql) != _rows(demo.workspace, sql)
+    assert small_demo.accounts != demo.accounts
+
+
+# -- audit, encryption, safety -------------------------------------------------------------------
+def test_seeding_is_one_audit_event_and_the_chain_verifies(demo):
+    chain = audit.verify_chain(demo.workspace)
+    assert chain.ok, chain.problem
+    events = _rows(
+        demo.workspace,
+        "SELECT action, record_type, actor_name FROM audit_event WHERE detail = ?",
+        (f"demo data seeded: {PATIENTS} synthetic patients",),
+    )
+    assert len(events) == 1
+    action, record_type, actor_name = events[0]
+    assert (action, record_type) == ("create", "patient")
+    assert actor_name.endswith("(administrator)")
+
+
+def test_the_database_file_holds_no_patient_name_in_plaintext(small_demo):
+    ws = small_demo.workspace
+    names = {n for (n,) in _rows(ws, "SELECT family_name FROM patient") if len(n) >= 5}
+    names |= {n for (n,) in _rows(ws, "SELECT given_name FROM patient") if len(n) >= 5}
+    assert names
+    ws.close()
+    assert not ws.db_path.read_bytes().startswith(b"SQLite format 3")
+    for path in ws.folder.rglob("*"):  # the database, any WAL left behind, backups
+        if path.is_file():
+            data = path.read_bytes()
+            for name in names:
+                assert name.encode() not in data, f"{name} in plaintext in {path.name}"
+
+
+def test_seeding_more_continues_the_numbering(small_demo):
+    ws = small_demo.workspace
+    admin = _admin(small_demo)
+    assert seed_patients(ws, admin, count=3, seed=7) == 3
+    ids = [r[0] for r in _rows(ws, "SELECT practice_id FROM patient ORDER BY id")]
+    assert ids == [f"P{n:06d}" for n in range(1, 9)]
+    medicare = [r[0] for r in _rows(ws, "SELECT medicare_number FROM patient")]
+    assert len(set(medicare)) == 8  # the same seed again still gets fresh numbers
+    assert audit.verify_chain(ws).ok
+
+
+def test_a_failure_mid_seed_keeps_nothing(demo):
+    ws = demo.workspace
+    admin = _admin(demo)
+    before = {t: _count(ws, t) for t in ("patient", "condition", "medication", "audit_event")}
+
+    seen = []
+
+    def cancel(done, total):
+        seen.append((done, total))
+        raise Cancelled  # the user pressed Cancel after the first batch
+
+    with pytest.raises(Cancelled):
+        seed_patients(ws, admin, count=5_000, seed=1, progress=cancel)
+    assert seen == [(2_000, 5_000)]
+    assert {t: _count(ws, t) for t in before} == before
+    assert audit.verify_chain(ws).ok
+
+
+def test_synthetic_patients_are_refused_in_a_real_practice(ws, admin):
+    with pytest.raises(ValidationError, match="demo workspace"):
+        seed_patients(ws, admin, count=5)
+    assert _count(ws, "patient") == 0
+
+
+def test_seeding_nothing_or_too_many_is_refused(demo):
+    admin = _admin(demo)
+    for count in (0, MAX_DEMO_PATIENTS + 1):
+        with pytest.raises(ValidationError, match="between 1 and"):
+            seed_patients(demo.workspace, admin, count=count)
+    assert _count(demo.workspace, "patient") == PATIENTS
