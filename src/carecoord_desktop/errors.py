@@ -85,11 +85,13 @@ class AuthError(CareCoordError):
 
 
 class LoginFailedError(AuthError):
-    def __init__(self, attempts_left: int | None = None) -> None:
-        msg = "The user name or password is not right."
-        if attempts_left is not None and attempts_left <= 2:
-            msg += f" {attempts_left} more failed attempt(s) will lock the account."
-        super().__init__(msg)
+    # One message for a wrong password and an unknown user name, however many attempts:
+    # a countdown would tell a prober which user names exist.
+    def __init__(self) -> None:
+        super().__init__(
+            "The user name or password is not right. Repeated failures lock the account "
+            "for a while."
+        )
 
 
 class AccountLockedError(AuthError):

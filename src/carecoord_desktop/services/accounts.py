@@ -122,7 +122,7 @@ def authenticate(
             session.commit()
             if user.locked_until and _aware(user.locked_until) > now:
                 raise AccountLockedError(LOCKOUT_MINUTES)
-            raise LoginFailedError(LOCKOUT_THRESHOLD - user.failed_attempts)
+            raise LoginFailedError()
         if not user.active:
             audit.record(session, _actor(user), AuditAction.FAILED_LOGIN, detail="disabled")
             session.commit()

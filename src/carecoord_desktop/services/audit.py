@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
+from carecoord_desktop.errors import CorruptDatabaseError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
-from carecoord_desktop.store.engine import audit_hash
+from carecoord_desktop.store.engine import DatabaseError, audit_hash
 from carecoord_desktop.store.workspace import Workspace
 
 _FIELDS = "at, actor_id, actor_name, action, patient_id, record_type, record_id, detail"
@@ -81,6 +82,13 @@ class ChainReport:
 
 def verify_chain(ws: Workspace) -> ChainReport:
     """Recompute every row's hash; the first row whose hash or link does not match is reported."""
+    try:
+        return _verify_chain(ws)
+    except DatabaseError:
+        raise CorruptDatabaseError("the audit log could not be read") from None
+
+
+def _verify_chain(ws: Workspace) -> ChainReport:
     prev = ""
     count = 0
     with ws.raw_connection() as conn:

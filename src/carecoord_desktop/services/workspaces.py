@@ -131,7 +131,11 @@ def check(ws: Workspace) -> CheckReport:
         report.problems.append(
             f"schema is at {report.schema_revision}, the app expects {migrate.head_revision()}"
         )
-    chain = audit.verify_chain(ws)
+    try:
+        chain = audit.verify_chain(ws)
+    except CareCoordError as exc:
+        report.problems.append(str(exc))
+        return report
     report.audit_rows = chain.rows
     if not chain.ok:
         report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")

@@ -97,9 +97,13 @@ def verify_backup(ws: Workspace, path: Path, expected_counts: dict[str, int] | N
                 "Do not rely on it; make a new backup."
             )
         counts = row_counts(conn)
-        conn.execute("PRAGMA journal_mode = DELETE")  # leave no -wal/-shm beside the backup
     finally:
         conn.close()
+    if "alembic_version" not in counts or not counts.get("staff_user"):
+        raise BackupError(
+            f"{path.name} opens with this workspace's key but holds no practice (no schema "
+            "version or no staff accounts). It was not used."
+        )
     if expected_counts is not None and counts != expected_counts:
         diff = sorted(
             k for k in set(counts) | set(expected_counts) if counts.get(k) != expected_counts.get(k)

@@ -30,15 +30,29 @@ def audit_hash(prev_hash: str, *fields: object) -> str:
     return h.hexdigest()
 
 
-def connect_raw(path: Path, key: DataKey, *, check_same_thread: bool = False):
-    """A keyed sqlcipher3 connection with our pragmas. Errors never carry the key."""
+def connect_raw(
+    path: Path, key: DataKey, *, check_same_thread: bool = False, readonly: bool = False
+):
+    """A keyed sqlcipher3 connection with our pragmas. Errors never carry the key.
+
+    `readonly` opens without writing a byte (checking a backup must not change it).
+    """
+    if readonly and path.exists() and path.stat().st_size == 0:
+        raise CorruptDatabaseError("the file is empty")
+    target, uri = (f"{path.resolve().as_uri()}?mode=ro", True) if readonly else (str(path), False)
     conn = sqlcipher.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=check_same_thread
+        target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=check_same_thread, uri=uri
     )
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = {key.sqlcipher_pragma_value()}")
+        if readonly:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # REPLACE deletes the old row: with recursive triggers the audit log's DELETE trigger
+        # refuses it too.
+        conn.execute("PRAGMA recursive_triggers = ON")
         conn.execute("PRAGMA foreign_keys = ON")
         # The first pragma that reads the file decrypts page 1: a wrong key fails here.
         conn.execute("PRAGMA synchronous = FULL")
@@ -93,6 +107,9 @@ def _hmac_failures(path: Path, key: DataKey) -> tuple[int, int]:
     total = max(1, path.stat().st_size // page_size)
     failed = sum(1 for (msg,) in rows if "HMAC verification failed" in msg)
     return failed, total
+
+
+DatabaseError = sqlcipher.DatabaseError  # for callers that read through raw connections
 
 
 def make_engine(path: Path, key: DataKey) -> Engine:

@@ -8,6 +8,7 @@ backups/             encrypted, verified backups
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -21,8 +22,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from carecoord_desktop.errors import (
+    CorruptDatabaseError,
     DatabaseMissingError,
     KeyNotInKeystoreError,
+    KeystoreUnavailableError,
     NotAWorkspaceDatabaseError,
     WorkspaceError,
     WorkspaceNotFoundError,
@@ -162,6 +165,9 @@ class Workspace:
         info = cls.read_info(folder)
         if not (folder / DB_NAME).exists():
             raise DatabaseMissingError(str(folder / DB_NAME))
+        if (folder / DB_NAME).stat().st_size == 0:
+            # SQLite would happily treat an empty file as a new database and write to it.
+            raise CorruptDatabaseError("the database file is empty")
         if key is None and recovery_key is not None:
             rk = (
                 recovery_key
@@ -170,7 +176,9 @@ class Workspace:
             )
             key = unwrap_data_key(read_key_file(folder / KEY_FILE), rk)
             if remember_key:
-                keystore.store_key(info.workspace_id, key)
+                # Best effort: the right recovery key still opens where no keystore can hold it.
+                with contextlib.suppress(KeystoreUnavailableError):
+                    keystore.store_key(info.workspace_id, key)
         if key is None:
             key = keystore.load_key(info.workspace_id)
         if key is None:
@@ -196,9 +204,9 @@ class Workspace:
         """A fresh unpooled keyed connection (backups, checks, other threads)."""
         return connect_raw(self.db_path, self._key)
 
-    def connect_file(self, path: Path):
-        """Open another file (a backup) with this workspace's key."""
-        return connect_raw(path, self._key)
+    def connect_file(self, path: Path, *, readonly: bool = True):
+        """Open another file (a backup) with this workspace's key; read-only by default."""
+        return connect_raw(path, self._key, readonly=readonly)
 
     def sqlcipher_key_literal(self) -> str:
         return self._key.sqlcipher_pragma_value()
