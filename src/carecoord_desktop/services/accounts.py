@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -250,6 +252,31 @@ def _admins_left(session: Session, excluding: int) -> int:
     ).one()
 
 
+@contextmanager
+def _editing_user(ws: Workspace, actor: Actor, user_id: int) -> Iterator[tuple[Session, StaffUser]]:
+    """An administrator's edit of one account, in one transaction."""
+    require(actor, Permission.MANAGE_USERS)
+    with ws.session() as session:
+        user = session.get(StaffUser, user_id)
+        if user is None:
+            raise ValidationError("That user no longer exists.")
+        yield session, user
+
+
+def _save_user(session: Session, actor: Actor, user: StaffUser, what: str) -> UserRow:
+    session.add(user)
+    audit.record(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        record_type="staff_user",
+        record_id=user.id,
+        detail=f"{user.username}: {what}",
+    )
+    session.commit()
+    return _row(user)
+
+
 def update_user(
     ws: Workspace,
     actor: Actor,
@@ -260,18 +287,14 @@ def update_user(
     full_name: str | None = None,
 ) -> UserRow:
     """Change role, enable/disable or rename; the last active administrator is protected."""
-    require(actor, Permission.MANAGE_USERS)
-    with ws.session() as session:
-        user = session.get(StaffUser, user_id)
-        if user is None:
-            raise ValidationError("That user no longer exists.")
-        changes = []
+    with _editing_user(ws, actor, user_id) as (session, user):
         losing_admin = (role is not None and role != Role.ADMIN) or active is False
         if losing_admin and user.role == Role.ADMIN and _admins_left(session, user.id) == 0:
             raise ValidationError(
                 "This is the only active administrator: add or enable another administrator "
                 "first, so the practice is never locked out of its own settings."
             )
+        changes = []
         if role is not None and role != user.role:
             changes.append(f"role {Role(user.role).label} -> {Role(role).label}")
             user.role = Role(role)
@@ -281,64 +304,27 @@ def update_user(
         if full_name is not None and full_name.strip() and full_name.strip() != user.full_name:
             changes.append("renamed")
             user.full_name = full_name.strip()
-        if changes:
-            session.add(user)
-            audit.record(
-                session,
-                actor,
-                AuditAction.UPDATE,
-                record_type="staff_user",
-                record_id=user.id,
-                detail=f"{user.username}: " + ", ".join(changes),
-            )
-            session.commit()
-        return _row(user)
+        if not changes:
+            return _row(user)
+        return _save_user(session, actor, user, ", ".join(changes))
 
 
 def unlock_user(ws: Workspace, actor: Actor, user_id: int) -> UserRow:
-    require(actor, Permission.MANAGE_USERS)
-    with ws.session() as session:
-        user = session.get(StaffUser, user_id)
-        if user is None:
-            raise ValidationError("That user no longer exists.")
+    with _editing_user(ws, actor, user_id) as (session, user):
         user.locked_until = None
         user.failed_attempts = 0
-        session.add(user)
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            record_type="staff_user",
-            record_id=user.id,
-            detail=f"{user.username}: unlocked",
-        )
-        session.commit()
-        return _row(user)
+        return _save_user(session, actor, user, "unlocked")
 
 
 def reset_password(ws: Workspace, actor: Actor, user_id: int, new_password: str) -> UserRow:
     """An administrator sets a temporary password the user must change at next sign-in."""
-    require(actor, Permission.MANAGE_USERS)
-    with ws.session() as session:
-        user = session.get(StaffUser, user_id)
-        if user is None:
-            raise ValidationError("That user no longer exists.")
+    with _editing_user(ws, actor, user_id) as (session, user):
         check_password_rules(new_password, user.username)
         user.password_hash = hash_password(new_password)
         user.must_change_password = True
         user.locked_until = None
         user.failed_attempts = 0
-        session.add(user)
-        audit.record(
-            session,
-            actor,
-            AuditAction.UPDATE,
-            record_type="staff_user",
-            record_id=user.id,
-            detail=f"{user.username}: password reset by admin",
-        )
-        session.commit()
-        return _row(user)
+        return _save_user(session, actor, user, "password reset by admin")
 
 
 def find_user_id(ws: Workspace, username: str) -> int | None:

@@ -36,7 +36,7 @@ from carecoord_desktop.services import accounts, audit, settings, workspaces
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
-from carecoord_desktop.ui.workers import run_with_progress
+from carecoord_desktop.ui.workers import backup_with_progress
 
 
 def _when(dt: datetime | None) -> str:
@@ -402,13 +402,7 @@ class PracticeTab(QWidget):
     def backup_now(self) -> None:
         self.backup_error.hide()
         try:
-            result = run_with_progress(
-                self,
-                "Writing and verifying the backup…",
-                workspaces.backup_now,
-                self.state.ws,
-                self.state.actor,
-            )
+            result = backup_with_progress(self, self.state.ws, self.state.actor)
         except CareCoordError as exc:
             show_error(self.backup_error, exc)
             return

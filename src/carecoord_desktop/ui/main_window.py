@@ -30,7 +30,7 @@ from carecoord_desktop.ui.dialogs import ChangePasswordDialog
 from carecoord_desktop.ui.lock import IdleWatcher, LockScreen
 from carecoord_desktop.ui.placeholder import NotBuiltPage
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.workers import run_with_progress
+from carecoord_desktop.ui.workers import backup_with_progress, run_with_progress
 
 SCREENS = [
     (
@@ -245,13 +245,7 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------
     def backup_now(self) -> None:
         try:
-            result = run_with_progress(
-                self,
-                "Writing and verifying the backup…",
-                workspaces.backup_now,
-                self.state.ws,
-                self.state.actor,
-            )
+            result = backup_with_progress(self, self.state.ws, self.state.actor)
         except CareCoordError as exc:
             QMessageBox.warning(self, "Backup failed", str(exc))
             return

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Sign
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services import workspaces
 
 
 class _Signals(QObject):
@@ -84,3 +85,10 @@ def run_with_progress(
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("result")
+
+
+def backup_with_progress(parent: QWidget | None, ws, actor):
+    """The one "Back up now" action, shared by the menu and the admin screen."""
+    return run_with_progress(
+        parent, "Writing and verifying the backup…", workspaces.backup_now, ws, actor
+    )
