@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from carecoord_desktop.services import accounts, audit, workspaces
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store import migrate
+from carecoord_desktop.store.migrate import include_name
 from carecoord_desktop.store.workspace import Workspace
 from conftest import ADMIN_PASSWORD, TEST_SCRYPT_N
 
@@ -48,7 +49,10 @@ def test_a_new_workspace_is_at_head_and_matches_the_models(ws):
     assert migrate.current_revision(ws.engine) == migrate.head_revision()
     assert not ws.needs_migration()
     with ws.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diffs = compare_metadata(
+            MigrationContext.configure(conn, opts={"include_name": include_name}),
+            SQLModel.metadata,
+        )
     assert diffs == []
     assert {"audit_event_no_update", "audit_event_no_delete"} <= trigger_names(ws)
 
@@ -167,7 +171,10 @@ def test_full_downgrade_and_upgrade_round_trip(tmp_path):
         migrate.upgrade(ws.engine)
         assert migrate.current_revision(ws.engine) == migrate.head_revision()
         with ws.engine.connect() as conn:
-            diffs = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+            diffs = compare_metadata(
+                MigrationContext.configure(conn, opts={"include_name": include_name}),
+                SQLModel.metadata,
+            )
         assert diffs == []
     finally:
         ws.close()

@@ -12,6 +12,17 @@ if TYPE_CHECKING:
 # Alembic is imported inside the functions: it costs ~0.25 s at start-up for every CLI call.
 SCRIPT_LOCATION = "carecoord_desktop.store:migrations"
 
+# Tables the database derives from the models (search index, FTS5 shadow tables, counters):
+# migrations create them by hand, and schema comparisons leave them out.
+DERIVED_TABLE_PREFIXES = ("patient_fts", "patient_trigram", "patient_stats")
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name hook: compare only what the models describe."""
+    if type_ == "table" and name:
+        return not name.startswith(DERIVED_TABLE_PREFIXES)
+    return True
+
 
 def _config(connection=None) -> Config:
     from alembic.config import Config

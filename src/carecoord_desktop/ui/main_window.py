@@ -28,16 +28,12 @@ from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin import AdminScreen
 from carecoord_desktop.ui.dialogs import ChangePasswordDialog
 from carecoord_desktop.ui.lock import IdleWatcher, LockScreen
+from carecoord_desktop.ui.patients import PatientsScreen
 from carecoord_desktop.ui.placeholder import NotBuiltPage
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import backup_with_progress, run_with_progress
 
 SCREENS = [
-    (
-        "patients",
-        "Patients",
-        "search the patient registry, filter who needs attention and open a patient's record.",
-    ),
     (
         "care_plans",
         "Care plans",
@@ -76,6 +72,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(210)
         self.pages = QStackedWidget()
         self.page_keys: list[str] = []
+        self.patients_screen = PatientsScreen(state)
+        self._add_page("patients", "Patients", self.patients_screen)
         for key, label, what in SCREENS:
             self._add_page(key, label, NotBuiltPage(label, what))
         self.admin_screen = AdminScreen(state)

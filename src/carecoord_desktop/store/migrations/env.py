@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import carecoord_desktop.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from carecoord_desktop.store.migrate import include_name
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -18,6 +19,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies the table
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,453 @@
+"""The patient registry screen: search as you type, filter, sort in SQL, see why someone is at risk.
+
+The search query runs on the thread pool so typing never waits for the database; every search
+carries a generation number and only the newest one's result is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services import registry
+from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.ui.patient_list_model import (
+    COLUMNS,
+    CONDITIONS,
+    COORDINATOR,
+    DOB,
+    MEDICARE,
+    NAME,
+    PRACTICE_ID,
+    RISK,
+    PatientListModel,
+)
+from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.workers import Task
+
+SEARCH_DELAY_MS = 200
+NO_COORDINATOR = -1  # combo data for "No coordinator" (real staff ids are positive)
+_WIDTHS = {NAME: 210, DOB: 160, PRACTICE_ID: 100, MEDICARE: 125, RISK: 80, COORDINATOR: 170}
+_MIN_CONDITIONS_WIDTH = 300  # narrower than this, the table scrolls sideways instead
+_TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
+_RISK_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    generation: int
+    flt: PatientFilter
+    sort: str
+    descending: bool
+    ids: list[int]
+
+
+def _search(ws, actor, flt: PatientFilter, sort: str, descending: bool, generation: int):
+    """Runs on a worker thread: plain arguments in, plain result out."""
+    ids = registry.query_ids(ws, actor, flt, sort=sort, descending=descending)
+    return SearchResult(generation, flt, sort, descending, ids)
+
+
+class RiskPanel(QFrame):
+    """Read-only: who the patient is, their risk tier and the reasons for it."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setMinimumWidth(280)
+        self.setMaximumWidth(380)  # the list stays the main thing on screen
+        self.patient_id: int | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        top = QHBoxLayout()
+        self.name = QLabel()
+        self.name.setObjectName("panelTitle")
+        self.name.setStyleSheet("font-size: 13pt; font-weight: 600; color: #12355b;")
+        self.name.setWordWrap(True)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.hide)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.details = QLabel()
+        self.details.setObjectName("pageSubtitle")
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+        layout.addSpacing(8)
+        self.tier = QLabel()
+        self.tier.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.tier)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.reasons)
+        layout.addStretch(1)
+        note = QLabel(
+            "Full record: coming next. This panel shows the risk summary only; the patient "
+            "record screen is not built yet."
+        )
+        note.setObjectName("pageSubtitle")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+
+    def show_patient(self, patient_id: int, row, tier: str, reasons: list[str]) -> None:
+        self.patient_id = patient_id
+        if row is not None:
+            self.name.setText(row.display_name)
+            conditions = row.conditions_summary or "no chronic conditions recorded"
+            self.details.setText(
+                f"{row.practice_id} · born {row.date_of_birth:%d/%m/%Y} ({row.age})<br>"
+                f"Conditions: {conditions}<br>"
+                f"{row.medication_count} active medicine"
+                f"{'' if row.medication_count == 1 else 's'}<br>"
+                f"Coordinator: {row.coordinator_name or 'none'}"
+            )
+        label = _RISK_LABELS.get(tier, tier.capitalize())
+        colour = _TIER_COLOURS.get(tier, "#12355b")
+        self.tier.setText(f"<b>Risk tier: <span style='color: {colour}'>{label}</span></b>")
+        if reasons:
+            items = "".join(f"<li>{_escape(r)}</li>" for r in reasons)
+            self.reasons.setText(f"Why:<ul style='margin-left: -16px'>{items}</ul>")
+        else:
+            self.reasons.setText("No risk factors recorded.")
+        self.show()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class PatientsScreen(QWidget):
+    def __init__(self, state: AppState, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.generation = 0
+        self.total = 0
+        self.pool = QThreadPool.globalInstance()
+        self._running: int | None = None  # generation of the search on the pool, if any
+        self._task: Task | None = None
+
+        title = QLabel("Patients")
+        title.setObjectName("pageTitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name, date of birth, practice ID, Medicare or phone")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(380)
+        self.search.installEventFilter(self)
+        self.condition = QComboBox()
+        self.risk = QComboBox()
+        self.coordinator = QComboBox()
+        for combo, tip in (
+            (self.condition, "Show only patients with this condition"),
+            (self.risk, "Show only patients in this risk tier"),
+            (self.coordinator, "Show only patients with this care coordinator"),
+        ):
+            combo.setToolTip(tip)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Long condition names would squeeze the search box: the list opens wider instead.
+        self.condition.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.condition.setMinimumContentsLength(22)
+        self.clear_button = QPushButton("Clear filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.condition)
+        filters.addWidget(self.risk)
+        filters.addWidget(self.coordinator)
+        filters.addWidget(self.clear_button)
+
+        self.count = QLabel()
+        self.count.setObjectName("pageSubtitle")
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.model = PatientListModel(state, self)
+        self.model.count_changed.connect(self._update_count)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(30)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        for column, width in _WIDTHS.items():
+            header.resizeSection(column, width)
+        header.sectionResized.connect(self._fit_conditions)
+        self.view.viewport().installEventFilter(self)
+        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        self.view.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
+        self.view.activated.connect(self.open_patient)
+
+        self.empty = QLabel()
+        self.empty.setObjectName("pageSubtitle")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("font-size: 12pt; padding: 40px;")
+        self.results = QStackedWidget()
+        self.results.addWidget(self.view)
+        self.results.addWidget(self.empty)
+
+        self.panel = RiskPanel()
+        self.panel.hide()
+        splitter = QSplitter()
+        splitter.addWidget(self.results)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 1)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.count)
+        layout.addWidget(self.error)
+        layout.addWidget(splitter, 1)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DELAY_MS)
+        self.debounce.timeout.connect(self.start_search)
+        self.search.textChanged.connect(self.debounce.start)
+        self.search.returnPressed.connect(self.start_search)
+        for combo in (self.condition, self.risk, self.coordinator):
+            combo.currentIndexChanged.connect(self.start_search)
+        state.workspace_replaced.connect(self.refresh)
+        state.actor_changed.connect(self._actor_changed)
+        self.refresh()
+
+    # -- filters ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the filter choices and the total, then search again (new workspace or user)."""
+        self.panel.hide()
+        ws, actor = self.state.ws, self.state.actor
+        try:
+            conditions = registry.condition_options(ws, actor)
+            coordinators = registry.coordinator_options(ws, actor)
+            self.total = registry.count_all(ws, actor)
+        except CareCoordError as exc:
+            self._show_error(str(exc))
+            return
+        self._fill(
+            self.condition,
+            "All conditions",
+            [(f"{display} ({n:,})", code) for code, display, n in conditions],
+        )
+        self._fill(self.risk, "All risk tiers", [(v, k) for k, v in _RISK_LABELS.items()])
+        self._fill(
+            self.coordinator,
+            "All coordinators",
+            [("No coordinator", NO_COORDINATOR)] + [(name, uid) for uid, name in coordinators],
+        )
+        self.start_search()
+
+    def _actor_changed(self, _actor) -> None:
+        self.refresh()
+
+    @staticmethod
+    def _fill(combo: QComboBox, everyone: str, items: list[tuple[str, object]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everyone, None)
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        found = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    def current_filter(self) -> PatientFilter:
+        coordinator = self.coordinator.currentData()
+        return PatientFilter(
+            text=self.search.text().strip(),
+            condition_code=self.condition.currentData(),
+            risk_tier=self.risk.currentData(),
+            coordinator_id=None if coordinator in (None, NO_COORDINATOR) else coordinator,
+            no_coordinator=coordinator == NO_COORDINATOR,
+        )
+
+    def clear_filters(self) -> None:
+        for combo in (self.condition, self.risk, self.coordinator):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.start_search()
+
+    # -- searching on the thread pool ------------------------------------------------------
+    def start_search(self) -> None:
+        """Search with the current text and filters on the thread pool.
+
+        One search runs at a time: a request made while one runs waits for it, then the newest
+        request alone runs, so fast typing never piles queries up on a big register.
+        """
+        self.debounce.stop()
+        self.generation += 1
+        if self._running is None:
+            self._launch()
+
+    def _launch(self) -> None:
+        generation = self.generation
+        task = Task(
+            _search,
+            self.state.ws,
+            self.state.actor,
+            self.current_filter(),
+            self.model.sort_key,
+            self.model.descending,
+            generation,
+        )
+        task.signals.finished.connect(self.apply_result, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(
+            lambda exc, g=generation: self._search_failed(g, exc),
+            Qt.ConnectionType.QueuedConnection,
+        )
+        self._running, self._task = generation, task
+        self.pool.start(task)
+
+    @property
+    def searching(self) -> bool:
+        return self._running is not None
+
+    def _finished(self, generation: int) -> bool:
+        """Note that a search ended; True when it is the newest (else the newest is started)."""
+        if self._running == generation:
+            self._running = None
+        if generation == self.generation:
+            return True
+        if self._running is None:
+            self._launch()  # the text or filters changed while it ran
+        return False
+
+    def apply_result(self, result: SearchResult) -> None:
+        if not self._finished(result.generation):
+            return  # an older keystroke's answer: never shown over a newer one
+        self.error.hide()
+        if (result.sort, result.descending) != (self.model.sort_key, self.model.descending):
+            self.model.set_filter(result.flt)  # the user re-sorted while it ran
+        else:
+            self.model.set_ids(result.ids, result.flt)
+        shown = self.panel.patient_id
+        if shown is not None and self.model.row_for_id(shown) is None:
+            self.panel.hide()  # that patient is no longer in the list
+
+    def _search_failed(self, generation: int, exc: Exception) -> None:
+        if self._finished(generation):
+            self._show_error(f"The search failed: {exc}")
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if COLUMNS[column][1] is None:  # not sortable: put the arrow back where the sort is
+            header = self.view.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+            header.blockSignals(False)
+
+    # -- counts and the empty state --------------------------------------------------------
+    def _update_count(self, shown: int) -> None:
+        filtered = self.model.filter != PatientFilter()
+        noun = "patient" if (self.total if filtered else shown) == 1 else "patients"
+        if filtered:
+            self.count.setText(f"{shown:,} of {self.total:,} {noun}")
+        else:
+            self.count.setText(f"{shown:,} {noun}")
+        self.clear_button.setEnabled(filtered)
+        if shown:
+            self.results.setCurrentWidget(self.view)
+            return
+        text = self.model.filter.text
+        if not filtered:
+            self.empty.setText("No patients yet. Patients appear here once they are added.")
+        elif text:
+            self.empty.setText(
+                f"No patient matches “{text}” with these filters — check the spelling or clear "
+                "the filters."
+                if self._any_combo()
+                else f"No patient matches “{text}” — check the spelling or clear the filters."
+            )
+        else:
+            self.empty.setText("No patient matches these filters — clear the filters.")
+        self.results.setCurrentWidget(self.empty)
+
+    def _any_combo(self) -> bool:
+        return any(c.currentIndex() > 0 for c in (self.condition, self.risk, self.coordinator))
+
+    # -- opening a patient -----------------------------------------------------------------
+    def open_patient(self, index) -> None:
+        if not index.isValid():
+            return
+        patient_id = self.model.patient_id(index.row())
+        try:
+            tier, reasons = registry.risk_reasons(self.state.ws, self.state.actor, patient_id)
+        except CareCoordError as exc:
+            self._show_error(str(exc))
+            return
+        if not self.panel.isVisible():
+            width = sum(self.splitter.sizes())
+            self.splitter.setSizes([width - 340, 340])
+        self.panel.show_patient(patient_id, self.model.row_data(index.row()), tier, reasons)
+
+    def _fit_conditions(self, section: int = -1, *_sizes) -> None:
+        """Conditions take the width the other columns leave, but never less than a readable
+        minimum (the table scrolls sideways then, e.g. while the risk panel is open)."""
+        if section == CONDITIONS:
+            return
+        header = self.view.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != CONDITIONS)
+        spare = self.view.viewport().width() - others
+        header.resizeSection(CONDITIONS, max(_MIN_CONDITIONS_WIDTH, spare))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Resize and watched is not self.search:
+            self._fit_conditions()  # the only other watched object is the table's viewport
+            return False
+        # Down from the search box moves into the results, so the keyboard alone is enough.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
+            self.view.setFocus()
+            if not self.view.currentIndex().isValid():
+                self.view.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)

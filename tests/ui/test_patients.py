@@ -1,0 +1,260 @@
+"""The patient registry screen and its windowed model, on a real 300-patient demo workspace."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QPoint, Qt, QThreadPool
+
+from carecoord_desktop.services import accounts, demo, settings
+from carecoord_desktop.ui.state import AppState
+from tests_support import TEST_SCRYPT_N
+
+registry = pytest.importorskip("carecoord_desktop.services.registry")
+
+from carecoord_desktop.ui.patient_list_model import (  # noqa: E402 - needs the registry
+    COLUMNS,
+    DOB,
+    MEDICARE,
+    NAME,
+    PatientListModel,
+)
+from carecoord_desktop.ui.patients import PatientsScreen, SearchResult  # noqa: E402
+
+PATIENTS = 300
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    made = demo.create_demo_workspace(
+        tmp_path_factory.mktemp("patients") / "ws",
+        patients=PATIENTS,
+        seed=3,
+        scrypt_n=TEST_SCRYPT_N,
+    )
+    yield made.workspace
+    QThreadPool.globalInstance().waitForDone()
+    made.workspace.close()
+
+
+@pytest.fixture
+def state(demo_ws):
+    actor = accounts.authenticate(demo_ws, "admin", demo.DEMO_PASSWORD)
+    return AppState(demo_ws, actor, settings.load(demo_ws))
+
+
+@pytest.fixture
+def screen(qtbot, state):
+    widget = PatientsScreen(state)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.model.loaded and not widget.searching, timeout=5000)
+    yield widget
+    QThreadPool.globalInstance().waitForDone()
+
+
+def _settle(qtbot, screen, **expected):
+    """Wait until the newest search has been applied with the expected filter values."""
+
+    def applied():
+        flt = screen.model.filter
+        assert not screen.searching
+        for name, value in expected.items():
+            assert getattr(flt, name) == value
+
+    qtbot.waitUntil(applied, timeout=5000)
+
+
+def _names(model, limit=None):
+    rows = range(model.rowCount() if limit is None else min(limit, model.rowCount()))
+    return [model.row_data(r).display_name for r in rows]
+
+
+def test_lists_every_patient_with_a_count(screen, state):
+    total = registry.count_all(state.ws, state.actor)
+    assert total == PATIENTS
+    assert screen.model.rowCount() == total
+    assert screen.count.text() == f"{total} patients"
+    assert screen.results.currentWidget() is screen.view
+    assert screen.model.data(screen.model.index(0, NAME))
+
+
+def test_typing_narrows_then_clearing_restores(qtbot, screen):
+    model = screen.model
+    family = model.row_data(7).display_name.replace(",", " ").split()[0]
+    prefix = family[:3]
+    qtbot.keyClicks(screen.search, prefix)
+    _settle(qtbot, screen, text=prefix)
+    assert 0 < model.rowCount() < PATIENTS
+    assert all(prefix.lower() in name.lower() for name in _names(model))
+    assert screen.count.text() == f"{model.rowCount()} of {PATIENTS} patients"
+
+    screen.search.clear()
+    _settle(qtbot, screen, text="")
+    assert model.rowCount() == PATIENTS
+    assert screen.count.text() == f"{PATIENTS} patients"
+
+
+def test_no_match_shows_an_empty_state(qtbot, screen):
+    qtbot.keyClicks(screen.search, "zzqxj")
+    _settle(qtbot, screen, text="zzqxj")
+    assert screen.model.rowCount() == 0
+    assert screen.results.currentWidget() is screen.empty
+    assert "No patient matches “zzqxj”" in screen.empty.text()
+    assert "clear the filters" in screen.empty.text()
+    screen.clear_filters()
+    _settle(qtbot, screen, text="")
+    assert screen.results.currentWidget() is screen.view
+
+
+def test_filter_combos_narrow_the_list(qtbot, screen, state):
+    model = screen.model
+    code, _display, patients = registry.condition_options(state.ws, state.actor)[0]
+    screen.condition.setCurrentIndex(screen.condition.findData(code))
+    _settle(qtbot, screen, condition_code=code)
+    assert model.rowCount() == patients < PATIENTS
+    assert f"({patients})" in screen.condition.currentText()
+    screen.clear_filters()
+
+    screen.risk.setCurrentIndex(screen.risk.findData("high"))
+    _settle(qtbot, screen, risk_tier="high", condition_code=None)
+    assert 0 < model.rowCount() < PATIENTS
+    assert {model.row_data(r).risk_tier for r in range(model.rowCount())} == {"high"}
+    assert screen.count.text() == f"{model.rowCount()} of {PATIENTS} patients"
+    screen.clear_filters()
+
+    screen.coordinator.setCurrentIndex(screen.coordinator.findText("No coordinator"))
+    _settle(qtbot, screen, no_coordinator=True, risk_tier=None)
+    assert 0 < model.rowCount() < PATIENTS
+    assert all(model.row_data(r).coordinator_name is None for r in range(model.rowCount()))
+
+    coordinator_id, name = registry.coordinator_options(state.ws, state.actor)[0]
+    screen.coordinator.setCurrentIndex(screen.coordinator.findData(coordinator_id))
+    _settle(qtbot, screen, coordinator_id=coordinator_id, no_coordinator=False)
+    assert 0 < model.rowCount() < PATIENTS
+    assert {model.row_data(r).coordinator_name for r in range(model.rowCount())} == {name}
+
+
+def test_clicking_headers_sorts_in_sql(qtbot, screen):
+    model, header = screen.model, screen.view.horizontalHeader()
+
+    def click(column):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 10))
+
+    click(DOB)
+    assert model.sort_key == "dob"
+    births = [model.row_data(r).date_of_birth for r in range(20)]
+    assert births == sorted(births)
+    click(DOB)
+    assert model.descending
+    births = [model.row_data(r).date_of_birth for r in range(20)]
+    assert births == sorted(births, reverse=True)
+    assert model.rowCount() == PATIENTS
+
+    click(MEDICARE)  # not sortable: order and arrow stay where they were
+    assert (model.sort_key, model.descending) == ("dob", True)
+    assert header.sortIndicatorSection() == DOB
+
+    click(NAME)
+    assert model.sort_key == "name"
+    names = [model.row_data(r).display_name for r in range(model.rowCount())]
+    assert names[:20] == sorted(names, key=str.casefold)[:20] or names == sorted(names)
+
+
+def test_sorting_keeps_the_selected_patient_selected(qtbot, screen):
+    screen.view.selectRow(5)
+    chosen = screen.model.patient_id(5)
+    screen.model.sort(DOB, Qt.SortOrder.DescendingOrder)
+    selected = screen.view.selectionModel().selectedRows()
+    assert [screen.model.patient_id(i.row()) for i in selected] == [chosen]
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, state):
+    model = PatientListModel(state)
+    model.refresh()
+    assert model.rowCount() == PATIENTS
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))][:2] == [
+        "Name",
+        "Date of birth (age)",
+    ]
+    qtmodeltester.check(model)
+
+
+def test_scrolling_to_the_end_fetches_blocks_and_the_cache_is_bounded(screen):
+    model, view = screen.model, screen.view
+    assert model.cached_blocks <= 1, "only the visible block is fetched at first"
+    view.scrollToBottom()
+    last = model.rowCount() - 1
+    name = model.data(model.index(last, NAME))
+    assert isinstance(name, str) and name
+    assert model.cached_blocks == 2
+
+    model.MAX_BLOCKS = 1
+    model.set_ids(model.ids)  # same rows, empty cache
+    model.data(model.index(0, NAME))
+    model.data(model.index(last, NAME))
+    assert model.cached_blocks == 1
+
+
+def test_a_stale_search_result_does_not_overwrite_a_newer_one(qtbot, screen):
+    model = screen.model
+    qtbot.keyClicks(screen.search, "zzqxj")
+    _settle(qtbot, screen, text="zzqxj")
+    assert model.rowCount() == 0
+    newest = screen.generation
+    old = SearchResult(newest - 1, registry.PatientFilter(), "name", False, list(range(1, 50)))
+    screen.apply_result(old)
+    assert model.rowCount() == 0
+    assert model.filter.text == "zzqxj"
+
+
+def test_enter_on_a_row_shows_risk_reasons_and_says_the_record_is_next(qtbot, screen, state):
+    screen.search.setFocus()
+    qtbot.keyClick(screen.search, Qt.Key.Key_Down)
+    assert screen.view.hasFocus()
+    assert screen.view.currentIndex().row() == 0
+    qtbot.keyClick(screen.view, Qt.Key.Key_Down)
+    qtbot.keyClick(screen.view, Qt.Key.Key_Return)
+    assert screen.panel.isVisible()
+    patient_id = screen.model.patient_id(1)
+    assert screen.panel.patient_id == patient_id
+    tier, reasons = registry.risk_reasons(state.ws, state.actor, patient_id)
+    assert tier.capitalize() in screen.panel.tier.text()
+    for reason in reasons:
+        assert reason.replace("&", "&amp;").replace("<", "&lt;") in screen.panel.reasons.text()
+    labels = " ".join(lbl.text() for lbl in screen.panel.findChildren(type(screen.count)))
+    assert "Full record: coming next" in labels
+    assert screen.model.row_data(1).display_name in labels
+
+
+def test_a_replaced_workspace_refreshes_the_list(qtbot, screen, state):
+    qtbot.keyClicks(screen.search, "zzqxj")
+    _settle(qtbot, screen, text="zzqxj")
+    screen.search.clear()
+    screen.debounce.stop()
+    state.replace_workspace(state.ws)
+    _settle(qtbot, screen, text="")
+    assert screen.model.rowCount() == PATIENTS
+
+
+def test_a_slow_older_search_never_replaces_the_newer_one(qtbot, screen, monkeypatch):
+    real = registry.query_ids
+
+    def slow_for_a(ws, actor, flt, **kw):
+        if flt.text == "a":
+            time.sleep(0.4)
+        return real(ws, actor, flt, **kw)
+
+    monkeypatch.setattr(registry, "query_ids", slow_for_a)
+    screen.search.setText("a")
+    screen.start_search()
+    assert screen.searching
+    screen.search.setText("zzqxj")
+    screen.start_search()
+    _settle(qtbot, screen, text="zzqxj")
+    qtbot.wait(100)
+    assert screen.model.filter.text == "zzqxj"
+    assert screen.model.rowCount() == 0
