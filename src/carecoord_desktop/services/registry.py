@@ -422,7 +422,7 @@ def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
     where: list[str] = []
     params: dict = {"age75": _age_cutoff(date.today())}
     if not flt.include_archived:
-        where.append("NOT s.archived")
+        where.append("s.archived = 0")  # equality: the (archived, sort_name) index gives the order
     if flt.condition_code:
         where.append(
             "s.patient_id IN (SELECT patient_id FROM condition WHERE code = :code "

@@ -135,6 +135,22 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@dataclass(frozen=True)
+class _Options:
+    total: int
+    conditions: list[tuple[str, str, int]]
+    coordinators: list[tuple[int, str]]
+
+
+def _load_options(ws, actor) -> _Options:
+    """Worker side: the filter choices and the register's size (no widgets touched)."""
+    return _Options(
+        registry.count_all(ws, actor),
+        registry.condition_options(ws, actor),
+        registry.coordinator_options(ws, actor),
+    )
+
+
 class PatientsScreen(QWidget):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
@@ -250,28 +266,33 @@ class PatientsScreen(QWidget):
 
     # -- filters ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the filter choices and the total, then search again (new workspace or user)."""
+        """Search again at once, and reload the filter choices and the total on a worker
+        (the condition counts scan every condition row: they must not delay the first paint)."""
         self.panel.hide()
-        ws, actor = self.state.ws, self.state.actor
-        try:
-            conditions = registry.condition_options(ws, actor)
-            coordinators = registry.coordinator_options(ws, actor)
-            self.total = registry.count_all(ws, actor)
-        except CareCoordError as exc:
-            self._show_error(str(exc))
-            return
+        self._fill(self.risk, "All risk tiers", [(v, k) for k, v in _RISK_LABELS.items()])
+        self.start_search()
+        task = Task(_load_options, self.state.ws, self.state.actor)
+        task.signals.finished.connect(self._apply_options, Qt.ConnectionType.QueuedConnection)
+        task.signals.failed.connect(
+            lambda exc: self._show_error(str(exc)), Qt.ConnectionType.QueuedConnection
+        )
+        self._options_task = task  # keep the signals object alive until it reports
+        self.pool.start(task)
+
+    def _apply_options(self, options: _Options) -> None:
+        self.total = options.total
         self._fill(
             self.condition,
             "All conditions",
-            [(f"{display} ({n:,})", code) for code, display, n in conditions],
+            [(f"{display} ({n:,})", code) for code, display, n in options.conditions],
         )
-        self._fill(self.risk, "All risk tiers", [(v, k) for k, v in _RISK_LABELS.items()])
         self._fill(
             self.coordinator,
             "All coordinators",
-            [("No coordinator", NO_COORDINATOR)] + [(name, uid) for uid, name in coordinators],
+            [("No coordinator", NO_COORDINATOR)]
+            + [(name, uid) for uid, name in options.coordinators],
         )
-        self.start_search()
+        self._update_count(self.model.rowCount())
 
     def _actor_changed(self, _actor) -> None:
         self.refresh()
