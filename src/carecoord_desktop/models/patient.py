@@ -1,4 +1,5 @@
-"""The patient aggregate: the person, their problem list, allergies and medicines."""
+"""The patient aggregate: the person, their problem list, allergies and medicines, the people
+around them (next of kin, carers, the care team) and their hospital events."""
 
 from __future__ import annotations
 
@@ -17,6 +18,34 @@ class Sex(StrEnum):
     UNKNOWN = "unknown"
 
 
+class AcdStatus(StrEnum):
+    """Advance care directive: not done, talked about, or a signed document exists."""
+
+    NONE = "none"
+    DISCUSSED = "discussed"
+    DOCUMENTED = "documented"
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    FAX = "fax"
+    SECURE_MESSAGE = "secure_message"
+    IN_PERSON = "in_person"
+
+
+class HospitalEventKind(StrEnum):
+    ADMISSION = "admission"
+    ED_VISIT = "ed_visit"
+
+
+NOTE_MAX = 500  # free-text fields of the record (social needs, preferences, considerations)
+
+# A NOT NULL column added to an existing table needs a default the database itself applies
+# (the demo's bulk INSERT names only the columns it fills).
+_FALSE = {"server_default": "0"}
+
+
 class PatientBase(SQLModel):
     practice_id: str = Field(index=True, unique=True, max_length=32)
     given_name: str = Field(max_length=80)
@@ -31,6 +60,22 @@ class PatientBase(SQLModel):
     lives_alone: bool = False
     coordinator_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
     is_demo: bool = False
+    previous_names: str | None = Field(default=None, max_length=NOTE_MAX)  # "; "-separated
+    previous_identifiers: str | None = Field(default=None, max_length=NOTE_MAX)
+    preferred_language: str | None = Field(default=None, max_length=80)
+    interpreter_needed: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    communication_preferences: str | None = Field(default=None, max_length=NOTE_MAX)
+    cultural_considerations: str | None = Field(default=None, max_length=NOTE_MAX)
+    acd_status: AcdStatus = Field(
+        default=AcdStatus.NONE, sa_column_kwargs={"server_default": "NONE"}
+    )
+    acd_date: date | None = None
+    acd_location: str | None = Field(default=None, max_length=NOTE_MAX)
+    housing: str | None = Field(default=None, max_length=NOTE_MAX)
+    transport: str | None = Field(default=None, max_length=NOTE_MAX)
+    finances: str | None = Field(default=None, max_length=NOTE_MAX)
+    social_isolation: str | None = Field(default=None, max_length=NOTE_MAX)
+    functional_status: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
 class Patient(PatientBase, table=True):
@@ -38,6 +83,8 @@ class Patient(PatientBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     archived: bool = Field(default=False, index=True)
+    archived_at: datetime | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key="patient.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -58,6 +105,19 @@ class PatientUpdate(SQLModel):
     address: str | None = None
     lives_alone: bool | None = None
     coordinator_id: int | None = None
+    previous_names: str | None = None
+    preferred_language: str | None = None
+    interpreter_needed: bool | None = None
+    communication_preferences: str | None = None
+    cultural_considerations: str | None = None
+    acd_status: AcdStatus | None = None
+    acd_date: date | None = None
+    acd_location: str | None = None
+    housing: str | None = None
+    transport: str | None = None
+    finances: str | None = None
+    social_isolation: str | None = None
+    functional_status: str | None = None
 
 
 class Condition(SQLModel, table=True):
@@ -94,3 +154,100 @@ class Medication(SQLModel, table=True):
     frequency: str | None = Field(default=None, max_length=80)
     status: str = Field(default="active", max_length=16)
     started: date | None = None
+
+
+class PatientContactBase(SQLModel):
+    """Next of kin or carer (or both): the people to call about the patient."""
+
+    name: str = Field(max_length=120)
+    relationship: str | None = Field(default=None, max_length=80)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=120)
+    is_next_of_kin: bool = False
+    is_carer: bool = False
+    notes: str | None = Field(default=None, max_length=NOTE_MAX)
+
+
+class PatientContact(PatientContactBase, table=True):
+    __tablename__ = "patient_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+
+
+class PatientContactCreate(PatientContactBase):
+    pass
+
+
+class PatientContactUpdate(SQLModel):
+    name: str | None = None
+    relationship: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    is_next_of_kin: bool | None = None
+    is_carer: bool | None = None
+    notes: str | None = None
+
+
+class CareTeamMemberBase(SQLModel):
+    """Practice staff (staff_user_id set) or an external provider, and how best to reach them."""
+
+    staff_user_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    name: str = Field(max_length=120)
+    role: str = Field(max_length=80)
+    organisation: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=120)
+    preferred_contact: ContactMethod = ContactMethod.PHONE
+    notes: str | None = Field(default=None, max_length=NOTE_MAX)
+
+
+class CareTeamMember(CareTeamMemberBase, table=True):
+    __tablename__ = "care_team_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+
+
+class CareTeamMemberCreate(CareTeamMemberBase):
+    pass
+
+
+class CareTeamMemberUpdate(SQLModel):
+    staff_user_id: int | None = None
+    name: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_contact: ContactMethod | None = None
+    notes: str | None = None
+
+
+class HospitalEventBase(SQLModel):
+    """An admission or ED visit (the risk rule and "recently discharged" read these)."""
+
+    kind: HospitalEventKind
+    start_date: date = Field(index=True)
+    end_date: date | None = Field(default=None, index=True)  # discharge
+    facility: str | None = Field(default=None, max_length=120)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class HospitalEvent(HospitalEventBase, table=True):
+    __tablename__ = "hospital_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+
+
+class HospitalEventCreate(HospitalEventBase):
+    pass
+
+
+class HospitalEventUpdate(SQLModel):
+    kind: HospitalEventKind | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    facility: str | None = None
+    reason: str | None = None
