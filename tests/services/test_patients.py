@@ -12,17 +12,16 @@ from argon2 import PasswordHasher
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patients, registry
+from carecoord_desktop.services import accounts, audit, patient_lists, patients, registry
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.patients import (
+from carecoord_desktop.services.patient_types import (
     AllergyDraft,
     CareTeamDraft,
     ConditionDraft,
     ContactDraft,
     HospitalEventDraft,
-    PatientDraft,
-    PossibleDuplicateError,
 )
+from carecoord_desktop.services.patients import PatientDraft, PossibleDuplicateError
 from carecoord_desktop.store import migrate, search_sql
 from carecoord_desktop.store.workspace import Workspace
 
@@ -262,7 +261,7 @@ def test_update_checks_duplicates_when_identity_changes(ws, admin):
 
 def test_archive_keeps_everything_and_marks_it(ws, admin):
     rec = patients.create_patient(ws, admin, DRAFT)
-    patients.add_condition(ws, admin, rec.id, ConditionDraft("Heart failure"))
+    patient_lists.add_condition(ws, admin, rec.id, ConditionDraft("Heart failure"))
     mark = last_id(ws)
     archived = patients.archive_patient(ws, admin, rec.id)
     assert archived.archived and archived.archived_at is not None
@@ -279,17 +278,19 @@ def test_archive_keeps_everything_and_marks_it(ws, admin):
 def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
     rec = patients.create_patient(ws, admin, DRAFT)
     mark = last_id(ws)
-    cond = patients.add_condition(
+    cond = patient_lists.add_condition(
         ws,
         admin,
         rec.id,
         ConditionDraft("Type 2 diabetes", "http://snomed.info/sct", "44054006", date(2010, 1, 1)),
     )
-    allergy = patients.add_allergy(ws, admin, rec.id, AllergyDraft("Penicillin", "Rash", "mild"))
-    contact = patients.add_contact(
+    allergy = patient_lists.add_allergy(
+        ws, admin, rec.id, AllergyDraft("Penicillin", "Rash", "mild")
+    )
+    contact = patient_lists.add_contact(
         ws, admin, rec.id, ContactDraft("Kim O'Brien", "daughter", "0491 570 157", None, True)
     )
-    member = patients.add_care_team_member(
+    member = patient_lists.add_care_team_member(
         ws,
         admin,
         rec.id,
@@ -301,7 +302,7 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
             preferred_contact=ContactMethod.EMAIL,
         ),
     )
-    event = patients.add_hospital_event(
+    event = patient_lists.add_hospital_event(
         ws,
         admin,
         rec.id,
@@ -322,45 +323,49 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
     resolved = ConditionDraft(
         "Type 2 diabetes", "http://snomed.info/sct", "44054006", date(2010, 1, 1), "resolved"
     )
-    changed = patients.update_condition(ws, admin, cond.id, resolved)
+    changed = patient_lists.update_condition(ws, admin, cond.id, resolved)
     assert changed.status == "resolved"
-    patients.remove_allergy(ws, admin, allergy.id)
+    patient_lists.remove_allergy(ws, admin, allergy.id)
     assert events(ws, mark) == [
         ("update", rec.id, "condition", str(cond.id), "changed: status"),
         ("delete", rec.id, "allergy", str(allergy.id), "removed allergy"),
     ]
 
     bad = [
-        (lambda: patients.add_condition(ws, admin, rec.id, ConditionDraft(" ")), "display"),
+        (lambda: patient_lists.add_condition(ws, admin, rec.id, ConditionDraft(" ")), "display"),
         (
-            lambda: patients.add_condition(
+            lambda: patient_lists.add_condition(
                 ws, admin, rec.id, ConditionDraft("Asthma", onset=date(1940, 1, 1))
             ),
             "onset",
         ),
         (
-            lambda: patients.add_condition(
+            lambda: patient_lists.add_condition(
                 ws, admin, rec.id, ConditionDraft("Asthma", status="cured")
             ),
             "status",
         ),
         (
-            lambda: patients.add_condition(ws, admin, rec.id, ConditionDraft("Asthma", code="1")),
+            lambda: patient_lists.add_condition(
+                ws, admin, rec.id, ConditionDraft("Asthma", code="1")
+            ),
             "code_system",
         ),
-        (lambda: patients.add_allergy(ws, admin, rec.id, AllergyDraft("")), "substance"),
+        (lambda: patient_lists.add_allergy(ws, admin, rec.id, AllergyDraft("")), "substance"),
         (
-            lambda: patients.add_allergy(ws, admin, rec.id, AllergyDraft("Latex", None, "awful")),
+            lambda: patient_lists.add_allergy(
+                ws, admin, rec.id, AllergyDraft("Latex", None, "awful")
+            ),
             "severity",
         ),
         (
-            lambda: patients.add_care_team_member(
+            lambda: patient_lists.add_care_team_member(
                 ws, admin, rec.id, CareTeamDraft("Al", "podiatrist")
             ),
             "phone",
         ),
         (
-            lambda: patients.add_hospital_event(
+            lambda: patient_lists.add_hospital_event(
                 ws,
                 admin,
                 rec.id,
@@ -369,7 +374,7 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
             "end_date",
         ),
         (
-            lambda: patients.add_hospital_event(
+            lambda: patient_lists.add_hospital_event(
                 ws,
                 admin,
                 rec.id,
@@ -377,7 +382,10 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
             ),
             "start_date",
         ),
-        (lambda: patients.add_contact(ws, admin, rec.id, ContactDraft("A", phone="1")), "phone"),
+        (
+            lambda: patient_lists.add_contact(ws, admin, rec.id, ContactDraft("A", phone="1")),
+            "phone",
+        ),
     ]
     mark = last_id(ws)
     for call, field in bad:
@@ -390,19 +398,19 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
 def test_reception_edits_demographics_and_contacts_but_not_clinical_lists(ws, admin):
     reception = staff(ws, admin, Role.RECEPTION, "rita")
     rec = patients.create_patient(ws, reception, DRAFT)
-    patients.add_contact(ws, reception, rec.id, ContactDraft("Kim", "daughter", is_carer=True))
+    patient_lists.add_contact(ws, reception, rec.id, ContactDraft("Kim", "daughter", is_carer=True))
     mark = last_id(ws)
     with pytest.raises(PermissionDeniedError):
-        patients.add_condition(ws, reception, rec.id, ConditionDraft("Asthma"))
+        patient_lists.add_condition(ws, reception, rec.id, ConditionDraft("Asthma"))
     with pytest.raises(PermissionDeniedError):
-        patients.add_allergy(ws, reception, rec.id, AllergyDraft("Latex"))
+        patient_lists.add_allergy(ws, reception, rec.id, AllergyDraft("Latex"))
     with pytest.raises(PermissionDeniedError):
-        patients.add_hospital_event(
+        patient_lists.add_hospital_event(
             ws, reception, rec.id, HospitalEventDraft(HospitalEventKind.ED_VISIT, date(2025, 1, 1))
         )
     assert events(ws, mark) == []
     nurse = staff(ws, admin, Role.NURSE, "nina")
-    assert patients.add_condition(ws, nurse, rec.id, ConditionDraft("Asthma")).id
+    assert patient_lists.add_condition(ws, nurse, rec.id, ConditionDraft("Asthma")).id
 
 
 # -- merge ---------------------------------------------------------------------------------------
@@ -420,14 +428,14 @@ def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
             housing="lives with son",
         ),
     )
-    patients.add_condition(ws, admin, keep.id, ConditionDraft("Asthma"))
-    patients.add_condition(ws, admin, gone.id, ConditionDraft("Heart failure"))
-    patients.add_allergy(ws, admin, gone.id, AllergyDraft("Latex"))
-    patients.add_contact(ws, admin, gone.id, ContactDraft("Kim", "daughter"))
-    patients.add_care_team_member(
+    patient_lists.add_condition(ws, admin, keep.id, ConditionDraft("Asthma"))
+    patient_lists.add_condition(ws, admin, gone.id, ConditionDraft("Heart failure"))
+    patient_lists.add_allergy(ws, admin, gone.id, AllergyDraft("Latex"))
+    patient_lists.add_contact(ws, admin, gone.id, ContactDraft("Kim", "daughter"))
+    patient_lists.add_care_team_member(
         ws, admin, gone.id, CareTeamDraft("Al", "podiatrist", phone="0391234567")
     )
-    patients.add_hospital_event(
+    patient_lists.add_hospital_event(
         ws, admin, gone.id, HospitalEventDraft(HospitalEventKind.ED_VISIT, date(2025, 1, 1))
     )
     mark = last_id(ws)
@@ -512,7 +520,7 @@ def test_migration_0004_downgrades_and_upgrades_with_data(ws, admin):
     rec = patients.create_patient(
         ws, admin, PatientDraft(**{**DRAFT.__dict__, "previous_names": "Zoe Quill"})
     )
-    patients.add_contact(ws, admin, rec.id, ContactDraft("Kim", "daughter"))
+    patient_lists.add_contact(ws, admin, rec.id, ContactDraft("Kim", "daughter"))
     with ws.engine.begin() as conn:
         command.downgrade(migrate._config(conn), "0003")
     with ws.raw_connection() as conn:

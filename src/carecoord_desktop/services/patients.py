@@ -1,6 +1,5 @@
 """The patient record: view, create and edit with validation, duplicates, archive and merge,
-and the record's lists (problem list, allergies, next of kin and carers, care team, hospital
-events).
+(the record's lists are in patient_lists, its plain data in patient_types).
 
 Every view and change is audited with the patient's id; audit details name fields and ids,
 never values. Demographics, contacts and the care team need EDIT_PATIENTS (reception may keep
@@ -10,14 +9,12 @@ EDIT_CARE_PLANS. Patients are archived, never deleted; a merge keeps everything 
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Iterable
+from dataclasses import asdict, fields, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import text, update
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
@@ -26,9 +23,7 @@ from carecoord_desktop.models.patient import (
     Allergy,
     CareTeamMember,
     Condition,
-    ContactMethod,
     HospitalEvent,
-    HospitalEventKind,
     Medication,
     Patient,
     PatientContact,
@@ -37,321 +32,79 @@ from carecoord_desktop.models.patient import (
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patient_rules import (
+    EARLIEST_DOB,
+    MAX_AGE,
+    NOTE_FIELDS,
+    PRACTICE_ID_PATTERN,
+    age_on,
+    aware,
+    check_past_date,
+    clean_email,
+    clean_phone,
+    clean_text,
+    editable_patient,
+    fold,
+    medicare_digits,
+    medicare_valid,
+    patient_or_error,
+)
+from carecoord_desktop.services.patient_types import (
+    AllergyRow,
+    CareTeamRow,
+    ConditionRow,
+    ContactRow,
+    DuplicateCandidate,
+    HospitalEventRow,
+    MedicationRow,
+    PatientDraft,
+    PatientRecord,
+    PossibleDuplicateError,
+    to_row,
+)
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
-EARLIEST_DOB = date(1900, 1, 1)
-MAX_AGE = 120
-CONDITION_STATUSES = ("active", "resolved", "inactive")
-ALLERGY_SEVERITIES = ("mild", "moderate", "severe", "unknown")
-_MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
-_PRACTICE_ID = re.compile(r"^P\d{6}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
-
-
-class PossibleDuplicateError(ValidationError):
-    """The record may already exist: show `candidates`, then save with confirm_duplicates."""
-
-    def __init__(self, candidates: list[DuplicateCandidate]) -> None:
-        super().__init__(
-            f"This may be a patient already on the register ({len(candidates)} possible "
-            "match(es)). Check them; open the existing record if it is the same person, or "
-            "confirm to save a new record.",
-            field="duplicates",
-        )
-        self.candidates = candidates
-
-
-# -- plain data ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class DuplicateCandidate:
-    id: int
-    practice_id: str
-    name: str
-    date_of_birth: date
-    reason: str  # "same name and date of birth" | "same Medicare number" | "same practice id"
-
-
-@dataclass(frozen=True)
-class PatientDraft:
-    """The demographics form. On update every field is written as given (a full form)."""
-
-    given_name: str = ""
-    family_name: str = ""
-    date_of_birth: date | None = None
-    sex: Sex = Sex.UNKNOWN
-    preferred_name: str | None = None
-    previous_names: str | None = None
-    practice_id: str | None = None  # blank: the next free P###### (kept as is on update)
-    medicare_number: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    lives_alone: bool = False
-    coordinator_id: int | None = None
-    preferred_language: str | None = None
-    interpreter_needed: bool = False
-    communication_preferences: str | None = None
-    cultural_considerations: str | None = None
-    acd_status: AcdStatus = AcdStatus.NONE
-    acd_date: date | None = None
-    acd_location: str | None = None
-    housing: str | None = None
-    transport: str | None = None
-    finances: str | None = None
-    social_isolation: str | None = None
-    functional_status: str | None = None
-
-    @classmethod
-    def from_record(cls, rec: PatientRecord) -> PatientDraft:
-        """The form pre-filled from a record (for editing)."""
-        return cls(**{f.name: getattr(rec, f.name) for f in fields(cls)})
-
-
-@dataclass(frozen=True)
-class ConditionDraft:
-    display: str
-    code_system: str | None = None
-    code: str | None = None
-    onset: date | None = None
-    status: str = "active"
-    chronic: bool = True
-
-
-@dataclass(frozen=True)
-class ConditionRow(ConditionDraft):
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class AllergyDraft:
-    substance: str
-    reaction: str | None = None
-    severity: str = "unknown"
-
-
-@dataclass(frozen=True)
-class AllergyRow(AllergyDraft):
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class MedicationRow:
-    id: int
-    name: str
-    dose: str | None
-    route: str | None
-    frequency: str | None
-    status: str
-    started: date | None
-
-
-@dataclass(frozen=True)
-class ContactDraft:
-    """Next of kin and/or carer."""
-
-    name: str
-    relationship: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    is_next_of_kin: bool = False
-    is_carer: bool = False
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
-class ContactRow(ContactDraft):
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class CareTeamDraft:
-    """Practice staff (staff_user_id) or an external provider."""
-
-    name: str
-    role: str
-    staff_user_id: int | None = None
-    organisation: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    preferred_contact: ContactMethod = ContactMethod.PHONE
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
-class CareTeamRow(CareTeamDraft):
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class HospitalEventDraft:
-    kind: HospitalEventKind
-    start_date: date
-    end_date: date | None = None  # discharge
-    facility: str | None = None
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class HospitalEventRow(HospitalEventDraft):
-    id: int = 0
-
-
-@dataclass(frozen=True)
-class PatientRecord:
-    id: int
-    practice_id: str
-    given_name: str
-    family_name: str
-    preferred_name: str | None
-    previous_names: str | None
-    previous_identifiers: str | None
-    date_of_birth: date
-    age: int
-    sex: Sex
-    medicare_number: str | None
-    phone: str | None
-    email: str | None
-    address: str | None
-    lives_alone: bool
-    coordinator_id: int | None
-    coordinator_name: str | None
-    preferred_language: str | None
-    interpreter_needed: bool
-    communication_preferences: str | None
-    cultural_considerations: str | None
-    acd_status: AcdStatus
-    acd_date: date | None
-    acd_location: str | None
-    housing: str | None
-    transport: str | None
-    finances: str | None
-    social_isolation: str | None
-    functional_status: str | None
-    archived: bool
-    archived_at: datetime | None
-    merged_into_id: int | None
-    is_demo: bool
-    created_at: datetime
-    updated_at: datetime
-    conditions: list[ConditionRow] = field(default_factory=list)
-    allergies: list[AllergyRow] = field(default_factory=list)
-    medications: list[MedicationRow] = field(default_factory=list)
-    contacts: list[ContactRow] = field(default_factory=list)
-    care_team: list[CareTeamRow] = field(default_factory=list)
-    hospital_events: list[HospitalEventRow] = field(default_factory=list)
-    risk_tier: str | None = None
-    risk_reasons: list[str] = field(default_factory=list)
-
-    @property
-    def display_name(self) -> str:
-        extra = f" ({self.preferred_name})" if self.preferred_name else ""
-        return f"{self.family_name.upper()}, {self.given_name}{extra}"
-
-
-# -- validation helpers --------------------------------------------------------------------------
-def fold(value: str) -> str:
-    """Lower case without accents, spaces squeezed ("Zoë  O'Brien" -> "zoe o'brien")."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.lower().split())
-
-
-def medicare_digits(value: str) -> str:
-    return "".join(value.split())
-
-
-def medicare_valid(value: str) -> bool:
-    """10 digits (spaces allowed) with a good check digit, optionally an 11th digit (IRN)."""
-    digits = medicare_digits(value)
-    if not digits.isdigit() or len(digits) not in (10, 11) or digits[0] not in "23456":
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], _MEDICARE_WEIGHTS, strict=True))
-    return total % 10 == int(digits[8])
-
-
-def _text(value: str | None, name: str, max_len: int, label: str, required=False) -> str | None:
-    value = (value or "").strip() or None
-    if value is None and required:
-        raise ValidationError(f"Enter the {label}.", field=name)
-    if value is not None and len(value) > max_len:
-        raise ValidationError(
-            f"The {label} is too long ({len(value)} characters; at most {max_len}).", field=name
-        )
-    return value
-
-
-def _phone(value: str | None, name: str = "phone") -> str | None:
-    value = (value or "").strip() or None
-    if value is None:
-        return None
-    compact = _PHONE_SEPARATORS.sub("", value)
-    rest = compact[3:] if compact.startswith("+61") else compact
-    if not rest.isdigit() or not 8 <= len(rest) <= 12:
-        raise ValidationError(
-            "Enter a phone number of 8 to 12 digits (spaces allowed), optionally starting "
-            "with +61, for example 0412 345 678 or +61 3 9123 4567.",
-            field=name,
-        )
-    return value
-
-
-def _email(value: str | None, name: str = "email") -> str | None:
-    value = (value or "").strip() or None
-    if value is not None and (len(value) > 120 or not _EMAIL.match(value)):
-        raise ValidationError(
-            "Enter an e-mail address like name@example.com (or leave it empty).", field=name
-        )
-    return value
-
-
-def _past_date(value: date | None, name: str, label: str, born: date | None = None) -> None:
-    if value is None:
-        return
-    if value > date.today():
-        raise ValidationError(f"The {label} cannot be in the future.", field=name)
-    if value < (born or EARLIEST_DOB):
-        before = "the date of birth" if born else EARLIEST_DOB.strftime("%d/%m/%Y")
-        raise ValidationError(f"The {label} cannot be before {before}.", field=name)
-
-
-def _age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-_NOTE_FIELDS = {
-    "previous_names": "previous names",
-    "communication_preferences": "communication preferences",
-    "cultural_considerations": "cultural or religious considerations",
-    "acd_location": "place the advance care directive is kept",
-    "housing": "housing note",
-    "transport": "transport note",
-    "finances": "finances note",
-    "social_isolation": "social isolation note",
-    "functional_status": "functional status",
-}
+# The record's public surface for callers that only need the record (lists: patient_lists).
+__all__ = [
+    "DuplicateCandidate",
+    "PatientDraft",
+    "PatientRecord",
+    "PossibleDuplicateError",
+    "archive_patient",
+    "create_patient",
+    "find_duplicates",
+    "fold",
+    "get_record",
+    "medicare_digits",
+    "medicare_valid",
+    "merge_patients",
+    "unarchive_patient",
+    "update_patient",
+]
 
 
 def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     """The draft's values checked and normalised, as Patient columns (practice_id may be None)."""
     v = asdict(draft)
-    v["given_name"] = _text(draft.given_name, "given_name", 80, "given name", required=True)
-    v["family_name"] = _text(draft.family_name, "family_name", 80, "family name", required=True)
-    v["preferred_name"] = _text(draft.preferred_name, "preferred_name", 80, "preferred name")
+    v["given_name"] = clean_text(draft.given_name, "given_name", 80, "given name", required=True)
+    v["family_name"] = clean_text(
+        draft.family_name, "family_name", 80, "family name", required=True
+    )
+    v["preferred_name"] = clean_text(draft.preferred_name, "preferred_name", 80, "preferred name")
     dob = draft.date_of_birth
     if dob is None:
         raise ValidationError("Enter the date of birth.", field="date_of_birth")
     today = date.today()
     if dob > today:
         raise ValidationError("The date of birth cannot be in the future.", field="date_of_birth")
-    if dob < EARLIEST_DOB or _age(dob, today) > MAX_AGE:
+    if dob < EARLIEST_DOB or age_on(dob, today) > MAX_AGE:
         raise ValidationError(
             f"Check the date of birth: it makes the patient older than {MAX_AGE}.",
             field="date_of_birth",
         )
     practice_id = (draft.practice_id or "").strip().upper() or None
-    if practice_id is not None and not _PRACTICE_ID.match(practice_id):
+    if practice_id is not None and not PRACTICE_ID_PATTERN.match(practice_id):
         raise ValidationError(
             "A practice id is P followed by 6 digits (for example P000123); leave it empty to "
             "get the next free one.",
@@ -369,14 +122,14 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
             )
         medicare = medicare_digits(medicare)
     v["medicare_number"] = medicare
-    v["phone"] = _phone(draft.phone)
-    v["email"] = _email(draft.email)
-    v["address"] = _text(draft.address, "address", 240, "address")
-    v["preferred_language"] = _text(
+    v["phone"] = clean_phone(draft.phone)
+    v["email"] = clean_email(draft.email)
+    v["address"] = clean_text(draft.address, "address", 240, "address")
+    v["preferred_language"] = clean_text(
         draft.preferred_language, "preferred_language", 80, "preferred language"
     )
-    for name, label in _NOTE_FIELDS.items():
-        v[name] = _text(getattr(draft, name), name, 500, label)
+    for name, label in NOTE_FIELDS.items():
+        v[name] = clean_text(getattr(draft, name), name, 500, label)
     try:
         v["sex"] = Sex(draft.sex)
     except ValueError:
@@ -388,7 +141,7 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
             "Choose none, discussed or documented for the advance care directive.",
             field="acd_status",
         ) from None
-    _past_date(draft.acd_date, "acd_date", "advance care directive date")
+    check_past_date(draft.acd_date, "acd_date", "advance care directive date")
     if draft.coordinator_id is not None and session.get(StaffUser, draft.coordinator_id) is None:
         raise ValidationError("Choose a coordinator from the staff list.", field="coordinator_id")
     v["lives_alone"] = bool(draft.lives_alone)
@@ -538,7 +291,7 @@ def update_patient(
     """Save the demographics form; the audit lists the changed field names, never values."""
     require(actor, Permission.EDIT_PATIENTS)
     with ws.session() as session:
-        patient = _editable(session, patient_id)
+        patient = editable_patient(session, patient_id)
         values = _clean_draft(session, draft)
         if values["practice_id"] is None:
             values["practice_id"] = patient.practice_id
@@ -581,7 +334,7 @@ def unarchive_patient(ws: Workspace, actor: Actor, patient_id: int) -> PatientRe
 def _set_archived(ws: Workspace, actor: Actor, patient_id: int, archived: bool) -> PatientRecord:
     require(actor, Permission.EDIT_PATIENTS)
     with ws.session() as session:
-        patient = _patient(session, patient_id)
+        patient = patient_or_error(session, patient_id)
         if patient.merged_into_id is not None:
             raise ValidationError(
                 "This record was merged into another one and stays archived; open the "
@@ -640,8 +393,8 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
     if keep_id == merge_id:
         raise ValidationError("Choose two different records to merge.", field="merge_id")
     with ws.session() as session:
-        keep = _editable(session, keep_id)
-        gone = _editable(session, merge_id)
+        keep = editable_patient(session, keep_id)
+        gone = editable_patient(session, merge_id)
         moved = []
         for model in _CHILD_MODELS:
             result = session.execute(
@@ -706,283 +459,7 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
     return _with_risk(ws, actor, rec)
 
 
-# -- the record's lists --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Kind:
-    model: type[SQLModel]
-    row: type
-    record_type: str
-    label: str
-    permission: Permission
-    clean: Callable[[Session, Patient, object], dict]
-
-
-def _clean_condition(session: Session, patient: Patient, d: ConditionDraft) -> dict:
-    code_system = _text(d.code_system, "code_system", 64, "code system")
-    code = _text(d.code, "code", 32, "code")
-    if code and not code_system:
-        raise ValidationError(
-            "Say which code system the code is from (for example SNOMED CT).", "code_system"
-        )
-    _past_date(d.onset, "onset", "onset date", patient.date_of_birth)
-    if d.status not in CONDITION_STATUSES:
-        raise ValidationError("Choose active, resolved or inactive.", field="status")
-    return {
-        "display": _text(d.display, "display", 200, "condition name", required=True),
-        "code_system": code_system,
-        "code": code,
-        "onset": d.onset,
-        "status": d.status,
-        "chronic": bool(d.chronic),
-    }
-
-
-def _clean_allergy(session: Session, patient: Patient, d: AllergyDraft) -> dict:
-    severity = (d.severity or "unknown").strip().lower()
-    if severity not in ALLERGY_SEVERITIES:
-        raise ValidationError("Choose mild, moderate, severe or unknown.", field="severity")
-    return {
-        "substance": _text(d.substance, "substance", 120, "substance", required=True),
-        "reaction": _text(d.reaction, "reaction", 200, "reaction"),
-        "severity": severity,
-    }
-
-
-def _clean_contact(session: Session, patient: Patient, d: ContactDraft) -> dict:
-    return {
-        "name": _text(d.name, "name", 120, "contact's name", required=True),
-        "relationship": _text(d.relationship, "relationship", 80, "relationship"),
-        "phone": _phone(d.phone),
-        "email": _email(d.email),
-        "is_next_of_kin": bool(d.is_next_of_kin),
-        "is_carer": bool(d.is_carer),
-        "notes": _text(d.notes, "notes", 500, "notes"),
-    }
-
-
-def _clean_care_team(session: Session, patient: Patient, d: CareTeamDraft) -> dict:
-    name = d.name
-    if d.staff_user_id is not None:
-        staff = session.get(StaffUser, d.staff_user_id)
-        if staff is None:
-            raise ValidationError("Choose a staff member from the list.", field="staff_user_id")
-        name = name or staff.full_name
-    try:
-        method = ContactMethod(d.preferred_contact)
-    except ValueError:
-        raise ValidationError(
-            "Choose phone, e-mail, fax, secure message or in person.", field="preferred_contact"
-        ) from None
-    values = {
-        "staff_user_id": d.staff_user_id,
-        "name": _text(name, "name", 120, "name", required=True),
-        "role": _text(d.role, "role", 80, "role (for example 'podiatrist')", required=True),
-        "organisation": _text(d.organisation, "organisation", 120, "organisation"),
-        "phone": _phone(d.phone),
-        "email": _email(d.email),
-        "preferred_contact": method,
-        "notes": _text(d.notes, "notes", 500, "notes"),
-    }
-    if method == ContactMethod.PHONE and not values["phone"]:
-        raise ValidationError("Phone is the preferred way to reach them: enter it.", "phone")
-    if method == ContactMethod.EMAIL and not values["email"]:
-        raise ValidationError("E-mail is the preferred way to reach them: enter it.", "email")
-    return values
-
-
-def _clean_hospital_event(session: Session, patient: Patient, d: HospitalEventDraft) -> dict:
-    try:
-        kind = HospitalEventKind(d.kind)
-    except ValueError:
-        raise ValidationError("Choose admission or ED visit.", field="kind") from None
-    if d.start_date is None:
-        raise ValidationError("Enter the date it started.", field="start_date")
-    _past_date(d.start_date, "start_date", "start date", patient.date_of_birth)
-    _past_date(d.end_date, "end_date", "discharge date", patient.date_of_birth)
-    if d.end_date is not None and d.end_date < d.start_date:
-        raise ValidationError("The discharge date cannot be before the start.", field="end_date")
-    return {
-        "kind": kind,
-        "start_date": d.start_date,
-        "end_date": d.end_date,
-        "facility": _text(d.facility, "facility", 120, "facility"),
-        "reason": _text(d.reason, "reason", 200, "reason"),
-    }
-
-
-_CONDITION = _Kind(
-    Condition, ConditionRow, "condition", "condition", Permission.EDIT_CARE_PLANS, _clean_condition
-)
-_ALLERGY = _Kind(
-    Allergy, AllergyRow, "allergy", "allergy", Permission.EDIT_CARE_PLANS, _clean_allergy
-)
-_CONTACT = _Kind(
-    PatientContact, ContactRow, "patient_contact", "contact", Permission.EDIT_PATIENTS,
-    _clean_contact,
-)  # fmt: skip
-_CARE_TEAM = _Kind(
-    CareTeamMember, CareTeamRow, "care_team_member", "care team member",
-    Permission.EDIT_PATIENTS, _clean_care_team,
-)  # fmt: skip
-_HOSPITAL = _Kind(
-    HospitalEvent, HospitalEventRow, "hospital_event", "hospital event",
-    Permission.EDIT_CARE_PLANS, _clean_hospital_event,
-)  # fmt: skip
-
-
-def add_condition(
-    ws: Workspace, actor: Actor, patient_id: int, draft: ConditionDraft
-) -> ConditionRow:
-    return _add(ws, actor, _CONDITION, patient_id, draft)
-
-
-def update_condition(
-    ws: Workspace, actor: Actor, condition_id: int, draft: ConditionDraft
-) -> ConditionRow:
-    return _update(ws, actor, _CONDITION, condition_id, draft)
-
-
-def remove_condition(ws: Workspace, actor: Actor, condition_id: int) -> None:
-    _remove(ws, actor, _CONDITION, condition_id)
-
-
-def add_allergy(ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft) -> AllergyRow:
-    return _add(ws, actor, _ALLERGY, patient_id, draft)
-
-
-def update_allergy(ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft) -> AllergyRow:
-    return _update(ws, actor, _ALLERGY, allergy_id, draft)
-
-
-def remove_allergy(ws: Workspace, actor: Actor, allergy_id: int) -> None:
-    _remove(ws, actor, _ALLERGY, allergy_id)
-
-
-def add_contact(ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft) -> ContactRow:
-    return _add(ws, actor, _CONTACT, patient_id, draft)
-
-
-def update_contact(ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft) -> ContactRow:
-    return _update(ws, actor, _CONTACT, contact_id, draft)
-
-
-def remove_contact(ws: Workspace, actor: Actor, contact_id: int) -> None:
-    _remove(ws, actor, _CONTACT, contact_id)
-
-
-def add_care_team_member(
-    ws: Workspace, actor: Actor, patient_id: int, draft: CareTeamDraft
-) -> CareTeamRow:
-    return _add(ws, actor, _CARE_TEAM, patient_id, draft)
-
-
-def update_care_team_member(
-    ws: Workspace, actor: Actor, member_id: int, draft: CareTeamDraft
-) -> CareTeamRow:
-    return _update(ws, actor, _CARE_TEAM, member_id, draft)
-
-
-def remove_care_team_member(ws: Workspace, actor: Actor, member_id: int) -> None:
-    _remove(ws, actor, _CARE_TEAM, member_id)
-
-
-def add_hospital_event(
-    ws: Workspace, actor: Actor, patient_id: int, draft: HospitalEventDraft
-) -> HospitalEventRow:
-    return _add(ws, actor, _HOSPITAL, patient_id, draft)
-
-
-def update_hospital_event(
-    ws: Workspace, actor: Actor, event_id: int, draft: HospitalEventDraft
-) -> HospitalEventRow:
-    return _update(ws, actor, _HOSPITAL, event_id, draft)
-
-
-def remove_hospital_event(ws: Workspace, actor: Actor, event_id: int) -> None:
-    _remove(ws, actor, _HOSPITAL, event_id)
-
-
-def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
-    require(actor, kind.permission)
-    with ws.session() as session:
-        patient = _editable(session, patient_id)
-        obj = kind.model(patient_id=patient_id, **kind.clean(session, patient, draft))
-        session.add(obj)
-        session.flush()
-        _audit_child(session, actor, AuditAction.CREATE, kind, obj, f"added {kind.label}")
-        session.commit()
-        return _to_row(kind.row, obj)
-
-
-def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
-    require(actor, kind.permission)
-    with ws.session() as session:
-        obj = _child(session, kind, row_id)
-        values = kind.clean(session, _editable(session, obj.patient_id), draft)
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
-        if changed:
-            for k in changed:
-                setattr(obj, k, values[k])
-            session.add(obj)
-            _audit_child(
-                session, actor, AuditAction.UPDATE, kind, obj, "changed: " + ", ".join(changed)
-            )
-            session.commit()
-        return _to_row(kind.row, obj)
-
-
-def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int) -> None:
-    require(actor, kind.permission)
-    with ws.session() as session:
-        obj = _child(session, kind, row_id)
-        _editable(session, obj.patient_id)
-        _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
-        session.delete(obj)
-        session.commit()
-
-
-def _child(session: Session, kind: _Kind, row_id: int):
-    obj = session.get(kind.model, row_id)
-    if obj is None:
-        raise ValidationError(f"That {kind.label} is no longer on the record; reopen it.")
-    return obj
-
-
-def _audit_child(session, actor, action, kind: _Kind, obj, detail: str) -> None:
-    audit.record(
-        session,
-        actor,
-        action,
-        patient_id=obj.patient_id,
-        record_type=kind.record_type,
-        record_id=obj.id,
-        detail=detail,
-    )
-
-
-def _to_row(row_type: type, obj):
-    return row_type(**{f.name: getattr(obj, f.name) for f in fields(row_type)})
-
-
 # -- internals -----------------------------------------------------------------------------------
-def _patient(session: Session, patient_id: int) -> Patient:
-    patient = session.get(Patient, patient_id)
-    if patient is None:
-        raise ValidationError("That patient is not in the register.", field="patient_id")
-    return patient
-
-
-def _editable(session: Session, patient_id: int) -> Patient:
-    patient = _patient(session, patient_id)
-    if patient.merged_into_id is not None:
-        raise ValidationError(
-            f"This record was merged into record {patient.merged_into_id}; edit that one."
-        )
-    if patient.archived:
-        raise ValidationError("This record is archived: unarchive it before changing it.")
-    return patient
-
-
 def _check_duplicates(
     ws: Workspace, actor: Actor, session, draft: PatientDraft, exclude_id, confirmed: bool
 ) -> None:
@@ -1032,16 +509,12 @@ def _joined(parts: list[str], name: str, label: str) -> str | None:
     return joined
 
 
-def _aware(dt: datetime | None) -> datetime | None:
-    return dt if dt is None or dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def _load_record(session: Session, patient_id: int) -> PatientRecord:
-    p = _patient(session, patient_id)
+    p = patient_or_error(session, patient_id)
 
     def rows(model, row_type, *order):
         found = session.exec(select(model).where(model.patient_id == patient_id).order_by(*order))
-        return [_to_row(row_type, obj) for obj in found]
+        return [to_row(row_type, obj) for obj in found]
 
     coordinator = session.get(StaffUser, p.coordinator_id) if p.coordinator_id else None
     base = {f.name: getattr(p, f.name) for f in fields(PatientRecord) if hasattr(Patient, f.name)}
@@ -1049,11 +522,11 @@ def _load_record(session: Session, patient_id: int) -> PatientRecord:
         **base
         | {
             "id": p.id,
-            "age": _age(p.date_of_birth, date.today()),
+            "age": age_on(p.date_of_birth, date.today()),
             "coordinator_name": coordinator.full_name if coordinator else None,
-            "archived_at": _aware(p.archived_at),
-            "created_at": _aware(p.created_at),
-            "updated_at": _aware(p.updated_at),
+            "archived_at": aware(p.archived_at),
+            "created_at": aware(p.created_at),
+            "updated_at": aware(p.updated_at),
             "conditions": rows(Condition, ConditionRow, Condition.status, Condition.id),
             "allergies": rows(Allergy, AllergyRow, Allergy.id),
             "medications": rows(Medication, MedicationRow, Medication.status, Medication.id),

@@ -1,0 +1,131 @@
+"""Field rules of the patient record (dates, Medicare, phone, e-mail, lengths) and the lookups
+that every record service shares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models.patient import (
+    Patient,
+)
+
+EARLIEST_DOB = date(1900, 1, 1)
+MAX_AGE = 120
+CONDITION_STATUSES = ("active", "resolved", "inactive")
+ALLERGY_SEVERITIES = ("mild", "moderate", "severe", "unknown")
+_MEDICARE_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9)
+PRACTICE_ID_PATTERN = re.compile(r"^P\d{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+# -- validation helpers --------------------------------------------------------------------------
+def fold(value: str) -> str:
+    """Lower case without accents, spaces squeezed ("Zoë  O'Brien" -> "zoe o'brien")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
+def medicare_digits(value: str) -> str:
+    return "".join(value.split())
+
+
+def medicare_valid(value: str) -> bool:
+    """10 digits (spaces allowed) with a good check digit, optionally an 11th digit (IRN)."""
+    digits = medicare_digits(value)
+    if not digits.isdigit() or len(digits) not in (10, 11) or digits[0] not in "23456":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], _MEDICARE_WEIGHTS, strict=True))
+    return total % 10 == int(digits[8])
+
+
+def clean_text(
+    value: str | None, name: str, max_len: int, label: str, required=False
+) -> str | None:
+    value = (value or "").strip() or None
+    if value is None and required:
+        raise ValidationError(f"Enter the {label}.", field=name)
+    if value is not None and len(value) > max_len:
+        raise ValidationError(
+            f"The {label} is too long ({len(value)} characters; at most {max_len}).", field=name
+        )
+    return value
+
+
+def clean_phone(value: str | None, name: str = "phone") -> str | None:
+    value = (value or "").strip() or None
+    if value is None:
+        return None
+    compact = _PHONE_SEPARATORS.sub("", value)
+    rest = compact[3:] if compact.startswith("+61") else compact
+    if not rest.isdigit() or not 8 <= len(rest) <= 12:
+        raise ValidationError(
+            "Enter a phone number of 8 to 12 digits (spaces allowed), optionally starting "
+            "with +61, for example 0412 345 678 or +61 3 9123 4567.",
+            field=name,
+        )
+    return value
+
+
+def clean_email(value: str | None, name: str = "email") -> str | None:
+    value = (value or "").strip() or None
+    if value is not None and (len(value) > 120 or not _EMAIL.match(value)):
+        raise ValidationError(
+            "Enter an e-mail address like name@example.com (or leave it empty).", field=name
+        )
+    return value
+
+
+def check_past_date(value: date | None, name: str, label: str, born: date | None = None) -> None:
+    if value is None:
+        return
+    if value > date.today():
+        raise ValidationError(f"The {label} cannot be in the future.", field=name)
+    if value < (born or EARLIEST_DOB):
+        before = "the date of birth" if born else EARLIEST_DOB.strftime("%d/%m/%Y")
+        raise ValidationError(f"The {label} cannot be before {before}.", field=name)
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+NOTE_FIELDS = {
+    "previous_names": "previous names",
+    "communication_preferences": "communication preferences",
+    "cultural_considerations": "cultural or religious considerations",
+    "acd_location": "place the advance care directive is kept",
+    "housing": "housing note",
+    "transport": "transport note",
+    "finances": "finances note",
+    "social_isolation": "social isolation note",
+    "functional_status": "functional status",
+}
+
+
+def patient_or_error(session: Session, patient_id: int) -> Patient:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise ValidationError("That patient is not in the register.", field="patient_id")
+    return patient
+
+
+def editable_patient(session: Session, patient_id: int) -> Patient:
+    patient = patient_or_error(session, patient_id)
+    if patient.merged_into_id is not None:
+        raise ValidationError(
+            f"This record was merged into record {patient.merged_into_id}; edit that one."
+        )
+    if patient.archived:
+        raise ValidationError("This record is archived: unarchive it before changing it.")
+    return patient
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    return dt if dt is None or dt.tzinfo else dt.replace(tzinfo=UTC)
