@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 
 from carecoord_desktop import cli
+from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import workspaces
 from tests_support import ADMIN_PASSWORD
 
@@ -53,6 +55,33 @@ def test_init_then_check_backup_and_audit_verify(folder, run, tmp_path):
     assert code == 0 and "verified" in out
     code, out, _ = run("--workspace", str(folder), "audit", "verify")
     assert code == 0 and "intact" in out
+
+
+def test_check_reindex_rebuilds_the_search_index(folder, run):
+    from carecoord_desktop.services import patients, registry
+    from carecoord_desktop.services.context import Actor
+    from carecoord_desktop.services.registry import PatientFilter
+
+    ws = workspaces.open_workspace(folder)
+    admin = Actor(1, "admin", "Alex Admin", Role.ADMIN)
+    patients.create_patient(
+        ws,
+        admin,
+        patients.PatientDraft(
+            given_name="Mereana", family_name="Tuhiwai", date_of_birth=date(1950, 5, 4)
+        ),
+    )
+    with ws.raw_connection() as conn:  # a damaged index: the patient can no longer be found
+        conn.execute("DELETE FROM patient_fts")
+        conn.execute("DELETE FROM patient_trigram")
+        conn.commit()
+    assert registry.query_ids(ws, admin, PatientFilter(text="tuhi")) == []
+    ws.close()
+    code, out, _ = run("--workspace", str(folder), "check", "--reindex")
+    assert code == 0 and "rebuilt for 1 patients" in out
+    ws = workspaces.open_workspace(folder)
+    assert len(registry.query_ids(ws, admin, PatientFilter(text="tuhi"))) == 1
+    ws.close()
 
 
 def test_init_refuses_an_existing_workspace(folder, run):

@@ -187,7 +187,7 @@ def cmd_restore(args, secrets: _Secrets) -> int:
 def cmd_check(args, secrets: _Secrets) -> int:
     ws = _open(args, secrets)
     try:
-        report = workspaces.check(ws)
+        report = workspaces.check(ws, reindex=args.reindex)
     finally:
         ws.close()
     print(f"Workspace {ws.folder} (schema {report.schema_revision})")
@@ -195,7 +195,11 @@ def cmd_check(args, secrets: _Secrets) -> int:
     print(f"  audit log: {report.audit_rows:,} rows")
     if report.ok:
         print("OK: integrity_check, cipher_integrity_check and the audit hash chain all pass.")
+        if report.reindexed is not None:
+            print(f"Search index and patient counters rebuilt for {report.reindexed:,} patients.")
         return EXIT_OK
+    if args.reindex:
+        print("The search index was NOT rebuilt: fix the problems below first.")
     print("PROBLEMS FOUND (nothing was repaired):")
     for problem in report.problems:
         print(f"  - {problem}")
@@ -323,6 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("check", help="integrity, cipher integrity, schema and audit chain")
+    s.add_argument(
+        "--reindex",
+        action="store_true",
+        help="then rebuild the patient search index and counters from the records",
+    )
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="the audit log")

@@ -9,7 +9,7 @@ from pathlib import Path
 from carecoord_desktop.errors import BackupError, CareCoordError, ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, settings
+from carecoord_desktop.services import accounts, audit, registry, settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import backup as backups
@@ -111,13 +111,16 @@ class CheckReport:
     audit_rows: int = 0
     schema_revision: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    reindexed: int | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def check(ws: Workspace) -> CheckReport:
+def check(ws: Workspace, *, reindex: bool = False) -> CheckReport:
+    """Integrity, cipher integrity, schema and audit chain; `reindex` then rebuilds the patient
+    search index and counters from the records (only on a healthy database)."""
     report = CheckReport()
     conn = ws.connect_new()
     try:
@@ -139,6 +142,15 @@ def check(ws: Workspace) -> CheckReport:
     report.audit_rows = chain.rows
     if not chain.ok:
         report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")
+    if reindex and report.ok:
+        report.reindexed = registry.rebuild_search_index(ws)
+        audit.record_now(
+            ws,
+            Actor.system("check --reindex"),
+            AuditAction.UPDATE,
+            record_type="search_index",
+            detail=f"rebuilt for {report.reindexed} patients",
+        )
     return report
 
 
