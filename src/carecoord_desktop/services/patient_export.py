@@ -1,0 +1,145 @@
+"""Export of the Patients screen's current list (its filter and sort) to a CSV file.
+
+The file is written next to the destination and renamed into place, so a failure never leaves a
+half-written file; the export is audited (count and which filters, never names or typed text).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.services import audit, registry
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.store.workspace import Workspace
+
+COLUMNS = (
+    "Practice id",
+    "Family name",
+    "Given name",
+    "Preferred name",
+    "Date of birth",
+    "Medicare number",
+    "Phone",
+    "Conditions",
+    "Risk tier",
+    "Coordinator",
+)
+Progress = Callable[[int, int], None]
+
+
+def export_list(
+    ws: Workspace,
+    actor: Actor,
+    flt: PatientFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    path: str | Path,
+    progress: Progress | None = None,
+) -> int:
+    """Write the filtered list, in the screen's order, to `path` (UTF-8 CSV); rows written."""
+    require(actor, Permission.EXPORT_DATA)
+    path = Path(path)
+    if path.is_dir():
+        raise ValidationError("Choose a file name to export to, not a folder.", field="path")
+    ids = registry.query_ids(ws, actor, flt, sort=sort, descending=descending)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
+    except OSError as exc:
+        raise ValidationError(
+            f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder."
+        ) from None
+    try:
+        # utf-8-sig: Excel opens it with the accents right.
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(COLUMNS)
+            for start in range(0, len(ids), registry.MAX_BLOCK):
+                block = ids[start : start + registry.MAX_BLOCK]
+                rows = registry.fetch_rows(ws, actor, block)
+                names = _names(ws, block)
+                for pid in block:
+                    row = rows.get(pid)
+                    if row is None:  # removed since the list was read
+                        continue
+                    family, given, preferred, phone = names[pid]
+                    writer.writerow(
+                        [
+                            row.practice_id,
+                            family,
+                            given,
+                            preferred or "",
+                            row.date_of_birth.isoformat(),
+                            row.medicare_number or "",
+                            phone or "",
+                            row.conditions_summary or "",
+                            row.risk_tier,
+                            row.coordinator_name or "",
+                        ]
+                    )
+                if progress is not None:
+                    progress(min(start + len(block), len(ids)), len(ids))
+        with ws.session() as session:
+            audit.record(
+                session,
+                actor,
+                AuditAction.EXPORT,
+                record_type="patient_list",
+                detail=f"CSV export of {len(ids)} patients: {describe(flt, sort, descending)}",
+            )
+            os.replace(tmp, path)  # before the commit: an audited export is a written one
+            session.commit()
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(
+            f"The file could not be written ({exc.strerror or exc}); choose another name or "
+            "folder. Nothing was exported."
+        ) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(ids)
+
+
+def describe(flt: PatientFilter, sort: str, descending: bool) -> str:
+    """Which filters were used, never what was typed."""
+    parts = []
+    if flt.text.strip():
+        parts.append("search")
+    if flt.condition_code:
+        parts.append("condition filter")
+    if flt.risk_tier:
+        parts.append(f"risk filter {flt.risk_tier}")
+    if flt.no_coordinator:
+        parts.append("no coordinator")
+    elif flt.coordinator_id is not None:
+        parts.append("coordinator filter")
+    if flt.include_archived:
+        parts.append("including archived")
+    if not parts:
+        parts.append("whole register")
+    parts.append(f"sort {sort}{' desc' if descending else ''}")
+    return ", ".join(parts)
+
+
+def _names(ws: Workspace, ids: list[int]) -> dict[int, tuple]:
+    with ws.session() as session:
+        rows = session.execute(
+            text(
+                "SELECT id, family_name, given_name, preferred_name, phone FROM patient "
+                "WHERE id IN (SELECT value FROM json_each(:ids))"
+            ),
+            {"ids": json.dumps(ids)},
+        ).all()
+    return {r[0]: tuple(r[1:]) for r in rows}

@@ -1,0 +1,868 @@
+"""CSV import of a patient list exported from another system.
+
+Three steps, each a plain function the screen (or a script) calls in turn:
+
+1. `read_csv(path)` sniffs the encoding (UTF-8 with or without BOM, else Windows-1252), the
+   delimiter (comma, semicolon, tab) and the header row, and returns a preview.
+2. `validate(ws, actor, path, mapping)` parses every row with the chosen column mapping and
+   returns an `ImportPlan`: the rows ready to import and the rejected rows with their reasons
+   (line numbers as in the file: the first data row is line 2).
+3. `import_rows(ws, actor, plan)` writes every accepted row in ONE transaction with one audit
+   CREATE event per patient and one summary event: if anything fails, nothing is imported.
+
+Rows are checked with the same rules as the patient form (required names, a real date of birth
+that is not in the future nor more than 120 years ago, Medicare check digit, phone and e-mail
+shapes, lengths) and for duplicates within the file and against the register (same name and
+date of birth, same Medicare card and reference number, same practice id).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.models.patient import Patient, Sex
+from carecoord_desktop.services import audit
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patients import fold, medicare_digits, medicare_valid
+from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.store.workspace import Workspace
+
+MAX_ROWS = 50_000
+MAX_BYTES = 100 * 1024 * 1024
+PREVIEW_ROWS = 20
+EARLIEST_DOB = date(1900, 1, 1)
+MAX_AGE = 120
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportField:
+    name: str  # the PatientDraft field
+    label: str
+    required: bool = False
+    max_len: int = 80
+
+
+FIELDS: tuple[ImportField, ...] = (
+    ImportField("given_name", "Given name", True),
+    ImportField("family_name", "Family name", True),
+    ImportField("date_of_birth", "Date of birth", True),
+    ImportField("preferred_name", "Preferred name"),
+    ImportField("sex", "Sex"),
+    ImportField("medicare_number", "Medicare number"),
+    ImportField("phone", "Phone"),
+    ImportField("email", "E-mail", max_len=120),
+    ImportField("address", "Address", max_len=240),
+    ImportField("practice_id", "Practice id"),
+    ImportField("preferred_language", "Preferred language"),
+    ImportField("previous_names", "Previous names", max_len=500),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+# Header synonyms, compared after _norm (lower case, letters and digits only).
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "given_name": ("givenname", "given", "firstname", "first", "forename", "forenames",
+                   "givennames", "fname"),
+    "family_name": ("familyname", "surname", "lastname", "last", "family", "lname"),
+    "date_of_birth": ("dateofbirth", "dob", "birthdate", "born", "birthday", "dateborn"),
+    "preferred_name": ("preferredname", "knownas", "nickname", "preferred"),
+    "sex": ("sex", "gender"),
+    "medicare_number": ("medicarenumber", "medicare", "medicareno", "medicarecard",
+                        "medicarecardnumber", "medicarenum"),
+    "phone": ("phone", "mobile", "mobilephone", "phonenumber", "telephone", "tel", "mobileno",
+              "homephone", "contactnumber", "cell"),
+    "email": ("email", "emailaddress", "mail"),
+    "address": ("address", "homeaddress", "streetaddress", "residentialaddress", "street"),
+    "practice_id": ("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
+                    "patientnumber", "patientno"),
+    "preferred_language": ("preferredlanguage", "language", "languagespoken", "mainlanguage"),
+    "previous_names": ("previousnames", "previousname", "formername", "formernames",
+                       "maidenname", "aliases", "alias", "othernames"),
+}  # fmt: skip
+
+DATE_FORMATS: dict[str, str] = {
+    "auto": "Detect from the file",
+    "dmy": "day/month/year (31/12/1950 or 31/12/50)",
+    "ymd": "year-month-day (1950-12-31)",
+    "mdy": "month/day/year (12/31/1950, US systems)",
+}
+_FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+_YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+_SEX = {
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE,
+    "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE,
+    "o": Sex.OTHER, "other": Sex.OTHER, "x": Sex.OTHER, "intersex": Sex.OTHER,
+    "indeterminate": Sex.OTHER, "nonbinary": Sex.OTHER, "non-binary": Sex.OTHER,
+    "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN, "not stated": Sex.UNKNOWN, "": Sex.UNKNOWN,
+}  # fmt: skip
+_PRACTICE_ID = re.compile(r"^P\d{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_INSERT_COLUMNS = (
+    "id", "practice_id", "given_name", "family_name", "preferred_name", "date_of_birth", "sex",
+    "medicare_number", "phone", "email", "address", "preferred_language", "previous_names",
+    "lives_alone", "interpreter_needed", "acd_status", "is_demo", "archived", "created_at",
+    "updated_at",
+)  # fmt: skip
+_BATCH = 500
+
+
+# -- plain data ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CsvPreview:
+    path: Path
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    rows: list[list[str]]  # the first PREVIEW_ROWS data rows, padded to the headers
+    total_rows: int
+
+    @property
+    def delimiter_name(self) -> str:
+        return {",": "comma", ";": "semicolon", "\t": "tab"}.get(self.delimiter, self.delimiter)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int  # as in the file: the header is line 1
+    values: list[str]  # the row's cells as read, padded to the headers
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    path: Path
+    headers: list[str]
+    mapping: dict[str, str | None]
+    date_format: str  # the format actually used ("dmy", "ymd" or "mdy")
+    accepted: list[dict] = field(repr=False)  # Patient column values, practice_id may be None
+    accepted_lines: list[int] = field(repr=False)
+    rejected: list[RejectedRow] = field(repr=False)
+    notes: list[str] = field(default_factory=list)  # e.g. how dates were read
+
+    @property
+    def accepted_count(self) -> int:
+        return len(self.accepted)
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected)
+
+    def preview(self, limit: int = PREVIEW_ROWS) -> list[dict]:
+        """The first accepted rows as they will be saved (practice id blank: assigned later)."""
+        return [dict(row) for row in self.accepted[:limit]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    rejected: int
+    patient_ids: list[int] = field(repr=False)
+    first_practice_id: str | None = None
+    last_practice_id: str | None = None
+
+
+# -- step 1: the file ----------------------------------------------------------------------------
+def read_csv(path: str | Path) -> CsvPreview:
+    """Headers, the first rows and the row count, or a ValidationError saying what is wrong."""
+    path = Path(path)
+    text, encoding = _decode(path)
+    delimiter = _delimiter(text)
+    headers, rows = _parse(text, delimiter)
+    return CsvPreview(
+        path=path,
+        encoding=encoding,
+        delimiter=delimiter,
+        headers=headers,
+        rows=[_pad(cells, len(headers)) for _, cells in rows[:PREVIEW_ROWS]],
+        total_rows=len(rows),
+    )
+
+
+def guess_mapping(headers: Iterable[str]) -> dict[str, str | None]:
+    """For each importable field, the header that looks like it (case and spaces ignored)."""
+    headers = list(headers)
+    normal = {h: _norm(h) for h in headers}
+    used: set[str] = set()
+    out: dict[str, str | None] = {}
+    for f in FIELDS:
+        synonyms = _SYNONYMS[f.name]
+        found = None
+        for syn in synonyms:  # in order of preference: the exact name wins over a loose one
+            found = next((h for h in headers if h not in used and normal[h] == syn), None)
+            if found:
+                break
+        out[f.name] = found
+        if found:
+            used.add(found)
+    return out
+
+
+# -- step 2: the check ---------------------------------------------------------------------------
+def validate(
+    ws: Workspace,
+    actor: Actor,
+    path: str | Path,
+    mapping: dict[str, str | None],
+    *,
+    date_format: str = "auto",
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Check every row; the plan says which rows are ready and why the others are not."""
+    require(actor, Permission.EDIT_PATIENTS)
+    if date_format not in DATE_FORMATS:
+        raise ValidationError(
+            f"Unknown date format {date_format!r}; choose one of {', '.join(DATE_FORMATS)}.",
+            field="date_format",
+        )
+    path = Path(path)
+    text, _ = _decode(path)
+    headers, rows = _parse(text, _delimiter(text))
+    columns = _columns(headers, mapping)
+    total = len(rows)
+    dob_col = columns["date_of_birth"]
+    dob_values = [cells[dob_col].strip() for _, cells in rows if dob_col < len(cells)]
+    fmt, notes = _pick_date_format(dob_values, date_format)
+    today = date.today()
+    accepted: list[dict] = []
+    accepted_lines: list[int] = []
+    rejected: list[RejectedRow] = []
+    reasons_of: dict[int, list[str]] = {}
+    for i, (line, cells) in enumerate(rows):
+        values, reasons = _clean_row(cells, columns, len(headers), fmt, today)
+        if reasons:
+            rejected.append(RejectedRow(line, _pad(cells, len(headers)), reasons))
+        else:
+            accepted.append(values)
+            accepted_lines.append(line)
+        if progress is not None and (i + 1) % 1000 == 0:
+            progress(i + 1, total)
+
+    # Duplicates within the file: the later row is rejected, pointing at the earlier line.
+    keep: list[int] = []
+    seen_person: dict[tuple, int] = {}
+    seen_card: dict[str, list[tuple[int, str]]] = {}
+    seen_pid: dict[str, int] = {}
+    for idx, values in enumerate(accepted):
+        line = accepted_lines[idx]
+        reasons = []
+        person = (fold(values["family_name"]), fold(values["given_name"]), values["date_of_birth"])
+        if person in seen_person:
+            reasons.append(
+                f"same name and date of birth as line {seen_person[person]} of this file"
+            )
+        card = values["medicare_number"]
+        if card:
+            for other_line, other in seen_card.get(card[:10], []):
+                if _same_medicare_person(card, other):
+                    reasons.append(f"same Medicare number as line {other_line} of this file")
+                    break
+        pid = values["practice_id"]
+        if pid and pid in seen_pid:
+            reasons.append(f"same practice id as line {seen_pid[pid]} of this file")
+        if reasons:
+            reasons_of[idx] = reasons
+            continue
+        seen_person[person] = line
+        if card:
+            seen_card.setdefault(card[:10], []).append((line, card))
+        if pid:
+            seen_pid[pid] = line
+        keep.append(idx)
+
+    # Duplicates of patients already on the register (one audited look-up for the whole file).
+    with ws.session() as session:
+        cursor = session.connection().connection.cursor()
+        try:
+            clashes = _register_clashes(cursor, [accepted[i] for i in keep])
+        finally:
+            cursor.close()
+        audit.record(
+            session,
+            actor,
+            AuditAction.VIEW,
+            record_type="patient_duplicates",
+            detail=f"CSV import duplicate check: {total} rows, "
+            f"{len(clashes)} match(es) on the register",
+        )
+        session.commit()
+    for pos, reasons in clashes.items():
+        reasons_of[keep[pos]] = reasons
+
+    final, final_lines = [], []
+    for idx, values in enumerate(accepted):
+        if idx in reasons_of:
+            line = accepted_lines[idx]
+            cells = _cells(rows, line)
+            rejected.append(RejectedRow(line, _pad(cells, len(headers)), reasons_of[idx]))
+        else:
+            final.append(values)
+            final_lines.append(accepted_lines[idx])
+    rejected.sort(key=lambda r: r.line)
+    if progress is not None:
+        progress(total, total)
+    return ImportPlan(
+        path=path,
+        headers=headers,
+        mapping=dict(mapping),
+        date_format=fmt,
+        accepted=final,
+        accepted_lines=final_lines,
+        rejected=rejected,
+        notes=notes,
+    )
+
+
+def report_csv(plan: ImportPlan, path: str | Path) -> int:
+    """Write the rejected rows (the file's own columns plus 'line' and 'reasons'); rows written.
+
+    The user fixes them there and imports that file again.
+    """
+    path = Path(path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*plan.headers, "line", "reasons"])
+    for row in plan.rejected:
+        writer.writerow([*row.values, row.line, "; ".join(row.reasons)])
+    _write_atomically(path, buffer.getvalue())
+    return len(plan.rejected)
+
+
+# -- step 3: the import --------------------------------------------------------------------------
+def import_rows(
+    ws: Workspace,
+    actor: Actor,
+    plan: ImportPlan,
+    *,
+    all_or_nothing: bool = True,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Add the plan's accepted patients in one transaction; nothing is kept if anything fails.
+
+    With `all_or_nothing` (the default) a plan with any rejected row is refused.
+    """
+    require(actor, Permission.EDIT_PATIENTS)
+    if all_or_nothing and plan.rejected:
+        raise ValidationError(
+            f"{_rows(plan.rejected_count)} of the file cannot be imported, so nothing was "
+            "imported. Save the rejected rows as CSV, fix them and check the file again, or "
+            "choose to import the valid rows and report the rest."
+        )
+    if not plan.accepted:
+        raise ValidationError(
+            "No row of the file can be imported; nothing was imported. Check the column "
+            "mapping and the rejected rows' reasons."
+        )
+    total = len(plan.accepted)
+    now = _stamp()
+    with ws.session() as session:
+        # The session's own DB-API connection: patient rows and audit rows share one transaction.
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")  # hold the write lock while ids are chosen
+            if _register_clashes(cursor, plan.accepted):
+                raise ValidationError(
+                    "Patients were added to the register since the file was checked and some "
+                    "rows now match them; nothing was imported. Check the file again."
+                )
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM patient")
+            next_id = cursor.fetchone()[0] + 1
+            # After the register's highest and the file's own ids: the two never collide.
+            given = [int(v["practice_id"][1:]) for v in plan.accepted if v["practice_id"]]
+            next_number = max([_next_practice_number(cursor), *(n + 1 for n in given)])
+            rows, ids, practice_ids = [], [], []
+            for values in plan.accepted:
+                pid = values["practice_id"]
+                if pid is None:
+                    if next_number > 999_999:
+                        raise ValidationError(
+                            "No practice ids are left for these patients; nothing was imported."
+                        )
+                    pid = f"P{next_number:06d}"
+                    next_number += 1
+                rows.append(_insert_row(next_id, pid, values, now))
+                ids.append(next_id)
+                practice_ids.append(pid)
+                next_id += 1
+            sql = _insert_sql()
+            for start in range(0, total, _BATCH):
+                cursor.executemany(sql, rows[start : start + _BATCH])
+                for pid in ids[start : start + _BATCH]:
+                    audit.record(
+                        session,
+                        actor,
+                        AuditAction.CREATE,
+                        patient_id=pid,
+                        record_type="patient",
+                        record_id=pid,
+                        detail="imported from CSV",
+                    )
+                if progress is not None:
+                    progress(min(start + _BATCH, total), total)
+            audit.record(
+                session,
+                actor,
+                AuditAction.CREATE,
+                record_type="patient_import",
+                detail=f"CSV import: {total} patients imported (records {ids[0]}-{ids[-1]}), "
+                f"{plan.rejected_count} rows rejected",
+            )
+            session.commit()
+        except ValidationError:
+            session.rollback()
+            raise
+        except Exception as exc:
+            session.rollback()
+            if "UNIQUE constraint failed: patient.practice_id" in str(exc):
+                raise ValidationError(
+                    "A practice id in the file is already used by a patient on the register; "
+                    "nothing was imported. Check the file again."
+                ) from exc
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            cursor.close()
+    return ImportResult(total, plan.rejected_count, ids, practice_ids[0], practice_ids[-1])
+
+
+# -- reading -------------------------------------------------------------------------------------
+def _decode(path: Path) -> tuple[str, str]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ValidationError(
+                f"The file is too large ({size // (1024 * 1024)} MB); split it into files of "
+                f"at most {MAX_ROWS:,} rows."
+            )
+        data = path.read_bytes()
+    except ValidationError:
+        raise
+    except OSError as exc:
+        raise ValidationError(
+            f"The file could not be read ({exc.strerror or exc}). Check that it exists and is "
+            "not open in another program."
+        ) from None
+    if not data.strip():
+        raise ValidationError(
+            "The file is empty. Export the patient list again from the other system."
+        )
+    if b"\x00" in data[:65536]:
+        raise ValidationError(
+            "This is not a CSV text file (it looks like a spreadsheet or another binary file). "
+            "In the other program, save or export the list as CSV and choose that file."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "The file's text encoding is not UTF-8 or Windows-1252. Export it again as CSV (UTF-8)."
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = text.splitlines()[0] if text else ""
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _parse(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError("The file is empty.") from None
+    except csv.Error as exc:
+        raise ValidationError(f"The file is not valid CSV ({exc}).") from None
+    header = [h.strip() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if not any(header):
+        raise ValidationError(
+            "The first line of the file is empty: it should hold the column names "
+            "(for example Surname, First name, DOB)."
+        )
+    if any(_looks_like_data(h) for h in header):
+        raise ValidationError(
+            "The first line looks like patient data, not column names. Export the list again "
+            "with a header row, or add one (for example Surname, First name, DOB)."
+        )
+    headers = _unique([h or f"Column {i + 1}" for i, h in enumerate(header)])
+    rows: list[tuple[int, list[str]]] = []
+    last = reader.line_num
+    try:
+        for cells in reader:
+            start = last + 1
+            last = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((start, cells))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(
+                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files "
+                    "and import them one after the other."
+                )
+    except csv.Error as exc:
+        raise ValidationError(
+            f"Line {reader.line_num} of the file is not valid CSV ({exc}). Fix it in a text "
+            "editor or export the list again."
+        ) from None
+    return headers, rows
+
+
+def _looks_like_data(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(
+        cell and (_DMY.fullmatch(cell) or _YMD.fullmatch(cell) or cell.replace(" ", "").isdigit())
+    )
+
+
+def _unique(headers: list[str]) -> list[str]:
+    out: list[str] = []
+    for h in headers:
+        name, n = h, 2
+        while name in out:
+            name = f"{h} ({n})"
+            n += 1
+        out.append(name)
+    return out
+
+
+def _pad(cells: list[str], width: int) -> list[str]:
+    return (list(cells) + [""] * width)[: max(width, len(cells))]
+
+
+def _cells(rows: list[tuple[int, list[str]]], line: int) -> list[str]:
+    lo, hi = 0, len(rows)
+    while lo < hi:  # rows are in line order
+        mid = (lo + hi) // 2
+        if rows[mid][0] < line:
+            lo = mid + 1
+        else:
+            hi = mid
+    return rows[lo][1]
+
+
+def _norm(header: str) -> str:
+    return "".join(ch for ch in fold(header) if ch.isalnum())
+
+
+def _columns(headers: list[str], mapping: dict[str, str | None]) -> dict[str, int]:
+    unknown = [k for k in mapping if k not in FIELD_BY_NAME]
+    if unknown:
+        raise ValidationError(f"Unknown field {unknown[0]!r} in the column mapping.")
+    missing = [f.label for f in FIELDS if f.required and not mapping.get(f.name)]
+    if missing:
+        raise ValidationError(
+            f"Choose the file's column for: {', '.join(missing)}. These are needed for every "
+            "patient.",
+            field="mapping",
+        )
+    columns: dict[str, int] = {}
+    used: dict[str, str] = {}
+    for name, header in mapping.items():
+        if not header:
+            continue
+        if header not in headers:
+            raise ValidationError(
+                f"The file has no column {header!r} (chosen for {FIELD_BY_NAME[name].label}).",
+                field="mapping",
+            )
+        if header in used:
+            raise ValidationError(
+                f"Column {header!r} is chosen for both {FIELD_BY_NAME[used[header]].label} and "
+                f"{FIELD_BY_NAME[name].label}; choose one column per field.",
+                field="mapping",
+            )
+        used[header] = name
+        columns[name] = headers.index(header)
+    return columns
+
+
+# -- dates ---------------------------------------------------------------------------------------
+def _parse_date(value: str, fmt: str, today: date) -> date | None:
+    """The date, or None if `value` is not a real date in `fmt`."""
+    value = value.strip()
+    if fmt == "ymd":
+        m = _YMD.fullmatch(value)
+        if not m:
+            return None
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DMY.fullmatch(value)
+        if not m:
+            return None
+        a, b, y_text = m.groups()
+        d, mo = (int(a), int(b)) if fmt == "dmy" else (int(b), int(a))
+        y = int(y_text)
+        if len(y_text) == 2:  # a birth date: the most recent year that is not in the future
+            y += 2000 if 2000 + y <= today.year else 1900
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def _pick_date_format(values: list[str], wanted: str) -> tuple[str, list[str]]:
+    values = [v for v in values if v]
+    if wanted != "auto":
+        return wanted, []
+    if not values:
+        return "dmy", []
+    today = date.today()
+    parsed = {
+        fmt: sum(_parse_date(v, fmt, today) is not None for v in values)
+        for fmt in ("dmy", "ymd", "mdy")
+    }
+    complete = [fmt for fmt, n in parsed.items() if n == len(values)]
+    notes: list[str] = []
+    if complete:
+        fmt = complete[0]
+        if fmt == "dmy" and "mdy" in complete and any(_swappable(v) for v in values):
+            notes.append(
+                "Every date of birth could be read as day/month or month/day; they were read "
+                "as day/month/year (Australian). If the file comes from a US system, choose "
+                "month/day/year."
+            )
+    else:
+        fmt = max(parsed, key=lambda f: parsed[f])  # ties go to dmy, then ymd
+        if parsed[fmt] == 0:
+            notes.append("No date of birth could be read; check the date of birth column.")
+    notes.insert(0, f"Dates of birth read as {DATE_FORMATS[fmt]}.")
+    return fmt, notes
+
+
+def _swappable(value: str) -> bool:
+    m = _DMY.fullmatch(value.strip())
+    return bool(m and m.group(1) != m.group(2))
+
+
+# -- one row -------------------------------------------------------------------------------------
+def _clean_row(
+    cells: list[str], columns: dict[str, int], width: int, fmt: str, today: date
+) -> tuple[dict, list[str]]:
+    """The row as Patient column values, and the reasons it cannot be imported (if any)."""
+    reasons: list[str] = []
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        reasons.append(
+            f"the row has {len(cells)} cells but the header has {width} columns (a stray "
+            "delimiter or an unquoted value?)"
+        )
+    raw = {name: (cells[col].strip() if col < len(cells) else "") for name, col in columns.items()}
+    values: dict = {}
+    for f in FIELDS:
+        if f.name in ("date_of_birth", "sex", "medicare_number", "phone", "email", "practice_id"):
+            continue
+        value = " ".join(raw.get(f.name, "").split()) or None
+        if value is None and f.required:
+            reasons.append(f"{f.label.lower()} is empty")
+        elif value is not None and len(value) > f.max_len:
+            reasons.append(f"{f.label.lower()} is too long ({len(value)} characters; at most "
+                           f"{f.max_len})")  # fmt: skip
+        values[f.name] = value
+
+    dob_text = raw.get("date_of_birth", "")
+    dob = None
+    if not dob_text:
+        reasons.append("date of birth is empty")
+    else:
+        dob = _parse_date(dob_text, fmt, today)
+        if dob is None:
+            reasons.append(_date_problem(dob_text, fmt, today))
+        elif dob > today:
+            reasons.append("date of birth is in the future")
+        elif dob < EARLIEST_DOB or _age(dob, today) > MAX_AGE:
+            reasons.append(f"date of birth makes the patient older than {MAX_AGE}")
+    values["date_of_birth"] = dob
+
+    sex_text = fold(raw.get("sex", ""))
+    sex = _SEX.get(sex_text)
+    if sex is None:
+        reasons.append("sex is not one of M, F, male, female, other or unknown")
+    values["sex"] = sex or Sex.UNKNOWN
+
+    medicare = raw.get("medicare_number", "") or None
+    if medicare is not None:
+        if not medicare_valid(medicare):
+            reasons.append(
+                "Medicare number is not valid (check it against the card: 10 digits and the "
+                "reference number; the 9th digit is a check digit)"
+            )
+        medicare = medicare_digits(medicare)
+    values["medicare_number"] = medicare
+
+    phone = raw.get("phone", "") or None
+    if phone is not None:
+        compact = _PHONE_SEPARATORS.sub("", phone)
+        rest = compact[3:] if compact.startswith("+61") else compact
+        if not rest.isdigit() or not 8 <= len(rest) <= 12 or len(phone) > 32:
+            reasons.append("phone is not 8 to 12 digits (optionally starting with +61)")
+    values["phone"] = phone
+
+    email = raw.get("email", "") or None
+    if email is not None and (len(email) > 120 or not _EMAIL.match(email)):
+        reasons.append("e-mail is not an address like name@example.com")
+    values["email"] = email
+
+    practice_id = raw.get("practice_id", "").upper() or None
+    if practice_id is not None and not _PRACTICE_ID.match(practice_id):
+        reasons.append(
+            "practice id is not P and 6 digits (leave the column unmapped to number the "
+            "patients automatically)"
+        )
+    values["practice_id"] = practice_id
+    return values, reasons
+
+
+def _date_problem(value: str, fmt: str, today: date) -> str:
+    if any(_parse_date(value, other, today) for other in ("dmy", "ymd", "mdy") if other != fmt):
+        return f"date of birth is not written {_FORMAT_NAMES[fmt]} like the file's other dates"
+    shape = _YMD if fmt == "ymd" else _DMY
+    if shape.fullmatch(value):
+        return f"date of birth is not a real date (read as {_FORMAT_NAMES[fmt]})"
+    return f"date of birth is not a date like {_example(fmt)}"
+
+
+def _example(fmt: str) -> str:
+    return {"dmy": "31/12/1950", "ymd": "1950-12-31", "mdy": "12/31/1950"}[fmt]
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _same_medicare_person(a: str, b: str) -> bool:
+    """One card covers a family: a different reference number (IRN) is another person."""
+    return a[:10] == b[:10] and (len(a) == 10 or len(b) == 10 or a[10] == b[10])
+
+
+# -- the register ----------------------------------------------------------------------------------
+def _register_clashes(cursor, rows: list[dict]) -> dict[int, list[str]]:
+    """For rows (by position) that match a patient on the register: the reasons."""
+    if not rows:
+        return {}
+    by_person: dict[tuple, str] = {}
+    by_card: dict[str, list[tuple[str, str]]] = {}
+    by_pid: set[str] = set()
+    cursor.execute(
+        "SELECT practice_id, family_name, given_name, date_of_birth, medicare_number "
+        "FROM patient WHERE merged_into_id IS NULL"
+    )
+    for prac, family, given, dob, medicare in cursor.fetchall():
+        by_person.setdefault((fold(family), fold(given), dob), prac)
+        if medicare:
+            digits = medicare_digits(medicare)
+            by_card.setdefault(digits[:10], []).append((digits, prac))
+    cursor.execute("SELECT practice_id FROM patient")
+    by_pid = {row[0] for row in cursor.fetchall()}
+    out: dict[int, list[str]] = {}
+    for pos, values in enumerate(rows):
+        reasons = []
+        key = (
+            fold(values["family_name"]),
+            fold(values["given_name"]),
+            str(values["date_of_birth"]),
+        )
+        if key in by_person:
+            reasons.append(
+                f"already on the register: same name and date of birth as {by_person[key]}"
+            )
+        card = values["medicare_number"]
+        if card:
+            for digits, prac in by_card.get(card[:10], []):
+                if _same_medicare_person(card, digits):
+                    reasons.append(f"already on the register: same Medicare number as {prac}")
+                    break
+        if values["practice_id"] and values["practice_id"] in by_pid:
+            reasons.append(f"practice id {values['practice_id']} is already used on the register")
+        if reasons:
+            out[pos] = reasons
+    return out
+
+
+def _next_practice_number(cursor) -> int:
+    cursor.execute(
+        "SELECT COALESCE(MAX(CAST(substr(practice_id, 2) AS INTEGER)), 0) FROM patient "
+        "WHERE practice_id GLOB 'P[0-9][0-9][0-9][0-9][0-9][0-9]'"
+    )
+    return cursor.fetchone()[0] + 1
+
+
+def _insert_sql() -> str:
+    """The INSERT; fails loudly if the patient table gains a required column this misses."""
+    table = Patient.__table__
+    unfilled = [
+        c.name
+        for c in table.columns
+        if c.name not in _INSERT_COLUMNS
+        and not c.nullable
+        and not c.primary_key
+        and c.server_default is None
+    ]
+    if unfilled:
+        raise RuntimeError(f"CSV import is out of date with the patient table: {unfilled}")
+    marks = ", ".join("?" * len(_INSERT_COLUMNS))
+    return f"INSERT INTO patient ({', '.join(_INSERT_COLUMNS)}) VALUES ({marks})"
+
+
+def _insert_row(pid: int, practice_id: str, v: dict, now: str) -> tuple:
+    # Enums are stored by NAME and booleans as 0/1, as the ORM stores them.
+    return (
+        pid, practice_id, v["given_name"], v["family_name"], v["preferred_name"],
+        v["date_of_birth"].isoformat(), Sex(v["sex"]).name, v["medicare_number"], v["phone"],
+        v["email"], v["address"], v["preferred_language"], v["previous_names"],
+        0, 0, "NONE", 0, 0, now, now,
+    )  # fmt: skip
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    """Write next to the destination, then rename: never a half-written file."""
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
+    except OSError as exc:
+        raise ValidationError(
+            f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder."
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+            out.write(content)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(
+            f"The file could not be written ({exc.strerror or exc}); choose another name or "
+            "folder. Nothing was changed."
+        ) from None
