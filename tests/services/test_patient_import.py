@@ -13,7 +13,13 @@ from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, patient_export, patient_import, registry
+from carecoord_desktop.services import (
+    accounts,
+    csv_reading,
+    patient_export,
+    patient_import,
+    registry,
+)
 from carecoord_desktop.services.patients import PatientDraft, create_patient
 from carecoord_desktop.services.registry import PatientFilter
 
@@ -128,7 +134,7 @@ def test_read_csv_refuses_missing_file(tmp_path):
 
 
 def test_read_csv_refuses_too_many_rows(tmp_path, monkeypatch):
-    monkeypatch.setattr(patient_import, "MAX_ROWS", 5)
+    monkeypatch.setattr(csv_reading, "MAX_ROWS", 5)
     path = tmp_path / "big.csv"
     path.write_text("Surname,Given,DOB\n" + "A,B,01/01/1950\n" * 6)
     with pytest.raises(ValidationError, match="more than 5 rows"):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,15 +30,34 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import Patient, Sex
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.patients import fold, medicare_digits, medicare_valid
+from carecoord_desktop.services.csv_reading import (
+    DATE_FORMATS,
+    cells_at,
+    date_problem,
+    decode,
+    normalise_header,
+    pad_cells,
+    parse_date,
+    parse_rows,
+    pick_date_format,
+    sniff_delimiter,
+)
+from carecoord_desktop.services.patient_rules import (
+    EARLIEST_DOB,
+    MAX_AGE,
+    PRACTICE_ID_PATTERN,
+    age_on,
+    clean_email,
+    clean_phone,
+    clean_text,
+    fold,
+    medicare_digits,
+    medicare_valid,
+)
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
-MAX_ROWS = 50_000
-MAX_BYTES = 100 * 1024 * 1024
 PREVIEW_ROWS = 20
-EARLIEST_DOB = date(1900, 1, 1)
-MAX_AGE = 120
 Progress = Callable[[int, int], None]
 
 
@@ -88,15 +106,6 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                        "maidenname", "aliases", "alias", "othernames"),
 }  # fmt: skip
 
-DATE_FORMATS: dict[str, str] = {
-    "auto": "Detect from the file",
-    "dmy": "day/month/year (31/12/1950 or 31/12/50)",
-    "ymd": "year-month-day (1950-12-31)",
-    "mdy": "month/day/year (12/31/1950, US systems)",
-}
-_FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
-_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
-_YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
 _SEX = {
     "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE,
     "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE,
@@ -104,9 +113,6 @@ _SEX = {
     "indeterminate": Sex.OTHER, "nonbinary": Sex.OTHER, "non-binary": Sex.OTHER,
     "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN, "not stated": Sex.UNKNOWN, "": Sex.UNKNOWN,
 }  # fmt: skip
-_PRACTICE_ID = re.compile(r"^P\d{6}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 _INSERT_COLUMNS = (
     "id", "practice_id", "given_name", "family_name", "preferred_name", "date_of_birth", "sex",
     "medicare_number", "phone", "email", "address", "preferred_language", "previous_names",
@@ -175,15 +181,15 @@ class ImportResult:
 def read_csv(path: str | Path) -> CsvPreview:
     """Headers, the first rows and the row count, or a ValidationError saying what is wrong."""
     path = Path(path)
-    text, encoding = _decode(path)
-    delimiter = _delimiter(text)
-    headers, rows = _parse(text, delimiter)
+    text, encoding = decode(path)
+    delimiter = sniff_delimiter(text)
+    headers, rows = parse_rows(text, delimiter)
     return CsvPreview(
         path=path,
         encoding=encoding,
         delimiter=delimiter,
         headers=headers,
-        rows=[_pad(cells, len(headers)) for _, cells in rows[:PREVIEW_ROWS]],
+        rows=[pad_cells(cells, len(headers)) for _, cells in rows[:PREVIEW_ROWS]],
         total_rows=len(rows),
     )
 
@@ -191,7 +197,7 @@ def read_csv(path: str | Path) -> CsvPreview:
 def guess_mapping(headers: Iterable[str]) -> dict[str, str | None]:
     """For each importable field, the header that looks like it (case and spaces ignored)."""
     headers = list(headers)
-    normal = {h: _norm(h) for h in headers}
+    normal = {h: normalise_header(h) for h in headers}
     used: set[str] = set()
     out: dict[str, str | None] = {}
     for f in FIELDS:
@@ -225,13 +231,13 @@ def validate(
             field="date_format",
         )
     path = Path(path)
-    text, _ = _decode(path)
-    headers, rows = _parse(text, _delimiter(text))
+    text, _ = decode(path)
+    headers, rows = parse_rows(text, sniff_delimiter(text))
     columns = _columns(headers, mapping)
     total = len(rows)
     dob_col = columns["date_of_birth"]
     dob_values = [cells[dob_col].strip() for _, cells in rows if dob_col < len(cells)]
-    fmt, notes = _pick_date_format(dob_values, date_format)
+    fmt, notes = pick_date_format(dob_values, date_format)
     today = date.today()
     accepted: list[dict] = []
     accepted_lines: list[int] = []
@@ -240,7 +246,7 @@ def validate(
     for i, (line, cells) in enumerate(rows):
         values, reasons = _clean_row(cells, columns, len(headers), fmt, today)
         if reasons:
-            rejected.append(RejectedRow(line, _pad(cells, len(headers)), reasons))
+            rejected.append(RejectedRow(line, pad_cells(cells, len(headers)), reasons))
         else:
             accepted.append(values)
             accepted_lines.append(line)
@@ -302,8 +308,8 @@ def validate(
     for idx, values in enumerate(accepted):
         if idx in reasons_of:
             line = accepted_lines[idx]
-            cells = _cells(rows, line)
-            rejected.append(RejectedRow(line, _pad(cells, len(headers)), reasons_of[idx]))
+            cells = cells_at(rows, line)
+            rejected.append(RejectedRow(line, pad_cells(cells, len(headers)), reasons_of[idx]))
         else:
             final.append(values)
             final_lines.append(accepted_lines[idx])
@@ -437,136 +443,6 @@ def import_rows(
 
 
 # -- reading -------------------------------------------------------------------------------------
-def _decode(path: Path) -> tuple[str, str]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is too large ({size // (1024 * 1024)} MB); split it into files of "
-                f"at most {MAX_ROWS:,} rows."
-            )
-        data = path.read_bytes()
-    except ValidationError:
-        raise
-    except OSError as exc:
-        raise ValidationError(
-            f"The file could not be read ({exc.strerror or exc}). Check that it exists and is "
-            "not open in another program."
-        ) from None
-    if not data.strip():
-        raise ValidationError(
-            "The file is empty. Export the patient list again from the other system."
-        )
-    if b"\x00" in data[:65536]:
-        raise ValidationError(
-            "This is not a CSV text file (it looks like a spreadsheet or another binary file). "
-            "In the other program, save or export the list as CSV and choose that file."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "The file's text encoding is not UTF-8 or Windows-1252. Export it again as CSV (UTF-8)."
-        ) from None
-
-
-def _delimiter(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        best = max(counts, key=counts.get)
-        return best if counts[best] else ","
-
-
-def _parse(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank data rows with the line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValidationError("The file is empty.") from None
-    except csv.Error as exc:
-        raise ValidationError(f"The file is not valid CSV ({exc}).") from None
-    header = [h.strip() for h in header]
-    while header and not header[-1]:
-        header.pop()
-    if not any(header):
-        raise ValidationError(
-            "The first line of the file is empty: it should hold the column names "
-            "(for example Surname, First name, DOB)."
-        )
-    if any(_looks_like_data(h) for h in header):
-        raise ValidationError(
-            "The first line looks like patient data, not column names. Export the list again "
-            "with a header row, or add one (for example Surname, First name, DOB)."
-        )
-    headers = _unique([h or f"Column {i + 1}" for i, h in enumerate(header)])
-    rows: list[tuple[int, list[str]]] = []
-    last = reader.line_num
-    try:
-        for cells in reader:
-            start = last + 1
-            last = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append((start, cells))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError(
-                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files "
-                    "and import them one after the other."
-                )
-    except csv.Error as exc:
-        raise ValidationError(
-            f"Line {reader.line_num} of the file is not valid CSV ({exc}). Fix it in a text "
-            "editor or export the list again."
-        ) from None
-    return headers, rows
-
-
-def _looks_like_data(cell: str) -> bool:
-    cell = cell.strip()
-    return bool(
-        cell and (_DMY.fullmatch(cell) or _YMD.fullmatch(cell) or cell.replace(" ", "").isdigit())
-    )
-
-
-def _unique(headers: list[str]) -> list[str]:
-    out: list[str] = []
-    for h in headers:
-        name, n = h, 2
-        while name in out:
-            name = f"{h} ({n})"
-            n += 1
-        out.append(name)
-    return out
-
-
-def _pad(cells: list[str], width: int) -> list[str]:
-    return (list(cells) + [""] * width)[: max(width, len(cells))]
-
-
-def _cells(rows: list[tuple[int, list[str]]], line: int) -> list[str]:
-    lo, hi = 0, len(rows)
-    while lo < hi:  # rows are in line order
-        mid = (lo + hi) // 2
-        if rows[mid][0] < line:
-            lo = mid + 1
-        else:
-            hi = mid
-    return rows[lo][1]
-
-
-def _norm(header: str) -> str:
-    return "".join(ch for ch in fold(header) if ch.isalnum())
 
 
 def _columns(headers: list[str], mapping: dict[str, str | None]) -> dict[str, int]:
@@ -602,61 +478,6 @@ def _columns(headers: list[str], mapping: dict[str, str | None]) -> dict[str, in
 
 
 # -- dates ---------------------------------------------------------------------------------------
-def _parse_date(value: str, fmt: str, today: date) -> date | None:
-    """The date, or None if `value` is not a real date in `fmt`."""
-    value = value.strip()
-    if fmt == "ymd":
-        m = _YMD.fullmatch(value)
-        if not m:
-            return None
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = _DMY.fullmatch(value)
-        if not m:
-            return None
-        a, b, y_text = m.groups()
-        d, mo = (int(a), int(b)) if fmt == "dmy" else (int(b), int(a))
-        y = int(y_text)
-        if len(y_text) == 2:  # a birth date: the most recent year that is not in the future
-            y += 2000 if 2000 + y <= today.year else 1900
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        return None
-
-
-def _pick_date_format(values: list[str], wanted: str) -> tuple[str, list[str]]:
-    values = [v for v in values if v]
-    if wanted != "auto":
-        return wanted, []
-    if not values:
-        return "dmy", []
-    today = date.today()
-    parsed = {
-        fmt: sum(_parse_date(v, fmt, today) is not None for v in values)
-        for fmt in ("dmy", "ymd", "mdy")
-    }
-    complete = [fmt for fmt, n in parsed.items() if n == len(values)]
-    notes: list[str] = []
-    if complete:
-        fmt = complete[0]
-        if fmt == "dmy" and "mdy" in complete and any(_swappable(v) for v in values):
-            notes.append(
-                "Every date of birth could be read as day/month or month/day; they were read "
-                "as day/month/year (Australian). If the file comes from a US system, choose "
-                "month/day/year."
-            )
-    else:
-        fmt = max(parsed, key=lambda f: parsed[f])  # ties go to dmy, then ymd
-        if parsed[fmt] == 0:
-            notes.append("No date of birth could be read; check the date of birth column.")
-    notes.insert(0, f"Dates of birth read as {DATE_FORMATS[fmt]}.")
-    return fmt, notes
-
-
-def _swappable(value: str) -> bool:
-    m = _DMY.fullmatch(value.strip())
-    return bool(m and m.group(1) != m.group(2))
 
 
 # -- one row -------------------------------------------------------------------------------------
@@ -675,25 +496,24 @@ def _clean_row(
     for f in FIELDS:
         if f.name in ("date_of_birth", "sex", "medicare_number", "phone", "email", "practice_id"):
             continue
-        value = " ".join(raw.get(f.name, "").split()) or None
-        if value is None and f.required:
-            reasons.append(f"{f.label.lower()} is empty")
-        elif value is not None and len(value) > f.max_len:
-            reasons.append(f"{f.label.lower()} is too long ({len(value)} characters; at most "
-                           f"{f.max_len})")  # fmt: skip
-        values[f.name] = value
+        value = " ".join(raw.get(f.name, "").split())
+        if not value and f.required:
+            reasons.append(f"{f.label.lower()} is empty")  # a report's wording, not a form's
+            values[f.name] = None
+            continue
+        values[f.name] = _reason(reasons, clean_text, value, f.name, f.max_len, f.label.lower())
 
     dob_text = raw.get("date_of_birth", "")
     dob = None
     if not dob_text:
         reasons.append("date of birth is empty")
     else:
-        dob = _parse_date(dob_text, fmt, today)
+        dob = parse_date(dob_text, fmt, today)
         if dob is None:
-            reasons.append(_date_problem(dob_text, fmt, today))
+            reasons.append(date_problem(dob_text, fmt, today))
         elif dob > today:
             reasons.append("date of birth is in the future")
-        elif dob < EARLIEST_DOB or _age(dob, today) > MAX_AGE:
+        elif dob < EARLIEST_DOB or age_on(dob, today) > MAX_AGE:
             reasons.append(f"date of birth makes the patient older than {MAX_AGE}")
     values["date_of_birth"] = dob
 
@@ -713,21 +533,11 @@ def _clean_row(
         medicare = medicare_digits(medicare)
     values["medicare_number"] = medicare
 
-    phone = raw.get("phone", "") or None
-    if phone is not None:
-        compact = _PHONE_SEPARATORS.sub("", phone)
-        rest = compact[3:] if compact.startswith("+61") else compact
-        if not rest.isdigit() or not 8 <= len(rest) <= 12 or len(phone) > 32:
-            reasons.append("phone is not 8 to 12 digits (optionally starting with +61)")
-    values["phone"] = phone
-
-    email = raw.get("email", "") or None
-    if email is not None and (len(email) > 120 or not _EMAIL.match(email)):
-        reasons.append("e-mail is not an address like name@example.com")
-    values["email"] = email
-
+    # The record's own field rules: an imported patient meets exactly what the form asks.
+    values["phone"] = _reason(reasons, clean_phone, raw.get("phone", ""))
+    values["email"] = _reason(reasons, clean_email, raw.get("email", ""))
     practice_id = raw.get("practice_id", "").upper() or None
-    if practice_id is not None and not _PRACTICE_ID.match(practice_id):
+    if practice_id is not None and not PRACTICE_ID_PATTERN.match(practice_id):
         reasons.append(
             "practice id is not P and 6 digits (leave the column unmapped to number the "
             "patients automatically)"
@@ -736,21 +546,13 @@ def _clean_row(
     return values, reasons
 
 
-def _date_problem(value: str, fmt: str, today: date) -> str:
-    if any(_parse_date(value, other, today) for other in ("dmy", "ymd", "mdy") if other != fmt):
-        return f"date of birth is not written {_FORMAT_NAMES[fmt]} like the file's other dates"
-    shape = _YMD if fmt == "ymd" else _DMY
-    if shape.fullmatch(value):
-        return f"date of birth is not a real date (read as {_FORMAT_NAMES[fmt]})"
-    return f"date of birth is not a date like {_example(fmt)}"
-
-
-def _example(fmt: str) -> str:
-    return {"dmy": "31/12/1950", "ymd": "1950-12-31", "mdy": "12/31/1950"}[fmt]
-
-
-def _age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def _reason(reasons: list[str], rule, *args):
+    """Apply one of the record's field rules; a refusal becomes one of the row's reasons."""
+    try:
+        return rule(*args)
+    except ValidationError as exc:
+        reasons.append(str(exc))
+        return None
 
 
 def _same_medicare_person(a: str, b: str) -> bool:

@@ -1,0 +1,230 @@
+"""Reading a CSV file that another system exported: encoding, delimiter, header row, dates.
+
+Plain functions over text; nothing here knows about patients or the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.services.patient_rules import fold
+
+MAX_ROWS = 50_000
+MAX_BYTES = 100 * 1024 * 1024
+FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
+DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+
+DATE_FORMATS: dict[str, str] = {
+    "auto": "Detect from the file",
+    "dmy": "day/month/year (31/12/1950 or 31/12/50)",
+    "ymd": "year-month-day (1950-12-31)",
+    "mdy": "month/day/year (12/31/1950, US systems)",
+}
+
+
+def decode(path: Path) -> tuple[str, str]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ValidationError(
+                f"The file is too large ({size // (1024 * 1024)} MB); split it into files of "
+                f"at most {MAX_ROWS:,} rows."
+            )
+        data = path.read_bytes()
+    except ValidationError:
+        raise
+    except OSError as exc:
+        raise ValidationError(
+            f"The file could not be read ({exc.strerror or exc}). Check that it exists and is "
+            "not open in another program."
+        ) from None
+    if not data.strip():
+        raise ValidationError(
+            "The file is empty. Export the patient list again from the other system."
+        )
+    if b"\x00" in data[:65536]:
+        raise ValidationError(
+            "This is not a CSV text file (it looks like a spreadsheet or another binary file). "
+            "In the other program, save or export the list as CSV and choose that file."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "The file's text encoding is not UTF-8 or Windows-1252. Export it again as CSV (UTF-8)."
+        ) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = text.splitlines()[0] if text else ""
+        counts = {d: first.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError("The file is empty.") from None
+    except csv.Error as exc:
+        raise ValidationError(f"The file is not valid CSV ({exc}).") from None
+    header = [h.strip() for h in header]
+    while header and not header[-1]:
+        header.pop()
+    if not any(header):
+        raise ValidationError(
+            "The first line of the file is empty: it should hold the column names "
+            "(for example Surname, First name, DOB)."
+        )
+    if any(looks_like_data(h) for h in header):
+        raise ValidationError(
+            "The first line looks like patient data, not column names. Export the list again "
+            "with a header row, or add one (for example Surname, First name, DOB)."
+        )
+    headers = unique_headers([h or f"Column {i + 1}" for i, h in enumerate(header)])
+    rows: list[tuple[int, list[str]]] = []
+    last = reader.line_num
+    try:
+        for cells in reader:
+            start = last + 1
+            last = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((start, cells))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(
+                    f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files "
+                    "and import them one after the other."
+                )
+    except csv.Error as exc:
+        raise ValidationError(
+            f"Line {reader.line_num} of the file is not valid CSV ({exc}). Fix it in a text "
+            "editor or export the list again."
+        ) from None
+    return headers, rows
+
+
+def looks_like_data(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(
+        cell and (DMY.fullmatch(cell) or YMD.fullmatch(cell) or cell.replace(" ", "").isdigit())
+    )
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    out: list[str] = []
+    for h in headers:
+        name, n = h, 2
+        while name in out:
+            name = f"{h} ({n})"
+            n += 1
+        out.append(name)
+    return out
+
+
+def pad_cells(cells: list[str], width: int) -> list[str]:
+    return (list(cells) + [""] * width)[: max(width, len(cells))]
+
+
+def cells_at(rows: list[tuple[int, list[str]]], line: int) -> list[str]:
+    lo, hi = 0, len(rows)
+    while lo < hi:  # rows are in line order
+        mid = (lo + hi) // 2
+        if rows[mid][0] < line:
+            lo = mid + 1
+        else:
+            hi = mid
+    return rows[lo][1]
+
+
+def normalise_header(header: str) -> str:
+    return "".join(ch for ch in fold(header) if ch.isalnum())
+
+
+def parse_date(value: str, fmt: str, today: date) -> date | None:
+    """The date, or None if `value` is not a real date in `fmt`."""
+    value = value.strip()
+    if fmt == "ymd":
+        m = YMD.fullmatch(value)
+        if not m:
+            return None
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = DMY.fullmatch(value)
+        if not m:
+            return None
+        a, b, y_text = m.groups()
+        d, mo = (int(a), int(b)) if fmt == "dmy" else (int(b), int(a))
+        y = int(y_text)
+        if len(y_text) == 2:  # a birth date: the most recent year that is not in the future
+            y += 2000 if 2000 + y <= today.year else 1900
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def pick_date_format(values: list[str], wanted: str) -> tuple[str, list[str]]:
+    values = [v for v in values if v]
+    if wanted != "auto":
+        return wanted, []
+    if not values:
+        return "dmy", []
+    today = date.today()
+    parsed = {
+        fmt: sum(parse_date(v, fmt, today) is not None for v in values)
+        for fmt in ("dmy", "ymd", "mdy")
+    }
+    complete = [fmt for fmt, n in parsed.items() if n == len(values)]
+    notes: list[str] = []
+    if complete:
+        fmt = complete[0]
+        if fmt == "dmy" and "mdy" in complete and any(swappable(v) for v in values):
+            notes.append(
+                "Every date of birth could be read as day/month or month/day; they were read "
+                "as day/month/year (Australian). If the file comes from a US system, choose "
+                "month/day/year."
+            )
+    else:
+        fmt = max(parsed, key=lambda f: parsed[f])  # ties go to dmy, then ymd
+        if parsed[fmt] == 0:
+            notes.append("No date of birth could be read; check the date of birth column.")
+    notes.insert(0, f"Dates of birth read as {DATE_FORMATS[fmt]}.")
+    return fmt, notes
+
+
+def swappable(value: str) -> bool:
+    m = DMY.fullmatch(value.strip())
+    return bool(m and m.group(1) != m.group(2))
+
+
+def date_problem(value: str, fmt: str, today: date) -> str:
+    if any(parse_date(value, other, today) for other in ("dmy", "ymd", "mdy") if other != fmt):
+        return f"date of birth is not written {FORMAT_NAMES[fmt]} like the file's other dates"
+    shape = YMD if fmt == "ymd" else DMY
+    if shape.fullmatch(value):
+        return f"date of birth is not a real date (read as {FORMAT_NAMES[fmt]})"
+    return f"date of birth is not a date like {example_date(fmt)}"
+
+
+def example_date(fmt: str) -> str:
+    return {"dmy": "31/12/1950", "ymd": "1950-12-31", "mdy": "12/31/1950"}[fmt]
