@@ -367,3 +367,18 @@ def test_two_threads_appending_keep_one_valid_chain(ws, admin):
     for tag in ("left", "right"):
         mine = [d for d in details if d.startswith(tag + " ")]
         assert mine == [f"{tag} {i}" for i in range(200)]  # each writer's order is kept
+
+
+def test_record_many_appends_in_order_on_one_chain(ws, admin):
+    with ws.session() as session:
+        audit.record_many(
+            session,
+            admin,
+            AuditAction.CREATE,
+            [{"patient_id": i, "record_type": "patient", "detail": f"bulk {i}"} for i in range(50)],
+        )
+        session.commit()
+    report = audit.verify_chain(ws)
+    assert report.ok and report.rows >= 50
+    rows, _ = audit.list_events(ws, admin, action="create", limit=50)
+    assert [r.patient_id for r in reversed(rows)] == list(range(50))

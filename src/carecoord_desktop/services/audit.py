@@ -35,8 +35,7 @@ def _stamp(at: datetime | None = None) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def record(
-    session: Session,
+def _params(
     actor: Actor | None,
     action: AuditAction,
     *,
@@ -45,24 +44,37 @@ def record(
     record_id: object | None = None,
     detail: str = "",
     actor_name: str | None = None,
-) -> None:
+) -> dict:
+    return {
+        "at": _stamp(),
+        "actor_id": actor.user_id if actor else None,
+        "actor_name": actor_name or (actor.display if actor else "unknown"),
+        "action": str(action),
+        "patient_id": patient_id,
+        "record_type": record_type,
+        "record_id": None if record_id is None else str(record_id),
+        "detail": detail,
+    }
+
+
+def record(session: Session, actor: Actor | None, action: AuditAction, **event) -> None:
     """Append one event in the caller's transaction: it commits or rolls back with the change.
 
-    `detail` must not hold clinical content; ids point at the record instead.
+    `event` takes patient_id, record_type, record_id, detail and actor_name. `detail` must
+    not hold clinical content; ids point at the record instead.
     """
-    session.execute(
-        _INSERT,
-        {
-            "at": _stamp(),
-            "actor_id": actor.user_id if actor else None,
-            "actor_name": actor_name or (actor.display if actor else "unknown"),
-            "action": str(action),
-            "patient_id": patient_id,
-            "record_type": record_type,
-            "record_id": None if record_id is None else str(record_id),
-            "detail": detail,
-        },
-    )
+    session.execute(_INSERT, _params(actor, action, **event))
+
+
+def record_many(
+    session: Session, actor: Actor | None, action: AuditAction, events: list[dict]
+) -> None:
+    """Append many events of one action in one statement batch (bulk imports), in order.
+
+    Each row's hash still chains to the row before it: the INSERT reads the newest hash.
+    """
+    if events:
+        session.execute(_INSERT, [_params(actor, action, **event) for event in events])
 
 
 def record_now(ws: Workspace, actor: Actor | None, action: AuditAction, **kw) -> None:

@@ -402,16 +402,20 @@ def import_rows(
             sql = _insert_sql()
             for start in range(0, total, _BATCH):
                 cursor.executemany(sql, rows[start : start + _BATCH])
-                for pid in ids[start : start + _BATCH]:
-                    audit.record(
-                        session,
-                        actor,
-                        AuditAction.CREATE,
-                        patient_id=pid,
-                        record_type="patient",
-                        record_id=pid,
-                        detail="imported from CSV",
-                    )
+                audit.record_many(
+                    session,
+                    actor,
+                    AuditAction.CREATE,
+                    [
+                        {
+                            "patient_id": pid,
+                            "record_type": "patient",
+                            "record_id": pid,
+                            "detail": "imported from CSV",
+                        }
+                        for pid in ids[start : start + _BATCH]
+                    ],
+                )
                 if progress is not None:
                     progress(min(start + _BATCH, total), total)
             audit.record(
