@@ -1,0 +1,558 @@
+"""The patient record window: header band, tabs of the record, edit/archive/merge.
+
+Everything shown comes from services.patients.get_record or from the record a write returns;
+after each write the window reloads from the service and emits record_changed(patient_id).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services import patients, registry
+from carecoord_desktop.services.patient_types import PatientRecord
+from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.patient_form import (
+    ItemFormDialog,
+    ListSpec,
+    PatientForm,
+    list_specs,
+    make_draft,
+    row_values,
+)
+from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.table_model import Column, RowsTableModel
+
+_TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
+_BANNER = (
+    "background: #fde8e8; color: #8e1b12; border: 1px solid #e5a3a3; padding: 6px 10px;"
+    " font-weight: 600;"
+)
+_BADGE = (
+    "background: #8e1b12; color: white; padding: 3px 8px; border-radius: 3px; font-weight: 700;"
+)
+_ACD_LABELS = {"none": "None recorded", "discussed": "Discussed", "documented": "Documented"}
+
+
+def _d(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else "—"
+
+
+def _t(value) -> str:
+    return escape(value) if value else "<span style='color:#8a96a3'>—</span>"
+
+
+class _Model(RowsTableModel):
+    """Rows of a list; rows the spec highlights (severe allergies) show bold dark red."""
+
+    def __init__(self, columns, highlight=lambda row: False, parent=None) -> None:
+        super().__init__(columns, parent)
+        self.highlight = highlight
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and self.highlight(self.rows[index.row()]):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#8e1b12"))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor("#fde8e8"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+        return super().data(index, role)
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+    return view
+
+
+def medicines_table() -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    note = QLabel(
+        "Read only: medicines are reconciled and changed on the medication reconciliation "
+        "screen (coming in a later release)."
+    )
+    note.setObjectName("pageSubtitle")
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    model = RowsTableModel(
+        [
+            Column("Medicine", lambda m: m.name),
+            Column("Dose", lambda m: m.dose),
+            Column("Route", lambda m: m.route),
+            Column("Frequency", lambda m: m.frequency),
+            Column("Status", lambda m: m.status.capitalize()),
+            Column("Started", lambda m: _d(m.started) if m.started else ""),
+        ],
+        page,
+    )
+    page.model = lambda: model
+    page.view = _table(model)
+    layout.addWidget(page.view)
+    return page
+
+
+class ListSection(QGroupBox):
+    """One list of the record with Add / Edit / Remove; `changed()` after a write."""
+
+    changed = Signal()
+
+    def __init__(self, spec: ListSpec, parent=None) -> None:
+        super().__init__(spec.title, parent)
+        self.spec = spec
+        self.state = parent.state
+        self.patient_id: int | None = None
+        self.dialog: ItemFormDialog | None = None
+        self.model = _Model(spec.columns, spec.highlight, self)
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(lambda _index: self.edit())
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.empty = QLabel(f"No {spec.noun} recorded.")
+        self.empty.setObjectName("pageSubtitle")
+        self.add_button = QPushButton(f"Add {spec.noun}…")
+        self.edit_button = QPushButton("Edit…")
+        self.remove_button = QPushButton("Remove…")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.remove_button.clicked.connect(self.remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.empty)
+        buttons.addStretch(1)
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.editable = True
+
+    def set_rows(self, patient_id: int, rows) -> None:
+        self.patient_id = patient_id
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 280))
+        self.empty.setVisible(not rows)
+        self._selection_changed()
+
+    def set_editable(self, editable: bool, reason: str) -> None:
+        self.editable = editable
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            b.setToolTip(reason)
+        self._selection_changed()
+
+    def _selection_changed(self, *_args) -> None:
+        chosen = self.selected() is not None
+        self.add_button.setEnabled(self.editable)
+        self.edit_button.setEnabled(self.editable and chosen)
+        self.remove_button.setEnabled(self.editable and chosen)
+
+    def selected(self):
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def add(self) -> None:
+        spec, pid = self.spec, self.patient_id
+        self._open(
+            f"Add {spec.noun}",
+            lambda values: spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values)),
+            row_values(spec),
+        )
+
+    def edit(self) -> None:
+        row = self.selected()
+        if row is None or not self.editable:
+            return
+        spec = self.spec
+        self._open(
+            f"Edit {spec.noun}",
+            lambda v: spec.update(self.state.ws, self.state.actor, row.id, make_draft(spec, v)),
+            row_values(spec, row),
+        )
+
+    def _open(self, title: str, save, initial) -> None:
+        self.dialog = ItemFormDialog(title, self.spec.specs, save, initial, self)
+        self.dialog.accepted.connect(self.changed)
+        self.dialog.open()
+
+    def remove(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            f"Remove {self.spec.noun}",
+            f"Remove {self.spec.describe(row)} from this record? The removal is kept in the "
+            "audit log.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.spec.remove(self.state.ws, self.state.actor, row.id)
+        except CareCoordError as exc:
+            QMessageBox.warning(self, f"Remove {self.spec.noun}", str(exc))
+        self.changed.emit()
+
+
+class PatientRecordDialog(QDialog):
+    """One patient's record. Open with PatientRecordDialog(state, patient_id, parent).show();
+    PatientRecordDialog.new(state, parent) starts on the "New patient" form instead."""
+
+    record_changed = Signal(int)  # patient id (created, edited, archived, merged)
+
+    def __init__(self, state: AppState, patient_id: int | None, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.record: PatientRecord | None = None
+        self.form: PatientForm | None = None
+        self.setMinimumSize(980, 680)
+        self.resize(1200, 800)
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.stack = QStackedWidget()
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.stack)
+        self.view = QWidget()
+        self.stack.addWidget(self.view)
+        layout = QVBoxLayout(self.view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._header())
+        self.error = error_label()
+        layout.addWidget(self.error)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.summary = QWidget()
+        self.summary_grid = QGridLayout(self.summary)
+        self.summary_grid.setHorizontalSpacing(14)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.summary)
+        self.tabs.addTab(scroll, "Summary")
+        self.sections: dict[str, ListSection] = {}
+        for tab_title, specs in list_specs(state):
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            for spec in specs:
+                section = ListSection(spec, self)
+                section.changed.connect(self.reload)
+                self.sections[spec.key] = section
+                page_layout.addWidget(section, 1)
+            self.tabs.addTab(page, tab_title)
+            if tab_title.startswith("Conditions"):
+                self.medicines = medicines_table()
+                self.tabs.addTab(self.medicines, "Medicines")
+        layout.addLayout(self._actions())
+        if patient_id is not None:
+            self.reload(patient_id)
+
+    @classmethod
+    def new(cls, state: AppState, parent=None) -> PatientRecordDialog:
+        """A window showing the "New patient" form; on save it shows the new record and emits
+        record_changed(new id). Cancel closes it."""
+        dialog = cls(state, None, parent)
+        dialog.setWindowTitle("New patient")
+        dialog.edit_details()
+        return dialog
+
+    # -- building ----------------------------------------------------------------------------
+    def _header(self) -> QWidget:
+        band = QFrame()
+        band.setObjectName("card")
+        grid = QVBoxLayout(band)
+        grid.setContentsMargins(16, 10, 16, 10)
+        self.banner = QLabel()
+        self.banner.setStyleSheet(_BANNER)
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        grid.addWidget(self.banner)
+        top = QHBoxLayout()
+        self.name = QLabel()
+        self.name.setObjectName("pageTitle")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.interpreter = QLabel()
+        self.interpreter.setStyleSheet(_BADGE)
+        top.addWidget(self.name)
+        top.addWidget(self.interpreter, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addStretch(1)
+        self.tier = QLabel()
+        self.tier.setTextFormat(Qt.TextFormat.RichText)
+        self.why = QPushButton("Why?")
+        self.why.setCheckable(True)
+        self.why.setToolTip("Show the reasons for the risk tier")
+        top.addWidget(self.tier)
+        top.addWidget(self.why)
+        grid.addLayout(top)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.details)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setObjectName("pageSubtitle")
+        self.reasons.hide()
+        self.why.toggled.connect(self.reasons.setVisible)
+        grid.addWidget(self.reasons)
+        return band
+
+    def _actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.setObjectName("primary")
+        self.edit_button.clicked.connect(self.edit_details)
+        self.archive_button = QPushButton("Archive…")
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.merge_button = QPushButton("Merge with another record…")
+        self.merge_button.clicked.connect(self.merge)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        row.addWidget(self.edit_button)
+        row.addWidget(self.archive_button)
+        row.addWidget(self.merge_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        return row
+
+    # -- showing -----------------------------------------------------------------------------
+    def reload(self, patient_id: int | None = None) -> None:
+        """Read the record again from the service (after a list change, or on open)."""
+        pid = patient_id if patient_id is not None else self.record.id
+        try:
+            rec = patients.get_record(self.state.ws, self.state.actor, pid)
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        changed = self.record is not None and patient_id is None
+        self.show_record(rec)
+        if changed:
+            self.record_changed.emit(rec.id)
+
+    def show_record(self, rec: PatientRecord) -> None:
+        self.record = rec
+        self.error.hide()
+        self.setWindowTitle(f"{rec.display_name} — {rec.practice_id}")
+        self.name.setText(rec.display_name)
+        self.interpreter.setText(
+            f"INTERPRETER NEEDED — {rec.preferred_language or 'language not recorded'}"
+        )
+        self.interpreter.setVisible(rec.interpreter_needed)
+        medicare = rec.medicare_number or "not recorded"
+        self.details.setText(
+            f"Born {_d(rec.date_of_birth)} (age {rec.age}) · {rec.sex.value.capitalize()} · "
+            f"Practice id {rec.practice_id} · Medicare {medicare} · "
+            f"Coordinator: {rec.coordinator_name or 'none'}"
+        )
+        tier = rec.risk_tier or "unknown"
+        colour = _TIER_COLOURS.get(tier, "#12355b")
+        self.tier.setText(f"<b>Risk: <span style='color:{colour}'>{tier.capitalize()}</span></b>")
+        reasons = "\n".join(f"• {r}" for r in rec.risk_reasons) or "No risk factors recorded."
+        self.tier.setToolTip(reasons)
+        self.why.setToolTip(reasons)
+        self.reasons.setText(reasons)
+        self._fill_summary(rec)
+        for section in self.sections.values():
+            section.set_rows(rec.id, getattr(rec, section.spec.rows_attr))
+        self.medicines.model().set_rows(rec.medications)
+        self._apply_permissions(rec)
+
+    def _apply_permissions(self, rec: PatientRecord) -> None:
+        actor = self.state.actor
+        may_edit = can(actor, Permission.EDIT_PATIENTS)
+        merged_into = None
+        if rec.merged_into_id is not None:
+            rows = registry.fetch_rows(self.state.ws, actor, [rec.merged_into_id])
+            row = rows.get(rec.merged_into_id)
+            merged_into = f"{row.practice_id} {row.display_name}" if row else "another record"
+            self.banner.setText(
+                f"MERGED into {merged_into} on {_d(rec.archived_at)}. This record is kept for "
+                "reference only: open the merged record to make changes."
+            )
+        elif rec.archived:
+            self.banner.setText(
+                f"ARCHIVED on {_d(rec.archived_at)}. The record is kept but hidden from lists; "
+                "unarchive it to make changes."
+            )
+        self.banner.setVisible(rec.archived)
+        locked = None
+        if merged_into is not None:
+            locked = "This record was merged into another one: open that record instead."
+        elif rec.archived:
+            locked = "This record is archived: unarchive it to make changes."
+        role = actor.role.label
+        for section in self.sections.values():
+            if locked:
+                section.set_editable(False, locked)
+            elif not can(actor, section.spec.permission):
+                section.set_editable(
+                    False,
+                    f"A {role} account cannot {section.spec.permission.value}: ask a nurse, "
+                    "GP or care coordinator.",
+                )
+            else:
+                section.set_editable(True, "")
+        no_edit = f"A {role} account cannot edit patient records."
+        self.edit_button.setEnabled(may_edit and not locked)
+        self.edit_button.setToolTip(locked or ("" if may_edit else no_edit))
+        self.archive_button.setText("Unarchive…" if rec.archived else "Archive…")
+        self.archive_button.setEnabled(may_edit and merged_into is None)
+        self.archive_button.setToolTip(
+            "A merged record stays archived." if merged_into else ("" if may_edit else no_edit)
+        )
+        may_merge = may_edit and can(actor, Permission.EDIT_CARE_PLANS)
+        self.merge_button.setEnabled(may_merge and not locked)
+        self.merge_button.setToolTip(
+            locked
+            or (
+                "" if may_merge else f"A {role} account cannot merge records (clinical lists move)."
+            )
+        )
+
+    def _fill_summary(self, rec: PatientRecord) -> None:
+        while self.summary_grid.count():
+            item = self.summary_grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        interpreter = (
+            "<span style='color:#8e1b12; font-weight:700'>YES — book an interpreter</span>"
+            if rec.interpreter_needed
+            else "No"
+        )
+        acd = _ACD_LABELS.get(rec.acd_status.value, rec.acd_status.value)
+        cards = [
+            (0, "Identity", [
+                ("Given name", _t(rec.given_name)), ("Family name", _t(rec.family_name)),
+                ("Preferred name", _t(rec.preferred_name)),
+                ("Date of birth", f"{_d(rec.date_of_birth)} (age {rec.age})"),
+                ("Sex", rec.sex.value.capitalize()), ("Practice id", rec.practice_id),
+                ("Medicare", _t(rec.medicare_number)),
+                ("Previous names", _t(rec.previous_names)),
+                ("Previous identifiers", _t(rec.previous_identifiers)),
+            ]),
+            (0, "Contact", [
+                ("Phone", _t(rec.phone)), ("E-mail", _t(rec.email)),
+                ("Address", _t(rec.address)), ("Lives alone", "Yes" if rec.lives_alone else "No"),
+            ]),
+            (1, "Language and communication", [
+                ("Preferred language", _t(rec.preferred_language)),
+                ("Interpreter needed", interpreter),
+                ("Communication", _t(rec.communication_preferences)),
+                ("Cultural / religious", _t(rec.cultural_considerations)),
+            ]),
+            (1, "Advance care directive", [
+                ("Status", acd), ("Date", _d(rec.acd_date)),
+                ("Where it is kept", _t(rec.acd_location)),
+            ]),
+            (2, "Social needs", [
+                ("Housing", _t(rec.housing)), ("Transport", _t(rec.transport)),
+                ("Finances", _t(rec.finances)), ("Social isolation", _t(rec.social_isolation)),
+            ]),
+            (2, "Function", [("Functional status", _t(rec.functional_status))]),
+        ]  # fmt: skip
+        rows = {0: 0, 1: 0, 2: 0}
+        for column, title, items in cards:
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+            for label, value in items:
+                text = QLabel(value)
+                text.setWordWrap(True)
+                text.setTextFormat(Qt.TextFormat.RichText)
+                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                name = QLabel(label)
+                name.setObjectName("pageSubtitle")
+                form.addRow(name, text)
+            self.summary_grid.addWidget(box, rows[column], column, Qt.AlignmentFlag.AlignTop)
+            rows[column] += 1
+        self.summary_grid.setRowStretch(max(rows.values()), 1)
+        for column in rows:
+            self.summary_grid.setColumnStretch(column, 1)
+
+    # -- writes ------------------------------------------------------------------------------
+    def edit_details(self) -> None:
+        self.form = PatientForm(self.state, self.record, self)
+        self.form.saved.connect(self._details_saved)
+        self.form.cancelled.connect(self._form_cancelled)
+        self.stack.addWidget(self.form)
+        self.stack.setCurrentWidget(self.form)
+
+    def _close_form(self) -> None:
+        if self.form is not None:
+            self.stack.removeWidget(self.form)
+            self.form.deleteLater()
+            self.form = None
+        self.stack.setCurrentWidget(self.view)
+
+    def _form_cancelled(self) -> None:
+        if self.record is None:
+            self.reject()  # a "New patient" that was never saved
+            return
+        self._close_form()
+
+    def _details_saved(self, rec: PatientRecord) -> None:
+        self._close_form()
+        self.written(rec)
+
+    def written(self, rec: PatientRecord, *also_changed: int) -> None:
+        """A service wrote and returned the record: show it and tell the list."""
+        self.show_record(rec)
+        self.record_changed.emit(rec.id)
+        for pid in also_changed:
+            self.record_changed.emit(pid)
+
+    def toggle_archived(self) -> None:
+        rec = self.record
+        if rec.archived:
+            question = f"Unarchive {rec.display_name}? The record returns to the patient lists."
+        else:
+            question = (
+                f"Archive {rec.display_name}?\n\nNothing is deleted: the record is kept and "
+                "hidden from the patient lists, and can be unarchived later."
+            )
+        answer = QMessageBox.question(
+            self, "Archive" if not rec.archived else "Unarchive", question
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        action = patients.unarchive_patient if rec.archived else patients.archive_patient
+        try:
+            self.written(action(self.state.ws, self.state.actor, rec.id))
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+
+    def merge(self) -> None:
+        from carecoord_desktop.ui.patient_merge import MergeDialog
+
+        dialog = MergeDialog(self.state, self.record, self)
+        dialog.merged.connect(lambda rec, gone: self.written(rec, gone))
+        self.merge_dialog = dialog
+        dialog.open()

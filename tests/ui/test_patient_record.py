@@ -1,0 +1,310 @@
+"""The patient record window on a real 100-patient demo workspace."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services import accounts, demo, patients, registry, settings
+from carecoord_desktop.services.patient_types import ConditionDraft
+from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.ui.resources import stylesheet
+from carecoord_desktop.ui.state import AppState
+from tests_support import TEST_SCRYPT_N
+
+SHOTS = None  # set to a folder path to save screenshots while developing
+
+
+@pytest.fixture(scope="module")
+def demo_ws(tmp_path_factory):
+    made = demo.create_demo_workspace(
+        tmp_path_factory.mktemp("record") / "ws", patients=100, seed=5, scrypt_n=TEST_SCRYPT_N
+    )
+    yield made.workspace
+    made.workspace.close()
+
+
+@pytest.fixture
+def admin(demo_ws):
+    return accounts.authenticate(demo_ws, "admin", demo.DEMO_PASSWORD)
+
+
+@pytest.fixture
+def state(demo_ws, admin):
+    return AppState(demo_ws, admin, settings.load(demo_ws))
+
+
+@pytest.fixture
+def confirm(monkeypatch):
+    """Answer Yes to every confirmation; record what was asked."""
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda *a, **k: asked.append(a[2] if len(a) > 2 else "") or QMessageBox.StandardButton.Yes,
+    )
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
+    return asked
+
+
+def _ids(ws, actor, **kw):
+    return registry.query_ids(ws, actor, registry.PatientFilter(**kw), sort="conditions")
+
+
+def _rich(ws, actor):
+    """An active patient with several conditions (demo data is seeded, so this is stable)."""
+    return _ids(ws, actor)[-1]
+
+
+def _open(qtbot, state, patient_id):
+    dialog = PatientRecordDialog(state, patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_opening_shows_name_practice_id_and_conditions(qtbot, state):
+    pid = _rich(state.ws, state.actor)
+    rec = patients.get_record(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    assert rec.display_name in dialog.windowTitle()
+    assert dialog.name.text() == rec.display_name
+    assert rec.practice_id in dialog.details.text()
+    shown = dialog.sections["conditions"].model
+    assert shown.rowCount() == len(rec.conditions) >= 2
+    assert {shown.row_at(r).display for r in range(shown.rowCount())} == {
+        c.display for c in rec.conditions
+    }
+    assert dialog.tier.toolTip() and not dialog.banner.isVisible()
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert tabs == ["Summary", "Conditions && allergies", "Medicines", "Hospital", "People"]
+
+
+def test_edit_a_field_saves_and_emits(qtbot, state):
+    pid = _ids(state.ws, state.actor)[3]
+    dialog = _open(qtbot, state, pid)
+    dialog.edit_details()
+    form = dialog.form
+    form.widget("preferred_language").setText("Greek")
+    form.widget("interpreter_needed").setChecked(True)
+    with qtbot.waitSignal(dialog.record_changed) as signal:
+        form.save_button.click()
+    assert signal.args == [pid]
+    rec = patients.get_record(state.ws, state.actor, pid)
+    assert rec.preferred_language == "Greek" and rec.interpreter_needed
+    assert dialog.stack.currentWidget() is dialog.view
+    assert dialog.interpreter.isVisible() and "Greek" in dialog.interpreter.text()
+
+
+def test_future_birth_date_shows_the_message_and_keeps_typed_values(qtbot, state):
+    pid = _ids(state.ws, state.actor)[4]
+    before = patients.get_record(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    dialog.edit_details()
+    form = dialog.form
+    form.widget("phone").setText("0412 345 678")
+    form.widget("housing").setPlainText("Rents a unit, stairs only")
+    form.widget("date_of_birth").set_value(date.today() + timedelta(days=3))
+    form.save_button.click()
+    assert form.error.isVisible() and "future" in form.error.text()
+    assert form.widget("phone").text() == "0412 345 678"
+    assert form.widget("housing").toPlainText() == "Rents a unit, stairs only"
+    assert dialog.focusWidget() is form.widget("date_of_birth").edit
+    assert dialog.stack.currentWidget() is form
+    assert patients.get_record(state.ws, state.actor, pid).phone == before.phone
+    if SHOTS:
+        dialog.grab().save(f"{SHOTS}/form_error.png")
+
+
+def test_new_duplicate_shows_candidates_and_save_anyway_saves(qtbot, state):
+    existing = patients.get_record(state.ws, state.actor, _ids(state.ws, state.actor)[5])
+    dialog = PatientRecordDialog.new(state)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    form = dialog.form
+    form.widget("given_name").setText(existing.given_name)
+    form.widget("family_name").setText(existing.family_name)
+    form.widget("date_of_birth").set_value(existing.date_of_birth)
+    form.save_button.click()
+    panel = form.duplicates
+    assert panel.isVisible()
+    assert panel.model.rowCount() == 1
+    candidate = panel.model.row_at(0)
+    assert candidate.practice_id == existing.practice_id
+    assert "same name and date of birth" in candidate.reason
+    if SHOTS:
+        dialog.grab().save(f"{SHOTS}/duplicate.png")
+    panel.go_back.click()
+    assert not panel.isVisible() and form.widget("given_name").text() == existing.given_name
+    form.save_button.click()
+    with qtbot.waitSignal(dialog.record_changed) as signal:
+        panel.save_anyway.click()
+    new_id = signal.args[0]
+    assert new_id != existing.id
+    assert dialog.record.id == new_id and dialog.stack.currentWidget() is dialog.view
+    assert patients.get_record(state.ws, state.actor, new_id).family_name == existing.family_name
+
+
+def test_cancel_a_new_patient_closes_without_saving(qtbot, state):
+    dialog = PatientRecordDialog.new(state)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.rejected):
+        dialog.form.cancel_button.click()
+
+
+def test_add_a_condition_and_an_allergy_through_the_forms(qtbot, state):
+    pid = _ids(state.ws, state.actor)[6]
+    dialog = _open(qtbot, state, pid)
+    section = dialog.sections["conditions"]
+    before = section.model.rowCount()
+    section.add_button.click()
+    form = section.dialog
+    form.form.widgets["onset"].set_value(date(2020, 5, 1))
+    form.save()  # the name is required: the message shows, the onset stays
+    assert form.error.isVisible() and form.form.widgets["onset"].value() == date(2020, 5, 1)
+    assert form.form.values()["status"] == "active" and form.form.values()["chronic"]
+    form.form.widgets["display"].setText("Osteoarthritis of knee")
+    with qtbot.waitSignal(dialog.record_changed):
+        form.buttons.button(form.buttons.StandardButton.Save).click()
+    assert section.model.rowCount() == before + 1
+    allergies = dialog.sections["allergies"]
+    allergies.add_button.click()
+    form = allergies.dialog
+    form.form.widgets["substance"].setText("Penicillin")
+    form.form.widgets["reaction"].setText("Anaphylaxis")
+    severe = form.form.widgets["severity"]
+    severe.setCurrentIndex(severe.findData("severe"))
+    form.save()
+    rec = patients.get_record(state.ws, state.actor, pid)
+    assert "Osteoarthritis of knee" in {c.display for c in rec.conditions}
+    assert [(a.substance, a.severity) for a in rec.allergies if a.substance == "Penicillin"] == [
+        ("Penicillin", "severe")
+    ]
+    row = next(
+        r
+        for r in range(allergies.model.rowCount())
+        if allergies.model.row_at(r).substance == "Penicillin"
+    )
+    assert allergies.model.data(allergies.model.index(row, 0), 8) is not None  # highlighted
+
+
+def test_edit_and_remove_a_condition(qtbot, state, confirm):
+    pid = _ids(state.ws, state.actor)[7]
+    patients_lists = __import__("carecoord_desktop.services.patient_lists", fromlist=["x"])
+    patients_lists.add_condition(state.ws, state.actor, pid, ConditionDraft("Gout"))
+    dialog = _open(qtbot, state, pid)
+    section = dialog.sections["conditions"]
+    row = next(
+        r for r in range(section.model.rowCount()) if section.model.row_at(r).display == "Gout"
+    )
+    section.view.selectRow(row)
+    section.edit_button.click()
+    section.dialog.form.widgets["display"].setText("Gout (tophaceous)")
+    section.dialog.save()
+    assert "Gout (tophaceous)" in {
+        section.model.row_at(r).display for r in range(section.model.rowCount())
+    }
+    row = next(
+        r
+        for r in range(section.model.rowCount())
+        if "tophaceous" in section.model.row_at(r).display
+    )
+    section.view.selectRow(row)
+    with qtbot.waitSignal(dialog.record_changed):
+        section.remove_button.click()
+    assert confirm and "Gout (tophaceous)" in confirm[-1]
+    rec = patients.get_record(state.ws, state.actor, pid)
+    assert not any("Gout" in c.display for c in rec.conditions)
+
+
+def test_reception_cannot_add_clinical_items(qtbot, demo_ws, admin):
+    if accounts.find_user_id(demo_ws, "front.desk") is None:
+        accounts.add_user(
+            demo_ws, admin, username="front.desk", full_name="Fran Desk", role=Role.RECEPTION,
+            password="front desk pass 1", must_change_password=False,
+        )  # fmt: skip
+    reception = accounts.authenticate(demo_ws, "front.desk", "front desk pass 1")
+    state = AppState(demo_ws, reception, settings.load(demo_ws))
+    dialog = _open(qtbot, state, _rich(demo_ws, reception))
+    for key in ("conditions", "allergies", "hospital"):
+        button = dialog.sections[key].add_button
+        assert not button.isEnabled()
+        assert "cannot edit care plans" in button.toolTip()
+    assert dialog.sections["contacts"].add_button.isEnabled()
+    assert dialog.edit_button.isEnabled()
+    assert not dialog.merge_button.isEnabled()
+
+
+def test_archive_shows_the_banner_and_disables_editing(qtbot, state, confirm):
+    pid = _ids(state.ws, state.actor)[8]
+    dialog = _open(qtbot, state, pid)
+    with qtbot.waitSignal(dialog.record_changed):
+        dialog.archive_button.click()
+    assert "kept" in confirm[-1] and "hidden" in confirm[-1]
+    assert patients.get_record(state.ws, state.actor, pid).archived
+    assert dialog.banner.isVisible() and "ARCHIVED" in dialog.banner.text()
+    assert not dialog.edit_button.isEnabled()
+    assert not dialog.sections["contacts"].add_button.isEnabled()
+    assert "unarchive" in dialog.sections["conditions"].add_button.toolTip()
+    assert dialog.archive_button.text() == "Unarchive…" and dialog.archive_button.isEnabled()
+    with qtbot.waitSignal(dialog.record_changed):
+        dialog.archive_button.click()
+    assert not dialog.banner.isVisible() and dialog.edit_button.isEnabled()
+
+
+def test_merge_moves_the_conditions(qtbot, state, confirm):
+    ids = _ids(state.ws, state.actor)
+    keep_id, gone_id = ids[10], ids[-2]
+    keep = patients.get_record(state.ws, state.actor, keep_id)
+    gone = patients.get_record(state.ws, state.actor, gone_id)
+    assert gone.conditions
+    dialog = _open(qtbot, state, keep_id)
+    dialog.merge_button.click()
+    merge = dialog.merge_dialog
+    merge.search.setText(gone.practice_id)
+    merge.find()
+    assert merge.model.rowCount() == 1 and merge.other.id == gone_id
+    assert gone.practice_id in merge.compare.text()
+    with qtbot.waitSignals([dialog.record_changed, dialog.record_changed]) as signals:
+        merge.merge_button.click()
+    assert "archive" in confirm[-1]
+    kept = patients.get_record(state.ws, state.actor, keep_id)
+    assert len(kept.conditions) == len(keep.conditions) + len(gone.conditions)
+    assert dialog.sections["conditions"].model.rowCount() == len(kept.conditions)
+    assert patients.get_record(state.ws, state.actor, gone_id).merged_into_id == keep_id
+    assert signals is not None
+    merged = _open(qtbot, state, gone_id)
+    assert "MERGED" in merged.banner.text() and not merged.archive_button.isEnabled()
+
+
+def test_screenshots_of_every_tab(qtbot, state, tmp_path):
+    QApplication.instance().setStyleSheet(stylesheet())
+    try:
+        dialog = _open(qtbot, state, _rich(state.ws, state.actor))
+        folder = SHOTS or tmp_path
+        for i in range(dialog.tabs.count()):
+            dialog.tabs.setCurrentIndex(i)
+            assert dialog.grab().save(f"{folder}/record_tab{i}.png")
+    finally:
+        QApplication.instance().setStyleSheet("")
+
+
+@pytest.mark.parametrize("typed", ["07031948", "07/03/1948", "7/3/1948"])
+def test_a_not_set_date_can_be_typed(qtbot, typed):
+    from PySide6.QtTest import QTest
+
+    from carecoord_desktop.ui.patient_form import DateField
+
+    field = DateField()
+    qtbot.addWidget(field)
+    field.show()
+    assert field.value() is None and field.not_set.isChecked()
+    QTest.keyClicks(field.edit, typed)
+    assert field.value() == date(1948, 3, 7) and not field.not_set.isChecked()
+    field.not_set.setChecked(True)
+    assert field.value() is None
