@@ -8,7 +8,7 @@ gets the focus, with every typed value still in place.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, Signal
@@ -34,23 +34,15 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError, ValidationError
-from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind, Sex
-from carecoord_desktop.services import accounts, patient_lists, patients, registry
-from carecoord_desktop.services.patient_rules import ALLERGY_SEVERITIES, CONDITION_STATUSES
+from carecoord_desktop.models.patient import AcdStatus, Sex
+from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import (
-    AllergyDraft,
-    CareTeamDraft,
-    ConditionDraft,
-    ContactDraft,
-    HospitalEventDraft,
     PatientDraft,
     PatientRecord,
 )
-from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.patient_merge import DuplicatePanel
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.table_model import Column
 
 _NOT_SET = QDate(1800, 1, 1)  # shown as "not set" by the date edit's special value text
 
@@ -468,140 +460,3 @@ class PatientForm(QWidget):
     def _go_back(self) -> None:
         self.duplicates.hide()
         self.widget("given_name").setFocus()
-
-
-# -- the record's lists: columns, form fields and services ----------------------------------------
-@dataclass(frozen=True)
-class ListSpec:
-    key: str
-    title: str
-    noun: str
-    rows_attr: str  # PatientRecord attribute
-    permission: Permission
-    columns: tuple[Column, ...]
-    specs: tuple[Field, ...]
-    draft: type
-    add: Callable
-    update: Callable
-    remove: Callable
-    highlight: Callable[[object], bool] = lambda row: False
-    describe: Callable[[object], str] = str
-
-
-_SYSTEMS = {"http://snomed.info/sct": "SNOMED CT", "http://hl7.org/fhir/sid/icd-10": "ICD-10"}
-
-
-def _yes(flag: bool) -> str:
-    return "Yes" if flag else ""
-
-
-def _d(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
-
-
-def _care_team_staff(state: AppState) -> list[tuple[str, object]]:
-    # Only administrators may list every account; others choose among the coordinators.
-    if can(state.actor, Permission.MANAGE_USERS):
-        staff = [(u.id, u.full_name) for u in accounts.list_users(state.ws, state.actor)]
-    else:
-        staff = registry.coordinator_options(state.ws, state.actor)
-    return [("External provider (type the name)", None)] + [(n, i) for i, n in staff]
-
-
-def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
-    """(tab title, lists on it) in tab order."""
-    severities = [(s.capitalize(), s) for s in ALLERGY_SEVERITIES]
-    statuses = [(s.capitalize(), s) for s in CONDITION_STATUSES]
-    methods = enum_choices(ContactMethod, {ContactMethod.EMAIL: "E-mail"})
-    kinds = enum_choices(
-        HospitalEventKind,
-        {HospitalEventKind.ADMISSION: "Admission", HospitalEventKind.ED_VISIT: "ED visit"},
-    )
-    kind_label = dict((k, t) for t, k in kinds)
-    pl = patient_lists
-    conditions = ListSpec(
-        "conditions", "Problem list", "condition", "conditions", Permission.EDIT_CARE_PLANS,
-        (Column("Condition", lambda r: r.display),
-         Column("Code", lambda r: f"{_SYSTEMS.get(r.code_system, r.code_system or '')} "
-                f"{r.code or ''}".strip()),
-         Column("Onset", lambda r: _d(r.onset)), Column("Status", lambda r: r.status.capitalize()),
-         Column("Chronic", lambda r: _yes(r.chronic))),
-        (Field("display", "Condition", required=True), Field("code_system", "Code system",
-         hint="For example SNOMED CT"), Field("code", "Code"), Field("onset", "Onset", "date"),
-         Field("status", "Status", "combo", choices=statuses),
-         Field("chronic", "Chronic", "check")),
-        ConditionDraft, pl.add_condition, pl.update_condition, pl.remove_condition,
-        describe=lambda r: r.display,
-    )  # fmt: skip
-    allergies = ListSpec(
-        "allergies", "Allergies and adverse reactions", "allergy", "allergies",
-        Permission.EDIT_CARE_PLANS,
-        (Column("Substance", lambda r: r.substance), Column("Reaction", lambda r: r.reaction),
-         Column("Severity", lambda r: (r.severity or "unknown").upper()
-                if r.severity == "severe" else (r.severity or "unknown").capitalize())),
-        (Field("substance", "Substance", required=True), Field("reaction", "Reaction"),
-         Field("severity", "Severity", "combo", choices=severities)),
-        AllergyDraft, pl.add_allergy, pl.update_allergy, pl.remove_allergy,
-        highlight=lambda r: r.severity == "severe", describe=lambda r: r.substance,
-    )  # fmt: skip
-    hospital = ListSpec(
-        "hospital", "Admissions and ED visits", "hospital event", "hospital_events",
-        Permission.EDIT_CARE_PLANS,
-        (Column("Type", lambda r: kind_label.get(r.kind, r.kind)),
-         Column("From", lambda r: _d(r.start_date)), Column("To", lambda r: _d(r.end_date)),
-         Column("Facility", lambda r: r.facility), Column("Reason", lambda r: r.reason)),
-        (Field("kind", "Type", "combo", choices=kinds),
-         Field("start_date", "Start", "date", required=True),
-         Field("end_date", "Discharged", "date"), Field("facility", "Facility"),
-         Field("reason", "Reason")),
-        HospitalEventDraft, pl.add_hospital_event, pl.update_hospital_event,
-        pl.remove_hospital_event,
-        describe=lambda r: f"{kind_label.get(r.kind, r.kind)} on {_d(r.start_date)}",
-    )  # fmt: skip
-    contacts = ListSpec(
-        "contacts", "Next of kin and carers", "contact", "contacts", Permission.EDIT_PATIENTS,
-        (Column("Name", lambda r: r.name), Column("Relationship", lambda r: r.relationship),
-         Column("Phone", lambda r: r.phone), Column("E-mail", lambda r: r.email),
-         Column("Next of kin", lambda r: _yes(r.is_next_of_kin)),
-         Column("Carer", lambda r: _yes(r.is_carer)), Column("Notes", lambda r: r.notes)),
-        (Field("name", "Name", required=True), Field("relationship", "Relationship"),
-         Field("phone", "Phone"), Field("email", "E-mail"),
-         Field("is_next_of_kin", "Next of kin", "check"), Field("is_carer", "Carer", "check"),
-         Field("notes", "Notes", "long")),
-        ContactDraft, pl.add_contact, pl.update_contact, pl.remove_contact,
-        describe=lambda r: r.name,
-    )  # fmt: skip
-    care_team = ListSpec(
-        "care_team", "Care team", "care team member", "care_team", Permission.EDIT_PATIENTS,
-        (Column("Name", lambda r: r.name), Column("Role", lambda r: r.role),
-         Column("Organisation", lambda r: r.organisation), Column("Phone", lambda r: r.phone),
-         Column("E-mail", lambda r: r.email),
-         Column("Reach by", lambda r: dict((m, t) for t, m in methods).get(r.preferred_contact))),
-        (Field("staff_user_id", "Practice staff", "combo", choices=_care_team_staff(state)),
-         Field("name", "Name", required=True, hint="Empty for practice staff: their name"),
-         Field("role", "Role", required=True, hint="For example podiatrist"),
-         Field("organisation", "Organisation"), Field("phone", "Phone"),
-         Field("email", "E-mail"), Field("preferred_contact", "Reach by", "combo",
-                                         choices=methods),
-         Field("notes", "Notes", "long")),
-        CareTeamDraft, pl.add_care_team_member, pl.update_care_team_member,
-        pl.remove_care_team_member, describe=lambda r: f"{r.name} ({r.role})",
-    )  # fmt: skip
-    return [
-        ("Conditions && allergies", (conditions, allergies)),
-        ("Hospital", (hospital,)),
-        ("People", (contacts, care_team)),
-    ]
-
-
-def row_values(spec: ListSpec, row=None) -> dict:
-    """The form's values for an existing row (edit), or the draft's defaults (add)."""
-    if row is None:
-        return {f.name: f.default for f in fields(spec.draft) if f.default is not MISSING}
-    return {f.name: getattr(row, f.name) for f in fields(spec.draft)}
-
-
-def make_draft(spec: ListSpec, values: dict):
-    return spec.draft(
-        **{k: v for k, v in values.items() if k in {f.name for f in fields(spec.draft)}}
-    )

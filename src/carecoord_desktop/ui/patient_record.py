@@ -9,9 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QFormLayout,
     QFrame,
@@ -23,7 +21,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,13 +31,11 @@ from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import PatientRecord
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.dialogs import error_label, show_error
-from carecoord_desktop.ui.patient_form import (
-    ItemFormDialog,
-    ListSpec,
-    PatientForm,
+from carecoord_desktop.ui.patient_form import PatientForm
+from carecoord_desktop.ui.patient_sections import (
+    ListSection,
     list_specs,
-    make_draft,
-    row_values,
+    record_table,
 )
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
@@ -62,39 +57,6 @@ def _d(value) -> str:
 
 def _t(value) -> str:
     return escape(value) if value else "<span style='color:#8a96a3'>—</span>"
-
-
-class _Model(RowsTableModel):
-    """Rows of a list; rows the spec highlights (severe allergies) show bold dark red."""
-
-    def __init__(self, columns, highlight=lambda row: False, parent=None) -> None:
-        super().__init__(columns, parent)
-        self.highlight = highlight
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and self.highlight(self.rows[index.row()]):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor("#8e1b12"))
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor("#fde8e8"))
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return super().data(index, role)
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
-    return view
 
 
 def medicines_table() -> QWidget:
@@ -119,110 +81,9 @@ def medicines_table() -> QWidget:
         page,
     )
     page.model = lambda: model
-    page.view = _table(model)
+    page.view = record_table(model)
     layout.addWidget(page.view)
     return page
-
-
-class ListSection(QGroupBox):
-    """One list of the record with Add / Edit / Remove; `changed()` after a write."""
-
-    changed = Signal()
-
-    def __init__(self, spec: ListSpec, parent=None) -> None:
-        super().__init__(spec.title, parent)
-        self.spec = spec
-        self.state = parent.state
-        self.patient_id: int | None = None
-        self.dialog: ItemFormDialog | None = None
-        self.model = _Model(spec.columns, spec.highlight, self)
-        self.view = _table(self.model)
-        self.view.doubleClicked.connect(lambda _index: self.edit())
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.empty = QLabel(f"No {spec.noun} recorded.")
-        self.empty.setObjectName("pageSubtitle")
-        self.add_button = QPushButton(f"Add {spec.noun}…")
-        self.edit_button = QPushButton("Edit…")
-        self.remove_button = QPushButton("Remove…")
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self.edit)
-        self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.empty)
-        buttons.addStretch(1)
-        for b in (self.add_button, self.edit_button, self.remove_button):
-            buttons.addWidget(b)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
-        self.editable = True
-
-    def set_rows(self, patient_id: int, rows) -> None:
-        self.patient_id = patient_id
-        self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 280))
-        self.empty.setVisible(not rows)
-        self._selection_changed()
-
-    def set_editable(self, editable: bool, reason: str) -> None:
-        self.editable = editable
-        for b in (self.add_button, self.edit_button, self.remove_button):
-            b.setToolTip(reason)
-        self._selection_changed()
-
-    def _selection_changed(self, *_args) -> None:
-        chosen = self.selected() is not None
-        self.add_button.setEnabled(self.editable)
-        self.edit_button.setEnabled(self.editable and chosen)
-        self.remove_button.setEnabled(self.editable and chosen)
-
-    def selected(self):
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
-
-    def add(self) -> None:
-        spec, pid = self.spec, self.patient_id
-        self._open(
-            f"Add {spec.noun}",
-            lambda values: spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values)),
-            row_values(spec),
-        )
-
-    def edit(self) -> None:
-        row = self.selected()
-        if row is None or not self.editable:
-            return
-        spec = self.spec
-        self._open(
-            f"Edit {spec.noun}",
-            lambda v: spec.update(self.state.ws, self.state.actor, row.id, make_draft(spec, v)),
-            row_values(spec, row),
-        )
-
-    def _open(self, title: str, save, initial) -> None:
-        self.dialog = ItemFormDialog(title, self.spec.specs, save, initial, self)
-        self.dialog.accepted.connect(self.changed)
-        self.dialog.open()
-
-    def remove(self) -> None:
-        row = self.selected()
-        if row is None:
-            return
-        answer = QMessageBox.question(
-            self,
-            f"Remove {self.spec.noun}",
-            f"Remove {self.spec.describe(row)} from this record? The removal is kept in the "
-            "audit log.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.spec.remove(self.state.ws, self.state.actor, row.id)
-        except CareCoordError as exc:
-            QMessageBox.warning(self, f"Remove {self.spec.noun}", str(exc))
-        self.changed.emit()
 
 
 class PatientRecordDialog(QDialog):
