@@ -97,7 +97,7 @@ RAW_SORTED = (
 RAW_PAGE = (
     "SELECT p.id, p.practice_id, p.family_name, p.given_name, p.date_of_birth, "
     "p.medicare_number, s.conditions_summary FROM patient_stats s JOIN patient p ON p.id = "
-    "s.patient_id ORDER BY s.sort_name, s.patient_id LIMIT 40 OFFSET ?"
+    "s.patient_id WHERE s.archived = 0 ORDER BY s.sort_name, s.patient_id LIMIT 40 OFFSET ?"
 )
 
 

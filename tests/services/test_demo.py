@@ -358,3 +358,183 @@ def test_seeding_nothing_or_too_many_is_refused(demo):
         with pytest.raises(ValidationError, match="between 1 and"):
             seed_patients(demo.workspace, admin, count=count)
     assert _count(demo.workspace, "patient") == PATIENTS
+
+
+# -- the wider record: contacts, carers, care team, hospital events, social ---------------------
+RECORD_PATIENTS = 3000
+
+
+@pytest.fixture(scope="module")
+def record_demo(tmp_path_factory):
+    """A larger demo so the proportions below are not luck."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        created = create_demo_workspace(
+            tmp_path_factory.mktemp("record") / "ws",
+            patients=RECORD_PATIENTS,
+            seed=11,
+            scrypt_n=TEST_SCRYPT_N,
+        )
+    finally:
+        keyring.set_keyring(previous)
+    yield created.workspace
+    created.workspace.close()
+
+
+def _ages(ws) -> dict[int, int]:
+    today = date.today()
+    out = {}
+    for pid, dob_text in _rows(ws, "SELECT id, date_of_birth FROM patient"):
+        dob = date.fromisoformat(dob_text)
+        out[pid] = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+    return out
+
+
+def _share(ids: set[int], among: set[int]) -> float:
+    return len(ids & among) / len(among)
+
+
+def test_next_of_kin_and_carers_follow_age(record_demo):
+    ws = record_demo
+    ages = _ages(ws)
+    over_65 = {p for p, a in ages.items() if a >= 65}
+    over_75 = {p for p, a in ages.items() if a >= 75}
+    kin = {p for (p,) in _rows(ws, "SELECT patient_id FROM patient_contact WHERE is_next_of_kin")}
+    carers = {p for (p,) in _rows(ws, "SELECT patient_id FROM patient_contact WHERE is_carer")}
+    assert 0.52 <= _share(kin, over_65) <= 0.68
+    assert 0.18 <= _share(carers, over_75) <= 0.32
+    assert carers <= over_75
+    names = _rows(ws, "SELECT name, relationship, phone FROM patient_contact")
+    assert all(n and rel and re.fullmatch(r"0491 57\d \d{3}", ph) for n, rel, ph in names)
+    # The counters the risk rule reads agree with the contacts.
+    with_carer = {p for (p,) in _rows(ws, "SELECT patient_id FROM patient_stats WHERE has_carer")}
+    assert with_carer == carers
+
+
+def test_languages_interpreters_acd_and_social_needs(record_demo):
+    ws = record_demo
+    ages = _ages(ws)
+    rows = _rows(
+        ws,
+        "SELECT id, preferred_language, interpreter_needed, communication_preferences, "
+        "cultural_considerations, acd_status, acd_date, acd_location, housing, transport, "
+        "finances, social_isolation, functional_status FROM patient",
+    )
+    other = [r for r in rows if r[1] not in (None, "English")]
+    assert 0.07 <= len(other) / len(rows) <= 0.18
+    assert 0.3 <= sum(r[2] for r in other) / len(other) <= 0.7
+    assert not any(r[2] for r in rows if r[1] in (None, "English"))
+    assert 0.03 < sum(r[3] is not None for r in rows) / len(rows) < 0.4
+    assert 0.01 < sum(r[4] is not None for r in rows) / len(rows) < 0.15
+
+    def documented(low, high):
+        band = [r for r in rows if low <= ages[r[0]] <= high]
+        return sum(r[5] == "DOCUMENTED" for r in band) / len(band)
+
+    assert documented(18, 59) < documented(60, 74) < documented(75, 84) < documented(85, 99)
+    for _, _, _, _, _, status, acd_date, location, *_ in rows:
+        assert status in ("NONE", "DISCUSSED", "DOCUMENTED")
+        assert (acd_date is None) == (status == "NONE")
+        assert (location is not None) == (status == "DOCUMENTED")
+        if acd_date:
+            assert date.fromisoformat(acd_date) <= date.today()
+    assert all(sum(r[i] is not None for r in rows) > 0 for i in (8, 9, 10, 11))
+    older = [r for r in rows if ages[r[0]] >= 75]
+    assert sum(r[12] is not None for r in older) / len(older) > 0.5
+    assert not any(r[12] for r in rows if ages[r[0]] < 65)
+
+
+def test_care_team_has_the_gp_for_the_multimorbid_and_some_specialists(record_demo):
+    ws = record_demo
+    gps = dict(_rows(ws, "SELECT id, full_name FROM staff_user WHERE role = 'GP'"))
+    multimorbid = {
+        p
+        for (p,) in _rows(
+            ws,
+            "SELECT patient_id FROM condition WHERE status = 'active' AND chronic "
+            "GROUP BY patient_id HAVING count(*) >= 2",
+        )
+    }
+    team = _rows(
+        ws,
+        "SELECT patient_id, staff_user_id, name, role, organisation, phone, preferred_contact "
+        "FROM care_team_member",
+    )
+    with_gp = {}
+    for pid, staff_id, name, role, organisation, phone, method in team:
+        assert method in ("PHONE", "EMAIL", "FAX", "SECURE_MESSAGE", "IN_PERSON")
+        if staff_id is not None:
+            assert role == "General practitioner" and gps[staff_id] == name
+            with_gp[pid] = staff_id
+        else:
+            assert role in (
+                "Cardiologist",
+                "Endocrinologist",
+                "Community pharmacist",
+                "Physiotherapist",
+            )
+            assert organisation and re.fullmatch(r"\(03\) 5550 \d{4}", phone)
+    assert set(with_gp) == multimorbid
+    roles = {r[3] for r in team}
+    assert {"Cardiologist", "Endocrinologist", "Community pharmacist", "Physiotherapist"} <= roles
+
+
+def test_hospital_events_are_recent_weighted_by_risk_and_feed_the_register(record_demo):
+    ws = record_demo
+    today = date.today()
+    events = _rows(ws, "SELECT patient_id, kind, start_date, end_date FROM hospital_event")
+    for _, kind, start_text, end_text in events:
+        start = date.fromisoformat(start_text)
+        assert today.toordinal() - 730 < start.toordinal() < today.toordinal()
+        if kind == "ED_VISIT":
+            assert end_text == start_text
+        elif end_text is not None:
+            assert start < date.fromisoformat(end_text) <= today
+    assert {k for _, k, _, _ in events} == {"ADMISSION", "ED_VISIT"}
+    admitted = {p for p, k, _, _ in events if k == "ADMISSION"}
+    hf_copd = {
+        p
+        for (p,) in _rows(
+            ws, "SELECT patient_id FROM condition WHERE code IN ('84114007', '13645005')"
+        )
+    }
+    others = set(_ages(ws)) - hf_copd
+    assert _share(admitted, hf_copd) > 2 * _share(admitted, others)
+
+    from carecoord_desktop.services import registry
+    from carecoord_desktop.services.registry import PatientFilter
+
+    actor = Actor.system("test")
+    recent = registry.query_ids(ws, actor, PatientFilter(recently_discharged_days=30))
+    assert 0 < len(recent) < RECORD_PATIENTS / 10
+    tiers = {
+        t: len(registry.query_ids(ws, actor, PatientFilter(risk_tier=t))) for t in ["high", "low"]
+    }
+    assert 0 < tiers["high"] < tiers["low"]
+    top = registry.query_ids(ws, actor, PatientFilter(), sort="attention")[0]
+    _, reasons = registry.risk_reasons(ws, actor, top)
+    assert any("in the last 12 months" in r for r in reasons)
+
+
+def test_the_wider_record_reads_back_through_the_orm(record_demo):
+    from sqlmodel import select
+
+    from carecoord_desktop.models.patient import (
+        AcdStatus,
+        CareTeamMember,
+        ContactMethod,
+        HospitalEvent,
+        HospitalEventKind,
+        PatientContact,
+    )
+
+    with record_demo.session() as session:
+        event = session.exec(select(HospitalEvent)).first()
+        assert isinstance(event.kind, HospitalEventKind) and isinstance(event.start_date, date)
+        member = session.exec(select(CareTeamMember)).first()
+        assert isinstance(member.preferred_contact, ContactMethod)
+        contact = session.exec(select(PatientContact)).first()
+        assert isinstance(contact.is_carer, bool)
+        patient = session.exec(select(Patient).where(Patient.acd_status != AcdStatus.NONE)).first()
+        assert isinstance(patient.acd_status, AcdStatus) and isinstance(patient.acd_date, date)

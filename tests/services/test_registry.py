@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlmodel import select
 
-from carecoord_desktop.errors import PermissionDeniedError
-from carecoord_desktop.models.patient import Condition, Medication, Patient
+from carecoord_desktop.errors import PermissionDeniedError, ValidationError
+from carecoord_desktop.models.patient import (
+    Condition,
+    HospitalEvent,
+    HospitalEventKind,
+    Medication,
+    Patient,
+    PatientContact,
+)
 from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.services import demo, permissions, registry
 from carecoord_desktop.services.context import Actor
@@ -223,7 +230,10 @@ def _sort_value(key: str, row):
     if key == "conditions":
         return row.condition_count
     if key == "risk":
-        return {"low": 1, "medium": 2, "high": 3}[row.risk_tier]
+        return {"low": 1, "medium": 2, "high": 3}[row.risk_tier], row.risk_score
+    if key == "attention":  # highest score, then latest discharge (none last)
+        discharged = row.last_discharge.toordinal() if row.last_discharge else 0
+        return -row.risk_score, row.last_discharge is None, -discharged
     return (row.coordinator_name is None, (row.coordinator_name or "").lower())
 
 
@@ -257,7 +267,7 @@ def test_fetch_rows_returns_the_list_columns(register):
     assert quentin.conditions_summary == "" and quentin.condition_count == 0
 
 
-def test_risk_reasons_are_plain_and_admit_missing_hospital_data(register):
+def test_risk_reasons_are_plain_and_say_when_no_hospital_events_are_recorded(register):
     ws, actor, p = register
     tier, reasons = registry.risk_reasons(ws, actor, p["zoe"])
     assert tier == "high"
@@ -340,6 +350,10 @@ def test_rebuild_reproduces_what_the_triggers_built(small):
 
 def test_migrating_an_existing_workspace_backfills_the_index(small):
     ws, actor, p = small
+    with ws.session() as session:  # going back to 0002 drops these tables and what they hold
+        session.execute(text("DELETE FROM hospital_event"))
+        session.execute(text("DELETE FROM patient_contact"))
+        session.commit()
     before = _index_snapshot(ws)
     with ws.engine.begin() as conn:
         command.downgrade(migrate._config(conn), "0002")
@@ -393,3 +407,197 @@ def test_search_tokens():
     assert registry.search_tokens("1/2/1950 1950-02-01") == ["01021950", "19500201"]
     assert registry.search_tokens("0412 345 678 smith") == ["0412345678", "smith"]
     assert registry.search_tokens("P000123") == ["p000123"]
+
+
+# -- hospital events, carers, recently discharged, needs attention ------------------------------
+def _days_ago(n: int) -> date:
+    return date.today() - timedelta(days=n)
+
+
+def _add_events(ws, patient_id: int, *events: tuple[HospitalEventKind, int, int | None]) -> None:
+    """(kind, started days ago, discharged days ago or None), written through the ORM."""
+    with ws.session() as session:
+        for kind, started, ended in events:
+            session.add(
+                HospitalEvent(
+                    patient_id=patient_id,
+                    kind=kind,
+                    start_date=_days_ago(started),
+                    end_date=None if ended is None else _days_ago(ended),
+                )
+            )
+        session.commit()
+
+
+def _score(ws, actor, pid: int) -> tuple[str, int]:
+    row = fetch_rows(ws, actor, [pid])[pid]
+    return row.risk_tier, row.risk_score
+
+
+ADMISSION, ED = HospitalEventKind.ADMISSION, HospitalEventKind.ED_VISIT
+
+
+def test_admissions_and_ed_visits_in_the_last_12_months_raise_the_risk(small):
+    ws, actor, p = small
+    quentin = p["quentin"]  # 36, nothing recorded: score 0
+    assert _score(ws, actor, quentin) == ("low", 0)
+    _add_events(ws, quentin, (ADMISSION, 800, 790), (ED, 500, 500))  # both over 12 months ago
+    tier, reasons = registry.risk_reasons(ws, actor, quentin)
+    assert tier == "low" and registry.NO_HOSPITAL_DATA not in reasons
+    assert any(r.startswith("no admissions or ED visits in the last 12 months") for r in reasons)
+
+    _add_events(ws, quentin, (ADMISSION, 100, 95), (ADMISSION, 40, 33), (ED, 10, 10))
+    assert _score(ws, actor, quentin) == ("high", 5)  # 2 x 2 admissions + 1 ED visit
+    tier, reasons = registry.risk_reasons(ws, actor, quentin)
+    discharged = _days_ago(33).strftime("%d/%m/%Y")
+    assert tier == "high"
+    assert f"2 admissions and 1 ED visit in the last 12 months (last discharge {discharged})" in (
+        reasons
+    )
+    assert quentin in query_ids(ws, actor, PatientFilter(risk_tier="high"))
+
+    # A third admission is named but not counted (the rule counts two of each).
+    _add_events(ws, quentin, (ADMISSION, 5, None), (ED, 3, 3), (ED, 2, 2))
+    assert _score(ws, actor, quentin) == ("high", 6)
+    tier, reasons = registry.risk_reasons(ws, actor, quentin)
+    assert any(
+        r.startswith("3 admissions and 3 ED visits in the last 12 months (2 of each counted)")
+        for r in reasons
+    )
+
+    # Edits and deletes keep the counters in step (the triggers of migration 0005).
+    with ws.session() as session:
+        for event in session.exec(select(HospitalEvent).where(HospitalEvent.patient_id == quentin)):
+            if event.start_date >= _days_ago(365):
+                event.start_date = _days_ago(400)
+                session.add(event)
+        session.commit()
+    assert _score(ws, actor, quentin) == ("low", 0)
+    with ws.session() as session:
+        for event in session.exec(select(HospitalEvent).where(HospitalEvent.patient_id == quentin)):
+            session.delete(event)
+        session.commit()
+    tier, reasons = registry.risk_reasons(ws, actor, quentin)
+    assert tier == "low" and registry.NO_HOSPITAL_DATA in reasons
+
+
+def test_no_carer_counts_from_75_and_once_with_living_alone(small):
+    ws, actor, p = small
+    with ws.session() as session:
+        elsie = Patient(
+            practice_id="P900010",
+            given_name="Elsie",
+            family_name="Quarrington",
+            date_of_birth=date(1940, 6, 1),
+        )
+        session.add(elsie)
+        session.commit()
+        elsie_id = elsie.id
+    # 75+ (1) and no carer (1): score 2.
+    assert _score(ws, actor, elsie_id) == ("low", 2)
+    assert "no carer recorded" in registry.risk_reasons(ws, actor, elsie_id)[1]
+    with ws.session() as session:
+        session.add(PatientContact(patient_id=elsie_id, name="Ann Q", is_next_of_kin=True))
+        session.commit()
+    assert _score(ws, actor, elsie_id) == ("low", 2)  # next of kin is not a carer
+    with ws.session() as session:
+        contact = session.exec(
+            select(PatientContact).where(PatientContact.patient_id == elsie_id)
+        ).one()
+        contact.is_carer = True
+        session.add(contact)
+        session.commit()
+    assert _score(ws, actor, elsie_id) == ("low", 1)
+    assert "no carer recorded" not in registry.risk_reasons(ws, actor, elsie_id)[1]
+
+    # Zoë (75+) lives alone with no carer: one point, both named.
+    _, reasons = registry.risk_reasons(ws, actor, p["zoe"])
+    assert "lives alone" in reasons
+    assert "no carer recorded (counted once with living alone)" in reasons
+    assert _score(ws, actor, p["zoe"]) == ("high", 4 + 3 + 1 + 1)
+
+    # Under 75, no carer is not a risk factor.
+    assert not any("carer" in r for r in registry.risk_reasons(ws, actor, p["mathilde"])[1][:-1])
+
+
+def test_recently_discharged_filter(small):
+    ws, actor, p = small
+    before = set(query_ids(ws, actor, PatientFilter(recently_discharged_days=30)))
+    _add_events(ws, p["quentin"], (ADMISSION, 10, 5))
+    _add_events(ws, p["mathilde"], (ADMISSION, 25, 20), (ED, 1, 1))  # ED visits are not discharges
+    _add_events(ws, p["zoe"], (ADMISSION, 60, 50), (ADMISSION, 3, None))  # still in hospital
+    week = set(query_ids(ws, actor, PatientFilter(recently_discharged_days=7)))
+    month = set(query_ids(ws, actor, PatientFilter(recently_discharged_days=30)))
+    assert p["quentin"] in week and p["mathilde"] not in week
+    assert month - before == {p["quentin"], p["mathilde"]}
+    assert p["zoe"] not in month
+    rows = fetch_rows(ws, actor, sorted(month))
+    assert all(r.last_discharge >= _days_ago(30) for r in rows.values())
+    assert fetch_rows(ws, actor, [p["quentin"]])[p["quentin"]].last_discharge == _days_ago(5)
+    assert query_ids(ws, actor, PatientFilter(text="thistlewood", recently_discharged_days=14)) == [
+        p["quentin"]
+    ]
+    for bad in (0, -3, 10_000):
+        with pytest.raises(ValidationError):
+            query_ids(ws, actor, PatientFilter(recently_discharged_days=bad))
+    query_ids(ws, actor, PatientFilter(recently_discharged_days=7))
+    assert "discharged in the last 7 days" in _audit_rows(ws)[-1][2]
+
+
+def test_needs_attention_orders_by_score_then_latest_discharge(small):
+    ws, actor, p = small
+    # Equal scores for Quentin and Mathilde: the one discharged (most recently) comes first.
+    _add_events(ws, p["quentin"], (ADMISSION, 30, 25), (ADMISSION, 20, 12))  # score 4
+    with ws.session() as session:
+        for med in session.exec(select(Medication).where(Medication.patient_id == p["mathilde"])):
+            session.delete(med)  # 2 conditions, no medicines: score 2
+        session.commit()
+    _add_events(ws, p["mathilde"], (ED, 9, 9), (ED, 8, 8))  # score 4, no discharge
+    assert _score(ws, actor, p["quentin"])[1] == _score(ws, actor, p["mathilde"])[1] == 4
+    ids = query_ids(ws, actor, PatientFilter(), sort="attention")
+    assert ids.index(p["quentin"]) < ids.index(p["mathilde"])
+    assert ids[0] == p["zoe"] or _score(ws, actor, ids[0])[1] >= _score(ws, actor, p["zoe"])[1]
+    scores = [r.risk_score for r in (fetch_rows(ws, actor, ids)[i] for i in ids)]
+    assert scores == sorted(scores, reverse=True)
+    backwards = query_ids(ws, actor, PatientFilter(), sort="attention", descending=True)
+    assert backwards.index(p["mathilde"]) < backwards.index(p["quentin"])
+    rows = fetch_rows(ws, actor, backwards)
+    assert [rows[i].risk_score for i in backwards] == sorted(scores)
+
+
+def test_the_condition_filter_and_menu_read_the_covering_index(register):
+    ws, _actor, _ = register
+    with ws.raw_connection() as conn:
+        plan = " ".join(
+            str(row)
+            for row in conn.execute("EXPLAIN QUERY PLAN " + registry._CONDITION_OPTIONS_SQL)
+        )
+        assert "ix_condition_code_status_chronic" in plan
+        plan = " ".join(
+            str(row)
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT patient_id FROM condition WHERE code = 'X' "
+                "AND status = 'active' AND chronic = 1"
+            )
+        )
+        assert "COVERING INDEX ix_condition_code_status_chronic" in plan
+
+
+def test_rebuild_and_migration_reproduce_the_hospital_and_carer_columns(small):
+    ws, _actor, p = small
+    _add_events(ws, p["quentin"], (ADMISSION, 30, 25), (ED, 3, 3))
+    with ws.session() as session:
+        session.add(PatientContact(patient_id=p["zoe"], name="C", is_carer=True))
+        session.commit()
+    before = _index_snapshot(ws)[2]
+    with ws.session() as session:
+        filled = session.execute(
+            text("SELECT count(*) FROM patient_stats WHERE admission_1 != '' OR has_carer")
+        ).scalar_one()
+    assert filled >= 2
+    registry.rebuild_search_index(ws)
+    assert _index_snapshot(ws)[2] == before
+    with ws.engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "0004")
+    migrate.upgrade(ws.engine)
+    assert _index_snapshot(ws)[2] == before

@@ -258,3 +258,29 @@ def test_a_slow_older_search_never_replaces_the_newer_one(qtbot, screen, monkeyp
     qtbot.wait(100)
     assert screen.model.filter.text == "zzqxj"
     assert screen.model.rowCount() == 0
+
+
+def test_discharged_combo_keeps_recent_discharges_only(qtbot, screen, tmp_path):
+    from datetime import date, timedelta
+
+    model = screen.model
+    assert screen.discharged.itemText(0) == "Discharged: any time"
+    assert [screen.discharged.itemData(i) for i in range(screen.discharged.count())] == [
+        None,
+        7,
+        14,
+        30,
+    ]
+    screen.discharged.setCurrentIndex(screen.discharged.findData(30))
+    _settle(qtbot, screen, recently_discharged_days=30)
+    shown = model.rowCount()
+    assert 0 < shown < PATIENTS  # the demo seeds admissions with discharge dates
+    cutoff = date.today() - timedelta(days=30)
+    for r in range(shown):
+        assert model.row_data(r).last_discharge >= cutoff
+    assert screen.count.text() == f"{shown} of {PATIENTS} patients"
+    assert screen.clear_button.isEnabled()
+    screen.grab().save(str(tmp_path / "discharged.png"))
+    screen.clear_filters()
+    _settle(qtbot, screen, recently_discharged_days=None)
+    assert screen.discharged.currentIndex() == 0 and model.rowCount() == PATIENTS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from carecoord_desktop.models._common import utcnow
@@ -122,6 +123,10 @@ class PatientUpdate(SQLModel):
 
 class Condition(SQLModel, table=True):
     __tablename__ = "condition"
+    # The condition filter and menu read this index alone (migration 0005).
+    __table_args__ = (
+        Index("ix_condition_code_status_chronic", "code", "status", "chronic", "patient_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
@@ -236,6 +241,8 @@ class HospitalEventBase(SQLModel):
 
 class HospitalEvent(HospitalEventBase, table=True):
     __tablename__ = "hospital_event"
+    # A patient's events by date: the risk counters' triggers and risk reasons (migration 0005).
+    __table_args__ = (Index("ix_hospital_event_patient_start", "patient_id", "start_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)

@@ -27,7 +27,19 @@ from sqlalchemy import Table
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.models.patient import Allergy, Condition, Medication, Patient, Sex
+from carecoord_desktop.models.patient import (
+    AcdStatus,
+    Allergy,
+    CareTeamMember,
+    Condition,
+    ContactMethod,
+    HospitalEvent,
+    HospitalEventKind,
+    Medication,
+    Patient,
+    PatientContact,
+    Sex,
+)
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, workspaces
 from carecoord_desktop.services.context import Actor
@@ -226,6 +238,68 @@ _NICKNAMES = {
 # (role, user-name prefix, how many) for the staff added after the administrator.
 _STAFF_PLAN = ((Role.GP, "dr", 2), (Role.NURSE, "nurse", 2), (Role.COORDINATOR, "coord", 2),
                (Role.RECEPTION, "reception", 1))
+# -- the wider record (contacts, care team, hospital, social) -------------------------------------
+# Languages of Australia's larger communities; a family name hints at one some of the time.
+_LANGUAGES = ("Vietnamese", "Mandarin", "Cantonese", "Arabic", "Greek", "Italian", "Punjabi",
+              "Hindi", "Tagalog", "Korean", "Spanish")
+_FAMILY_LANGUAGE = {
+    "Nguyen": "Vietnamese", "Tran": "Vietnamese", "Le": "Vietnamese", "Pham": "Vietnamese",
+    "Patel": "Hindi", "Sharma": "Hindi", "Singh": "Punjabi", "Kaur": "Punjabi",
+    "Wang": "Mandarin", "Li": "Mandarin", "Zhang": "Mandarin", "Chen": "Cantonese",
+    "Liu": "Mandarin", "Kim": "Korean", "Lee": "Korean", "Park": "Korean",
+    "Papadopoulos": "Greek", "Nikolaidis": "Greek", "Rossi": "Italian", "Russo": "Italian",
+    "Hassan": "Arabic", "Ahmed": "Arabic", "Ali": "Arabic", "Santos": "Tagalog",
+    "Reyes": "Tagalog",
+}
+_COMMUNICATION = (
+    "Prefers phone calls in the morning", "Hard of hearing: face the patient and speak clearly",
+    "Prefers SMS reminders", "Include daughter in calls about appointments",
+    "Large-print letters please", "Uses hearing aids; phone calls are difficult",
+    "Prefers e-mail for results", "Needs extra time; written summary after visits",
+)
+_CULTURAL = (
+    "Prefers a female clinician", "Observes Ramadan: review medicine timing when fasting",
+    "Aboriginal: offer the Aboriginal health worker", "Family makes health decisions together",
+    "Halal diet", "Vegetarian diet", "Prefers a male clinician",
+)
+_ACD_LOCATIONS = ("Copy scanned into the record; original at home", "Uploaded to My Health Record",
+                  "Held by the eldest daughter", "Copy with the solicitor")
+# ACD (none, discussed, documented) weights by age band: <60, 60-74, 75-84, 85+.
+_ACD_WEIGHTS = ((93, 5, 2), (75, 15, 10), (55, 20, 25), (40, 20, 40))
+_HOUSING = ("Two-storey house; bedroom upstairs", "Public housing flat, third floor, no lift",
+            "Retirement village unit", "Renting; worried about the lease ending")
+_TRANSPORT = ("No longer drives; family take them to appointments", "Uses community transport",
+              "Uses taxi vouchers", "Drives locally only, not at night")
+_FINANCES = ("Age pension only; cost of medicines is a worry", "Has a DVA Gold Card",
+             "Concession card holder")
+_ISOLATION = ("Few visitors since spouse died", "Attends a weekly seniors' group",
+              "Family interstate; phones weekly")
+_FUNCTION = (
+    "Independent with all daily activities",
+    "Walks with a stick; independent with personal care",
+    "Uses a four-wheeled walker; needs help with showering",
+    "Needs help with shopping and cleaning (home care package)",
+    "Wheelchair for long distances; carer visits daily",
+)
+_KIN = (("Daughter", 30), ("Son", 25), ("Wife", 15), ("Husband", 12), ("Niece", 5),
+        ("Nephew", 4), ("Friend", 5), ("Neighbour", 4))
+_KIN_WEIGHTS = tuple(w for _, w in _KIN)
+# (role, conditions that call for one, probability, organisations)
+_PROVIDERS = (
+    ("Cardiologist", {"ihd", "hf", "af"}, .5, ("Eastside Heart Clinic", "Northern Cardiology")),
+    ("Endocrinologist", {"t2dm"}, .2, ("Diabetes & Endocrine Centre",)),
+    ("Community pharmacist", None, .35, ("Main Street Pharmacy", "Village Chemist")),
+    ("Physiotherapist", {"oa", "copd"}, .15, ("Active Physio", "Community Health Physio")),
+)
+_HOSPITALS = ("Eastside Public Hospital", "Northern District Hospital",
+              "St Brigid's Private Hospital")
+_ADMIT_REASONS = {"hf": "Decompensated heart failure", "copd": "Infective exacerbation of COPD",
+                  "af": "Fast atrial fibrillation", "t2dm": "Hypoglycaemia",
+                  "ihd": "Chest pain; acute coronary syndrome"}
+_OTHER_ADMIT = ("Community-acquired pneumonia", "Fall with hip fracture",
+                "Urinary tract infection", "Cellulitis", "Dehydration")
+_ED_REASONS = ("Fall, no fracture", "Chest pain", "Shortness of breath", "Laceration",
+               "Dizziness", "Urinary retention")
 # fmt: on
 
 # The regimens with their medicines looked up once (the ids above keep the table readable).
@@ -329,6 +403,9 @@ def seed_patients(
         _insert_sql(Condition.__table__, _CONDITION_FIELDS),
         _insert_sql(Medication.__table__, _MEDICATION_FIELDS),
         _insert_sql(Allergy.__table__, _ALLERGY_FIELDS),
+        _insert_sql(PatientContact.__table__, _CONTACT_FIELDS),
+        _insert_sql(CareTeamMember.__table__, _CARE_TEAM_FIELDS),
+        _insert_sql(HospitalEvent.__table__, _EVENT_FIELDS),
     ]
     with ws.session() as session:
         # The session's own DB-API connection: bulk rows and the audit row share one transaction.
@@ -337,6 +414,8 @@ def seed_patients(
             cursor.execute("BEGIN IMMEDIATE")  # hold the write lock while ids are chosen
             _check_coordinators(cursor, coordinator_ids)
             synth = _Synth(_resolve_seed(seed), list(coordinator_ids), *_next_numbers(cursor))
+            cursor.execute("SELECT id, full_name FROM staff_user WHERE role = 'GP' AND active")
+            synth.gps = cursor.fetchall()
             done = 0
             while done < count:
                 tables = synth.batch(min(_BATCH, count - done))
@@ -367,10 +446,18 @@ def seed_patients(
 _PATIENT_FIELDS = ("id", "practice_id", "given_name", "family_name", "preferred_name",
                    "date_of_birth", "sex", "medicare_number", "phone", "email", "address",
                    "lives_alone", "coordinator_id", "is_demo", "archived", "created_at",
-                   "updated_at")
+                   "updated_at", "preferred_language", "interpreter_needed",
+                   "communication_preferences", "cultural_considerations", "acd_status",
+                   "acd_date", "acd_location", "housing", "transport", "finances",
+                   "social_isolation", "functional_status")
 _CONDITION_FIELDS = ("patient_id", "code_system", "code", "display", "onset", "status", "chronic")
 _MEDICATION_FIELDS = ("patient_id", "name", "dose", "route", "frequency", "status", "started")
 _ALLERGY_FIELDS = ("patient_id", "substance", "reaction", "severity")
+_CONTACT_FIELDS = ("patient_id", "name", "relationship", "phone", "email", "is_next_of_kin",
+                   "is_carer", "notes")
+_CARE_TEAM_FIELDS = ("patient_id", "staff_user_id", "name", "role", "organisation", "phone",
+                     "email", "preferred_contact", "notes")
+_EVENT_FIELDS = ("patient_id", "kind", "start_date", "end_date", "facility", "reason")
 # fmt: on
 
 
@@ -480,6 +567,9 @@ class _Synth:
         medicare_taken: set[str],
     ) -> None:
         self.rng = rng = random.Random(f"patients:{seed}")
+        # The wider record draws from its own stream: the same seed keeps giving the same people.
+        self.more = random.Random(f"record:{seed}")
+        self.gps: list[tuple[int, str]] = []
         fake = _faker(f"patients:{seed}")
         # Pools drawn once (repeats keep Faker's name frequencies): a Faker call per field
         # would dominate the run time at 100k patients.
@@ -510,16 +600,16 @@ class _Synth:
         self.stamp = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         self.onsets: dict[str, int] = {}  # onset day of each condition of the current patient
 
-    def batch(self, n: int) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
-        patients: list[tuple] = []
-        conditions: list[tuple] = []
-        medications: list[tuple] = []
-        allergies: list[tuple] = []
+    def batch(self, n: int) -> tuple[list[tuple], ...]:
+        """Rows for patient, condition, medication, allergy, contact, care team, hospital."""
+        tables: tuple[list[tuple], ...] = ([], [], [], [], [], [], [])
         for _ in range(n):
-            self._patient(patients, conditions, medications, allergies)
-        return patients, conditions, medications, allergies
+            self._patient(*tables)
+        return tables
 
-    def _patient(self, patients, conditions, medications, allergies) -> None:
+    def _patient(
+        self, patients, conditions, medications, allergies, contacts, team, events
+    ) -> None:
         rng = self.rng
         pid = self.next_id
         self.next_id += 1
@@ -533,7 +623,9 @@ class _Synth:
         )
         family = rng.choice(self.family)
         chronic = self._conditions(pid, age, born, conditions)
+        before = len(medications)
         self._medications(pid, age, born, chronic, medications)
+        n_meds = sum(1 for m in medications[before:] if m[5] == "active")
         if rng.random() < 0.15:
             picked = rng.choices(_ALLERGIES, weights=_ALLERGY_WEIGHTS, k=1 + (rng.random() < 0.2))
             for substance, reaction, severity, _ in dict.fromkeys(picked):
@@ -541,6 +633,9 @@ class _Synth:
         coordinator = None
         if len(chronic) >= 2 and self.coordinators and rng.random() < 0.5:
             coordinator = rng.choice(self.coordinators)
+        lives_alone = int(age > 70 and rng.random() < 0.2)
+        self._people(pid, age, family, chronic, n_meds, lives_alone, contacts, team)
+        self._hospital(pid, age, chronic, events)
         patients.append(
             (
                 pid,
@@ -554,12 +649,13 @@ class _Synth:
                 rng.choice(_FICTIONAL_MOBILES) if rng.random() < 0.93 else None,
                 self._email(given, family, age),
                 self._address(),
-                int(age > 70 and rng.random() < 0.2),
+                lives_alone,
                 coordinator,
                 1,
                 0,
                 self.stamp,
                 self.stamp,
+                *self._social(age, family, lives_alone),
             )
         )
         self.next_number += 1
@@ -636,3 +732,108 @@ class _Synth:
         rng = self.rng
         unit = f"{rng.randint(1, 24)}/" if rng.random() < 0.12 else ""
         return f"{unit}{rng.randint(1, 180)} {rng.choice(self.streets)}, {rng.choice(self.suburbs)}"
+
+    # -- the wider record (its own random stream) -------------------------------------------
+    def _social(self, age: int, family: str, lives_alone: int) -> tuple:
+        """Language, communication, culture, ACD, social needs and function, in field order."""
+        r = self.more
+        language, interpreter = None, 0
+        if r.random() < (0.45 if family in _FAMILY_LANGUAGE else 0.08):
+            language = _FAMILY_LANGUAGE.get(family) or r.choice(_LANGUAGES)
+            interpreter = int(r.random() < (0.65 if age >= 65 else 0.35))
+        elif r.random() < 0.7:
+            language = "English"
+        communication = (
+            r.choice(_COMMUNICATION) if r.random() < (0.3 if age >= 75 else 0.1) else None
+        )
+        cultural = r.choice(_CULTURAL) if r.random() < 0.06 else None
+        band = sum(age >= limit for limit in (60, 75, 85))
+        acd = r.choices((AcdStatus.NONE, AcdStatus.DISCUSSED, AcdStatus.DOCUMENTED),
+                        weights=_ACD_WEIGHTS[band])[0]  # fmt: skip
+        acd_date = acd_location = None
+        if acd is not AcdStatus.NONE:
+            acd_date = date.fromordinal(self.today - r.randrange(30, 5 * 365)).isoformat()
+        if acd is AcdStatus.DOCUMENTED:
+            acd_location = r.choice(_ACD_LOCATIONS)
+        needs = 0.25 if age >= 75 or lives_alone else 0.12 if age >= 60 else 0.05
+        social = [r.choice(pool) if r.random() < needs else None
+                  for pool in (_HOUSING, _TRANSPORT, _FINANCES, _ISOLATION)]  # fmt: skip
+        if lives_alone and social[3] is None and r.random() < 0.3:
+            social[3] = _ISOLATION[0]
+        function = None
+        if age >= 75 and r.random() < 0.7:
+            function = r.choice(_FUNCTION[: 3 if age < 85 else 5])
+        elif age >= 65 and r.random() < 0.2:
+            function = _FUNCTION[0]
+        return (language, interpreter, communication, cultural, acd.name, acd_date,
+                acd_location, *social, function)  # fmt: skip
+
+    def _people(self, pid, age, family, chronic, n_meds, lives_alone, contacts, team) -> None:
+        r = self.more
+        kin = r.random() < (0.6 if age >= 65 else 0.2)
+        carer = age >= 75 and r.random() < (0.32 if lives_alone else 0.23)
+        if kin:
+            relationship = r.choices(_KIN, weights=_KIN_WEIGHTS)[0][0]
+            same_family = relationship in ("Wife", "Husband", "Son") or r.random() < 0.4
+            name = f"{r.choice(self.either)} {family if same_family else r.choice(self.family)}"
+            both = carer and r.random() < 0.6
+            carer = carer and not both
+            notes = "Main carer; visits daily" if both else None
+            contacts.append((pid, name, relationship, r.choice(_FICTIONAL_MOBILES), None, 1,
+                             int(both), notes))  # fmt: skip
+        if carer:
+            name = f"{r.choice(self.either)} {r.choice(self.family)}"
+            contacts.append((pid, name, "Support worker", r.choice(_FICTIONAL_MOBILES), None, 0,
+                             1, "Home care provider, weekday mornings"))  # fmt: skip
+        if len(chronic) >= 2 and self.gps:
+            gp_id, gp_name = self.gps[pid % len(self.gps)]
+            team.append((pid, gp_id, gp_name, "General practitioner", None, None, None,
+                         ContactMethod.IN_PERSON.name, None))  # fmt: skip
+        held = set(chronic)
+        for role, wanted, p, organisations in _PROVIDERS:
+            if wanted is None:
+                if n_meds < 5 or r.random() >= p:
+                    continue
+            elif not held & wanted or r.random() >= p:
+                continue
+            doctor = "Dr " if role.endswith("ist") and "pharmac" not in role else ""
+            method = r.choice((ContactMethod.PHONE, ContactMethod.FAX,
+                               ContactMethod.SECURE_MESSAGE, ContactMethod.EMAIL))  # fmt: skip
+            team.append((
+                pid, None, f"{doctor}{r.choice(self.either)} {r.choice(self.family)}", role,
+                r.choice(organisations), f"(03) 5550 {r.randrange(10_000):04d}",
+                f"referrals@{_slug(organisations[0])}.example.org", method.name, None,
+            ))  # fmt: skip
+
+    def _hospital(self, pid: int, age: int, chronic: list[str], events: list[tuple]) -> None:
+        """Admissions and ED visits over the last two years, more for the frail and unwell."""
+        r = self.more
+        held = set(chronic)
+        rate = (0.03 + 0.05 * len(chronic) + 0.45 * ("hf" in held) + 0.35 * ("copd" in held)
+                + (0.1 if age >= 85 else 0.04 if age >= 75 else 0.0))  # fmt: skip
+        for kind, mean in ((HospitalEventKind.ADMISSION, rate), (HospitalEventKind.ED_VISIT,
+                                                                 rate * 1.2)):  # fmt: skip
+            for _ in range(_poisson(r, mean)):
+                start = self.today - r.randrange(1, 730)
+                if kind is HospitalEventKind.ADMISSION:
+                    stay = 1 + min(int(r.expovariate(1 / 4)), 30)
+                    end = start + stay if start + stay <= self.today else None
+                    causes = [_ADMIT_REASONS[c] for c in chronic if c in _ADMIT_REASONS]
+                    reason = r.choice(causes) if causes and r.random() < 0.6 else (
+                        r.choice(_OTHER_ADMIT))  # fmt: skip
+                else:
+                    end, reason = start, r.choice(_ED_REASONS)
+                events.append((
+                    pid, kind.name, date.fromordinal(start).isoformat(),
+                    date.fromordinal(end).isoformat() if end else None,
+                    r.choice(_HOSPITALS), reason,
+                ))  # fmt: skip
+
+
+def _poisson(r: random.Random, mean: float) -> int:
+    """Knuth's method (means here are small)."""
+    limit, k, product = math.exp(-mean), 0, r.random()
+    while product > limit:
+        k += 1
+        product *= r.random()
+    return k

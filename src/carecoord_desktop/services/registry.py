@@ -12,7 +12,12 @@ candidate is kept when one of its name words starts with something within one ed
 missing, extra or swapped letter) of the token. Other tokens must still match exactly.
 
 Results are ordered by the requested sort in SQL, never by rank. The risk tier is a transparent
-rule over data the schema holds (see `RISK_RULE`); it is computed in SQL from `patient_stats`.
+rule over data the schema holds (see `RISK_RULE`); it is computed in SQL from `patient_stats`
+alone. Hospital events count "in the last 12 months", which moves with the calendar, so the
+triggers of migration 0005 keep the start dates of each patient's two latest admissions and two
+latest ED visits (the rule counts at most two of each) and the query compares them with today's
+cutoff. "Living alone / no carer" is one point: living alone, or aged 75 or over with no contact
+recorded as a carer (under 75, having no carer is the usual case and says little).
 """
 
 from __future__ import annotations
@@ -43,16 +48,29 @@ class PatientFilter:
     coordinator_id: int | None = None
     no_coordinator: bool = False
     include_archived: bool = False
+    recently_discharged_days: int | None = None  # discharged from an admission in the last N days
 
 
-SORT_KEYS: tuple[str, ...] = ("name", "dob", "practice_id", "conditions", "risk", "coordinator")
+# "attention": the needs-attention list, highest risk score first, then the latest discharge.
+SORT_KEYS: tuple[str, ...] = (
+    "name",
+    "dob",
+    "practice_id",
+    "conditions",
+    "risk",
+    "coordinator",
+    "attention",
+)
 RISK_TIERS: tuple[str, ...] = ("high", "medium", "low")
+DISCHARGE_DAYS: tuple[int, ...] = (7, 14, 30)  # the choices the Patients screen offers
 RISK_RULE = (
     "score = active chronic conditions (up to 4) + 2 for 5 or more active medicines "
-    "+ 1 more for 10 or more + 1 if living alone + 1 if aged 75 or over; "
+    "+ 1 more for 10 or more + 2 per hospital admission in the last 12 months (up to 2) "
+    "+ 1 per ED visit in the last 12 months (up to 2) + 1 if living alone or, aged 75 or over, "
+    "no carer recorded + 1 if aged 75 or over; "
     "high at 5 or more, medium at 3 or more, otherwise low"
 )
-NO_HOSPITAL_DATA = "no hospital data recorded yet (admissions and ED visits are not counted)"
+NO_HOSPITAL_DATA = "no hospital admissions or ED visits recorded"
 MAX_BLOCK = 500
 _MAX_TOKENS = 8
 
@@ -70,19 +88,25 @@ class PatientListRow:
     medication_count: int
     risk_tier: str
     coordinator_name: str | None
+    risk_score: int = 0
+    last_discharge: date | None = None  # latest discharge from an admission
 
 
 # -- SQL pieces ----------------------------------------------------------------------------------
+# Comparisons are 0 or 1 in SQLite; a missing date is '' and so never on or after a cutoff.
 _SCORE = (
     "(min(s.condition_count, 4)"
-    " + CASE WHEN s.medication_count >= 5 THEN 2 ELSE 0 END"
-    " + CASE WHEN s.medication_count >= 10 THEN 1 ELSE 0 END"
-    " + CASE WHEN s.lives_alone THEN 1 ELSE 0 END"
-    " + CASE WHEN s.date_of_birth <= :age75 THEN 1 ELSE 0 END)"
+    " + CASE WHEN s.medication_count >= 10 THEN 3 WHEN s.medication_count >= 5 THEN 2 ELSE 0 END"
+    " + 2 * ((s.admission_1 >= :since) + (s.admission_2 >= :since))"
+    " + (s.ed_visit_1 >= :since) + (s.ed_visit_2 >= :since)"
+    " + (s.lives_alone OR (s.date_of_birth <= :age75 AND NOT s.has_carer))"
+    " + (s.date_of_birth <= :age75))"
 )
-_TIER_RANK = f"(CASE WHEN {_SCORE} >= 5 THEN 3 WHEN {_SCORE} >= 3 THEN 2 ELSE 1 END)"
+_MAX_SCORE = 4 + 3 + 4 + 2 + 1 + 1
+# The tier from the score with one evaluation of it: the score-th character of a lookup string.
+_TIER_RANK = f"CAST(substr('111{'22'}{'3' * (_MAX_SCORE - 4)}', {_SCORE} + 1, 1) AS INTEGER)"
+_TIER_SCORES = {"high": (5, _MAX_SCORE), "medium": (3, 4), "low": (0, 2)}
 _TIER_OF_RANK = {3: "high", 2: "medium", 1: "low"}
-_RANK_OF_TIER = {v: k for k, v in _TIER_OF_RANK.items()}
 # Lists, filters and sorts read patient_stats only (small rows, copies of the sort columns).
 _LIST_FROM = "FROM patient_stats s"
 _COORDINATOR_JOIN = " LEFT JOIN staff_user u ON u.id = s.coordinator_id"
@@ -95,8 +119,10 @@ _ORDER = {
     "dob": ["s.date_of_birth"],
     "practice_id": ["s.practice_id"],
     "conditions": ["s.condition_count", "s.conditions_summary"],
-    "risk": [_TIER_RANK, _SCORE],
+    "risk": [_SCORE],  # the tier only ever rises with the score
     "coordinator": ["u.full_name IS NULL", "lower(u.full_name)"],
+    # Highest score first, then the most recent discharge; descending turns it round.
+    "attention": [f"-{_SCORE}", "s.last_discharge = ''", "-julianday(s.last_discharge)"],
 }
 
 
@@ -110,6 +136,13 @@ def query_ids(
         raise ValidationError(f"Unknown sort {sort!r}; choose one of {', '.join(SORT_KEYS)}.")
     if flt.risk_tier is not None and flt.risk_tier not in RISK_TIERS:
         raise ValidationError("Choose a risk tier of high, medium or low.", field="risk_tier")
+    if flt.recently_discharged_days is not None and not (
+        isinstance(flt.recently_discharged_days, int) and 0 < flt.recently_discharged_days <= 3650
+    ):
+        raise ValidationError(
+            "Choose a number of days from 1 to 3650 for recently discharged.",
+            field="recently_discharged_days",
+        )
     tokens = search_tokens(flt.text)
     where, params = _filter_sql(flt)
     direction = " DESC" if descending else ""
@@ -161,15 +194,17 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
     sql = (
         "SELECT p.id, p.practice_id, p.family_name, p.given_name, p.preferred_name, "
         "p.date_of_birth, p.medicare_number, s.conditions_summary, s.condition_count, "
-        f"s.medication_count, {_TIER_RANK}, u.full_name {_FROM} "
+        f"s.medication_count, {_TIER_RANK}, u.full_name, {_SCORE}, s.last_discharge {_FROM} "
         "WHERE p.id IN (SELECT value FROM json_each(:ids))"
     )
     with _session(ws) as session:
         rows = session.execute(
-            text(sql), {"ids": json.dumps([int(i) for i in ids]), "age75": _age_cutoff(today)}
+            text(sql), {"ids": json.dumps([int(i) for i in ids]), **_risk_params(today)}
         ).all()
     out: dict[int, PatientListRow] = {}
-    for pid, prac, family, given, preferred, dob, medicare, summary, nc, nm, rank, coord in rows:
+    for row in rows:
+        pid, prac, family, given, preferred, dob, medicare, summary, nc, nm, rank, coord = row[:12]
+        score, discharged = row[12:]
         born = date.fromisoformat(dob)
         name = f"{family.upper()}, {given}" + (f" ({preferred})" if preferred else "")
         out[pid] = PatientListRow(
@@ -184,6 +219,8 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
             medication_count=nm,
             risk_tier=_TIER_OF_RANK[rank],
             coordinator_name=coord,
+            risk_score=score,
+            last_discharge=date.fromisoformat(discharged) if discharged else None,
         )
     return out
 
@@ -198,13 +235,21 @@ def count_all(ws: Workspace, actor: Actor) -> int:
 def condition_options(ws: Workspace, actor: Actor) -> list[tuple[str, str, int]]:
     """(code, display, patients) of active chronic conditions, most common first."""
     require(actor, Permission.VIEW_PATIENTS)
-    sql = (
-        "SELECT c.code, min(c.display), count(DISTINCT c.patient_id) AS n FROM condition c "
-        "JOIN patient p ON p.id = c.patient_id WHERE c.code IS NOT NULL AND c.status = 'active' "
-        "AND c.chronic AND NOT p.archived GROUP BY c.code ORDER BY n DESC, min(c.display)"
-    )
+    sql = _CONDITION_OPTIONS_SQL
     with _session(ws) as session:
         return [(code, disp, n) for code, disp, n in session.execute(text(sql))]
+
+
+# Counted from the condition index alone (code, status, chronic, patient_id; migration 0005);
+# archived patients are few, so they are left out with a set built once, not a join per row.
+# The display is looked up once per code.
+_CONDITION_OPTIONS_SQL = (
+    "SELECT g.code, (SELECT display FROM condition WHERE code = g.code AND status = 'active' "
+    "AND chronic = 1 LIMIT 1) AS display, g.n FROM (SELECT code, count(DISTINCT patient_id) AS n "
+    "FROM condition WHERE code IS NOT NULL AND status = 'active' AND chronic = 1 "
+    "AND patient_id NOT IN (SELECT patient_id FROM patient_stats WHERE archived = 1) "
+    "GROUP BY code) g ORDER BY g.n DESC, display"
+)
 
 
 def coordinator_options(ws: Workspace, actor: Actor) -> list[tuple[int, str]]:
@@ -223,17 +268,25 @@ def risk_reasons(ws: Workspace, actor: Actor, patient_id: int) -> tuple[str, lis
     """The patient's tier and the reasons behind it, in words a coordinator can check."""
     require(actor, Permission.VIEW_PATIENTS)
     today = date.today()
+    params = {"pid": patient_id, **_risk_params(today)}
     sql = (
-        "SELECT s.condition_count, s.medication_count, p.lives_alone, p.date_of_birth, "
-        f"{_SCORE}, {_TIER_RANK} {_FROM} WHERE p.id = :pid"
+        "SELECT s.condition_count, s.medication_count, s.lives_alone, s.has_carer, "
+        f"s.date_of_birth, s.last_discharge, {_SCORE}, {_TIER_RANK} "
+        "FROM patient_stats s WHERE s.patient_id = :pid"
+    )
+    # Exact counts for the words (the score counts at most two of each).
+    events_sql = (
+        "SELECT kind, sum(start_date >= :since), count(*) FROM hospital_event "
+        "WHERE patient_id = :pid GROUP BY kind"
     )
     with _session(ws) as session:
-        row = session.execute(
-            text(sql), {"pid": patient_id, "age75": _age_cutoff(today)}
-        ).one_or_none()
+        row = session.execute(text(sql), params).one_or_none()
+        events = {
+            k: (recent, total) for k, recent, total in session.execute(text(events_sql), params)
+        }
     if row is None:
         raise ValidationError("That patient is not in the register (it may have been deleted).")
-    conditions, meds, lives_alone, dob, score, rank = row
+    conditions, meds, lives_alone, has_carer, dob, discharged, score, rank = row
     reasons: list[str] = []
     if conditions:
         counted = " (4 counted)" if conditions > 4 else ""
@@ -242,14 +295,33 @@ def risk_reasons(ws: Workspace, actor: Actor, patient_id: int) -> tuple[str, lis
         reasons.append(f"{_plural(meds, 'active medicine')}: polypharmacy (10 or more)")
     elif meds >= 5:
         reasons.append(f"{_plural(meds, 'active medicine')}: polypharmacy (5 or more)")
+    reasons.append(_hospital_reason(events, discharged))
+    age = _age(date.fromisoformat(dob), today)
     if lives_alone:
         reasons.append("lives alone")
-    age = _age(date.fromisoformat(dob), today)
+    if age >= 75 and not has_carer:
+        reasons.append(
+            "no carer recorded" + (" (counted once with living alone)" if lives_alone else "")
+        )
     if age >= 75:
         reasons.append(f"aged {age} (75 or over)")
-    reasons.append(NO_HOSPITAL_DATA)
     reasons.append(f"score {score}: {RISK_RULE}")
     return _TIER_OF_RANK[rank], reasons
+
+
+def _hospital_reason(events: dict[str, tuple[int, int]], discharged: str) -> str:
+    admissions, admissions_ever = events.get("ADMISSION", (0, 0))
+    ed_visits, ed_ever = events.get("ED_VISIT", (0, 0))
+    if not admissions_ever and not ed_ever:
+        return NO_HOSPITAL_DATA
+    last = f" (last discharge {date.fromisoformat(discharged):%d/%m/%Y})" if discharged else ""
+    if not admissions and not ed_visits:
+        return f"no admissions or ED visits in the last 12 months{last}"
+    capped = " (2 of each counted)" if admissions > 2 or ed_visits > 2 else ""
+    return (
+        f"{_plural(admissions, 'admission')} and {_plural(ed_visits, 'ED visit')} "
+        f"in the last 12 months{capped}{last}"
+    )
 
 
 def rebuild_search_index(ws: Workspace) -> int:
@@ -266,6 +338,8 @@ def rebuild_search_index(ws: Workspace) -> int:
         conn.exec_driver_sql(m._stats_insert_select())
         refresh = m._stats_refresh("patient_stats.patient_id")
         conn.exec_driver_sql(refresh.removesuffix(";"))
+        for sql in _risk_migration().backfill_statements():
+            conn.exec_driver_sql(sql)
         conn.exec_driver_sql(
             f"INSERT INTO patient_fts (rowid, names, idents, dob) SELECT {m._fts_values('p')} "
             "FROM patient p"
@@ -404,8 +478,6 @@ def _within_one(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
-
-
 def _ids(session: Session, sql: str, params: dict) -> list[int]:
     """Run an id query on the session's own DB-API connection (same transaction): building
     SQLAlchemy rows for thousands of ids cost more than the query."""
@@ -418,20 +490,34 @@ def _session(ws: Workspace) -> Session:
     return ws.session()
 
 
+def _risk_params(today: date) -> dict:
+    return {"age75": _age_cutoff(today), "since": _years_ago(today, 1).isoformat()}
+
+
 def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
     where: list[str] = []
-    params: dict = {"age75": _age_cutoff(date.today())}
+    today = date.today()
+    params: dict = _risk_params(today)
     if not flt.include_archived:
-        where.append("s.archived = 0")  # equality: the (archived, sort_name) index gives the order
+        # Equality: the (archived, sort_name) index gives the order. With "recently discharged"
+        # the few rows come from the last_discharge index instead (unary + keeps the planner off
+        # the archived index, which it would otherwise prefer without ANALYZE statistics).
+        recent = flt.recently_discharged_days is not None
+        where.append("+s.archived = 0" if recent else "s.archived = 0")
     if flt.condition_code:
         where.append(
             "s.patient_id IN (SELECT patient_id FROM condition WHERE code = :code "
-            "AND status = 'active' AND chronic)"
+            "AND status = 'active' AND chronic = 1)"
         )
         params["code"] = flt.condition_code
     if flt.risk_tier:
-        where.append(f"{_TIER_RANK} = :tier")
-        params["tier"] = _RANK_OF_TIER[flt.risk_tier]
+        where.append(f"{_SCORE} BETWEEN :score_low AND :score_high")
+        params["score_low"], params["score_high"] = _TIER_SCORES[flt.risk_tier]
+    if flt.recently_discharged_days is not None:
+        where.append("s.last_discharge >= :discharged_since")
+        params["discharged_since"] = date.fromordinal(
+            today.toordinal() - flt.recently_discharged_days
+        ).isoformat()
     if flt.no_coordinator:
         where.append("s.coordinator_id IS NULL")
     elif flt.coordinator_id is not None:
@@ -450,6 +536,8 @@ def _describe(flt: PatientFilter, sort: str, descending: bool, found: int, fuzzy
         parts.append("condition filter")
     if flt.risk_tier:
         parts.append(f"risk filter {flt.risk_tier}")
+    if flt.recently_discharged_days is not None:
+        parts.append(f"discharged in the last {flt.recently_discharged_days} days")
     if flt.no_coordinator:
         parts.append("no coordinator")
     elif flt.coordinator_id is not None:
@@ -467,10 +555,21 @@ def _age(born: date, today: date) -> int:
 
 def _age_cutoff(today: date) -> str:
     """Born on or before this ISO date means aged 75 or over today."""
+    return _years_ago(today, 75).isoformat()
+
+
+def _years_ago(today: date, years: int) -> date:
     try:
-        return today.replace(year=today.year - 75).isoformat()
+        return today.replace(year=today.year - years)
     except ValueError:  # 29 February
-        return today.replace(year=today.year - 75, day=28).isoformat()
+        return today.replace(year=today.year - years, day=28)
+
+
+def _risk_migration():
+    """Migration 0005: the builders of the hospital and carer columns of patient_stats."""
+    import importlib
+
+    return importlib.import_module("carecoord_desktop.store.migrations.versions.0005_risk_hospital")
 
 
 def _plural(n: int, noun: str) -> str:

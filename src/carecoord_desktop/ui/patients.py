@@ -171,10 +171,18 @@ class PatientsScreen(QWidget):
         self.condition = QComboBox()
         self.risk = QComboBox()
         self.coordinator = QComboBox()
+        self.discharged = QComboBox()
+        self.discharged.setAccessibleName("Discharged")
+        self._fill(
+            self.discharged,
+            "Discharged: any time",
+            [(f"Discharged: last {days} days", days) for days in registry.DISCHARGE_DAYS],
+        )
         for combo, tip in (
             (self.condition, "Show only patients with this condition"),
             (self.risk, "Show only patients in this risk tier"),
             (self.coordinator, "Show only patients with this care coordinator"),
+            (self.discharged, "Show only patients discharged from hospital recently"),
         ):
             combo.setToolTip(tip)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -191,6 +199,7 @@ class PatientsScreen(QWidget):
         filters.addWidget(self.condition)
         filters.addWidget(self.risk)
         filters.addWidget(self.coordinator)
+        filters.addWidget(self.discharged)
         filters.addWidget(self.clear_button)
 
         self.count = QLabel()
@@ -258,7 +267,7 @@ class PatientsScreen(QWidget):
         self.debounce.timeout.connect(self.start_search)
         self.search.textChanged.connect(self.debounce.start)
         self.search.returnPressed.connect(self.start_search)
-        for combo in (self.condition, self.risk, self.coordinator):
+        for combo in self._combos():
             combo.currentIndexChanged.connect(self.start_search)
         state.workspace_replaced.connect(self.refresh)
         state.actor_changed.connect(self._actor_changed)
@@ -318,10 +327,11 @@ class PatientsScreen(QWidget):
             risk_tier=self.risk.currentData(),
             coordinator_id=None if coordinator in (None, NO_COORDINATOR) else coordinator,
             no_coordinator=coordinator == NO_COORDINATOR,
+            recently_discharged_days=self.discharged.currentData(),
         )
 
     def clear_filters(self) -> None:
-        for combo in (self.condition, self.risk, self.coordinator):
+        for combo in self._combos():
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
@@ -429,7 +439,10 @@ class PatientsScreen(QWidget):
         self.results.setCurrentWidget(self.empty)
 
     def _any_combo(self) -> bool:
-        return any(c.currentIndex() > 0 for c in (self.condition, self.risk, self.coordinator))
+        return any(c.currentIndex() > 0 for c in self._combos())
+
+    def _combos(self) -> tuple[QComboBox, ...]:
+        return (self.condition, self.risk, self.coordinator, self.discharged)
 
     # -- opening a patient -----------------------------------------------------------------
     def open_patient(self, index) -> None:
