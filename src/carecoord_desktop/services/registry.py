@@ -146,7 +146,12 @@ def query_ids(
     tokens = search_tokens(flt.text)
     where, params = _filter_sql(flt)
     direction = " DESC" if descending else ""
-    order = ", ".join(f"{key}{direction}" for key in _ORDER[sort]) + ", s.sort_name, s.patient_id"
+    keys = [f"{key}{direction}" for key in _ORDER[sort]]
+    # Ties go by name. For the name sort itself the tie-breaker follows its direction and the
+    # name is not repeated: either would make SQLite sort 100k rows in a temp B-tree instead
+    # of reading the (archived, sort_name, patient_id) index in order (~100 ms at 100k).
+    ties = [f"s.patient_id{direction}"] if sort == "name" else ["s.sort_name", "s.patient_id"]
+    order = ", ".join(keys + ties)
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
     with _session(ws) as session:
         ids: list[int] = []
