@@ -51,6 +51,8 @@ def screen(qtbot, state):
     widget.resize(1200, 700)
     widget.show()
     qtbot.waitUntil(lambda: widget.model.loaded and not widget.searching, timeout=5000)
+    # The filter choices load after the first paint.
+    qtbot.waitUntil(lambda: widget.condition.count() > 1, timeout=5000)
     yield widget
     QThreadPool.globalInstance().waitForDone()
 
@@ -211,23 +213,63 @@ def test_a_stale_search_result_does_not_overwrite_a_newer_one(qtbot, screen):
     assert model.filter.text == "zzqxj"
 
 
-def test_enter_on_a_row_shows_risk_reasons_and_says_the_record_is_next(qtbot, screen, state):
+def test_enter_on_a_row_opens_the_record_and_the_risk_summary_explains(qtbot, screen, state):
     screen.search.setFocus()
     qtbot.keyClick(screen.search, Qt.Key.Key_Down)
     assert screen.view.hasFocus()
     assert screen.view.currentIndex().row() == 0
     qtbot.keyClick(screen.view, Qt.Key.Key_Down)
     qtbot.keyClick(screen.view, Qt.Key.Key_Return)
-    assert screen.panel.isVisible()
     patient_id = screen.model.patient_id(1)
-    assert screen.panel.patient_id == patient_id
+    window = screen.record_windows[patient_id]
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert screen.model.row_data(1).display_name in window.windowTitle()
+    window.close()
+
+    screen.show_risk(screen.model.index(1, 0))
+    assert screen.panel.isVisible() and screen.panel.patient_id == patient_id
     tier, reasons = registry.risk_reasons(state.ws, state.actor, patient_id)
     assert tier.capitalize() in screen.panel.tier.text()
     for reason in reasons:
         assert reason.replace("&", "&amp;").replace("<", "&lt;") in screen.panel.reasons.text()
-    labels = " ".join(lbl.text() for lbl in screen.panel.findChildren(type(screen.count)))
-    assert "Full record: coming next" in labels
-    assert screen.model.row_data(1).display_name in labels
+    screen.panel.open_button.click()
+    assert screen.record_windows[patient_id].isVisible()
+    screen.record_windows[patient_id].close()
+
+
+def test_needs_attention_orders_by_risk_score(qtbot, screen, state):
+    screen.attention_button.setChecked(True)
+    assert screen.model.sort_key == "attention"
+    ids = registry.query_ids(state.ws, state.actor, registry.PatientFilter(), sort="attention")
+    assert [screen.model.patient_id(i) for i in range(10)] == ids[:10]
+    scores = [screen.model.row_data(i).risk_score for i in range(20)]
+    assert scores == sorted(scores, reverse=True)
+    screen.attention_button.setChecked(False)
+    assert screen.model.sort_key == "name"
+
+
+def test_reception_cannot_export_but_can_add_patients(qtbot, state):
+    from carecoord_desktop.models.staff import Role
+    from carecoord_desktop.services import accounts
+    from carecoord_desktop.ui.patients import PatientsScreen
+
+    accounts.add_user(
+        state.ws,
+        state.actor,
+        username="front.desk",
+        full_name="Jo Baker",
+        role=Role.RECEPTION,
+        password="reception pass 1",
+        must_change_password=False,
+    )
+    state.set_actor(accounts.authenticate(state.ws, "front.desk", "reception pass 1"))
+    screen = PatientsScreen(state)
+    qtbot.addWidget(screen)
+    assert not screen.export_button.isEnabled()
+    assert "cannot export" in screen.export_button.toolTip()
+    assert screen.new_button.isEnabled() and screen.import_button.isEnabled()
+    qtbot.waitUntil(lambda: not screen.searching, timeout=10_000)
 
 
 def test_a_replaced_workspace_refreshes_the_list(qtbot, screen, state):

@@ -257,12 +257,14 @@ def test_window_geometry_and_screen_are_remembered(qtbot, ws, admin, tmp_path):
     size = (min(avail.width() - 40, 1111), min(avail.height() - 60, 777))
     first.resize(*size)
     first.show_screen("tasks")
+    first.patients_screen.view.horizontalHeader().resizeSection(0, 333)
     first.close()
     second = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=path)
     qtbot.addWidget(second)
     second.show()
     assert (second.width(), second.height()) == size
     assert second.current_screen() == "tasks"
+    assert second.patients_screen.view.horizontalHeader().sectionSize(0) == 333
 
 
 def test_unbuilt_screens_say_so_honestly(window):

@@ -289,6 +289,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        columns = self.ui_settings.value("patients/columns")
+        if columns is not None:
+            self.patients_screen.view.horizontalHeader().restoreState(columns)
         screen = self.ui_settings.value("main/screen")
         if screen in self.page_keys:
             self.show_screen(screen)
@@ -296,6 +299,8 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         self.ui_settings.setValue("main/geometry", self.saveGeometry())
         self.ui_settings.setValue("main/screen", self.current_screen())
+        header = self.patients_screen.view.horizontalHeader()
+        self.ui_settings.setValue("patients/columns", header.saveState())
         self.ui_settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override

@@ -114,7 +114,16 @@ class PatientListModel(QAbstractTableModel):
 
     @property
     def sort_column(self) -> int:
-        return next(i for i, (_, key) in enumerate(COLUMNS) if key == self.sort_key)
+        """The column sorted by, or -1 for an order no column shows ("needs attention")."""
+        return next((i for i, (_, key) in enumerate(COLUMNS) if key == self.sort_key), -1)
+
+    def set_sort_key(self, key: str, descending: bool = False) -> None:
+        """Order by any of registry.SORT_KEYS, including ones without a column."""
+        if (key, descending) == (self.sort_key, self.descending):
+            return
+        self.sort_key, self.descending = key, descending
+        if self.loaded:
+            self._reorder(self.query())
 
     @property
     def sort_order(self) -> Qt.SortOrder:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -27,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
+from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
     CONDITIONS,
@@ -39,6 +43,7 @@ from carecoord_desktop.ui.patient_list_model import (
     RISK,
     PatientListModel,
 )
+from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
 
@@ -100,13 +105,9 @@ class RiskPanel(QFrame):
         self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.reasons)
         layout.addStretch(1)
-        note = QLabel(
-            "Full record: coming next. This panel shows the risk summary only; the patient "
-            "record screen is not built yet."
-        )
-        note.setObjectName("pageSubtitle")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        self.open_button = QPushButton("Open full record")
+        self.open_button.setObjectName("primary")
+        layout.addWidget(self.open_button)
 
     def show_patient(self, patient_id: int, row, tier: str, reasons: list[str]) -> None:
         self.patient_id = patient_id
@@ -157,6 +158,7 @@ class PatientsScreen(QWidget):
         self.state = state
         self.generation = 0
         self.total = 0
+        self._options_pending = False
         self.pool = QThreadPool.globalInstance()
         self._running: int | None = None  # generation of the search on the pool, if any
         self._task: Task | None = None
@@ -194,13 +196,36 @@ class PatientsScreen(QWidget):
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.clicked.connect(self.clear_filters)
 
+        self.new_button = QPushButton("New patient…")
+        self.new_button.setObjectName("primary")
+        self.new_button.clicked.connect(self.new_patient)
+        self.attention_button = QPushButton("Needs attention first")
+        self.attention_button.setCheckable(True)
+        self.attention_button.setToolTip(
+            "Order by risk score, then the most recent hospital discharge"
+        )
+        self.attention_button.toggled.connect(self._attention_toggled)
+        self.import_button = QPushButton("Import from CSV…")
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button = QPushButton("Export list…")
+        self.export_button.setToolTip("Save the patients shown, in this order, as a CSV file")
+        self.export_button.clicked.connect(self.export_list)
+        actions = QHBoxLayout()
+        actions.addWidget(self.new_button)
+        actions.addWidget(self.attention_button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.export_button)
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
         filters.addWidget(self.condition)
         filters.addWidget(self.risk)
         filters.addWidget(self.coordinator)
         filters.addWidget(self.discharged)
         filters.addWidget(self.clear_button)
+        filters.addStretch(1)
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
@@ -235,6 +260,9 @@ class PatientsScreen(QWidget):
         self.view.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.view.activated.connect(self.open_patient)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.record_windows: dict[int, PatientRecordDialog] = {}
 
         self.empty = QLabel()
         self.empty.setObjectName("pageSubtitle")
@@ -247,6 +275,9 @@ class PatientsScreen(QWidget):
 
         self.panel = RiskPanel()
         self.panel.hide()
+        self.panel.open_button.clicked.connect(
+            lambda: self.panel.patient_id is not None and self.open_record(self.panel.patient_id)
+        )
         splitter = QSplitter()
         splitter.addWidget(self.results)
         splitter.addWidget(self.panel)
@@ -255,7 +286,12 @@ class PatientsScreen(QWidget):
         self.splitter = splitter
 
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        layout.addLayout(heading)
+        layout.addLayout(actions)
+        layout.addLayout(search_row)
         layout.addLayout(filters)
         layout.addWidget(self.count)
         layout.addWidget(self.error)
@@ -279,7 +315,12 @@ class PatientsScreen(QWidget):
         (the condition counts scan every condition row: they must not delay the first paint)."""
         self.panel.hide()
         self._fill(self.risk, "All risk tiers", [(v, k) for k, v in _RISK_LABELS.items()])
+        self._apply_permissions()
+        self._options_pending = True  # loaded once the list is showing (see apply_result)
         self.start_search()
+
+    def _load_options(self) -> None:
+        self._options_pending = False
         task = Task(_load_options, self.state.ws, self.state.actor)
         task.signals.finished.connect(self._apply_options, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(
@@ -396,6 +437,10 @@ class PatientsScreen(QWidget):
         shown = self.panel.patient_id
         if shown is not None and self.model.row_for_id(shown) is None:
             self.panel.hide()  # that patient is no longer in the list
+        if self._options_pending:
+            # The filter choices scan every condition row: they wait for the first paint
+            # rather than compete with the list's own query.
+            self._load_options()
 
     def _search_failed(self, generation: int, exc: Exception) -> None:
         if self._finished(generation):
@@ -446,6 +491,32 @@ class PatientsScreen(QWidget):
 
     # -- opening a patient -----------------------------------------------------------------
     def open_patient(self, index) -> None:
+        """Enter or double-click: the patient's full record."""
+        if index.isValid():
+            self.open_record(self.model.patient_id(index.row()))
+
+    def open_record(self, patient_id: int) -> PatientRecordDialog:
+        window = self.record_windows.get(patient_id)
+        if window is None or not window.isVisible():
+            window = PatientRecordDialog(self.state, patient_id, self)
+            window.record_changed.connect(self._record_changed)
+            self.record_windows[patient_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def new_patient(self) -> PatientRecordDialog:
+        window = PatientRecordDialog.new(self.state, self)
+        window.record_changed.connect(self._record_changed)
+        window.show()
+        return window
+
+    def _record_changed(self, _patient_id: int) -> None:
+        self.start_search()  # names, risk and counters may have changed; keeps the filters
+
+    def show_risk(self, index) -> None:
+        """The risk summary beside the list: who, which tier, and why."""
         if not index.isValid():
             return
         patient_id = self.model.patient_id(index.row())
@@ -458,6 +529,62 @@ class PatientsScreen(QWidget):
             width = sum(self.splitter.sizes())
             self.splitter.setSizes([width - 340, 340])
         self.panel.show_patient(patient_id, self.model.row_data(index.row()), tier, reasons)
+
+    def _context_menu(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        menu = QMenu(self)
+        if index.isValid():
+            row = self.model.row_data(index.row())
+            menu.addAction("Open record", lambda: self.open_patient(index))
+            menu.addAction("Risk summary", lambda: self.show_risk(index))
+            menu.addAction(
+                f"Copy practice ID ({row.practice_id})",
+                lambda: QApplication.clipboard().setText(row.practice_id),
+            )
+            menu.addSeparator()
+        export = menu.addAction("Export this list to CSV…", self.export_list)
+        export.setEnabled(self.export_button.isEnabled())
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    # -- list actions ----------------------------------------------------------------------
+    def _attention_toggled(self, on: bool) -> None:
+        self.model.set_sort_key("attention" if on else "name")
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicatorShown(not on)
+        if not on:
+            header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        header.blockSignals(False)
+
+    def import_csv(self) -> None:
+        dialog = PatientImportDialog(self.state, self)
+        dialog.patients_imported.connect(lambda _result: self.refresh())
+        dialog.exec()
+
+    def export_list(self) -> None:
+        export_patient_list(
+            self.state,
+            self,
+            self.model.filter,
+            sort=self.model.sort_key,
+            descending=self.model.descending,
+        )
+
+    def _apply_permissions(self) -> None:
+        actor = self.state.actor
+        self.new_button.setEnabled(can(actor, Permission.EDIT_PATIENTS))
+        self.import_button.setEnabled(can(actor, Permission.EDIT_PATIENTS))
+        self.export_button.setEnabled(can(actor, Permission.EXPORT_DATA))
+        for button, permission in (
+            (self.import_button, Permission.EDIT_PATIENTS),
+            (self.export_button, Permission.EXPORT_DATA),
+            (self.new_button, Permission.EDIT_PATIENTS),
+        ):
+            button.setToolTip(
+                ""
+                if can(actor, permission)
+                else f"A {actor.role.label} account cannot {permission.value}."
+            )
 
     def _fit_conditions(self, section: int = -1, *_sizes) -> None:
         """Conditions take the width the other columns leave, but never less than a readable
