@@ -504,11 +504,12 @@ def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
     today = date.today()
     params: dict = _risk_params(today)
     if not flt.include_archived:
-        # Equality: the (archived, sort_name) index gives the order. With "recently discharged"
-        # the few rows come from the last_discharge index instead (unary + keeps the planner off
-        # the archived index, which it would otherwise prefer without ANALYZE statistics).
-        recent = flt.recently_discharged_days is not None
-        where.append("+s.archived = 0" if recent else "s.archived = 0")
+        # Equality: the (archived, sort_name) index gives the order of a whole-register list.
+        # A search or "recently discharged" finds few rows through the FTS index or the
+        # last_discharge index instead: unary + keeps the planner off the archived index, which
+        # it would otherwise walk for all 100k patients (12 ms vs 0.1 ms for a date of birth).
+        narrow = flt.recently_discharged_days is not None or bool(search_tokens(flt.text))
+        where.append("+s.archived = 0" if narrow else "s.archived = 0")
     if flt.condition_code:
         where.append(
             "s.patient_id IN (SELECT patient_id FROM condition WHERE code = :code "
