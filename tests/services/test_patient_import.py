@@ -22,12 +22,12 @@ from carecoord_desktop.services import (
 )
 from carecoord_desktop.services.patients import PatientDraft, create_patient
 from carecoord_desktop.services.registry import PatientFilter
+from tests_support import staff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GOOD = FIXTURES / "patients_good.csv"
 MIXED = FIXTURES / "patients_mixed.csv"
 SEMICOLON = FIXTURES / "patients_semicolon_cp1252.csv"
-PASSWORD = "a long enough phrase"
 W = (1, 3, 7, 9, 1, 3, 7, 9)
 
 
@@ -36,19 +36,6 @@ def fast_password_hashing(monkeypatch):
     fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", fast)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
-
-
-def staff(ws, admin, role: Role, username: str):
-    accounts.add_user(
-        ws,
-        admin,
-        username=username,
-        full_name=username.title(),
-        role=role,
-        password=PASSWORD,
-        must_change_password=False,
-    )
-    return accounts.authenticate(ws, username, PASSWORD)
 
 
 def events(ws, since: int = 0) -> list[tuple]:

@@ -13,7 +13,6 @@ from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, patient_lists, patients, registry
-from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_types import (
     AllergyDraft,
     CareTeamDraft,
@@ -24,8 +23,8 @@ from carecoord_desktop.services.patient_types import (
 from carecoord_desktop.services.patients import PatientDraft, PossibleDuplicateError
 from carecoord_desktop.store import migrate, search_sql
 from carecoord_desktop.store.workspace import Workspace
+from tests_support import staff
 
-PASSWORD = "a long enough phrase"
 GOOD_MEDICARE = "2123 45670 1"  # check digit 0 over 2123 4567
 OTHER_MEDICARE = "3123456712"
 DRAFT = PatientDraft(
@@ -43,19 +42,6 @@ def fast_password_hashing(monkeypatch):
     fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(accounts, "_hasher", fast)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
-
-
-def staff(ws: Workspace, admin: Actor, role: Role, username: str) -> Actor:
-    accounts.add_user(
-        ws,
-        admin,
-        username=username,
-        full_name=username.title(),
-        role=role,
-        password=PASSWORD,
-        must_change_password=False,
-    )
-    return accounts.authenticate(ws, username, PASSWORD)
 
 
 def last_id(ws: Workspace) -> int:

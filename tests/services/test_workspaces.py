@@ -16,12 +16,10 @@ from carecoord_desktop.errors import (
 )
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, settings, workspaces
-from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store import keystore, migrate
 from carecoord_desktop.store.workspace import MARKER, Workspace
 from conftest import ADMIN_PASSWORD, TEST_SCRYPT_N
-
-PASSWORD = "a long enough phrase"
+from tests_support import staff
 
 
 @pytest.fixture(autouse=True)
@@ -42,19 +40,6 @@ def practice_args(**overrides) -> dict:
     }
     args.update(overrides)
     return args
-
-
-def staff(ws: Workspace, admin: Actor, role: Role, username: str = "someone") -> Actor:
-    accounts.add_user(
-        ws,
-        admin,
-        username=username,
-        full_name="Some One",
-        role=role,
-        password=PASSWORD,
-        must_change_password=False,
-    )
-    return accounts.authenticate(ws, username, PASSWORD)
 
 
 def audit_rows(ws: Workspace) -> list[tuple]:

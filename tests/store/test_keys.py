@@ -278,23 +278,10 @@ def test_workspace_key_file_and_database_never_hold_the_data_key(new_practice, m
 
 
 # -- keystore -------------------------------------------------------------------------------
-class PlaintextKeyring(KeyringBackend):
+class PlaintextKeyring(MemoryKeyring):
     """Like keyrings.alt's PlaintextKeyring: works, but keeps secrets in clear. Not trusted."""
 
     priority = 5
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 class FakeChainer(KeyringBackend):
