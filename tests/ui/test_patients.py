@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -326,3 +327,24 @@ def test_discharged_combo_keeps_recent_discharges_only(qtbot, screen, tmp_path):
     screen.clear_filters()
     _settle(qtbot, screen, recently_discharged_days=None)
     assert screen.discharged.currentIndex() == 0 and model.rowCount() == PATIENTS
+
+
+def test_saved_filters_round_trip_without_the_search_text(qtbot, screen, state):
+    code = screen.condition.itemData(1)
+    screen.condition.setCurrentIndex(1)
+    screen.risk.setCurrentIndex(screen.risk.findData("high"))
+    qtbot.keyClicks(screen.search, "smi")
+    _settle(qtbot, screen, condition_code=code, risk_tier="high", text="smi")
+    assert screen.saved_filters.save_current("High risk, first condition") is not None
+    screen.clear_filters()
+    _settle(qtbot, screen, condition_code=None, risk_tier=None, text="")
+
+    sets = screen.saved_filters.store.all()
+    assert sets["High risk, first condition"]["condition"] == code
+    assert "smi" not in json.dumps(sets), "a search can be a name: never written to the ini"
+    screen.apply_filter_choices(sets["High risk, first condition"])
+    _settle(qtbot, screen, condition_code=code, risk_tier="high")
+    rows = screen.model.rowCount()
+    assert 0 < rows < PATIENTS
+    screen.saved_filters.store.delete("High risk, first condition")
+    assert screen.saved_filters.store.all() == {}

@@ -44,6 +44,7 @@ from carecoord_desktop.ui.patient_list_model import (
     PatientListModel,
 )
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.ui.saved_filters import SavedFilters, SavedFiltersButton
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
 
@@ -226,6 +227,12 @@ class PatientsScreen(QWidget):
         filters.addWidget(self.discharged)
         filters.addWidget(self.clear_button)
         filters.addStretch(1)
+        self.saved_filters = SavedFiltersButton(
+            SavedFilters(state.ws.folder / "ui-settings.ini"),
+            self.filter_choices,
+            self.apply_filter_choices,
+        )
+        filters.addWidget(self.saved_filters)
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
@@ -371,6 +378,26 @@ class PatientsScreen(QWidget):
             recently_discharged_days=self.discharged.currentData(),
         )
 
+    def filter_choices(self) -> dict:
+        """The filter combos' choices, by name (the search text is not a choice)."""
+        return {name: combo.currentData() for name, combo in self._named_combos().items()}
+
+    def apply_filter_choices(self, choices: dict) -> None:
+        for name, combo in self._named_combos().items():
+            index = combo.findData(choices.get(name)) if choices.get(name) is not None else 0
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(index, 0))  # a choice no longer offered: everyone
+            combo.blockSignals(False)
+        self.start_search()
+
+    def _named_combos(self) -> dict[str, QComboBox]:
+        return {
+            "condition": self.condition,
+            "risk": self.risk,
+            "coordinator": self.coordinator,
+            "discharged": self.discharged,
+        }
+
     def clear_filters(self) -> None:
         for combo in self._combos():
             combo.blockSignals(True)
@@ -487,7 +514,7 @@ class PatientsScreen(QWidget):
         return any(c.currentIndex() > 0 for c in self._combos())
 
     def _combos(self) -> tuple[QComboBox, ...]:
-        return (self.condition, self.risk, self.coordinator, self.discharged)
+        return tuple(self._named_combos().values())
 
     # -- opening a patient -----------------------------------------------------------------
     def open_patient(self, index) -> None:
