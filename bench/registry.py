@@ -136,12 +136,15 @@ def measure_screen(ws, actor, plain: sqlite3.Connection) -> dict[str, float]:
     screen = PatientsScreen(state)
     screen.resize(1280, 800)
     screen.show()
+    while screen.model.rowCount() == 0:
+        app.processEvents()
+    screen.view.viewport().repaint()
+    first_paint = (time.perf_counter() - t0) * 1000
     while screen.model.rowCount() < total:
         app.processEvents()
         time.sleep(0.0005)  # an idle event loop: do not starve the worker of the GIL
-    screen.view.viewport().repaint()
     app.processEvents()
-    first_paint = (time.perf_counter() - t0) * 1000
+    all_loaded = (time.perf_counter() - t0) * 1000
     t0 = time.perf_counter()
     screen.view.scrollToBottom()
     screen.view.viewport().repaint()
@@ -160,6 +163,7 @@ def measure_screen(ws, actor, plain: sqlite3.Connection) -> dict[str, float]:
     QThreadPool.globalInstance().waitForDone(10_000)
     return {
         "first_paint_ms": first_paint,
+        "all_loaded_ms": all_loaded,
         "scroll_end_ms": scroll_end,
         "extra_mb": extra,
         "raw_first_ms": raw_first,
@@ -294,10 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  {'fetch_rows, one block of 100':<46} {block_ms:9.2f}")
     print(" Patients screen (offscreen Qt), vs raw sqlite3 fetching the same rows")
     print(
-        f"  {'first paint (ids of all, first rows drawn)':<46} {screen['first_paint_ms']:9.1f} "
+        f"  {'first paint (first rows drawn)':<46} {screen['first_paint_ms']:9.1f} "
         f"{'':>9} {screen['raw_first_ms']:9.1f} "
         f"{screen['first_paint_ms'] / screen['raw_first_ms']:6.1f}x"
     )
+    print(f"  {'all ids loaded and counted':<46} {screen['all_loaded_ms']:9.1f}")
     print(
         f"  {'scroll to the end and draw':<46} {screen['scroll_end_ms']:9.1f} "
         f"{'':>9} {screen['raw_last_ms']:9.1f}"
@@ -311,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"search_p95_ms={search_p95:.2f} search_ratio={ratio:.2f} "
         f"search_ratio_bare_match={bare_ratio:.2f} first_paint_ms={screen['first_paint_ms']:.0f} "
+        f"all_loaded_ms={screen['all_loaded_ms']:.0f} "
         f"extra_mb={screen['extra_mb']:.1f} scroll_end_ms={screen['scroll_end_ms']:.0f} "
         f"filter_sort_ms={statistics.median(filter_ms):.2f}"
     )

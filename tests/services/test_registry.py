@@ -601,3 +601,11 @@ def test_rebuild_and_migration_reproduce_the_hospital_and_carer_columns(small):
         command.downgrade(migrate._config(conn), "0004")
     migrate.upgrade(ws.engine)
     assert _index_snapshot(ws)[2] == before
+
+
+def test_limit_returns_the_first_ids_of_the_same_order(register):
+    ws, actor, _ = register
+    for sort in ("name", "dob", "attention"):
+        everyone = registry.query_ids(ws, actor, PatientFilter(), sort=sort, descending=True)
+        first = registry.query_ids(ws, actor, PatientFilter(), sort=sort, descending=True, limit=25)
+        assert first == everyone[:25]

@@ -348,3 +348,24 @@ def test_saved_filters_round_trip_without_the_search_text(qtbot, screen, state):
     assert 0 < rows < PATIENTS
     screen.saved_filters.store.delete("High risk, first condition")
     assert screen.saved_filters.store.all() == {}
+
+
+def test_first_page_paints_at_once_and_the_rest_appends_without_a_reset(qtbot, state):
+    from carecoord_desktop.ui.patients import FIRST_PAGE, PatientsScreen
+
+    screen = PatientsScreen(state)  # the first page is queried before the worker starts
+    qtbot.addWidget(screen)
+    assert screen.model.rowCount() == FIRST_PAGE and screen.model.partial
+    assert screen.count.text() == "Loading the register…"
+    screen.view.selectRow(5)
+    chosen = screen.model.patient_id(5)
+    resets = []
+    screen.model.modelReset.connect(lambda: resets.append(1))
+    qtbot.waitUntil(lambda: not screen.model.partial, timeout=10_000)
+    assert screen.model.rowCount() == PATIENTS
+    assert resets == [], "the rest is appended, so scroll position and selection stay"
+    assert screen.model.patient_id(screen.view.currentIndex().row()) == chosen
+    assert screen.count.text() == f"{PATIENTS} patients"
+    everyone = registry.query_ids(state.ws, state.actor, registry.PatientFilter())
+    assert screen.model.ids == everyone
+    QThreadPool.globalInstance().waitForDone()

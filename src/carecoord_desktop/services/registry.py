@@ -128,9 +128,19 @@ _ORDER = {
 
 # -- public API ----------------------------------------------------------------------------------
 def query_ids(
-    ws: Workspace, actor: Actor, flt: PatientFilter, *, sort: str = "name", descending: bool = False
+    ws: Workspace,
+    actor: Actor,
+    flt: PatientFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
-    """The ids of the patients matching `flt`, in the requested order (one audit event)."""
+    """The ids of the patients matching `flt`, in the requested order (one audit event).
+
+    `limit` returns only the first ids: a screen paints its first page from them while the
+    whole list loads.
+    """
     require(actor, Permission.VIEW_PATIENTS)
     if sort not in SORT_KEYS:
         raise ValidationError(f"Unknown sort {sort!r}; choose one of {', '.join(SORT_KEYS)}.")
@@ -152,6 +162,8 @@ def query_ids(
     # of reading the (archived, sort_name, patient_id) index in order (~100 ms at 100k).
     ties = [f"s.patient_id{direction}"] if sort == "name" else ["s.sort_name", "s.patient_id"]
     order = ", ".join(keys + ties)
+    if limit is not None:
+        order += f" LIMIT {int(limit)}"
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
     with _session(ws) as session:
         ids: list[int] = []
@@ -182,7 +194,8 @@ def query_ids(
             actor,
             AuditAction.VIEW,
             record_type="patient_list",
-            detail=_describe(flt, sort, descending, len(ids), fuzzy),
+            detail=_describe(flt, sort, descending, len(ids), fuzzy)
+            + (" (first page)" if limit is not None else ""),
         )
         session.commit()
     return ids

@@ -80,6 +80,7 @@ class PatientListModel(QAbstractTableModel):
         self.descending = False
         self.ids: list[int] = []
         self.loaded = False
+        self.partial = False
         self._blocks: OrderedDict[int, list[PatientListRow | None]] = OrderedDict()
         self.fetches = 0  # blocks fetched since creation (tests and benchmarks read it)
 
@@ -101,15 +102,34 @@ class PatientListModel(QAbstractTableModel):
         """Query again (after the workspace changed or patients were edited)."""
         self.set_ids(self.query(), self.filter)
 
-    def set_ids(self, ids: Sequence[int], flt: PatientFilter | None = None) -> None:
-        """Show `ids` (already sorted by the current sort) as the result of `flt`."""
+    def set_ids(
+        self, ids: Sequence[int], flt: PatientFilter | None = None, *, partial: bool = False
+    ) -> None:
+        """Show `ids` (already sorted by the current sort) as the result of `flt`.
+
+        `partial`: only the first page; `complete_ids` adds the rest without a reset.
+        """
         self.beginResetModel()
         if flt is not None:
             self.filter = flt
         self.ids = list(ids)
         self._blocks.clear()
         self.loaded = True
+        self.partial = partial
         self.endResetModel()
+        self.count_changed.emit(len(self.ids))
+
+    def complete_ids(self, ids: Sequence[int], flt: PatientFilter) -> None:
+        """The whole list after a first page: append the rest, keeping scroll and selection."""
+        shown = len(self.ids)
+        if not self.partial or flt != self.filter or list(ids[:shown]) != self.ids:
+            self.set_ids(ids, flt)
+            return
+        self.partial = False
+        if len(ids) > shown:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self.ids.extend(ids[shown:])
+            self.endInsertRows()
         self.count_changed.emit(len(self.ids))
 
     @property
