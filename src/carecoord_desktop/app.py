@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from carecoord_desktop import APP_NAME, __version__
@@ -35,6 +38,36 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--patients", type=int, default=500, help="demo patients (up to 100,000)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p.parse_args(argv)
+
+
+def quit_on_signals(app: QApplication) -> Callable[[], None]:
+    """SIGTERM (logout, shutdown) and Ctrl+C quit through Qt, so `finally` blocks run: the
+    workspace closes cleanly and a throwaway demo folder is removed."""
+
+    def request_quit(*_args) -> None:
+        app.setProperty("quitRequested", True)  # main() stops between steps
+        app.quit()
+        for widget in app.topLevelWidgets():  # modal dialogs run event loops of their own
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+
+    previous = {sig: signal.signal(sig, request_quit) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # Python runs signal handlers between bytecodes; a timer lets it in while Qt waits.
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+
+    def restore() -> None:
+        ticker.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
+
+
+def quit_requested() -> bool:
+    app = QApplication.instance()
+    return bool(app and app.property("quitRequested"))
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -92,6 +125,7 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
     app = make_app()
+    restore_signals = quit_on_signals(app)
     throwaway: Path | None = None
     username, hint = "", ""
     try:
@@ -109,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                 patients=args.patients,
                 with_progress=True,
             )
+            if quit_requested():
+                return 0
             ws = made.workspace
             username = made.accounts[0].username
             hint = (
@@ -128,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                 if ws is None:
                     return 0
         practice = settings.load(ws).practice_name
-        actor = sign_in(ws, practice, username=username, hint=hint)
+        actor = None if quit_requested() else sign_in(ws, practice, username=username, hint=hint)
         if actor is None:
             ws.close()
             return 0
@@ -139,7 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     except CareCoordError as exc:
         return fail(str(exc))
     finally:
+        restore_signals()
         if throwaway is not None:
+            # A quit during creation leaves the worker writing there: let it finish first.
+            QThreadPool.globalInstance().waitForDone(120_000)
             shutil.rmtree(throwaway, ignore_errors=True)
 
 

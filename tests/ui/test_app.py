@@ -54,3 +54,34 @@ def test_demo_opens_on_the_main_window_and_cleans_up(qtbot, tmp_path, monkeypatc
     assert "administrator" in seen["user"]
     assert DEMO_PASSWORD in seen["hint"]
     assert not (tmp_path / "d").exists(), "the throwaway demo folder is removed on exit"
+
+
+def test_sigterm_closes_the_app_cleanly_and_removes_the_demo_folder(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "TMPDIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "carecoord_desktop", "--demo", "--patients", "20"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("carecoord-demo-*/workspace/workspace.json")):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline, "the demo workspace never appeared"
+            time.sleep(0.1)
+        time.sleep(1.5)  # now waiting at the sign-in dialog
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 0, proc.stderr.read()
+    assert not list(tmp_path.glob("carecoord-demo-*")), "the throwaway demo folder is removed"
