@@ -1,13 +1,18 @@
-"""Reading a CSV file that another system exported: encoding, delimiter, header row, dates.
+"""CSV files in and out: reading what another system exported (encoding, delimiter, header
+row, dates) and writing a file so that it is never seen half-written.
 
-Plain functions over text; nothing here knows about patients or the database.
+Plain functions over text and files; nothing here knows about patients or the database.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -228,3 +233,29 @@ def date_problem(value: str, fmt: str, today: date) -> str:
 
 def example_date(fmt: str) -> str:
     return {"dmy": "31/12/1950", "ymd": "1950-12-31", "mdy": "12/31/1950"}[fmt]
+
+
+@contextmanager
+def csv_file_atomically(path: Path) -> Iterator:
+    """A csv.writer on a temporary file beside `path`, renamed to `path` only when the block
+    ends without error: a reader never sees half a file, and a failure leaves nothing behind.
+    UTF-8 with a byte-order mark, so Excel shows accented names right."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
+    except OSError as exc:
+        raise ValidationError(
+            f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder."
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
+            yield csv.writer(out)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ValidationError(
+            f"The file could not be written ({exc.strerror or exc}); choose another name or "
+            "folder. Nothing was written."
+        ) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

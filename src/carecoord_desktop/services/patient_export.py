@@ -6,10 +6,7 @@ half-written file; the export is audited (count and which filters, never names o
 
 from __future__ import annotations
 
-import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import audit, registry
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.csv_reading import csv_file_atomically
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.store.workspace import Workspace
@@ -54,61 +52,43 @@ def export_list(
     if path.is_dir():
         raise ValidationError("Choose a file name to export to, not a folder.", field="path")
     ids = registry.query_ids(ws, actor, flt, sort=sort, descending=descending)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
-    except OSError as exc:
-        raise ValidationError(
-            f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder."
-        ) from None
-    try:
-        # utf-8-sig: Excel opens it with the accents right.
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(COLUMNS)
-            for start in range(0, len(ids), registry.MAX_BLOCK):
-                block = ids[start : start + registry.MAX_BLOCK]
-                rows = registry.fetch_rows(ws, actor, block)
-                names = _names(ws, block)
-                for pid in block:
-                    row = rows.get(pid)
-                    if row is None:  # removed since the list was read
-                        continue
-                    family, given, preferred, phone = names[pid]
-                    writer.writerow(
-                        [
-                            row.practice_id,
-                            family,
-                            given,
-                            preferred or "",
-                            row.date_of_birth.isoformat(),
-                            row.medicare_number or "",
-                            phone or "",
-                            row.conditions_summary or "",
-                            row.risk_tier,
-                            row.coordinator_name or "",
-                        ]
-                    )
-                if progress is not None:
-                    progress(min(start + len(block), len(ids)), len(ids))
-        with ws.session() as session:
-            audit.record(
-                session,
-                actor,
-                AuditAction.EXPORT,
-                record_type="patient_list",
-                detail=f"CSV export of {len(ids)} patients: {describe(flt, sort, descending)}",
-            )
-            os.replace(tmp, path)  # before the commit: an audited export is a written one
-            session.commit()
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ValidationError(
-            f"The file could not be written ({exc.strerror or exc}); choose another name or "
-            "folder. Nothing was exported."
-        ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with csv_file_atomically(path) as writer:
+        writer.writerow(COLUMNS)
+        for start in range(0, len(ids), registry.MAX_BLOCK):
+            block = ids[start : start + registry.MAX_BLOCK]
+            rows = registry.fetch_rows(ws, actor, block)
+            names = _names(ws, block)
+            for pid in block:
+                row = rows.get(pid)
+                if row is None:  # removed since the list was read
+                    continue
+                family, given, preferred, phone = names[pid]
+                writer.writerow(
+                    [
+                        row.practice_id,
+                        family,
+                        given,
+                        preferred or "",
+                        row.date_of_birth.isoformat(),
+                        row.medicare_number or "",
+                        phone or "",
+                        row.conditions_summary or "",
+                        row.risk_tier,
+                        row.coordinator_name or "",
+                    ]
+                )
+            if progress is not None:
+                progress(min(start + len(block), len(ids)), len(ids))
+    # Audited once the file is in place: an audited export is a written one.
+    with ws.session() as session:
+        audit.record(
+            session,
+            actor,
+            AuditAction.EXPORT,
+            record_type="patient_list",
+            detail=f"CSV export of {len(ids)} patients: {describe(flt, sort, descending)}",
+        )
+        session.commit()
     return len(ids)
 
 

@@ -18,8 +18,6 @@ date of birth, same Medicare card and reference number, same practice id).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,6 +31,7 @@ from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.csv_reading import (
     DATE_FORMATS,
     cells_at,
+    csv_file_atomically,
     date_problem,
     decode,
     normalise_header,
@@ -333,13 +332,10 @@ def report_csv(plan: ImportPlan, path: str | Path) -> int:
 
     The user fixes them there and imports that file again.
     """
-    path = Path(path)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*plan.headers, "line", "reasons"])
-    for row in plan.rejected:
-        writer.writerow([*row.values, row.line, "; ".join(row.reasons)])
-    _write_atomically(path, buffer.getvalue())
+    with csv_file_atomically(Path(path)) as writer:
+        writer.writerow([*plan.headers, "line", "reasons"])
+        for row in plan.rejected:
+            writer.writerow([*row.values, row.line, "; ".join(row.reasons)])
     return len(plan.rejected)
 
 
@@ -649,26 +645,3 @@ def _stamp() -> str:
 
 def _rows(n: int) -> str:
     return f"{n} row{'' if n == 1 else 's'}"
-
-
-def _write_atomically(path: Path, content: str) -> None:
-    """Write next to the destination, then rename: never a half-written file."""
-    import os
-    import tempfile
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
-    except OSError as exc:
-        raise ValidationError(
-            f"Cannot write in {path.parent} ({exc.strerror or exc}); choose another folder."
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            out.write(content)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ValidationError(
-            f"The file could not be written ({exc.strerror or exc}); choose another name or "
-            "folder. Nothing was changed."
-        ) from None
