@@ -52,6 +52,7 @@ from carecoord_desktop.services.patient_rules import (
     fold,
     medicare_digits,
     medicare_valid,
+    same_medicare_person,
 )
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -268,7 +269,7 @@ def validate(
         card = values["medicare_number"]
         if card:
             for other_line, other in seen_card.get(card[:10], []):
-                if _same_medicare_person(card, other):
+                if same_medicare_person(card, other):
                     reasons.append(f"same Medicare number as line {other_line} of this file")
                     break
         pid = values["practice_id"]
@@ -555,12 +556,6 @@ def _reason(reasons: list[str], rule, *args):
         return None
 
 
-def _same_medicare_person(a: str, b: str) -> bool:
-    """One card covers a family: a different reference number (IRN) is another person."""
-    return a[:10] == b[:10] and (len(a) == 10 or len(b) == 10 or a[10] == b[10])
-
-
-# -- the register ----------------------------------------------------------------------------------
 def _register_clashes(cursor, rows: list[dict]) -> dict[int, list[str]]:
     """For rows (by position) that match a patient on the register: the reasons."""
     if not rows:
@@ -594,7 +589,7 @@ def _register_clashes(cursor, rows: list[dict]) -> dict[int, list[str]]:
         card = values["medicare_number"]
         if card:
             for digits, prac in by_card.get(card[:10], []):
-                if _same_medicare_person(card, digits):
+                if same_medicare_person(card, digits):
                     reasons.append(f"already on the register: same Medicare number as {prac}")
                     break
         if values["practice_id"] and values["practice_id"] in by_pid:

@@ -45,6 +45,12 @@ def medicare_valid(value: str) -> bool:
     return total % 10 == int(digits[8])
 
 
+def same_medicare_person(a: str, b: str) -> bool:
+    """Two Medicare numbers (digits) name the same person: one card covers a family, so a
+    different 11th digit (the reference number, IRN) is another person on the same card."""
+    return a[:10] == b[:10] and (len(a) == 10 or len(b) == 10 or a[10] == b[10])
+
+
 def clean_text(
     value: str | None, name: str, max_len: int, label: str, required=False
 ) -> str | None:

@@ -48,6 +48,7 @@ from carecoord_desktop.services.patient_rules import (
     medicare_digits,
     medicare_valid,
     patient_or_error,
+    same_medicare_person,
 )
 from carecoord_desktop.services.patient_types import (
     AllergyRow,
@@ -201,15 +202,8 @@ def _duplicates(
                 )
             )
         )
-        # One card covers a family: a different reference number (IRN) is another person.
         add(
-            (
-                p
-                for p in rows
-                if len(digits) == 10
-                or len(medicare_digits(p.medicare_number)) == 10
-                or medicare_digits(p.medicare_number)[10] == digits[10]
-            ),
+            (p for p in rows if same_medicare_person(digits, medicare_digits(p.medicare_number))),
             "same Medicare number",
         )
     practice_id = (draft.practice_id or "").strip().upper()

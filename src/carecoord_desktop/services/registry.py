@@ -37,6 +37,7 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.store import search_sql
 from carecoord_desktop.store.workspace import Workspace
 
 
@@ -347,7 +348,7 @@ def rebuild_search_index(ws: Workspace) -> int:
 
     The SQL is the triggers' own text (see _migration; tests check both give the same).
     """
-    m = _migration()
+    m = search_sql  # the triggers' own SQL text: a rebuild reproduces what they keep
     with _session(ws) as session:
         conn = session.connection()
         conn.exec_driver_sql("DELETE FROM patient_fts")
@@ -593,16 +594,3 @@ def _risk_migration():
 
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _migration():
-    """The current SQL text of the index: store/search_sql.py (0003's builders as later
-    revisions amended them) when present, else migration 0003's own builders."""
-    import importlib
-
-    try:
-        return importlib.import_module("carecoord_desktop.store.search_sql")
-    except ImportError:
-        return importlib.import_module(
-            "carecoord_desktop.store.migrations.versions.0003_patient_search"
-        )

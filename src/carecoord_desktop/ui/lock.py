@@ -81,8 +81,8 @@ class LockScreen(QWidget):
         self.password.setObjectName("lockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.try_unlock)
-        form.addRow(self._light("User name"), self.username)
-        form.addRow(self._light("Password"), self.password)
+        form.addRow("User name", self.username)
+        form.addRow("Password", self.password)
         col.addLayout(form)
         self.error = error_label()
         col.addWidget(self.error)
@@ -102,10 +102,6 @@ class LockScreen(QWidget):
         hl.addStretch(1)
         outer.addLayout(hl)
         outer.addStretch(3)
-
-    @staticmethod
-    def _light(text: str) -> QLabel:
-        return QLabel(text)
 
     def prepare(self, actor: Actor | None) -> None:
         """Reset for a new lock: the same user by default; no trace of the last attempt."""
