@@ -157,7 +157,11 @@ def test_date_of_birth_in_both_formats(register, typed):
     ws, actor, p = register
     ids = find(ws, actor, typed)
     assert p["zoe"] in ids
-    assert all(r.date_of_birth == date(1948, 3, 7) for r in fetch_rows(ws, actor, ids).values())
+    born = [r.date_of_birth for r in fetch_rows(ws, actor, ids).values()]
+    if typed == "07/03/19":  # a partial year: everyone born on 7 March in the 1900s
+        assert all((d.day, d.month) == (7, 3) and 1900 <= d.year < 2000 for d in born)
+    else:
+        assert all(d == date(1948, 3, 7) for d in born)
 
 
 def test_practice_id_medicare_and_phone(register):
