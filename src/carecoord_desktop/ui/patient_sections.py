@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -31,7 +30,8 @@ from carecoord_desktop.services.patient_types import (
     HospitalEventDraft,
 )
 from carecoord_desktop.services.permissions import Permission, can
-from carecoord_desktop.ui.patient_form import Field, ItemFormDialog, enum_choices
+from carecoord_desktop.ui.fitted_table import FittedTableView
+from carecoord_desktop.ui.form_kit import Field, ItemFormDialog, enum_choices
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
@@ -56,16 +56,13 @@ class RecordTableModel(RowsTableModel):
         return super().data(index, role)
 
 
-def record_table(model) -> QTableView:
-    view = QTableView()
+def record_table(model) -> FittedTableView:
+    view = FittedTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
     return view
 
 
@@ -109,7 +106,8 @@ def _care_team_staff(state: AppState) -> list[tuple[str, object]]:
 
 def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
     """(tab title, lists on it) in tab order."""
-    severities = [(s.capitalize(), s) for s in ALLERGY_SEVERITIES]
+    # No severity is chosen for the user: adding an allergy asks for it (and for the reaction).
+    severities = [("Choose…", None)] + [(s.capitalize(), s) for s in ALLERGY_SEVERITIES]
     statuses = [(s.capitalize(), s) for s in CONDITION_STATUSES]
     methods = enum_choices(ContactMethod, {ContactMethod.EMAIL: "E-mail"})
     kinds = enum_choices(
@@ -138,8 +136,11 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
         (Column("Substance", lambda r: r.substance), Column("Reaction", lambda r: r.reaction),
          Column("Severity", lambda r: (r.severity or "unknown").upper()
                 if r.severity == "severe" else (r.severity or "unknown").capitalize())),
-        (Field("substance", "Substance", required=True), Field("reaction", "Reaction"),
-         Field("severity", "Severity", "combo", choices=severities)),
+        (Field("substance", "Substance", required=True, hint="Medicine, food or other"),
+         Field("reaction", "Reaction", required=True,
+               hint="What happens, for example rash or anaphylaxis; \"not known\" if unknown"),
+         Field("severity", "Severity", "combo", required=True, choices=severities,
+               hint="Severe reactions are shown in red on every page of the record")),
         AllergyDraft, pl.add_allergy, pl.update_allergy, pl.remove_allergy,
         highlight=lambda r: r.severity == "severe", describe=lambda r: r.substance,
     )  # fmt: skip
@@ -177,7 +178,8 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
          Column("E-mail", lambda r: r.email),
          Column("Reach by", lambda r: dict((m, t) for t, m in methods).get(r.preferred_contact))),
         (Field("staff_user_id", "Practice staff", "combo", choices=_care_team_staff(state)),
-         Field("name", "Name", required=True, hint="Empty for practice staff: their name"),
+         Field("name", "Name", hint="Required for an external provider; for practice staff "
+               "their own name is used"),
          Field("role", "Role", required=True, hint="For example podiatrist"),
          Field("organisation", "Organisation"), Field("phone", "Phone"),
          Field("email", "E-mail"), Field("preferred_contact", "Reach by", "combo",
@@ -242,9 +244,6 @@ class ListSection(QGroupBox):
     def set_rows(self, patient_id: int, rows) -> None:
         self.patient_id = patient_id
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 280))
         self.empty.setVisible(not rows)
         self._selection_changed()
 
