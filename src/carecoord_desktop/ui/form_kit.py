@@ -231,7 +231,14 @@ class ItemFormDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.form.focus(specs[0].name)
+        self.first = specs[0].name
+        self._shown = False
+
+    def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self.form.focus(self.first)
 
     def save(self) -> None:
         self.form.clear_problems()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -128,6 +128,7 @@ class PatientForm(QWidget):
         super().__init__(parent)
         self.state = state
         self.patient_id = record.id if record else None
+        self._shown = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(f"Edit details — {record.display_name}" if record else "New patient")
@@ -173,6 +174,7 @@ class PatientForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the fields only
         scroll.setWidget(body)
         self.scroll = scroll
         outer.addWidget(scroll, 1)
@@ -196,7 +198,8 @@ class PatientForm(QWidget):
 
     def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
         super().showEvent(event)
-        if not self.isAncestorOf(self.focusWidget() or self):
+        if not self._shown:
+            self._shown = True
             self.widget("given_name").setFocus()
 
     # -- values ----------------------------------------------------------------------------

@@ -198,7 +198,17 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
 def row_values(spec: ListSpec, row=None) -> dict:
     """The form's values for an existing row (edit), or the draft's defaults (add)."""
     if row is None:
-        return {f.name: f.default for f in fields(spec.draft) if f.default is not MISSING}
+        # A choice the user must make (a "Choose…" entry) starts unmade, whatever the default.
+        ask = {
+            f.name
+            for f in spec.specs
+            if f.kind == "combo" and f.required and None in dict(f.choices).values()
+        }
+        return {
+            f.name: f.default
+            for f in fields(spec.draft)
+            if f.default is not MISSING and f.name not in ask
+        }
     return {f.name: getattr(row, f.name) for f in fields(spec.draft)}
 
 
@@ -231,15 +241,19 @@ class ListSection(QGroupBox):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.empty)
-        buttons.addStretch(1)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.empty)
+        self.buttons.addStretch(1)
         for b in (self.add_button, self.edit_button, self.remove_button):
-            buttons.addWidget(b)
+            self.buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         self.editable = True
+
+    def add_action(self, button: QPushButton) -> None:
+        """A further action of this list, shown before its Add button."""
+        self.buttons.insertWidget(self.buttons.indexOf(self.add_button), button)
 
     def set_rows(self, patient_id: int, rows) -> None:
         self.patient_id = patient_id

@@ -19,8 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.execute(
-        "ALTER TABLE patient ADD COLUMN allergy_status VARCHAR(16) NOT NULL "
-        "DEFAULT 'not_recorded'"
+        "ALTER TABLE patient ADD COLUMN allergy_status VARCHAR(16) NOT NULL DEFAULT 'not_recorded'"
     )
     op.execute("ALTER TABLE patient ADD COLUMN archive_reason VARCHAR(500)")
 
