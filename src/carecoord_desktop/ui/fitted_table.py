@@ -79,8 +79,10 @@ class FittedTableView(QTableView):
             for c in long:
                 widths[c] = max(MIN_WRAPPED, int(left * natural[c] / wanted))
         spare = available - sum(widths)
-        if spare > 0:
-            widths[-1] += spare  # the last column takes the rest: no blank strip on the right
+        if spare > 0:  # shared out in proportion: no blank strip on the right, nothing lopsided
+            total = sum(widths)
+            widths = [w + spare * w // total for w in widths]
+            widths[-1] += available - sum(widths)
         for column, width in enumerate(widths):
             if self.columnWidth(column) != width:
                 self.setColumnWidth(column, width)

@@ -64,6 +64,11 @@ class FieldBox(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(_HINT_STYLE)
         self.message.setText(spec.hint)
+        # The message wraps to the field's width and never widens the form (QLabel's own
+        # width guess for wrapped text would push the columns past the window).
+        policy = self.message.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.message.setSizePolicy(policy)
         # One line is kept even when empty: a message then appears without moving the form.
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
         layout.addWidget(self.message)

@@ -26,7 +26,7 @@ from carecoord_desktop.ui.fitted_table import FittedTableView
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 OTHER = "Another reason (type it below)"
-WHERE_ARCHIVED = "Patients screen → Archived patients…"
+WHERE_ARCHIVED = "Patients screen (Archived patients…)"
 
 
 class ArchiveDialog(QDialog):

@@ -49,9 +49,9 @@ _BANNER = (
 _BADGE = (
     "background: #8e1b12; color: white; padding: 3px 8px; border-radius: 3px; font-weight: 700;"
 )
+_SEVERE = "background-color: #8e1b12; color: white; font-weight: 700;"
 _ALLERGY_STYLES = {
-    # severe listed | listed | recorded none | not recorded
-    "severe": "background: #8e1b12; color: white; border-radius: 3px; padding: 5px 10px;",
+    # listed (severe ones marked in the text) | recorded none | not recorded
     "listed": "background: #fde8e8; color: #8e1b12; border: 1px solid #e5a3a3; "
     "border-radius: 3px; padding: 5px 10px;",
     "none": "background: #e7f3ea; color: #1d5a2c; border: 1px solid #a9d3b3; "
@@ -79,10 +79,9 @@ def allergy_banner(rec: PatientRecord) -> tuple[str, str]:
             what = escape(a.substance)
             detail = ", ".join(escape(x) for x in (a.severity, a.reaction) if x)
             if a.severity == "severe":
-                what = f"<b>⚠ {what.upper()}</b>"
+                what = f"<span style='{_SEVERE}'>&nbsp;⚠ {what.upper()}&nbsp;</span>"
             items.append(f"{what} ({detail})" if detail else what)
-        severe = any(a.severity == "severe" for a in rec.allergies)
-        return "<b>Allergies:</b> " + "; ".join(items), "severe" if severe else "listed"
+        return "<b>Allergies:</b> " + "; ".join(items), "listed"
     if rec.allergy_status == "none_known":
         return "<b>No known allergies</b> (recorded)", "none"
     return "<b>Allergies not yet recorded</b>: ask and record them on the allergies tab", "unknown"
