@@ -450,3 +450,26 @@ def test_identifiers_read_the_same_in_the_record_as_in_the_list(qtbot, state):
     assert "Practice ID" in dialog.details.text()
     dialog.edit_details()
     assert dialog.form.widget("medicare_number").text() == listed
+
+
+# -- one date field across the app -----------------------------------------------------------------
+def test_no_form_of_the_app_uses_qdateedit():
+    ui = Path(__import__("carecoord_desktop.ui", fromlist=["x"]).__file__).parent
+    users = [p.name for p in ui.rglob("*.py") if "QDateEdit" in p.read_text(encoding="utf-8")]
+    assert users == ["date_field.py"]  # only its docstring, saying why not
+
+
+def test_the_audit_log_dates_are_typed_text_and_refused_when_not_real(qtbot, state):
+    from carecoord_desktop.ui.admin import AuditTab
+
+    tab = AuditTab(state)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.since.edit.setText("01/01/2000")
+    tab.refresh()
+    shown = tab.model.rowCount()
+    assert shown > 0 and "events match" in tab.count.text()
+    tab.since.edit.setText("31/02/2024")
+    tab.refresh()
+    assert tab.count.text() == "31/02/2024 is not a real date: February 2024 has 29 days."
+    assert tab.model.rowCount() == shown  # the last good list stays
