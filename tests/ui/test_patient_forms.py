@@ -187,6 +187,10 @@ def test_errors_are_at_the_field_in_plain_words(qtbot, state, styled):
     assert box.message.text().startswith("The check digit does not match")
     assert dialog.focusWidget() is form.widget("medicare_number")
     assert "border" in form.widget("medicare_number").styleSheet()
+    qtbot.waitUntil(lambda: box.message.height() >= box.message.heightForWidth(box.width()))
+    label = form.forms[0].labels["medicare_number"]
+    assert label.width() >= label.sizeHint().width()  # the marked label is not cut
+    assert form.scroll.horizontalScrollBar().maximum() == 0
     _shot(dialog, "form_error_medicare.png")
     form.widget("medicare_number").setText("2123 45670 1")
     form.widget("email").setText("not an address")
@@ -215,7 +219,7 @@ def _type_existing(qtbot, form, existing, medicare=None) -> None:
         form.widget("medicare_number").setText(medicare)
 
 
-def test_enter_enter_in_the_duplicate_warning_saves_nothing(qtbot, state):
+def test_enter_enter_in_the_duplicate_warning_saves_nothing(qtbot, state, styled):
     existing = patients.get_record(state.ws, state.actor, _ids(state)[5])
     count = _count(state)
     dialog = _new(qtbot, state)
@@ -227,6 +231,9 @@ def test_enter_enter_in_the_duplicate_warning_saves_nothing(qtbot, state):
         assert form.duplicates.isVisible()
         assert form.duplicates.go_back.isDefault() and not form.save_button.isDefault()
         assert dialog.focusWidget() is form.duplicates.go_back
+        if _ == 0:
+            dialog.resize(1200, 800)
+            _shot(dialog, "duplicate_warning.png")
         qtbot.keyClick(form.duplicates.go_back, Qt.Key.Key_Return)
         assert not form.duplicates.isVisible()
     assert _count(state) == count and dialog.record is None
@@ -369,7 +376,7 @@ def test_adding_an_allergy_asks_for_reaction_and_severity(qtbot, state):
     assert "Sulfonamides (moderate, Hives)" in dialog.allergy_line.text()
 
 
-def test_reception_edits_details_but_not_allergies(qtbot, demo_ws):
+def test_reception_edits_details_but_not_allergies(qtbot, demo_ws, styled):
     admin = accounts.authenticate(demo_ws, "admin", demo.DEMO_PASSWORD)
     accounts.add_user(
         demo_ws, admin, username="front.desk", full_name="Fran Desk", role=Role.RECEPTION,
@@ -385,6 +392,14 @@ def test_reception_edits_details_but_not_allergies(qtbot, demo_ws):
     assert not dialog.sections["allergies"].add_button.isEnabled()
     assert not dialog.nka_button.isEnabled() and "cannot" in dialog.nka_button.toolTip()
     assert dialog.edit_button.isEnabled() and dialog.archive_button.isEnabled()
+    dialog.resize(1200, 800)
+    dialog.tabs.setCurrentIndex(1)
+    _shot(dialog, "reception_allergies_tab.png")
+    dialog.edit_details()  # reception keeps demographics up to date
+    dialog.form.widget("phone").setText("0412 000 111")
+    with qtbot.waitSignal(dialog.record_changed):
+        dialog.form.save_button.click()
+    assert patients.get_record(demo_ws, reception, pid).phone == "0412 000 111"
 
 
 # -- tables show their text ----------------------------------------------------------------------

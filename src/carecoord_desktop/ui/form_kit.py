@@ -180,7 +180,7 @@ class FieldsForm(QWidget):
             return False
         box.show_problem(text)
         label = self.labels[box.spec.name]
-        label.setStyleSheet("color: #a11d1d; font-weight: 600;" if text else "")
+        label.setStyleSheet("color: #a11d1d;" if text else "")  # not bold: it would not fit
         if text and focus:
             self.focus(name)
         return True

@@ -10,12 +10,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -24,19 +22,17 @@ from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import PatientRecord
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.fitted_table import FittedTableView
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 MAX_RESULTS = 50
 
 
-def _table(model) -> QTableView:
-    view = QTableView()
+def _table(model) -> FittedTableView:
+    view = FittedTableView()
     view.setModel(model)
-    view.verticalHeader().hide()
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
     return view
 
 
@@ -103,8 +99,6 @@ class DuplicatePanel(QFrame):
     def show_candidates(self, error: patients.PossibleDuplicateError) -> None:
         self.model.set_rows(error.candidates)
         self.different.setChecked(False)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectRow(0)
         rows_height = sum(self.table.rowHeight(r) for r in range(len(error.candidates)))
         header = self.table.horizontalHeader().sizeHint().height()
@@ -199,7 +193,6 @@ class MergeDialog(QDialog):
             show_error(self.error, exc)
             return
         self.model.set_rows([rows[i] for i in ids if i in rows])
-        self.results.resizeColumnsToContents()
         if not ids:
             show_error(self.error, f"No other record matches “{text}”.")
         else:

@@ -84,7 +84,10 @@ def allergy_banner(rec: PatientRecord) -> tuple[str, str]:
         return "<b>Allergies:</b> " + "; ".join(items), "listed"
     if rec.allergy_status == "none_known":
         return "<b>No known allergies</b> (recorded)", "none"
-    return "<b>Allergies not yet recorded</b>: ask and record them on the allergies tab", "unknown"
+    return (
+        "<b>Allergies not yet recorded</b> (nobody has recorded them, or “none known”)",
+        "unknown",
+    )
 
 
 def medicines_table() -> QWidget:
@@ -161,7 +164,7 @@ class PatientRecordDialog(QDialog):
                 page_layout.addWidget(section, 1)
             self.tabs.addTab(page, tab_title)
             if "allergies" in self.sections and not hasattr(self, "nka_button"):
-                self.nka_button = QPushButton("No known allergies")
+                self.nka_button = QPushButton("Record “no known allergies”")
                 self.nka_button.clicked.connect(self.toggle_no_known_allergies)
                 self.sections["allergies"].add_action(self.nka_button)
             if tab_title.startswith("Conditions"):
@@ -349,7 +352,9 @@ class PatientRecordDialog(QDialog):
         section.empty.setText(
             "No known allergies (recorded)." if known_none else "Allergies not yet recorded."
         )
-        button.setText("Withdraw “no known allergies”" if known_none else "No known allergies")
+        button.setText(
+            "Withdraw “no known allergies”" if known_none else "Record “no known allergies”"
+        )
         may = can(self.state.actor, Permission.EDIT_CARE_PLANS)
         button.setVisible(not rec.allergies)
         button.setEnabled(may and not locked)
