@@ -269,6 +269,21 @@ def test_a_second_patient_on_the_same_medicare_number_needs_a_deliberate_choice(
     assert saved.args[0] != existing.id and _count(state) == count + 1
 
 
+def test_open_the_existing_record_from_the_warning_on_the_patients_screen(qtbot, state):
+    existing = patients.get_record(state.ws, state.actor, _ids(state)[4])
+    screen = PatientsScreen(state)
+    qtbot.addWidget(screen)
+    screen.show()
+    window = screen.new_patient()
+    qtbot.addWidget(window)
+    _type_existing(qtbot, window.form, existing)
+    window.form.save_button.click()
+    window.form.duplicates.open_existing.click()
+    opened = screen.record_windows[existing.id]
+    assert opened.isVisible() and opened.record.id == existing.id
+    assert window.isVisible() and window.form.widget("given_name").text() == existing.given_name
+
+
 # -- archive -------------------------------------------------------------------------------------
 def test_archive_asks_why_defaults_to_keeping_and_unarchives_from_the_patients_screen(
     qtbot, state, monkeypatch, styled

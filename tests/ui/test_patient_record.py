@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, demo, patients, registry, settings
 from carecoord_desktop.services.patient_types import ConditionDraft
+from carecoord_desktop.store.workspace import Workspace
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
@@ -19,12 +21,22 @@ SHOTS = None  # set to a folder path to save screenshots while developing
 
 
 @pytest.fixture(scope="module")
-def demo_ws(tmp_path_factory):
-    made = demo.create_demo_workspace(
-        tmp_path_factory.mktemp("record") / "ws", patients=100, seed=5, scrypt_n=TEST_SCRYPT_N
-    )
-    yield made.workspace
+def template(tmp_path_factory):
+    """One 100-patient demo practice built once; each test opens its own copy, so no test
+    sees what another changed."""
+    folder = tmp_path_factory.mktemp("record") / "ws"
+    made = demo.create_demo_workspace(folder, patients=100, seed=5, scrypt_n=TEST_SCRYPT_N)
     made.workspace.close()
+    return folder, made.recovery_key
+
+
+@pytest.fixture
+def demo_ws(template, tmp_path):
+    folder, recovery_key = template
+    shutil.copytree(folder, tmp_path / "ws")
+    ws = Workspace.open(tmp_path / "ws", recovery_key=recovery_key)
+    yield ws
+    ws.close()
 
 
 @pytest.fixture
@@ -227,11 +239,10 @@ def test_edit_and_remove_a_condition(qtbot, state, confirm):
 
 
 def test_reception_cannot_add_clinical_items(qtbot, demo_ws, admin):
-    if accounts.find_user_id(demo_ws, "front.desk") is None:
-        accounts.add_user(
-            demo_ws, admin, username="front.desk", full_name="Fran Desk", role=Role.RECEPTION,
-            password="front desk pass 1", must_change_password=False,
-        )  # fmt: skip
+    accounts.add_user(
+        demo_ws, admin, username="front.desk", full_name="Fran Desk", role=Role.RECEPTION,
+        password="front desk pass 1", must_change_password=False,
+    )  # fmt: skip
     reception = accounts.authenticate(demo_ws, "front.desk", "front desk pass 1")
     state = AppState(demo_ws, reception, settings.load(demo_ws))
     dialog = _open(qtbot, state, _rich(demo_ws, reception))

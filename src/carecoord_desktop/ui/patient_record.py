@@ -34,12 +34,13 @@ from carecoord_desktop.ui.patient_archive import ArchiveDialog, confirm_unarchiv
 from carecoord_desktop.ui.patient_form import PatientForm
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_sections import (
+    ALLERGY_STYLES,
     ListSection,
+    allergy_banner,
     list_specs,
-    record_table,
+    medicines_table,
 )
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 _TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
 _BANNER = (
@@ -49,16 +50,6 @@ _BANNER = (
 _BADGE = (
     "background: #8e1b12; color: white; padding: 3px 8px; border-radius: 3px; font-weight: 700;"
 )
-_SEVERE = "background-color: #8e1b12; color: white; font-weight: 700;"
-_ALLERGY_STYLES = {
-    # listed (severe ones marked in the text) | recorded none | not recorded
-    "listed": "background: #fde8e8; color: #8e1b12; border: 1px solid #e5a3a3; "
-    "border-radius: 3px; padding: 5px 10px;",
-    "none": "background: #e7f3ea; color: #1d5a2c; border: 1px solid #a9d3b3; "
-    "border-radius: 3px; padding: 5px 10px;",
-    "unknown": "background: #fff4d6; color: #6b4e00; border: 1px solid #e0c066; "
-    "border-radius: 3px; padding: 5px 10px;",
-}
 _ACD_LABELS = {"none": "None recorded", "discussed": "Discussed", "documented": "Documented"}
 
 
@@ -68,53 +59,6 @@ def _d(value) -> str:
 
 def _t(value) -> str:
     return escape(value) if value else "<span style='color:#8a96a3'>—</span>"
-
-
-def allergy_banner(rec: PatientRecord) -> tuple[str, str]:
-    """(rich text, style key) of the allergy line every tab of the record shows."""
-    if rec.allergies:
-        order = {"severe": 0, "moderate": 1, "mild": 2}
-        items = []
-        for a in sorted(rec.allergies, key=lambda a: (order.get(a.severity, 3), a.substance)):
-            what = escape(a.substance)
-            detail = ", ".join(escape(x) for x in (a.severity, a.reaction) if x)
-            if a.severity == "severe":
-                what = f"<span style='{_SEVERE}'>&nbsp;⚠ {what.upper()}&nbsp;</span>"
-            items.append(f"{what} ({detail})" if detail else what)
-        return "<b>Allergies:</b> " + "; ".join(items), "listed"
-    if rec.allergy_status == "none_known":
-        return "<b>No known allergies</b> (recorded)", "none"
-    return (
-        "<b>Allergies not yet recorded</b> (nobody has recorded them, or “none known”)",
-        "unknown",
-    )
-
-
-def medicines_table() -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    note = QLabel(
-        "Read only: medicines are reconciled and changed on the medication reconciliation "
-        "screen (coming in a later release)."
-    )
-    note.setObjectName("pageSubtitle")
-    note.setWordWrap(True)
-    layout.addWidget(note)
-    model = RowsTableModel(
-        [
-            Column("Medicine", lambda m: m.name),
-            Column("Dose", lambda m: m.dose),
-            Column("Route", lambda m: m.route),
-            Column("Frequency", lambda m: m.frequency),
-            Column("Status", lambda m: m.status.capitalize()),
-            Column("Started", lambda m: _d(m.started) if m.started else ""),
-        ],
-        page,
-    )
-    page.model = lambda: model
-    page.view = record_table(model)
-    layout.addWidget(page.view)
-    return page
 
 
 class PatientRecordDialog(QDialog):
@@ -273,7 +217,7 @@ class PatientRecordDialog(QDialog):
         medicare = medicare_text(rec.medicare_number) or "not recorded"
         text, style = allergy_banner(rec)
         self.allergy_line.setText(text)
-        self.allergy_line.setStyleSheet(_ALLERGY_STYLES[style])
+        self.allergy_line.setStyleSheet(ALLERGY_STYLES[style])
         self.details.setText(
             f"Born {_d(rec.date_of_birth)} (age {rec.age}) · {rec.sex.value.capitalize()} · "
             f"Practice ID {rec.practice_id} · Medicare {medicare} · "

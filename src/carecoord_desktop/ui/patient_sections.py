@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from carecoord_desktop.errors import CareCoordError
@@ -28,6 +30,7 @@ from carecoord_desktop.services.patient_types import (
     ConditionDraft,
     ContactDraft,
     HospitalEventDraft,
+    PatientRecord,
 )
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.fitted_table import FittedTableView
@@ -64,6 +67,66 @@ def record_table(model) -> FittedTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     return view
+
+
+# -- what every tab shows: the allergy line; the read-only medicines ------------------------------
+_SEVERE = "background-color: #8e1b12; color: white; font-weight: 700;"
+ALLERGY_STYLES = {
+    # listed (severe ones marked in the text) | recorded none | not recorded
+    "listed": "background: #fde8e8; color: #8e1b12; border: 1px solid #e5a3a3; "
+    "border-radius: 3px; padding: 5px 10px;",
+    "none": "background: #e7f3ea; color: #1d5a2c; border: 1px solid #a9d3b3; "
+    "border-radius: 3px; padding: 5px 10px;",
+    "unknown": "background: #fff4d6; color: #6b4e00; border: 1px solid #e0c066; "
+    "border-radius: 3px; padding: 5px 10px;",
+}
+
+
+def allergy_banner(rec: PatientRecord) -> tuple[str, str]:
+    """(rich text, style key) of the allergy line every tab of the record shows."""
+    if rec.allergies:
+        order = {"severe": 0, "moderate": 1, "mild": 2}
+        items = []
+        for a in sorted(rec.allergies, key=lambda a: (order.get(a.severity, 3), a.substance)):
+            what = escape(a.substance)
+            detail = ", ".join(escape(x) for x in (a.severity, a.reaction) if x)
+            if a.severity == "severe":
+                what = f"<span style='{_SEVERE}'>&nbsp;⚠ {what.upper()}&nbsp;</span>"
+            items.append(f"{what} ({detail})" if detail else what)
+        return "<b>Allergies:</b> " + "; ".join(items), "listed"
+    if rec.allergy_status == "none_known":
+        return "<b>No known allergies</b> (recorded)", "none"
+    return (
+        "<b>Allergies not yet recorded</b> (nobody has recorded them, or “none known”)",
+        "unknown",
+    )
+
+
+def medicines_table() -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    note = QLabel(
+        "Read only: medicines are reconciled and changed on the medication reconciliation "
+        "screen (coming in a later release)."
+    )
+    note.setObjectName("pageSubtitle")
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    model = RowsTableModel(
+        [
+            Column("Medicine", lambda m: m.name),
+            Column("Dose", lambda m: m.dose),
+            Column("Route", lambda m: m.route),
+            Column("Frequency", lambda m: m.frequency),
+            Column("Status", lambda m: m.status.capitalize()),
+            Column("Started", lambda m: _d(m.started) if m.started else ""),
+        ],
+        page,
+    )
+    page.model = lambda: model
+    page.view = record_table(model)
+    layout.addWidget(page.view)
+    return page
 
 
 # -- the record's lists: columns, form fields and services ----------------------------------------
