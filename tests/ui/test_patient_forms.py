@@ -155,9 +155,11 @@ def test_31_february_is_refused_at_the_field_and_nothing_is_saved(qtbot, state, 
     save_before = form.save_button.mapTo(dialog, QPoint(0, 0))
     dob.edit.selectAll()
     qtbot.keyClicks(dob.edit, "31/02/1950")
+    message = form.forms[0].boxes["date_of_birth"].message
+    dob.edit.editingFinished.emit()  # leaving the field (Tab) says it at once
+    assert "February 1950 has 28 days" in message.text()
     form.widget("phone").setText("0412 345 678")
     form.save_button.click()
-    message = form.forms[0].boxes["date_of_birth"].message
     assert message.text() == "31/02/1950 is not a real date: February 1950 has 28 days."
     # Laid out (the layout runs from the event loop), the whole message shows.
     qtbot.waitUntil(lambda: message.height() >= message.heightForWidth(message.width()))
@@ -370,7 +372,7 @@ def test_no_known_allergies_is_recorded_apart_from_not_yet_recorded(qtbot, state
     assert "Withdraw" in dialog.nka_button.text()
 
 
-def test_adding_an_allergy_asks_for_reaction_and_severity(qtbot, state):
+def test_adding_an_allergy_asks_for_reaction_and_severity(qtbot, state, styled):
     pid = _ids(state)[2]
     dialog = _open(qtbot, state, pid)
     section = dialog.sections["allergies"]
@@ -384,6 +386,9 @@ def test_adding_an_allergy_asks_for_reaction_and_severity(qtbot, state):
     form.save()
     assert form.form.boxes["severity"].message.text() == "Choose the severity."
     assert form.isVisible()
+    box = form.form.boxes["severity"]
+    qtbot.waitUntil(lambda: box.message.height() >= box.message.heightForWidth(box.width()))
+    _shot(form, "allergy_form_error.png")
     severity = form.form.widgets["severity"]
     severity.setCurrentIndex(severity.findData("moderate"))
     with qtbot.waitSignal(dialog.record_changed):

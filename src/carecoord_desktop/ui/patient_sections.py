@@ -201,7 +201,8 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
                 if r.severity == "severe" else (r.severity or "unknown").capitalize())),
         (Field("substance", "Substance", required=True, hint="Medicine, food or other"),
          Field("reaction", "Reaction", required=True,
-               hint="What happens, for example rash or anaphylaxis; \"not known\" if unknown"),
+               hint="What happened, for example rash or anaphylaxis; type “not known” if "
+               "nobody knows"),
          Field("severity", "Severity", "combo", required=True, choices=severities,
                hint="Severe reactions are shown in red on every page of the record")),
         AllergyDraft, pl.add_allergy, pl.update_allergy, pl.remove_allergy,
