@@ -12,7 +12,15 @@ from argon2 import PasswordHasher
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patient_lists, patients, registry
+from carecoord_desktop.services import (
+    accounts,
+    audit,
+    csv_reading,
+    patient_lists,
+    patients,
+    registry,
+)
+from carecoord_desktop.services.patient_rules import typed_date
 from carecoord_desktop.services.patient_types import (
     AllergyDraft,
     CareTeamDraft,
@@ -200,7 +208,7 @@ def test_duplicate_by_practice_id_is_found(ws, admin):
     found = patients.find_duplicates(
         ws, admin, PatientDraft("X", "Y", date(2000, 1, 1), practice_id=first.practice_id)
     )
-    assert [(c.id, c.reason) for c in found] == [(first.id, "same practice id")]
+    assert [(c.id, c.reason) for c in found] == [(first.id, "same practice ID")]
 
 
 # -- view, update, archive -----------------------------------------------------------------------
@@ -248,16 +256,35 @@ def test_update_checks_duplicates_when_identity_changes(ws, admin):
 def test_archive_keeps_everything_and_marks_it(ws, admin):
     rec = patients.create_patient(ws, admin, DRAFT)
     patient_lists.add_condition(ws, admin, rec.id, ConditionDraft("Heart failure"))
+    with pytest.raises(ValidationError, match="reason") as caught:
+        patients.archive_patient(ws, admin, rec.id, "  ")
+    assert caught.value.field == "reason" and not patients.get_record(ws, admin, rec.id).archived
     mark = last_id(ws)
-    archived = patients.archive_patient(ws, admin, rec.id)
+    archived = patients.archive_patient(ws, admin, rec.id, "Moved to Perth")
     assert archived.archived and archived.archived_at is not None
-    assert events(ws, mark) == [("update", rec.id, "patient", str(rec.id), "archived")]
+    assert archived.archive_reason == "Moved to Perth"
+    # The reason is patient information: the audit says one was given, not what it was.
+    assert events(ws, mark) == [
+        ("update", rec.id, "patient", str(rec.id), "archived (reason recorded)")
+    ]
     full = patients.get_record(ws, admin, rec.id)
     assert full.archived and [c.display for c in full.conditions] == ["Heart failure"]
     assert full.given_name == "Zoë" and full.medicare_number == "2123456701"
     with pytest.raises(ValidationError, match="unarchive"):
         patients.update_patient(ws, admin, rec.id, PatientDraft.from_record(full))
-    assert not patients.unarchive_patient(ws, admin, rec.id).archived
+    listed = patients.list_archived(ws, admin)
+    assert [(a.id, a.practice_id, a.reason, a.merged_into) for a in listed] == [
+        (rec.id, rec.practice_id, "Moved to Perth", None)
+    ]
+    assert events(ws, last_id(ws) - 1)[-1][2:] == (
+        "patient_list",
+        None,
+        "archived patients listed: 1",
+    )
+    back = patients.unarchive_patient(ws, admin, rec.id)
+    assert not back.archived and back.archive_reason is None
+    assert patients.list_archived(ws, admin) == []
+    assert registry.query_ids(ws, admin, registry.PatientFilter()) == [rec.id]
 
 
 # -- the record's lists --------------------------------------------------------------------------
@@ -519,3 +546,100 @@ def test_migration_0004_downgrades_and_upgrades_with_data(ws, admin):
     again = patients.get_record(ws, admin, rec.id)
     assert again.given_name == "Zoë" and again.previous_names is None
     assert again.acd_status == AcdStatus.NONE and not again.interpreter_needed
+
+
+# -- plain messages, allergy status, the date rule -------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2123456711", "The check digit does not match"),
+        ("212345670", "has 9 digits"),
+        ("1123456701", "starts with 2, 3, 4, 5 or 6"),
+        ("2123-456701", "only digits"),
+    ],
+)
+def test_medicare_messages_say_what_is_wrong_in_plain_words(ws, admin, typed, says):
+    with pytest.raises(ValidationError) as caught:
+        patients.create_patient(
+            ws, admin, PatientDraft(**{**DRAFT.__dict__, "medicare_number": typed})
+        )
+    assert caught.value.field == "medicare_number" and says in str(caught.value)
+
+
+def test_no_known_allergies_is_a_recorded_clinical_statement(ws, admin):
+    rec = patients.create_patient(ws, admin, DRAFT)
+    assert rec.allergy_status == "not_recorded" and rec.allergies == []
+    reception = staff(ws, admin, Role.RECEPTION, "rita")
+    with pytest.raises(PermissionDeniedError):
+        patients.record_no_known_allergies(ws, reception, rec.id)
+    nurse = staff(ws, admin, Role.NURSE, "nina")
+    mark = last_id(ws)
+    assert patients.record_no_known_allergies(ws, nurse, rec.id).allergy_status == "none_known"
+    assert events(ws, mark) == [
+        ("update", rec.id, "patient", str(rec.id), "recorded: no known allergies")
+    ]
+    # A listed allergy ends the statement; while one is listed it cannot be made again.
+    patient_lists.add_allergy(ws, nurse, rec.id, AllergyDraft("Latex", "rash", "mild"))
+    assert patients.get_record(ws, nurse, rec.id).allergy_status == "not_recorded"
+    with pytest.raises(ValidationError, match="Allergies are listed"):
+        patients.record_no_known_allergies(ws, nurse, rec.id)
+    withdrawn = patients.record_no_known_allergies(ws, nurse, rec.id, none_known=False)
+    assert withdrawn.allergy_status == "not_recorded"
+
+
+def test_migration_0006_adds_allergy_status_and_archive_reason_to_existing_data(ws, admin):
+    rec = patients.create_patient(ws, admin, DRAFT)
+    patients.record_no_known_allergies(ws, admin, rec.id)
+    with ws.engine.begin() as conn:
+        command.downgrade(migrate._config(conn), "0005")
+    with ws.raw_connection() as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(patient)")}
+    assert not {"allergy_status", "archive_reason"} & columns
+    migrate.upgrade(ws.engine)
+    again = patients.get_record(ws, admin, rec.id)
+    assert again.allergy_status == "not_recorded" and again.given_name == "Zoë"
+    assert patients.archive_patient(ws, admin, rec.id, "Died").archive_reason == "Died"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("22/07/1951", date(1951, 7, 22)),
+        ("2/7/1951", date(1951, 7, 2)),
+        ("02/07/1951", date(1951, 7, 2)),
+        ("1951-07-22", date(1951, 7, 22)),
+        (" 29/02/2000 ", date(2000, 2, 29)),
+        ("", None),
+    ],
+)
+def test_a_typed_date_is_read_exactly_as_written(typed, read):
+    assert typed_date(typed, "date_of_birth", "date of birth") == read
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("31/02/1950", "31/02/1950 is not a real date: February 1950 has 28 days."),
+        ("29/02/1900", "February 1900 has 28 days"),
+        ("15/13/1950", "There is no month 13"),
+        ("22/07/51", "Type the year of the date of birth in full"),
+        ("22 July 1951", "Type the date of birth as day/month/year, for example 22/07/1951."),
+        ("1951-02-30", "February 1951 has 28 days"),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused_in_plain_words(typed, says):
+    with pytest.raises(ValidationError) as caught:
+        typed_date(typed, "date_of_birth", "date of birth")
+    assert caught.value.field == "date_of_birth" and says in str(caught.value)
+    # The CSV import reads with the same rule: what the form refuses, it refuses too.
+    if "year" not in says or "full" not in says:
+        assert csv_reading.parse_date(typed, "dmy", date.today()) is None
+        assert csv_reading.parse_date(typed, "ymd", date.today()) is None
+
+
+def test_a_required_date_left_empty_asks_for_it():
+    with pytest.raises(ValidationError, match="Enter the date of birth as day/month/year"):
+        typed_date("  ", "date_of_birth", "date of birth", required=True)
+    # Only the import reads two-digit years (files from other systems): the latest not ahead.
+    assert csv_reading.parse_date("22/07/51", "dmy", date(2026, 1, 1)) == date(1951, 7, 22)
+    assert csv_reading.parse_date("22/07/25", "dmy", date(2026, 1, 1)) == date(2025, 7, 22)

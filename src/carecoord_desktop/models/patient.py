@@ -27,6 +27,14 @@ class AcdStatus(StrEnum):
     DOCUMENTED = "documented"
 
 
+class AllergyStatus(StrEnum):
+    """What is known of the patient's allergies besides the list itself: "no known allergies"
+    is a statement someone recorded, distinct from nobody having asked yet."""
+
+    NOT_RECORDED = "not_recorded"
+    NONE_KNOWN = "none_known"
+
+
 class ContactMethod(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
@@ -86,6 +94,13 @@ class Patient(PatientBase, table=True):
     archived: bool = Field(default=False, index=True)
     archived_at: datetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="patient.id")
+    archive_reason: str | None = Field(default=None, max_length=NOTE_MAX)  # migration 0006
+    # Plain text, not an Enum column: values of AllergyStatus (migration 0006).
+    allergy_status: str = Field(
+        default=AllergyStatus.NOT_RECORDED.value,
+        max_length=16,
+        sa_column_kwargs={"server_default": AllergyStatus.NOT_RECORDED.value},
+    )
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

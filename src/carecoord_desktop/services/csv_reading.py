@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +16,12 @@ from datetime import date
 from pathlib import Path
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.services.patient_rules import fold
+from carecoord_desktop.services.patient_rules import DMY_DATE, YMD_DATE, fold, read_date
 
 MAX_ROWS = 50_000
 MAX_BYTES = 100 * 1024 * 1024
 FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
-DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
-YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+DMY, YMD = DMY_DATE, YMD_DATE  # the shapes of the one date rule (patient_rules)
 
 DATE_FORMATS: dict[str, str] = {
     "auto": "Detect from the file",
@@ -166,26 +164,9 @@ def normalise_header(header: str) -> str:
 
 
 def parse_date(value: str, fmt: str, today: date) -> date | None:
-    """The date, or None if `value` is not a real date in `fmt`."""
-    value = value.strip()
-    if fmt == "ymd":
-        m = YMD.fullmatch(value)
-        if not m:
-            return None
-        y, mo, d = (int(g) for g in m.groups())
-    else:
-        m = DMY.fullmatch(value)
-        if not m:
-            return None
-        a, b, y_text = m.groups()
-        d, mo = (int(a), int(b)) if fmt == "dmy" else (int(b), int(a))
-        y = int(y_text)
-        if len(y_text) == 2:  # a birth date: the most recent year that is not in the future
-            y += 2000 if 2000 + y <= today.year else 1900
-    try:
-        return date(y, mo, d)
-    except ValueError:
-        return None
+    """The date, or None if `value` is not a real date in `fmt` (the forms' rule, plus the
+    two-digit years other systems export)."""
+    return read_date(value, fmt, short_year_before=today)
 
 
 def pick_date_format(values: list[str], wanted: str) -> tuple[str, list[str]]:

@@ -13,6 +13,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import (
     Allergy,
+    AllergyStatus,
     CareTeamMember,
     Condition,
     ContactMethod,
@@ -85,6 +86,9 @@ def _clean_allergy(session: Session, patient: Patient, d: AllergyDraft) -> dict:
     severity = (d.severity or "unknown").strip().lower()
     if severity not in ALLERGY_SEVERITIES:
         raise ValidationError("Choose mild, moderate, severe or unknown.", field="severity")
+    # A listed allergy ends a recorded "no known allergies" (saved with the allergy).
+    patient.allergy_status = AllergyStatus.NOT_RECORDED.value
+    session.add(patient)
     return {
         "substance": clean_text(d.substance, "substance", 120, "substance", required=True),
         "reaction": clean_text(d.reaction, "reaction", 200, "reaction"),

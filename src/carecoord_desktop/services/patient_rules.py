@@ -3,6 +3,7 @@ that every record service shares."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import UTC, date, datetime
@@ -96,6 +97,78 @@ def check_past_date(value: date | None, name: str, label: str, born: date | None
     if value < (born or EARLIEST_DOB):
         before = "the date of birth" if born else EARLIEST_DOB.strftime("%d/%m/%Y")
         raise ValidationError(f"The {label} cannot be before {before}.", field=name)
+
+
+# -- dates typed as text: one rule for the forms and the CSV import ------------------------------
+# Day/month/year (the Australian order) or year-month-day, separated by / . or -. A date is read
+# exactly as written or not at all: 31/02/1950 is refused, never moved to 28/02.
+DMY_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+YMD_DATE = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
+DATE_EXAMPLE = "22/07/1951"
+
+
+def read_date(value: str, order: str = "dmy", *, short_year_before: date | None = None):
+    """The date written in `value` in `order` ("dmy", "mdy" or "ymd"), or None if it is not one.
+
+    A two-digit year is read only when `short_year_before` is given (a file of birth dates: the
+    most recent such year not after it); a form asks for the year in full.
+    """
+    value = value.strip()
+    if order == "ymd":
+        m = YMD_DATE.fullmatch(value)
+        if not m:
+            return None
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = DMY_DATE.fullmatch(value)
+        if not m:
+            return None
+        a, b, y_text = m.groups()
+        d, mo = (int(a), int(b)) if order == "dmy" else (int(b), int(a))
+        y = int(y_text)
+        if len(y_text) == 2:
+            if short_year_before is None:
+                return None
+            y += 2000 if 2000 + y <= short_year_before.year else 1900
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def typed_date(value: str | None, name: str, label: str, required: bool = False) -> date | None:
+    """A date typed into a form (d/m/yyyy, dd/mm/yyyy or yyyy-mm-dd), or ValidationError that
+    says in plain words what is wrong with it; empty is None (or "enter it" when required)."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise ValidationError(
+                f"Enter the {label} as day/month/year, for example {DATE_EXAMPLE}.", field=name
+            )
+        return None
+    found = read_date(value, "ymd" if YMD_DATE.fullmatch(value) else "dmy")
+    if found is not None:
+        return found
+    raise ValidationError(_date_problem(value, label), field=name)
+
+
+def _date_problem(value: str, label: str) -> str:
+    ymd = YMD_DATE.fullmatch(value)
+    dmy = DMY_DATE.fullmatch(value)
+    if ymd:
+        y, mo = int(ymd.group(1)), int(ymd.group(2))
+    elif dmy:
+        mo, y = int(dmy.group(2)), int(dmy.group(3))
+        if len(dmy.group(3)) == 2:
+            return f"Type the year of the {label} in full, for example {DATE_EXAMPLE}."
+    else:
+        return f"Type the {label} as day/month/year, for example {DATE_EXAMPLE}."
+    if not 1 <= mo <= 12:
+        return f"There is no month {mo}: type the {label} as day/month/year ({DATE_EXAMPLE})."
+    if y < 1:
+        return f"There is no year {y}: type the {label} as day/month/year ({DATE_EXAMPLE})."
+    last = calendar.monthrange(y, mo)[1]
+    return f"{value} is not a real date: {calendar.month_name[mo]} {y} has {last} days."
 
 
 def age_on(born: date, today: date) -> int:

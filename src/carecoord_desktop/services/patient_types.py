@@ -34,7 +34,7 @@ class DuplicateCandidate:
     practice_id: str
     name: str
     date_of_birth: date
-    reason: str  # "same name and date of birth" | "same Medicare number" | "same practice id"
+    reason: str  # "same name and date of birth" | "same Medicare number" | "same practice ID"
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,8 @@ class PatientRecord:
     hospital_events: list[HospitalEventRow] = field(default_factory=list)
     risk_tier: str | None = None
     risk_reasons: list[str] = field(default_factory=list)
+    allergy_status: str = "not_recorded"  # AllergyStatus; "none_known" only with no allergies
+    archive_reason: str | None = None
 
     @property
     def display_name(self) -> str:

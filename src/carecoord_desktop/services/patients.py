@@ -21,6 +21,7 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import (
     AcdStatus,
     Allergy,
+    AllergyStatus,
     CareTeamMember,
     Condition,
     HospitalEvent,
@@ -32,6 +33,12 @@ from carecoord_desktop.models.patient import (
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patient_archive import (
+    ArchivedPatient,
+    archive_patient,
+    list_archived,
+    unarchive_patient,
+)
 from carecoord_desktop.services.patient_rules import (
     EARLIEST_DOB,
     MAX_AGE,
@@ -68,6 +75,7 @@ from carecoord_desktop.store.workspace import Workspace
 
 # The record's public surface for callers that only need the record (lists: patient_lists).
 __all__ = [
+    "ArchivedPatient",
     "DuplicateCandidate",
     "PatientDraft",
     "PatientRecord",
@@ -77,9 +85,11 @@ __all__ = [
     "find_duplicates",
     "fold",
     "get_record",
+    "list_archived",
     "medicare_digits",
     "medicare_valid",
     "merge_patients",
+    "record_no_known_allergies",
     "unarchive_patient",
     "update_patient",
 ]
@@ -107,7 +117,7 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     practice_id = (draft.practice_id or "").strip().upper() or None
     if practice_id is not None and not PRACTICE_ID_PATTERN.match(practice_id):
         raise ValidationError(
-            "A practice id is P followed by 6 digits (for example P000123); leave it empty to "
+            "A practice ID is P followed by 6 digits (for example P000123); leave it empty to "
             "get the next free one.",
             field="practice_id",
         )
@@ -115,12 +125,7 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     medicare = (draft.medicare_number or "").strip() or None
     if medicare is not None:
         if not medicare_valid(medicare):
-            raise ValidationError(
-                "That Medicare number is not valid: it has 10 digits (plus the 1-digit "
-                "reference number if you have it) and its 9th digit is a check digit. "
-                "Check it against the card.",
-                field="medicare_number",
-            )
+            raise ValidationError(_medicare_problem(medicare), field="medicare_number")
         medicare = medicare_digits(medicare)
     v["medicare_number"] = medicare
     v["phone"] = clean_phone(draft.phone)
@@ -148,6 +153,24 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     v["lives_alone"] = bool(draft.lives_alone)
     v["interpreter_needed"] = bool(draft.interpreter_needed)
     return v
+
+
+def _medicare_problem(value: str) -> str:
+    """What is wrong with a Medicare number, in the words of what to check on the card."""
+    digits = medicare_digits(value)
+    if not digits.isdigit():
+        return "A Medicare number has only digits (spaces are fine): check what was typed."
+    if len(digits) not in (10, 11):
+        return (
+            f"This Medicare number has {len(digits)} digits: it needs the 10 on the card, and "
+            "the reference number beside the name if you have it."
+        )
+    if digits[0] not in "23456":
+        return "A Medicare number starts with 2, 3, 4, 5 or 6: check the first digit."
+    return (
+        "The check digit does not match: a digit is probably mistyped. Check the number "
+        "against the card."
+    )
 
 
 # -- duplicates ----------------------------------------------------------------------------------
@@ -208,7 +231,7 @@ def _duplicates(
         )
     practice_id = (draft.practice_id or "").strip().upper()
     if practice_id:
-        add(session.exec(alive.where(Patient.practice_id == practice_id)), "same practice id")
+        add(session.exec(alive.where(Patient.practice_id == practice_id)), "same practice ID")
     out = []
     for p, reasons in found.values():
         note = " (archived)" if p.archived else ""
@@ -316,27 +339,26 @@ def update_patient(
     return _with_risk(ws, actor, rec)
 
 
-def archive_patient(ws: Workspace, actor: Actor, patient_id: int) -> PatientRecord:
-    """Take the patient off the active register; nothing is deleted."""
-    return _set_archived(ws, actor, patient_id, True)
+def record_no_known_allergies(
+    ws: Workspace, actor: Actor, patient_id: int, none_known: bool = True
+) -> PatientRecord:
+    """Record that the patient has no known allergies (or withdraw that statement).
 
-
-def unarchive_patient(ws: Workspace, actor: Actor, patient_id: int) -> PatientRecord:
-    return _set_archived(ws, actor, patient_id, False)
-
-
-def _set_archived(ws: Workspace, actor: Actor, patient_id: int, archived: bool) -> PatientRecord:
-    require(actor, Permission.EDIT_PATIENTS)
+    A clinical statement (EDIT_CARE_PLANS, like the allergy list); refused while allergies are
+    listed. Adding an allergy later ends it (patient_lists)."""
+    require(actor, Permission.EDIT_CARE_PLANS)
+    status = AllergyStatus.NONE_KNOWN if none_known else AllergyStatus.NOT_RECORDED
     with ws.session() as session:
-        patient = patient_or_error(session, patient_id)
-        if patient.merged_into_id is not None:
+        patient = editable_patient(session, patient_id)
+        listed = session.exec(select(Allergy.id).where(Allergy.patient_id == patient_id)).first()
+        if none_known and listed is not None:
             raise ValidationError(
-                "This record was merged into another one and stays archived; open the "
-                "merged record instead."
+                "Allergies are listed for this patient: remove them first if they were "
+                "entered in error.",
+                field="allergy_status",
             )
-        if patient.archived != archived:
-            patient.archived = archived
-            patient.archived_at = datetime.now(UTC) if archived else None
+        if patient.allergy_status != status.value:
+            patient.allergy_status = status.value
             patient.updated_at = datetime.now(UTC)
             session.add(patient)
             audit.record(
@@ -346,7 +368,9 @@ def _set_archived(ws: Workspace, actor: Actor, patient_id: int, archived: bool) 
                 patient_id=patient_id,
                 record_type="patient",
                 record_id=patient_id,
-                detail="archived" if archived else "unarchived",
+                detail="recorded: no known allergies"
+                if none_known
+                else "withdrew: no known allergies",
             )
             session.commit()
         rec = _load_record(session, patient_id)
@@ -403,7 +427,7 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
             }:
                 names.append(name)
         idents = _split(keep.previous_identifiers)
-        idents.append(f"practice id {gone.practice_id}")
+        idents.append(f"practice ID {gone.practice_id}")
         if gone.medicare_number:
             idents.append(f"Medicare {gone.medicare_number}")
         idents += _split(gone.previous_identifiers)
@@ -470,7 +494,7 @@ def _practice_id_free(session: Session, practice_id: str, patient_id: int | None
     other = session.exec(select(Patient).where(Patient.practice_id == practice_id)).first()
     if other is not None and other.id != patient_id:
         raise ValidationError(
-            f"Practice id {practice_id} belongs to another patient; leave it empty to get the "
+            f"Practice ID {practice_id} belongs to another patient; leave it empty to get the "
             "next free one.",
             field="practice_id",
         )
@@ -484,7 +508,7 @@ def _next_practice_id(session: Session) -> str:
         )
     ).scalar_one()
     if top >= 999_999:
-        raise ValidationError("No practice ids are left; enter one by hand.", field="practice_id")
+        raise ValidationError("No practice IDs are left; enter one by hand.", field="practice_id")
     return f"P{top + 1:06d}"
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.errors import CareCoordError, ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, settings, workspaces
+from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
@@ -249,11 +249,11 @@ class AuditTab(QWidget):
             self.action.addItem(a.value.replace("_", " ").capitalize(), a.value)
         self.who = QLineEdit()
         self.who.setPlaceholderText("Who (part of a name)")
-        self.since = QDateEdit(QDate.currentDate().addDays(-30))
-        self.until = QDateEdit(QDate.currentDate())
-        for d in (self.since, self.until):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("dd MMM yyyy")
+        # The form kit's text date field: a typed date is read as typed, or refused.
+        self.since = DateField("first day")
+        self.until = DateField("last day")
+        self.since.set_value(date.today() - timedelta(days=30))
+        self.until.set_value(date.today())
         self.apply_button = QPushButton("Show")
         self.apply_button.clicked.connect(self.refresh)
         self.who.returnPressed.connect(self.refresh)
@@ -281,15 +281,20 @@ class AuditTab(QWidget):
         layout.addWidget(self.view)
 
     def refresh(self) -> None:
-        since = datetime.combine(self.since.date().toPython(), time.min).astimezone(UTC)
-        until = datetime.combine(self.until.date().toPython(), time.min).astimezone(UTC)
+        try:
+            first, last = self.since.value(), self.until.value()
+        except ValidationError as exc:
+            self.count.setText(str(exc))
+            return
+        since = datetime.combine(first, time.min).astimezone(UTC) if first else None
+        until = datetime.combine(last, time.min).astimezone(UTC) if last else None
         rows, total = audit.list_events(
             self.state.ws,
             self.state.actor,
             action=self.action.currentData(),
             actor_text=self.who.text().strip() or None,
             since=since,
-            until=until + timedelta(days=1),
+            until=until + timedelta(days=1) if until else None,
         )
         self.model.set_rows(rows)
         _fit_columns(self.view, cap=280)

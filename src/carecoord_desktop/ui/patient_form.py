@@ -1,34 +1,24 @@
-"""Forms of the patient record: field widgets built from a short spec, the small add/edit form
-of the record's lists, and the demographics form used both to edit and to register a patient.
+"""The demographics form, used both to edit a patient and to register a new one (the form kit
+it is built from is ui.form_kit; Field, FieldsForm and ItemFormDialog are re-exported here).
 
-A failed save never clears anything: the message shows above the form and the field it names
-gets the focus, with every typed value still in place.
+A failed save never clears anything: the message shows at the field it names, which is marked
+and gets the focus, with every typed value still in place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,221 +30,14 @@ from carecoord_desktop.services.patient_types import (
     PatientDraft,
     PatientRecord,
 )
+from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.form_kit import Field, FieldsForm, ItemFormDialog, enum_choices
+from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_merge import DuplicatePanel
 from carecoord_desktop.ui.state import AppState
 
-_NOT_SET = QDate(1800, 1, 1)  # shown as "not set" by the date edit's special value text
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str = "text"  # text | long | date | combo | check
-    required: bool = False
-    choices: Sequence[tuple[str, object]] = ()
-    hint: str = ""
-
-
-def enum_choices(enum_type, labels: dict | None = None) -> list[tuple[str, object]]:
-    labels = labels or {}
-    return [(labels.get(m, m.value.replace("_", " ").capitalize()), m) for m in enum_type]
-
-
-class DateField(QWidget):
-    """A date that may be "not set": a date edit plus a "Not set" box (ticked: no date)."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setMinimumDate(_NOT_SET)
-        self.edit.setSpecialValueText("not set")
-        self.edit.setMinimumWidth(130)
-        self.edit.setToolTip("Type the date as dd/mm/yyyy, or choose it from the calendar")
-        self.not_set = QCheckBox("Not set")
-        layout.addWidget(self.edit)
-        layout.addWidget(self.not_set)
-        layout.addStretch(1)
-        self.not_set.toggled.connect(self._toggled)
-        self.edit.dateChanged.connect(self._date_changed)
-        self._section = None  # the part being typed, for "/" after an automatic move
-        self.edit.installEventFilter(self)
-        self.set_value(None)
-
-    def eventFilter(self, watched, event) -> bool:  # Qt override
-        if watched is not self.edit or event.type() != QEvent.Type.KeyPress:
-            return super().eventFilter(watched, event)
-        text = event.text()
-        if text.isdigit():
-            # "not set" is no date Qt can type over: the first digit starts a real date.
-            if self.value() is None:
-                self.edit.setDate(QDate.currentDate())
-                self.edit.setCurrentSection(QDateEdit.Section.DaySection)
-                self.edit.setSelectedSection(QDateEdit.Section.DaySection)
-            self._section = self.edit.currentSection()
-        elif text in "/-." and text and self._section is not None:
-            # Qt moved on after two digits: a typed "/" must not skip the next part too.
-            moved = self.edit.currentSection() != self._section
-            self._section = None
-            if moved:
-                return True
-        return super().eventFilter(watched, event)
-
-    def _toggled(self, checked: bool) -> None:
-        if checked:
-            self.edit.setDate(_NOT_SET)
-        elif self.edit.date() == _NOT_SET:
-            self.edit.setDate(QDate.currentDate())
-            self.edit.setFocus()
-            self.edit.setSelectedSection(QDateEdit.Section.DaySection)
-
-    def _date_changed(self, value: QDate) -> None:
-        self.not_set.blockSignals(True)
-        self.not_set.setChecked(value == _NOT_SET)
-        self.not_set.blockSignals(False)
-
-    def value(self) -> date | None:
-        qd = self.edit.date()
-        return None if qd == _NOT_SET else date(qd.year(), qd.month(), qd.day())
-
-    def set_value(self, value: date | None) -> None:
-        self.edit.setDate(_NOT_SET if value is None else QDate(value.year, value.month, value.day))
-
-    def setFocus(self) -> None:  # Qt override: focus the date itself
-        self.edit.setFocus()
-
-
-class FieldsForm(QWidget):
-    """A QFormLayout built from Field specs; `values()` gives {name: value}."""
-
-    def __init__(self, specs: Sequence[Field], parent=None) -> None:
-        super().__init__(parent)
-        self.specs = list(specs)
-        self.widgets: dict[str, QWidget] = {}
-        form = QFormLayout(self)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for spec in self.specs:
-            widget = self._make(spec)
-            widget.setObjectName(spec.name)
-            if isinstance(widget, QLineEdit | QPlainTextEdit):
-                # Share the width the columns get instead of pushing them past the window.
-                widget.setMinimumWidth(150)
-                policy = widget.sizePolicy()
-                policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
-                widget.setSizePolicy(policy)
-            if spec.hint:
-                widget.setToolTip(spec.hint)
-            self.widgets[spec.name] = widget
-            label = f"{spec.label} *" if spec.required else spec.label
-            form.addRow("" if spec.kind == "check" else label, widget)
-
-    @staticmethod
-    def _make(spec: Field) -> QWidget:
-        if spec.kind == "long":
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setFixedHeight(58)
-            return edit
-        if spec.kind == "date":
-            return DateField()
-        if spec.kind == "combo":
-            combo = QComboBox()
-            for text, data in spec.choices:
-                combo.addItem(text, data)
-            return combo
-        if spec.kind == "check":
-            return QCheckBox(spec.label)
-        edit = QLineEdit()
-        if spec.hint:
-            edit.setPlaceholderText(spec.hint)
-        return edit
-
-    def values(self) -> dict:
-        out = {}
-        for spec in self.specs:
-            w = self.widgets[spec.name]
-            if isinstance(w, QPlainTextEdit):
-                out[spec.name] = w.toPlainText()
-            elif isinstance(w, DateField):
-                out[spec.name] = w.value()
-            elif isinstance(w, QComboBox):
-                out[spec.name] = w.currentData()
-            elif isinstance(w, QCheckBox):
-                out[spec.name] = w.isChecked()
-            else:
-                out[spec.name] = w.text()
-        return out
-
-    def set_values(self, values: dict) -> None:
-        for name, value in values.items():
-            w = self.widgets.get(name)
-            if isinstance(w, QPlainTextEdit):
-                w.setPlainText(value or "")
-            elif isinstance(w, DateField):
-                w.set_value(value)
-            elif isinstance(w, QComboBox):
-                w.setCurrentIndex(max(w.findData(value), 0))
-            elif isinstance(w, QCheckBox):
-                w.setChecked(bool(value))
-            elif isinstance(w, QLineEdit):
-                w.setText(value or "")
-
-    def focus(self, name: str | None) -> bool:
-        widget = self.widgets.get(name or "")
-        if widget is None:
-            return False
-        widget.setFocus()
-        return True
-
-
-class ItemFormDialog(QDialog):
-    """Add or edit one row of a record's list; `save(values)` calls the service."""
-
-    def __init__(
-        self,
-        title: str,
-        specs: Sequence[Field],
-        save: Callable[[dict], object],
-        initial: dict | None = None,
-        parent=None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setMinimumWidth(520)
-        self.save_fn = save
-        self.result_value: object = None
-        layout = QVBoxLayout(self)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        self.form = FieldsForm(specs)
-        if initial:
-            self.form.set_values(initial)
-        layout.addWidget(self.form)
-        note = QLabel("* required")
-        note.setObjectName("pageSubtitle")
-        layout.addWidget(note)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.form.focus(specs[0].name)
-
-    def save(self) -> None:
-        try:
-            self.result_value = self.save_fn(self.form.values())
-        except CareCoordError as exc:
-            show_error(self.error, exc)
-            self.form.focus(getattr(exc, "field", None))
-            return
-        self.accept()
+__all__ = ["DateField", "Field", "FieldsForm", "ItemFormDialog", "PatientForm", "enum_choices"]
 
 
 # -- the demographics form -----------------------------------------------------------------------
@@ -277,8 +60,12 @@ _GROUPS: tuple[tuple[str, int, tuple[Field, ...]], ...] = (
             Field("preferred_name", "Preferred name"),
             Field("date_of_birth", "Date of birth", "date", required=True),
             Field("sex", "Sex", "combo", choices=_SEX),
-            Field("practice_id", "Practice id", hint="Empty: the next free P######"),
-            Field("medicare_number", "Medicare number", hint="10 digits + reference number"),
+            Field("practice_id", "Practice ID", hint="Leave empty to get the next free one"),
+            Field(
+                "medicare_number",
+                "Medicare number",
+                hint="10 digits, then the reference number beside the name",
+            ),
             Field("previous_names", "Previous names", hint="Separate names with ;"),
         ),
     ),
@@ -329,16 +116,19 @@ _DRAFT_FIELDS = {f.name for f in fields(PatientDraft)}
 class PatientForm(QWidget):
     """Edit a patient's details (patient_id set) or register a new one (patient_id None).
 
-    `saved(PatientRecord)` after a successful save; `cancelled()` when the user gives up.
+    `saved(PatientRecord)` after a successful save; `cancelled()` when the user gives up;
+    `existing_requested(patient_id)` when a possible duplicate is to be opened instead.
     """
 
     saved = Signal(object)
     cancelled = Signal()
+    existing_requested = Signal(int)
 
     def __init__(self, state: AppState, record: PatientRecord | None = None, parent=None) -> None:
         super().__init__(parent)
         self.state = state
         self.patient_id = record.id if record else None
+        self._shown = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(f"Edit details — {record.display_name}" if record else "New patient")
@@ -350,6 +140,7 @@ class PatientForm(QWidget):
         self.duplicates = DuplicatePanel()
         self.duplicates.hide()
         self.duplicates.go_back.clicked.connect(self._go_back)
+        self.duplicates.open_existing.clicked.connect(self._open_existing)
         self.duplicates.save_anyway.clicked.connect(lambda: self.save(confirm_duplicates=True))
         outer.addWidget(self.duplicates)
 
@@ -383,6 +174,7 @@ class PatientForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes through the fields only
         scroll.setWidget(body)
         self.scroll = scroll
         outer.addWidget(scroll, 1)
@@ -404,6 +196,12 @@ class PatientForm(QWidget):
         self.set_draft(PatientDraft.from_record(record) if record else PatientDraft())
         self.widget("given_name").setFocus()
 
+    def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            self.widget("given_name").setFocus()
+
     # -- values ----------------------------------------------------------------------------
     def widget(self, name: str) -> QWidget | None:
         if name == "coordinator_id":
@@ -414,6 +212,7 @@ class PatientForm(QWidget):
         values = {f.name: getattr(draft, f.name) for f in fields(PatientDraft)}
         for form in self.forms:
             form.set_values({k: v for k, v in values.items() if k in form.widgets})
+        self.widget("medicare_number").setText(medicare_text(draft.medicare_number))
         index = self.coordinator.findData(draft.coordinator_id)
         self.coordinator.setCurrentIndex(max(index, 0))
 
@@ -426,9 +225,12 @@ class PatientForm(QWidget):
 
     # -- saving ----------------------------------------------------------------------------
     def save(self, *, confirm_duplicates: bool = False) -> None:
-        draft = self.draft()
+        for form in self.forms:
+            form.clear_problems()
+        self.error.hide()
         ws, actor = self.state.ws, self.state.actor
         try:
+            draft = self.draft()
             if self.patient_id is None:
                 rec = patients.create_patient(
                     ws, actor, draft, confirm_duplicates=confirm_duplicates
@@ -438,25 +240,42 @@ class PatientForm(QWidget):
                     ws, actor, self.patient_id, draft, confirm_duplicates=confirm_duplicates
                 )
         except patients.PossibleDuplicateError as exc:
-            self.error.hide()
             self.duplicates.show_candidates(exc)
-            self.duplicates.save_anyway.setFocus()
+            self._set_default(self.duplicates.go_back)
+            self.duplicates.go_back.setFocus()  # Enter now goes back: saving is a choice
             return
         except (ValidationError, CareCoordError) as exc:
             self.duplicates.hide()
-            show_error(self.error, exc)
-            self._focus(getattr(exc, "field", None))
+            self._set_default(self.save_button)
+            self.show_problem(getattr(exc, "field", None), str(exc))
             return
-        self.error.hide()
         self.duplicates.hide()
+        self._set_default(self.save_button)
         self.saved.emit(rec)
 
-    def _focus(self, name: str | None) -> None:
+    def show_problem(self, name: str | None, text: str) -> None:
+        """Say what is wrong at the field it names (marked, focused, scrolled to), or above
+        the form when it names none."""
+        form = next((f for f in self.forms if name in f.widgets), None)
+        if form is not None and form.show_problem(name, text):
+            self.scroll.ensureWidgetVisible(form.boxes[name])
+            return
+        show_error(self.error, text)
         widget = self.widget(name) if name else None
         if widget is not None:
             self.scroll.ensureWidgetVisible(widget)
             widget.setFocus()
 
+    def _set_default(self, button: QPushButton) -> None:
+        for b in (self.save_button, *self.duplicates.buttons()):
+            b.setDefault(b is button)
+
     def _go_back(self) -> None:
         self.duplicates.hide()
+        self._set_default(self.save_button)
         self.widget("given_name").setFocus()
+
+    def _open_existing(self) -> None:
+        chosen = self.duplicates.chosen()
+        if chosen is not None:
+            self.existing_requested.emit(chosen.id)

@@ -6,15 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -23,23 +22,24 @@ from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import PatientRecord
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.fitted_table import FittedTableView
+from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 MAX_RESULTS = 50
 
 
-def _table(model) -> QTableView:
-    view = QTableView()
+def _table(model) -> FittedTableView:
+    view = FittedTableView()
     view.setModel(model)
-    view.verticalHeader().hide()
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
     return view
 
 
 class DuplicatePanel(QFrame):
-    """The possible duplicates of a save, with "Save anyway" and "Go back"."""
+    """The possible duplicates of a save: "Go back" (the default, so Enter never saves a
+    duplicate), "Open the existing record", and "Save anyway", which stays disabled until the
+    user ticks that they checked it is a different person."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -55,7 +55,7 @@ class DuplicatePanel(QFrame):
         layout.addWidget(self.message)
         self.model = RowsTableModel(
             [
-                Column("Practice id", lambda c: c.practice_id),
+                Column("Practice ID", lambda c: c.practice_id),
                 Column("Name", lambda c: c.name),
                 Column("Born", lambda c: f"{c.date_of_birth:%d/%m/%Y}"),
                 Column("Why it may be the same person", lambda c: c.reason),
@@ -63,20 +63,43 @@ class DuplicatePanel(QFrame):
             self,
         )
         self.table = _table(self.model)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.doubleClicked.connect(lambda _index: self.open_existing.click())
         layout.addWidget(self.table)
+        self.different = QCheckBox(
+            "I have checked: this is a different person (for example on the same Medicare "
+            "card, or with the same name and birthday)"
+        )
+        self.different.setStyleSheet("border: none;")
+        layout.addWidget(self.different)
         row = QHBoxLayout()
-        self.go_back = QPushButton("Go back and check")
-        self.save_anyway = QPushButton("Save anyway — it is a different person")
+        self.go_back = QPushButton("Go back")
+        self.go_back.setToolTip("Close this warning and check what you typed; nothing is saved")
+        self.open_existing = QPushButton("Open the existing record")
+        self.open_existing.setToolTip("Open the chosen record; what you typed here stays")
+        self.save_anyway = QPushButton("Save anyway")
+        self.save_anyway.setToolTip("Tick the box above first: it is a different person")
+        self.save_anyway.setAutoDefault(False)
+        self.save_anyway.setEnabled(False)
+        self.different.toggled.connect(self.save_anyway.setEnabled)
         row.addStretch(1)
-        row.addWidget(self.go_back)
         row.addWidget(self.save_anyway)
+        row.addWidget(self.open_existing)
+        row.addWidget(self.go_back)
         layout.addLayout(row)
+
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return (self.go_back, self.open_existing, self.save_anyway)
+
+    def chosen(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def show_candidates(self, error: patients.PossibleDuplicateError) -> None:
         self.model.set_rows(error.candidates)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.different.setChecked(False)
+        self.table.selectRow(0)
         rows_height = sum(self.table.rowHeight(r) for r in range(len(error.candidates)))
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(min(header + rows_height + 4, 160))
@@ -84,7 +107,8 @@ class DuplicatePanel(QFrame):
         self.message.setText(
             f"Possible duplicate: {n} patient{'s' if n != 1 else ''} on the register may be this "
             "person. Nothing is saved yet and nothing you typed is lost. If it is the same "
-            "person, go back, cancel and open the existing record; otherwise save anyway."
+            "person, open the existing record; if you are sure it is someone else, tick the box "
+            "and save anyway."
         )
         self.show()
 
@@ -115,7 +139,7 @@ class MergeDialog(QDialog):
         layout.addWidget(intro)
         find = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Practice id, name, date of birth or Medicare number")
+        self.search.setPlaceholderText("Practice ID, name, date of birth or Medicare number")
         self.search.returnPressed.connect(self.find)
         find_button = QPushButton("Find")
         find_button.clicked.connect(self.find)
@@ -124,10 +148,10 @@ class MergeDialog(QDialog):
         layout.addLayout(find)
         self.model = RowsTableModel(
             [
-                Column("Practice id", lambda r: r.practice_id),
+                Column("Practice ID", lambda r: r.practice_id),
                 Column("Name", lambda r: r.display_name),
                 Column("Born", lambda r: f"{r.date_of_birth:%d/%m/%Y}"),
-                Column("Medicare", lambda r: r.medicare_number),
+                Column("Medicare", lambda r: medicare_text(r.medicare_number)),
                 Column("Conditions", lambda r: r.conditions_summary),
             ],
             self,
@@ -158,7 +182,7 @@ class MergeDialog(QDialog):
     def find(self) -> None:
         text = self.search.text().strip()
         if not text:
-            show_error(self.error, "Type a practice id, name or date of birth to find the record.")
+            show_error(self.error, "Type a practice ID, name or date of birth to find the record.")
             return
         ws, actor = self.state.ws, self.state.actor
         try:
@@ -169,7 +193,6 @@ class MergeDialog(QDialog):
             show_error(self.error, exc)
             return
         self.model.set_rows([rows[i] for i in ids if i in rows])
-        self.results.resizeColumnsToContents()
         if not ids:
             show_error(self.error, f"No other record matches “{text}”.")
         else:
@@ -185,10 +208,14 @@ class MergeDialog(QDialog):
         k, o = self.keep, self.other
         active = sum(1 for m in k.medications if m.status == "active")
         rows = [
-            ("Practice id", k.practice_id, o.practice_id),
+            ("Practice ID", k.practice_id, o.practice_id),
             ("Name", k.display_name, o.display_name),
             ("Born", f"{k.date_of_birth:%d/%m/%Y}", f"{o.date_of_birth:%d/%m/%Y}"),
-            ("Medicare", k.medicare_number or "—", o.medicare_number or "—"),
+            (
+                "Medicare",
+                medicare_text(k.medicare_number) or "—",
+                medicare_text(o.medicare_number) or "—",
+            ),
             ("Conditions", str(len(k.conditions)), o.conditions_summary or "none"),
             ("Active medicines", str(active), str(o.medication_count)),
         ]

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -31,14 +30,17 @@ from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import PatientRecord
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.patient_archive import ArchiveDialog, confirm_unarchive
 from carecoord_desktop.ui.patient_form import PatientForm
+from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_sections import (
+    ALLERGY_STYLES,
     ListSection,
+    allergy_banner,
     list_specs,
-    record_table,
+    medicines_table,
 )
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 _TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
 _BANNER = (
@@ -59,38 +61,12 @@ def _t(value) -> str:
     return escape(value) if value else "<span style='color:#8a96a3'>—</span>"
 
 
-def medicines_table() -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    note = QLabel(
-        "Read only: medicines are reconciled and changed on the medication reconciliation "
-        "screen (coming in a later release)."
-    )
-    note.setObjectName("pageSubtitle")
-    note.setWordWrap(True)
-    layout.addWidget(note)
-    model = RowsTableModel(
-        [
-            Column("Medicine", lambda m: m.name),
-            Column("Dose", lambda m: m.dose),
-            Column("Route", lambda m: m.route),
-            Column("Frequency", lambda m: m.frequency),
-            Column("Status", lambda m: m.status.capitalize()),
-            Column("Started", lambda m: _d(m.started) if m.started else ""),
-        ],
-        page,
-    )
-    page.model = lambda: model
-    page.view = record_table(model)
-    layout.addWidget(page.view)
-    return page
-
-
 class PatientRecordDialog(QDialog):
     """One patient's record. Open with PatientRecordDialog(state, patient_id, parent).show();
     PatientRecordDialog.new(state, parent) starts on the "New patient" form instead."""
 
     record_changed = Signal(int)  # patient id (created, edited, archived, merged)
+    record_open_requested = Signal(int)  # another record to open (a possible duplicate)
 
     def __init__(self, state: AppState, patient_id: int | None, parent=None) -> None:
         super().__init__(parent)
@@ -118,6 +94,7 @@ class PatientRecordDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.summary)
         self.tabs.addTab(scroll, "Summary")
         self.sections: dict[str, ListSection] = {}
@@ -130,6 +107,10 @@ class PatientRecordDialog(QDialog):
                 self.sections[spec.key] = section
                 page_layout.addWidget(section, 1)
             self.tabs.addTab(page, tab_title)
+            if "allergies" in self.sections and not hasattr(self, "nka_button"):
+                self.nka_button = QPushButton("Record “no known allergies”")
+                self.nka_button.clicked.connect(self.toggle_no_known_allergies)
+                self.sections["allergies"].add_action(self.nka_button)
             if tab_title.startswith("Conditions"):
                 self.medicines = medicines_table()
                 self.tabs.addTab(self.medicines, "Medicines")
@@ -174,6 +155,12 @@ class PatientRecordDialog(QDialog):
         top.addWidget(self.tier)
         top.addWidget(self.why)
         grid.addLayout(top)
+        self.allergy_line = QLabel()
+        self.allergy_line.setObjectName("allergyBanner")
+        self.allergy_line.setWordWrap(True)
+        self.allergy_line.setTextFormat(Qt.TextFormat.RichText)
+        self.allergy_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(self.allergy_line)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -227,10 +214,13 @@ class PatientRecordDialog(QDialog):
             f"INTERPRETER NEEDED — {rec.preferred_language or 'language not recorded'}"
         )
         self.interpreter.setVisible(rec.interpreter_needed)
-        medicare = rec.medicare_number or "not recorded"
+        medicare = medicare_text(rec.medicare_number) or "not recorded"
+        text, style = allergy_banner(rec)
+        self.allergy_line.setText(text)
+        self.allergy_line.setStyleSheet(ALLERGY_STYLES[style])
         self.details.setText(
             f"Born {_d(rec.date_of_birth)} (age {rec.age}) · {rec.sex.value.capitalize()} · "
-            f"Practice id {rec.practice_id} · Medicare {medicare} · "
+            f"Practice ID {rec.practice_id} · Medicare {medicare} · "
             f"Coordinator: {rec.coordinator_name or 'none'}"
         )
         tier = rec.risk_tier or "unknown"
@@ -259,9 +249,10 @@ class PatientRecordDialog(QDialog):
                 "reference only: open the merged record to make changes."
             )
         elif rec.archived:
+            why = f" Reason: {rec.archive_reason}." if rec.archive_reason else ""
             self.banner.setText(
-                f"ARCHIVED on {_d(rec.archived_at)}. The record is kept but hidden from lists; "
-                "unarchive it to make changes."
+                f"ARCHIVED on {_d(rec.archived_at)}.{why} The record is kept but hidden from "
+                "lists; unarchive it to make changes."
             )
         self.banner.setVisible(rec.archived)
         locked = None
@@ -281,6 +272,7 @@ class PatientRecordDialog(QDialog):
                 )
             else:
                 section.set_editable(True, "")
+        self._apply_allergy_status(rec, locked)
         no_edit = f"A {role} account cannot edit patient records."
         self.edit_button.setEnabled(may_edit and not locked)
         self.edit_button.setToolTip(locked or ("" if may_edit else no_edit))
@@ -298,6 +290,31 @@ class PatientRecordDialog(QDialog):
             )
         )
 
+    def _apply_allergy_status(self, rec: PatientRecord, locked: str | None) -> None:
+        section, button = self.sections["allergies"], self.nka_button
+        known_none = rec.allergy_status == "none_known" and not rec.allergies
+        section.empty.setText(
+            "No known allergies (recorded)." if known_none else "Allergies not yet recorded."
+        )
+        button.setText(
+            "Withdraw “no known allergies”" if known_none else "Record “no known allergies”"
+        )
+        may = can(self.state.actor, Permission.EDIT_CARE_PLANS)
+        button.setVisible(not rec.allergies)
+        button.setEnabled(may and not locked)
+        button.setToolTip(
+            locked
+            or (
+                "Record that the patient was asked and has no known allergies"
+                if may
+                else f"A {self.state.actor.role.label} account cannot record allergies."
+            )
+        )
+
+    def toggle_no_known_allergies(self) -> None:
+        rec = self.record
+        self._write(patients.record_no_known_allergies, rec.id, rec.allergy_status != "none_known")
+
     def _fill_summary(self, rec: PatientRecord) -> None:
         while self.summary_grid.count():
             item = self.summary_grid.takeAt(0)
@@ -314,8 +331,8 @@ class PatientRecordDialog(QDialog):
                 ("Given name", _t(rec.given_name)), ("Family name", _t(rec.family_name)),
                 ("Preferred name", _t(rec.preferred_name)),
                 ("Date of birth", f"{_d(rec.date_of_birth)} (age {rec.age})"),
-                ("Sex", rec.sex.value.capitalize()), ("Practice id", rec.practice_id),
-                ("Medicare", _t(rec.medicare_number)),
+                ("Sex", rec.sex.value.capitalize()), ("Practice ID", rec.practice_id),
+                ("Medicare", _t(medicare_text(rec.medicare_number))),
                 ("Previous names", _t(rec.previous_names)),
                 ("Previous identifiers", _t(rec.previous_identifiers)),
             ]),
@@ -363,6 +380,7 @@ class PatientRecordDialog(QDialog):
         self.form = PatientForm(self.state, self.record, self)
         self.form.saved.connect(self._details_saved)
         self.form.cancelled.connect(self._form_cancelled)
+        self.form.existing_requested.connect(self.record_open_requested)
         self.stack.addWidget(self.form)
         self.stack.setCurrentWidget(self.form)
 
@@ -393,20 +411,19 @@ class PatientRecordDialog(QDialog):
     def toggle_archived(self) -> None:
         rec = self.record
         if rec.archived:
-            question = f"Unarchive {rec.display_name}? The record returns to the patient lists."
-        else:
-            question = (
-                f"Archive {rec.display_name}?\n\nNothing is deleted: the record is kept and "
-                "hidden from the patient lists, and can be unarchived later."
-            )
-        answer = QMessageBox.question(
-            self, "Archive" if not rec.archived else "Unarchive", question
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            if confirm_unarchive(self, rec.display_name):
+                self._write(patients.unarchive_patient, rec.id)
             return
-        action = patients.unarchive_patient if rec.archived else patients.archive_patient
+        dialog = ArchiveDialog(rec.display_name, self)
+        dialog.accepted.connect(
+            lambda: self._write(patients.archive_patient, rec.id, dialog.reason)
+        )
+        self.archive_dialog = dialog
+        dialog.open()
+
+    def _write(self, action, *args) -> None:
         try:
-            self.written(action(self.state.ws, self.state.actor, rec.id))
+            self.written(action(self.state.ws, self.state.actor, *args))
         except CareCoordError as exc:
             show_error(self.error, exc)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass, fields
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -15,8 +16,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
+    QWidget,
 )
 
 from carecoord_desktop.errors import CareCoordError
@@ -29,9 +30,11 @@ from carecoord_desktop.services.patient_types import (
     ConditionDraft,
     ContactDraft,
     HospitalEventDraft,
+    PatientRecord,
 )
 from carecoord_desktop.services.permissions import Permission, can
-from carecoord_desktop.ui.patient_form import Field, ItemFormDialog, enum_choices
+from carecoord_desktop.ui.fitted_table import FittedTableView
+from carecoord_desktop.ui.form_kit import Field, ItemFormDialog, enum_choices
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
@@ -56,17 +59,74 @@ class RecordTableModel(RowsTableModel):
         return super().data(index, role)
 
 
-def record_table(model) -> QTableView:
-    view = QTableView()
+def record_table(model) -> FittedTableView:
+    view = FittedTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
     return view
+
+
+# -- what every tab shows: the allergy line; the read-only medicines ------------------------------
+_SEVERE = "background-color: #8e1b12; color: white; font-weight: 700;"
+ALLERGY_STYLES = {
+    # listed (severe ones marked in the text) | recorded none | not recorded
+    "listed": "background: #fde8e8; color: #8e1b12; border: 1px solid #e5a3a3; "
+    "border-radius: 3px; padding: 5px 10px;",
+    "none": "background: #e7f3ea; color: #1d5a2c; border: 1px solid #a9d3b3; "
+    "border-radius: 3px; padding: 5px 10px;",
+    "unknown": "background: #fff4d6; color: #6b4e00; border: 1px solid #e0c066; "
+    "border-radius: 3px; padding: 5px 10px;",
+}
+
+
+def allergy_banner(rec: PatientRecord) -> tuple[str, str]:
+    """(rich text, style key) of the allergy line every tab of the record shows."""
+    if rec.allergies:
+        order = {"severe": 0, "moderate": 1, "mild": 2}
+        items = []
+        for a in sorted(rec.allergies, key=lambda a: (order.get(a.severity, 3), a.substance)):
+            what = escape(a.substance)
+            detail = ", ".join(escape(x) for x in (a.severity, a.reaction) if x)
+            if a.severity == "severe":
+                what = f"<span style='{_SEVERE}'>&nbsp;⚠ {what.upper()}&nbsp;</span>"
+            items.append(f"{what} ({detail})" if detail else what)
+        return "<b>Allergies:</b> " + "; ".join(items), "listed"
+    if rec.allergy_status == "none_known":
+        return "<b>No known allergies</b> (recorded)", "none"
+    return (
+        "<b>Allergies not yet recorded</b> (nobody has recorded them, or “none known”)",
+        "unknown",
+    )
+
+
+def medicines_table() -> QWidget:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    note = QLabel(
+        "Read only: medicines are reconciled and changed on the medication reconciliation "
+        "screen (coming in a later release)."
+    )
+    note.setObjectName("pageSubtitle")
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    model = RowsTableModel(
+        [
+            Column("Medicine", lambda m: m.name),
+            Column("Dose", lambda m: m.dose),
+            Column("Route", lambda m: m.route),
+            Column("Frequency", lambda m: m.frequency),
+            Column("Status", lambda m: m.status.capitalize()),
+            Column("Started", lambda m: _d(m.started) if m.started else ""),
+        ],
+        page,
+    )
+    page.model = lambda: model
+    page.view = record_table(model)
+    layout.addWidget(page.view)
+    return page
 
 
 # -- the record's lists: columns, form fields and services ----------------------------------------
@@ -109,7 +169,8 @@ def _care_team_staff(state: AppState) -> list[tuple[str, object]]:
 
 def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
     """(tab title, lists on it) in tab order."""
-    severities = [(s.capitalize(), s) for s in ALLERGY_SEVERITIES]
+    # No severity is chosen for the user: adding an allergy asks for it (and for the reaction).
+    severities = [("Choose…", None)] + [(s.capitalize(), s) for s in ALLERGY_SEVERITIES]
     statuses = [(s.capitalize(), s) for s in CONDITION_STATUSES]
     methods = enum_choices(ContactMethod, {ContactMethod.EMAIL: "E-mail"})
     kinds = enum_choices(
@@ -138,8 +199,12 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
         (Column("Substance", lambda r: r.substance), Column("Reaction", lambda r: r.reaction),
          Column("Severity", lambda r: (r.severity or "unknown").upper()
                 if r.severity == "severe" else (r.severity or "unknown").capitalize())),
-        (Field("substance", "Substance", required=True), Field("reaction", "Reaction"),
-         Field("severity", "Severity", "combo", choices=severities)),
+        (Field("substance", "Substance", required=True, hint="Medicine, food or other"),
+         Field("reaction", "Reaction", required=True,
+               hint="What happened, for example rash or anaphylaxis; type “not known” if "
+               "nobody knows"),
+         Field("severity", "Severity", "combo", required=True, choices=severities,
+               hint="Severe reactions are shown in red on every page of the record")),
         AllergyDraft, pl.add_allergy, pl.update_allergy, pl.remove_allergy,
         highlight=lambda r: r.severity == "severe", describe=lambda r: r.substance,
     )  # fmt: skip
@@ -177,7 +242,8 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
          Column("E-mail", lambda r: r.email),
          Column("Reach by", lambda r: dict((m, t) for t, m in methods).get(r.preferred_contact))),
         (Field("staff_user_id", "Practice staff", "combo", choices=_care_team_staff(state)),
-         Field("name", "Name", required=True, hint="Empty for practice staff: their name"),
+         Field("name", "Name", hint="Required for an external provider; for practice staff "
+               "their own name is used"),
          Field("role", "Role", required=True, hint="For example podiatrist"),
          Field("organisation", "Organisation"), Field("phone", "Phone"),
          Field("email", "E-mail"), Field("preferred_contact", "Reach by", "combo",
@@ -196,7 +262,17 @@ def list_specs(state: AppState) -> list[tuple[str, tuple[ListSpec, ...]]]:
 def row_values(spec: ListSpec, row=None) -> dict:
     """The form's values for an existing row (edit), or the draft's defaults (add)."""
     if row is None:
-        return {f.name: f.default for f in fields(spec.draft) if f.default is not MISSING}
+        # A choice the user must make (a "Choose…" entry) starts unmade, whatever the default.
+        ask = {
+            f.name
+            for f in spec.specs
+            if f.kind == "combo" and f.required and None in dict(f.choices).values()
+        }
+        return {
+            f.name: f.default
+            for f in fields(spec.draft)
+            if f.default is not MISSING and f.name not in ask
+        }
     return {f.name: getattr(row, f.name) for f in fields(spec.draft)}
 
 
@@ -229,22 +305,23 @@ class ListSection(QGroupBox):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.empty)
-        buttons.addStretch(1)
+        self.buttons = QHBoxLayout()
+        self.buttons.addWidget(self.empty)
+        self.buttons.addStretch(1)
         for b in (self.add_button, self.edit_button, self.remove_button):
-            buttons.addWidget(b)
+            self.buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         self.editable = True
+
+    def add_action(self, button: QPushButton) -> None:
+        """A further action of this list, shown before its Add button."""
+        self.buttons.insertWidget(self.buttons.indexOf(self.add_button), button)
 
     def set_rows(self, patient_id: int, rows) -> None:
         self.patient_id = patient_id
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(max(self.view.columnWidth(column), 90), 280))
         self.empty.setVisible(not rows)
         self._selection_changed()
 

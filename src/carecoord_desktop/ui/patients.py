@@ -31,6 +31,7 @@ from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.ui.patient_archive import ArchivedPatientsDialog
 from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
@@ -216,6 +217,10 @@ class PatientsScreen(QWidget):
         actions.addWidget(self.new_button)
         actions.addWidget(self.attention_button)
         actions.addStretch(1)
+        self.archived_button = QPushButton("Archived patients…")
+        self.archived_button.setToolTip("Records taken off the register: open or unarchive them")
+        self.archived_button.clicked.connect(self.show_archived)
+        actions.addWidget(self.archived_button)
         actions.addWidget(self.import_button)
         actions.addWidget(self.export_button)
 
@@ -553,6 +558,7 @@ class PatientsScreen(QWidget):
         if window is None or not window.isVisible():
             window = PatientRecordDialog(self.state, patient_id, self)
             window.record_changed.connect(self._record_changed)
+            window.record_open_requested.connect(self.open_record)
             self.record_windows[patient_id] = window
         window.show()
         window.raise_()
@@ -562,8 +568,18 @@ class PatientsScreen(QWidget):
     def new_patient(self) -> PatientRecordDialog:
         window = PatientRecordDialog.new(self.state, self)
         window.record_changed.connect(self._record_changed)
+        window.record_open_requested.connect(self.open_record)
         window.show()
         return window
+
+    def show_archived(self) -> ArchivedPatientsDialog:
+        """The archived records, to open or unarchive (the archive dialog points here)."""
+        dialog = ArchivedPatientsDialog(self.state, self)
+        dialog.record_open_requested.connect(self.open_record)
+        dialog.patient_unarchived.connect(self._record_changed)
+        self.archived_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _record_changed(self, _patient_id: int) -> None:
         self.start_search()  # names, risk and counters may have changed; keeps the filters
