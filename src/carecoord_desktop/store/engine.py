@@ -129,6 +129,8 @@ def make_engine(path: Path, key: DataKey) -> Engine:
         pool_size=4,
         max_overflow=8,
         pool_pre_ping=False,
+        # An error's message must not carry the row it failed on (names, DOB, Medicare).
+        hide_parameters=True,
     )
     _install_corruption_translation(engine)
     return engine
