@@ -114,7 +114,7 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
             last = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            rows.append((start, cells))
+            rows.append((start, [unescape_cell(c) for c in cells]))
             if len(rows) > MAX_ROWS:
                 raise ValidationError(
                     f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files "
@@ -239,7 +239,8 @@ def example_date(fmt: str) -> str:
 def csv_file_atomically(path: Path) -> Iterator:
     """A csv.writer on a temporary file beside `path`, renamed to `path` only when the block
     ends without error: a reader never sees half a file, and a failure leaves nothing behind.
-    UTF-8 with a byte-order mark, so Excel shows accented names right."""
+    UTF-8 with a byte-order mark, so Excel shows accented names right; every cell is
+    neutralised against formula injection (see `neutralise_cell`)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
     except OSError as exc:
@@ -248,7 +249,7 @@ def csv_file_atomically(path: Path) -> Iterator:
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            yield csv.writer(out)
+            yield SafeCsvWriter(out)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -259,3 +260,39 @@ def csv_file_atomically(path: Path) -> Iterator:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"):
+# =HYPERLINK(…), +cmd|…, -2+3, @SUM(…), and a tab or carriage return before one of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run gets a leading apostrophe, which Excel and
+    LibreOffice take as "this is text" ("+61 3 9123 4567" stays readable, and is not
+    turned into a number or a formula). Numbers and other values pass as they are."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """What `neutralise_cell` wrote, read back: a report saved by this app imports as typed."""
+    if value.startswith("'") and value[1:].lstrip(" ").startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through `neutralise_cell`: the one place it is done,
+    for every CSV the app writes."""
+
+    def __init__(self, out) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([neutralise_cell(cell) for cell in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
