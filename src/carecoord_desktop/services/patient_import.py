@@ -46,6 +46,7 @@ from carecoord_desktop.services.patient_rules import (
     MAX_AGE,
     PRACTICE_ID_PATTERN,
     age_on,
+    check_text,
     clean_email,
     clean_phone,
     clean_text,
@@ -496,6 +497,10 @@ def _clean_row(
     values: dict = {}
     for f in FIELDS:
         if f.name in ("date_of_birth", "sex", "medicare_number", "phone", "email", "practice_id"):
+            continue
+        # The record's text rule sees the cell as written, before spaces are squeezed.
+        if _reason(reasons, check_text, raw.get(f.name, ""), f.name, f.label.lower()) is None:
+            values[f.name] = None
             continue
         value = " ".join(raw.get(f.name, "").split())
         if not value and f.required:
