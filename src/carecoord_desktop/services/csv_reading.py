@@ -17,10 +17,10 @@ from datetime import date
 from pathlib import Path
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.services.csv_decoding import Decoded, decode_bytes, read_bytes
 from carecoord_desktop.services.patient_rules import fold
 
 MAX_ROWS = 50_000
-MAX_BYTES = 100 * 1024 * 1024
 FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
 DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
 YMD = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})")
@@ -33,43 +33,10 @@ DATE_FORMATS: dict[str, str] = {
 }
 
 
-def decode(path: Path) -> tuple[str, str]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is too large ({size // (1024 * 1024)} MB); split it into files of "
-                f"at most {MAX_ROWS:,} rows."
-            )
-        data = path.read_bytes()
-    except ValidationError:
-        raise
-    except OSError as exc:
-        raise ValidationError(
-            f"The file could not be read ({exc.strerror or exc}). Check that it exists and is "
-            "not open in another program."
-        ) from None
-    if not data.strip():
-        raise ValidationError(
-            "The file is empty. Export the patient list again from the other system."
-        )
-    if b"\x00" in data[:65536]:
-        raise ValidationError(
-            "This is not a CSV text file (it looks like a spreadsheet or another binary file). "
-            "In the other program, save or export the list as CSV and choose that file."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "The file's text encoding is not UTF-8 or Windows-1252. Export it again as CSV (UTF-8)."
-        ) from None
+def decode(path: Path, encoding: str = "auto") -> Decoded:
+    """The file's text by the strict rules of csv_decoding (a mixed file raises
+    MixedEncodingError, which says where and asks the user to choose)."""
+    return decode_bytes(read_bytes(path), encoding)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -83,8 +50,11 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank data rows with the line each starts on."""
+def parse_rows(
+    text: str, delimiter: str
+) -> tuple[list[str], list[tuple[int, list[str]]], dict[int, int]]:
+    """The header, the non-blank data rows with the line each starts on, and for each row that
+    a stray quotation mark ran on over the next lines: its start line -> its last line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -107,6 +77,7 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
         )
     headers = unique_headers([h or f"Column {i + 1}" for i, h in enumerate(header)])
     rows: list[tuple[int, list[str]]] = []
+    swallowed: dict[int, int] = {}
     last = reader.line_num
     try:
         for cells in reader:
@@ -114,6 +85,8 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
             last = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
+            if last > start and _swallowed(cells, delimiter, len(headers)):
+                swallowed[start] = last
             rows.append((start, [unescape_cell(c) for c in cells]))
             if len(rows) > MAX_ROWS:
                 raise ValidationError(
@@ -125,7 +98,29 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
             f"Line {reader.line_num} of the file is not valid CSV ({exc}). Fix it in a text "
             "editor or export the list again."
         ) from None
-    return headers, rows
+    return headers, rows, swallowed
+
+
+def _swallowed(cells: list[str], delimiter: str, width: int) -> bool:
+    """A quoted cell over several lines is fine (an address); one that holds a delimiter too,
+    or leaves the row short of cells, took in the next line(s) from a quote never closed."""
+    broken = [c for c in cells if "\n" in c or "\r" in c]
+    return bool(broken) and (len(cells) < width or any(delimiter in c for c in broken))
+
+
+def swallowed_reason(start: int, end: int) -> str:
+    return (
+        f"a stray quotation mark on line {start} joins lines {start}-{end} into one cell, "
+        f"swallowing the next line{'s' if end - start > 1 else ''}; fix or remove the quotation "
+        "mark and check the file again"
+    )
+
+
+def bad_bytes_reason(bad) -> str:
+    return (
+        f"{bad} is not UTF-8 text, so this row's text would be damaged; fix it in a text "
+        "editor and save as UTF-8"
+    )
 
 
 def looks_like_data(cell: str) -> bool:
