@@ -90,7 +90,7 @@ def test_bytes_neither_encoding_reads_are_reported_with_their_place():
 def test_a_stray_quote_that_swallows_the_next_line_is_reported_as_such(ws, admin):
     preview = patient_import.read_csv(STRAY)
     assert any(
-        "Line 3: a stray quotation mark on line 3 joins lines 3-4 into one cell" in note
+        "A stray quotation mark on line 3 joins lines 3-4 into one cell" in note
         for note in preview.notes
     )
     plan = patient_import.validate(ws, admin, STRAY, patient_import.guess_mapping(preview.headers))

@@ -46,11 +46,13 @@ class MixedEncodingError(ValidationError):
 
     def __init__(self, bad: list[BadByte], utf8_line: int, total_bad_lines: int) -> None:
         first = bad[0]
-        more = f" and {total_bad_lines - 1} other line(s)" if total_bad_lines > 1 else ""
+        others = total_bad_lines - 1
+        more = f" and so are bytes on {others} other line{'s' * (others > 1)}" if others else ""
+        lines = "the line" if total_bad_lines == 1 else f"the {total_bad_lines} lines"
         super().__init__(
             f"The file mixes two text encodings: {first} is not UTF-8{more}, but line "
             f"{utf8_line} holds UTF-8 text. Nothing was read. Choose how to read it: as UTF-8 "
-            f"(the {total_bad_lines} line(s) with other bytes are rejected and reported), or "
+            f"({lines} with other bytes rejected and reported), or "
             "all as Windows-1252 (accented letters saved as UTF-8 come out wrong, Zoë as "
             "ZoÃ«). Better still, save the file again as “CSV UTF-8” in the other program.",
             field="encoding",
@@ -103,11 +105,12 @@ def decode_bytes(data: bytes, choice: str = "auto") -> Decoded:
         pass
     bad, bad_lines = _bad_bytes(body)
     if choice == "utf-8":
-        lines = len(bad_lines)
+        n = len(bad_lines)
+        which = "the line" if n == 1 else f"the {n} lines"
         return Decoded(
             body.decode("utf-8", errors="replace"),
             utf8,
-            [f"Read as UTF-8 as chosen: {lines} line(s) with other bytes are rejected."],
+            [f"Read as UTF-8, as you chose: {which} with other bytes will be rejected."],
             bad_lines,
         )
     utf8_line = _first_utf8_line(body, bad_lines)

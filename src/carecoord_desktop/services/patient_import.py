@@ -146,7 +146,7 @@ def read_csv(path: str | Path, *, encoding: str = "auto") -> CsvPreview:
     delimiter = sniff_delimiter(decoded.text)
     headers, rows, swallowed = parse_rows(decoded.text, delimiter)
     notes = list(decoded.notes)
-    notes += [f"Line {a}: {swallowed_reason(a, b)}." for a, b in list(swallowed.items())[:5]]
+    notes += [swallowed_reason(a, b).capitalize() + "." for a, b in list(swallowed.items())[:5]]
     return CsvPreview(
         path=path,
         encoding=decoded.encoding,
