@@ -170,3 +170,30 @@ def test_a_password_typed_as_the_user_name_is_never_stored(ws, admin):
             str(v) for row in conn.execute("SELECT * FROM audit_event").fetchall() for v in row
         )
     assert typed.lower() not in stored.lower()
+
+
+def test_broken_unicode_that_reaches_a_query_is_a_plain_refusal_not_a_crash(ws, admin):
+    # The audit screen's "who" filter is free text with no field rule of its own: the store
+    # turns the driver's UnicodeEncodeError into a message.
+    with pytest.raises(ValidationError, match="broken character"):
+        audit.list_events(ws, admin, actor_text="adm\ud800")
+
+
+def test_cli_audit_list_shows_unknown_user_not_the_typed_password(
+    new_practice, monkeypatch, capsys
+):
+    import io
+
+    from carecoord_desktop import cli
+    from tests_support import ADMIN_PASSWORD
+
+    typed = "Tr0ub4dor&3 horse"
+    with pytest.raises(LoginFailedError):
+        accounts.authenticate(new_practice.workspace, typed, "x")
+    folder = new_practice.workspace.folder
+    monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    code = cli.main(["--workspace", str(folder), "audit", "list", "--as", "admin",
+                     "--password-stdin"])  # fmt: skip
+    out, _err = capsys.readouterr()
+    assert code == 0 and "unknown user" in out
+    assert typed.lower() not in out.lower()
