@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -114,3 +116,31 @@ def test_cli_check_reports_a_damaged_key_file_in_words_with_exit_code_2(
     assert code == 2
     assert "wrapped-key file is damaged" in err and TAMPERS[name][1] in err
     assert "Traceback" not in err + out and "MemoryError" not in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="address-space limit via setrlimit")
+def test_the_real_cli_under_a_2_gib_limit_reports_n_2_22_without_trying_it(new_practice):
+    """As the tester did it: the key file asks for 4 GiB; the command runs in its own process
+    with 2 GiB of address space and must answer in words, not try the allocation."""
+    ws = new_practice.workspace
+    folder = ws.folder
+    ws.close()
+    path = folder / KEY_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["kdf"]["n"] = 2**22
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    import resource  # POSIX only
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "carecoord_desktop.cli", "--workspace", str(folder),
+         "--recovery-key-stdin", "check"],
+        input=new_practice.recovery_key.formatted() + "\n",
+        capture_output=True, text=True, preexec_fn=limit, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "wrapped-key file is damaged (its scrypt parameter n is 4194304" in done.stderr
+    assert "MemoryError" not in done.stderr and "Traceback" not in done.stderr
