@@ -197,3 +197,13 @@ def test_cli_audit_list_shows_unknown_user_not_the_typed_password(
     out, _err = capsys.readouterr()
     assert code == 0 and "unknown user" in out
     assert typed.lower() not in out.lower()
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_fast_check_lets_through_nothing_the_worded_check_refuses(multiline):
+    from carecoord_desktop.services import patient_rules
+
+    pattern = patient_rules._SUSPECT_MULTI_LINE if multiline else patient_rules._SUSPECT_ONE_LINE
+    passed = "".join(ch for ch in map(chr, range(0x110000)) if not pattern.search(ch))
+    assert len(passed) > 1_000_000
+    assert patient_rules.worded_problem(passed, "x", multiline=multiline) is None

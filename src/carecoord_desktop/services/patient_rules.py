@@ -60,12 +60,24 @@ MULTILINE_FIELDS = frozenset(
 # bidirectional overrides and isolates ("Trojan source"), zero-width space, byte-order mark.
 _INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\ufeff")
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+_NONCHARACTERS = "".join(chr(p * 0x10000 + o) for p in range(17) for o in (0xFFFE, 0xFFFF))
+# One C-speed search finds the rare value to explain; only then the loop below words it.
+_SUSPECT = "\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + "".join(sorted(_INVISIBLE)) + _NONCHARACTERS
+_SUSPECT_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SUSPECT}]")
+_SUSPECT_MULTI_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SUSPECT}]")
 
 
 def text_problem(value: str, label: str, *, multiline: bool = False) -> str | None:
     """Why `value` cannot be stored as the `label` (None if it can): one rule for the form, the
     service API and the import. Control characters (NUL, ESC, BEL, backspace…), invisible
     formatting and broken Unicode are refused; a multi-line field allows line breaks and tabs."""
+    if not (_SUSPECT_MULTI_LINE if multiline else _SUSPECT_ONE_LINE).search(value):
+        return None
+    return worded_problem(value, label, multiline=multiline)
+
+
+def worded_problem(value: str, label: str, *, multiline: bool = False) -> str | None:
+    """The first refused character of `value`, in words (the slow half of `text_problem`)."""
     for pos, ch in enumerate(value, start=1):
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
@@ -75,12 +87,13 @@ def text_problem(value: str, label: str, *, multiline: bool = False) -> str | No
             )
         if multiline and ch in "\n\r\t":
             continue
-        if ch in _LINE_BREAKS:
+        if ch in _LINE_BREAKS and not multiline:
             return f"The {label} must be on one line: remove the line break (position {pos})."
         if ch == "\t":
             return f"The {label} cannot contain a tab (position {pos}); use a space."
         if (
             unicodedata.category(ch) == "Cc"
+            or ch in _LINE_BREAKS
             or ch in _INVISIBLE
             or (code & 0xFFFE) == 0xFFFE
             or 0xFDD0 <= code <= 0xFDEF
