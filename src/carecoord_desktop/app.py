@@ -22,6 +22,7 @@ from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError
 from carecoord_desktop.services import accounts, demo, settings, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog, RecoveryKeyDialog
+from carecoord_desktop.ui.error_report import install_gui_hooks
 from carecoord_desktop.ui.first_run import FirstRunWizard
 from carecoord_desktop.ui.main_window import MainWindow
 from carecoord_desktop.ui.resources import app_icon, stylesheet
@@ -125,6 +126,7 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
     app = make_app()
+    install_gui_hooks()
     restore_signals = quit_on_signals(app)
     throwaway: Path | None = None
     username, hint = "", ""

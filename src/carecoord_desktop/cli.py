@@ -19,6 +19,7 @@ from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, ValidationError
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
+from carecoord_desktop.scrub import UnexpectedError, describe
 from carecoord_desktop.services import accounts, audit, demo, workspaces
 from carecoord_desktop.services.context import Actor
 
@@ -394,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("\nStopped; nothing half-done was saved.", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # never a raw traceback: it can carry the row it failed on
+        print(f"carecoord: {UnexpectedError(exc)}", file=sys.stderr)
+        print(f"  details for support: {describe(exc)}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -55,6 +55,18 @@ class CorruptDatabaseError(WorkspaceError):
         )
 
 
+class KeyFileDamagedError(NotAWorkspaceDatabaseError):
+    """The wrapped-key file was edited or damaged: `detail` says which part, in words."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"The workspace's wrapped-key file is damaged ({detail}), so the recovery key "
+            "cannot be checked against it. Nothing was changed. Restore the file "
+            "key.wrapped.json from a backup of the workspace folder, or ask your practice "
+            "administrator."
+        )
+
+
 class RecoveryKeyFormatError(WorkspaceError):
     """The typed recovery key is not well formed (a typo): the message says where."""
 

@@ -96,7 +96,7 @@ def test_wrong_password_and_unknown_user_give_the_same_message(ws):
     assert [e[0] for e in logged] == ["failed_login", "failed_login"]
     assert logged[0][1] == "Alex Admin (administrator)"
     assert "wrong password (1 in a row)" in logged[0][3]
-    assert logged[1][1] == "nobody"
+    assert logged[1][1] == "unknown user"  # never what was typed (often the password)
     assert logged[1][3] == "unknown user name"
     # The password typed is never written anywhere in the log.
     assert all("not the password" not in e[3] for e in logged)

@@ -24,13 +24,15 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patient_rules import check_text, text_problem
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
 MIN_PASSWORD_LENGTH = 10
-_USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+UNKNOWN_USER = "unknown user"
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,17 @@ def check_password_rules(password: str, username: str = "") -> None:
         raise ValidationError("The password must not contain the user name.", field="password")
     if len(set(password)) < 4:
         raise ValidationError("That password is too easy to guess.", field="password")
+    if text_problem(password, "password"):  # it could not be hashed, or typed again
+        raise ValidationError(
+            "The password contains a control character or a broken character that cannot be "
+            "typed again reliably; choose another.",
+            field="password",
+        )
 
 
 def normalise_username(username: str) -> str:
     name = username.strip().lower()
-    if not _USERNAME_RE.match(name):
+    if not _USERNAME_RE.fullmatch(name):
         raise ValidationError(
             "A user name is 2–64 lower-case letters, digits, dots, dashes or underscores, "
             "starting with a letter or digit (for example 'j.smith').",
@@ -83,7 +91,7 @@ def _actor(user: StaffUser) -> Actor:
 def _verify(user_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(user_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 
@@ -94,14 +102,20 @@ def authenticate(
     name = username.strip().lower()
     now = datetime.now(UTC)
     with ws.session() as session:
-        user = session.exec(select(StaffUser).where(StaffUser.username == name)).first()
+        typable = text_problem(name, "user name") is None  # a broken one cannot be looked up
+        user = (
+            session.exec(select(StaffUser).where(StaffUser.username == name)).first()
+            if typable
+            else None
+        )
         if user is None:
             _verify(_DUMMY_HASH, password)  # same cost as a real check: no user-name probing
+            # Never what was typed: it is often the password, typed into the wrong field.
             audit.record(
                 session,
                 None,
                 AuditAction.FAILED_LOGIN,
-                actor_name=name[:120],
+                actor_name=UNKNOWN_USER,
                 detail="unknown user name",
             )
             session.commit()
@@ -190,7 +204,7 @@ def create_user(
     """Add a user inside the caller's transaction (used by setup and by add_user)."""
     require(actor, Permission.MANAGE_USERS)
     name = normalise_username(username)
-    full_name = full_name.strip()
+    full_name = (check_text(full_name, "full_name", "full name") or "").strip()
     if not full_name:
         raise ValidationError("Enter the person's full name.", field="full_name")
     check_password_rules(password, name)
@@ -301,6 +315,7 @@ def update_user(
         if active is not None and active != user.active:
             changes.append("enabled" if active else "disabled")
             user.active = active
+        check_text(full_name, "full_name", "full name")
         if full_name is not None and full_name.strip() and full_name.strip() != user.full_name:
             changes.append("renamed")
             user.full_name = full_name.strip()
@@ -328,6 +343,8 @@ def reset_password(ws: Workspace, actor: Actor, user_id: int, new_password: str)
 
 
 def find_user_id(ws: Workspace, username: str) -> int | None:
+    if text_problem(username, "user name"):
+        return None
     with ws.session() as session:
         user = session.exec(
             select(StaffUser).where(StaffUser.username == username.strip().lower())

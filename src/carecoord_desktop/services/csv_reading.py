@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.services.csv_decoding import Decoded, decode_bytes, read_bytes
 from carecoord_desktop.services.patient_rules import DMY_DATE, YMD_DATE, fold, read_date
 
 MAX_ROWS = 50_000
-MAX_BYTES = 100 * 1024 * 1024
 FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}
 DMY, YMD = DMY_DATE, YMD_DATE  # the shapes of the one date rule (patient_rules)
 
@@ -31,43 +31,10 @@ DATE_FORMATS: dict[str, str] = {
 }
 
 
-def decode(path: Path) -> tuple[str, str]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError(
-                f"The file is too large ({size // (1024 * 1024)} MB); split it into files of "
-                f"at most {MAX_ROWS:,} rows."
-            )
-        data = path.read_bytes()
-    except ValidationError:
-        raise
-    except OSError as exc:
-        raise ValidationError(
-            f"The file could not be read ({exc.strerror or exc}). Check that it exists and is "
-            "not open in another program."
-        ) from None
-    if not data.strip():
-        raise ValidationError(
-            "The file is empty. Export the patient list again from the other system."
-        )
-    if b"\x00" in data[:65536]:
-        raise ValidationError(
-            "This is not a CSV text file (it looks like a spreadsheet or another binary file). "
-            "In the other program, save or export the list as CSV and choose that file."
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "The file's text encoding is not UTF-8 or Windows-1252. Export it again as CSV (UTF-8)."
-        ) from None
+def decode(path: Path, encoding: str = "auto") -> Decoded:
+    """The file's text by the strict rules of csv_decoding (a mixed file raises
+    MixedEncodingError, which says where and asks the user to choose)."""
+    return decode_bytes(read_bytes(path), encoding)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -81,8 +48,11 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank data rows with the line each starts on."""
+def parse_rows(
+    text: str, delimiter: str
+) -> tuple[list[str], list[tuple[int, list[str]]], dict[int, int]]:
+    """The header, the non-blank data rows with the line each starts on, and for each row that
+    a stray quotation mark ran on over the next lines: its start line -> its last line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -105,6 +75,7 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
         )
     headers = unique_headers([h or f"Column {i + 1}" for i, h in enumerate(header)])
     rows: list[tuple[int, list[str]]] = []
+    swallowed: dict[int, int] = {}
     last = reader.line_num
     try:
         for cells in reader:
@@ -112,7 +83,9 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
             last = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            rows.append((start, cells))
+            if last > start and _swallowed(cells, delimiter, len(headers)):
+                swallowed[start] = last
+            rows.append((start, [unescape_cell(c) for c in cells]))
             if len(rows) > MAX_ROWS:
                 raise ValidationError(
                     f"The file has more than {MAX_ROWS:,} rows. Split it into smaller files "
@@ -123,7 +96,29 @@ def parse_rows(text: str, delimiter: str) -> tuple[list[str], list[tuple[int, li
             f"Line {reader.line_num} of the file is not valid CSV ({exc}). Fix it in a text "
             "editor or export the list again."
         ) from None
-    return headers, rows
+    return headers, rows, swallowed
+
+
+def _swallowed(cells: list[str], delimiter: str, width: int) -> bool:
+    """A quoted cell over several lines is fine (an address); one that holds a delimiter too,
+    or leaves the row short of cells, took in the next line(s) from a quote never closed."""
+    broken = [c for c in cells if "\n" in c or "\r" in c]
+    return bool(broken) and (len(cells) < width or any(delimiter in c for c in broken))
+
+
+def swallowed_reason(start: int, end: int) -> str:
+    return (
+        f"a stray quotation mark on line {start} joins lines {start}-{end} into one cell, "
+        f"swallowing the next line{'s' if end - start > 1 else ''}; fix or remove the quotation "
+        "mark and check the file again"
+    )
+
+
+def bad_bytes_reason(bad) -> str:
+    return (
+        f"{bad} is not UTF-8 text, so this row's text would be damaged; fix it in a text "
+        "editor and save as UTF-8"
+    )
 
 
 def looks_like_data(cell: str) -> bool:
@@ -220,7 +215,8 @@ def example_date(fmt: str) -> str:
 def csv_file_atomically(path: Path) -> Iterator:
     """A csv.writer on a temporary file beside `path`, renamed to `path` only when the block
     ends without error: a reader never sees half a file, and a failure leaves nothing behind.
-    UTF-8 with a byte-order mark, so Excel shows accented names right."""
+    UTF-8 with a byte-order mark, so Excel shows accented names right; every cell is
+    neutralised against formula injection (see `neutralise_cell`)."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=".carecoord-", suffix=".csv.tmp", dir=path.parent)
     except OSError as exc:
@@ -229,7 +225,7 @@ def csv_file_atomically(path: Path) -> Iterator:
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as out:
-            yield csv.writer(out)
+            yield SafeCsvWriter(out)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -240,3 +236,39 @@ def csv_file_atomically(path: Path) -> Iterator:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection"):
+# =HYPERLINK(…), +cmd|…, -2+3, @SUM(…), and a tab or carriage return before one of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run gets a leading apostrophe, which Excel and
+    LibreOffice take as "this is text" ("+61 3 9123 4567" stays readable, and is not
+    turned into a number or a formula). Numbers and other values pass as they are."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """What `neutralise_cell` wrote, read back: a report saved by this app imports as typed."""
+    if value.startswith("'") and value[1:].lstrip(" ").startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through `neutralise_cell`: the one place it is done,
+    for every CSV the app writes."""
+
+    def __init__(self, out) -> None:
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([neutralise_cell(cell) for cell in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)

@@ -2,7 +2,8 @@
 
 Three steps, each a plain function the screen (or a script) calls in turn:
 
-1. `read_csv(path)` sniffs the encoding (UTF-8 with or without BOM, else Windows-1252), the
+1. `read_csv(path)` reads the text strictly (UTF-8 with or without BOM; Windows-1252 only for
+   a file with no UTF-8 in it; a mixed file asks the user to choose, see csv_decoding), the
    delimiter (comma, semicolon, tab) and the header row, and returns a preview.
 2. `validate(ws, actor, path, mapping)` parses every row with the chosen column mapping and
    returns an `ImportPlan`: the rows ready to import and the rejected rows with their reasons
@@ -18,7 +19,7 @@ date of birth, same Medicare card and reference number, same practice id).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,22 +31,31 @@ from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.csv_reading import (
     DATE_FORMATS,
+    bad_bytes_reason,
     cells_at,
     csv_file_atomically,
     date_problem,
     decode,
-    normalise_header,
     pad_cells,
     parse_date,
     parse_rows,
     pick_date_format,
     sniff_delimiter,
+    swallowed_reason,
 )
+from carecoord_desktop.services.import_mapping import (  # noqa: F401  (the import's API)
+    FIELD_BY_NAME,
+    FIELDS,
+    ImportField,
+    guess_mapping,
+)
+from carecoord_desktop.services.import_mapping import SEX_WORDS as _SEX
 from carecoord_desktop.services.patient_rules import (
     EARLIEST_DOB,
     MAX_AGE,
     PRACTICE_ID_PATTERN,
     age_on,
+    check_text,
     clean_email,
     clean_phone,
     clean_text,
@@ -61,58 +71,6 @@ PREVIEW_ROWS = 20
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class ImportField:
-    name: str  # the PatientDraft field
-    label: str
-    required: bool = False
-    max_len: int = 80
-
-
-FIELDS: tuple[ImportField, ...] = (
-    ImportField("given_name", "Given name", True),
-    ImportField("family_name", "Family name", True),
-    ImportField("date_of_birth", "Date of birth", True),
-    ImportField("preferred_name", "Preferred name"),
-    ImportField("sex", "Sex"),
-    ImportField("medicare_number", "Medicare number"),
-    ImportField("phone", "Phone"),
-    ImportField("email", "E-mail", max_len=120),
-    ImportField("address", "Address", max_len=240),
-    ImportField("practice_id", "Practice id"),
-    ImportField("preferred_language", "Preferred language"),
-    ImportField("previous_names", "Previous names", max_len=500),
-)
-FIELD_BY_NAME = {f.name: f for f in FIELDS}
-
-# Header synonyms, compared after _norm (lower case, letters and digits only).
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "given_name": ("givenname", "given", "firstname", "first", "forename", "forenames",
-                   "givennames", "fname"),
-    "family_name": ("familyname", "surname", "lastname", "last", "family", "lname"),
-    "date_of_birth": ("dateofbirth", "dob", "birthdate", "born", "birthday", "dateborn"),
-    "preferred_name": ("preferredname", "knownas", "nickname", "preferred"),
-    "sex": ("sex", "gender"),
-    "medicare_number": ("medicarenumber", "medicare", "medicareno", "medicarecard",
-                        "medicarecardnumber", "medicarenum"),
-    "phone": ("phone", "mobile", "mobilephone", "phonenumber", "telephone", "tel", "mobileno",
-              "homephone", "contactnumber", "cell"),
-    "email": ("email", "emailaddress", "mail"),
-    "address": ("address", "homeaddress", "streetaddress", "residentialaddress", "street"),
-    "practice_id": ("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
-                    "patientnumber", "patientno"),
-    "preferred_language": ("preferredlanguage", "language", "languagespoken", "mainlanguage"),
-    "previous_names": ("previousnames", "previousname", "formername", "formernames",
-                       "maidenname", "aliases", "alias", "othernames"),
-}  # fmt: skip
-
-_SEX = {
-    "f": Sex.FEMALE, "female": Sex.FEMALE, "woman": Sex.FEMALE,
-    "m": Sex.MALE, "male": Sex.MALE, "man": Sex.MALE,
-    "o": Sex.OTHER, "other": Sex.OTHER, "x": Sex.OTHER, "intersex": Sex.OTHER,
-    "indeterminate": Sex.OTHER, "nonbinary": Sex.OTHER, "non-binary": Sex.OTHER,
-    "u": Sex.UNKNOWN, "unknown": Sex.UNKNOWN, "not stated": Sex.UNKNOWN, "": Sex.UNKNOWN,
-}  # fmt: skip
 _INSERT_COLUMNS = (
     "id", "practice_id", "given_name", "family_name", "preferred_name", "date_of_birth", "sex",
     "medicare_number", "phone", "email", "address", "preferred_language", "previous_names",
@@ -131,6 +89,8 @@ class CsvPreview:
     headers: list[str]
     rows: list[list[str]]  # the first PREVIEW_ROWS data rows, padded to the headers
     total_rows: int
+    encoding_choice: str = "auto"  # what to pass back to validate()
+    notes: list[str] = field(default_factory=list)  # how the text was read, stray quotes
 
     @property
     def delimiter_name(self) -> str:
@@ -178,39 +138,25 @@ class ImportResult:
 
 
 # -- step 1: the file ----------------------------------------------------------------------------
-def read_csv(path: str | Path) -> CsvPreview:
-    """Headers, the first rows and the row count, or a ValidationError saying what is wrong."""
+def read_csv(path: str | Path, *, encoding: str = "auto") -> CsvPreview:
+    """Headers, the first rows and the row count, or a ValidationError saying what is wrong
+    (MixedEncodingError when the user must choose the `encoding`: "utf-8" or "cp1252")."""
     path = Path(path)
-    text, encoding = decode(path)
-    delimiter = sniff_delimiter(text)
-    headers, rows = parse_rows(text, delimiter)
+    decoded = decode(path, encoding)
+    delimiter = sniff_delimiter(decoded.text)
+    headers, rows, swallowed = parse_rows(decoded.text, delimiter)
+    notes = list(decoded.notes)
+    notes += [swallowed_reason(a, b).capitalize() + "." for a, b in list(swallowed.items())[:5]]
     return CsvPreview(
         path=path,
-        encoding=encoding,
+        encoding=decoded.encoding,
         delimiter=delimiter,
         headers=headers,
         rows=[pad_cells(cells, len(headers)) for _, cells in rows[:PREVIEW_ROWS]],
         total_rows=len(rows),
+        encoding_choice=encoding,
+        notes=notes,
     )
-
-
-def guess_mapping(headers: Iterable[str]) -> dict[str, str | None]:
-    """For each importable field, the header that looks like it (case and spaces ignored)."""
-    headers = list(headers)
-    normal = {h: normalise_header(h) for h in headers}
-    used: set[str] = set()
-    out: dict[str, str | None] = {}
-    for f in FIELDS:
-        synonyms = _SYNONYMS[f.name]
-        found = None
-        for syn in synonyms:  # in order of preference: the exact name wins over a loose one
-            found = next((h for h in headers if h not in used and normal[h] == syn), None)
-            if found:
-                break
-        out[f.name] = found
-        if found:
-            used.add(found)
-    return out
 
 
 # -- step 2: the check ---------------------------------------------------------------------------
@@ -221,6 +167,7 @@ def validate(
     mapping: dict[str, str | None],
     *,
     date_format: str = "auto",
+    encoding: str = "auto",
     progress: Progress | None = None,
 ) -> ImportPlan:
     """Check every row; the plan says which rows are ready and why the others are not."""
@@ -231,8 +178,9 @@ def validate(
             field="date_format",
         )
     path = Path(path)
-    text, _ = decode(path)
-    headers, rows = parse_rows(text, sniff_delimiter(text))
+    decoded = decode(path, encoding)
+    headers, rows, swallowed = parse_rows(decoded.text, sniff_delimiter(decoded.text))
+    ends = {start: swallowed.get(start, start) for start, _ in rows}
     columns = _columns(headers, mapping)
     total = len(rows)
     dob_col = columns["date_of_birth"]
@@ -245,6 +193,12 @@ def validate(
     reasons_of: dict[int, list[str]] = {}
     for i, (line, cells) in enumerate(rows):
         values, reasons = _clean_row(cells, columns, len(headers), fmt, today)
+        # What went wrong in the file itself comes first: it explains the other reasons.
+        if line in swallowed:
+            reasons.insert(0, swallowed_reason(line, swallowed[line]))
+        bad = [decoded.bad_lines[n] for n in range(line, ends[line] + 1) if n in decoded.bad_lines]
+        if bad:
+            reasons.insert(0, bad_bytes_reason(bad[0]))
         if reasons:
             rejected.append(RejectedRow(line, pad_cells(cells, len(headers)), reasons))
         else:
@@ -496,6 +450,10 @@ def _clean_row(
     values: dict = {}
     for f in FIELDS:
         if f.name in ("date_of_birth", "sex", "medicare_number", "phone", "email", "practice_id"):
+            continue
+        # The record's text rule sees the cell as written, before spaces are squeezed.
+        if _reason(reasons, check_text, raw.get(f.name, ""), f.name, f.label.lower()) is None:
+            values[f.name] = None
             continue
         value = " ".join(raw.get(f.name, "").split())
         if not value and f.required:

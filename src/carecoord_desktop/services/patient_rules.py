@@ -52,9 +52,85 @@ def same_medicare_person(a: str, b: str) -> bool:
     return a[:10] == b[:10] and (len(a) == 10 or len(b) == 10 or a[10] == b[10])
 
 
-def clean_text(
-    value: str | None, name: str, max_len: int, label: str, required=False
+# Free-text fields typed in a box of several lines; every other text field is one line.
+MULTILINE_FIELDS = frozenset(
+    {"address", "communication_preferences", "cultural_considerations", "housing", "transport",
+     "finances", "social_isolation", "functional_status", "notes"}
+)  # fmt: skip
+# Invisible characters that change what a name looks like or how it sorts and matches:
+# bidirectional overrides and isolates ("Trojan source"), zero-width space, byte-order mark.
+_INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\ufeff")
+_LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+_NONCHARACTERS = "".join(chr(p * 0x10000 + o) for p in range(17) for o in (0xFFFE, 0xFFFF))
+# One C-speed search finds the rare value to explain; only then the loop below words it.
+_SUSPECT = "\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + "".join(sorted(_INVISIBLE)) + _NONCHARACTERS
+_SUSPECT_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SUSPECT}]")
+_SUSPECT_MULTI_LINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SUSPECT}]")
+
+
+def text_problem(value: str, label: str, *, multiline: bool = False) -> str | None:
+    """Why `value` cannot be stored as the `label` (None if it can): one rule for the form, the
+    service API and the import. Control characters (NUL, ESC, BEL, backspace…), invisible
+    formatting and broken Unicode are refused; a multi-line field allows line breaks and tabs."""
+    if not (_SUSPECT_MULTI_LINE if multiline else _SUSPECT_ONE_LINE).search(value):
+        return None
+    return worded_problem(value, label, multiline=multiline)
+
+
+def worded_problem(value: str, label: str, *, multiline: bool = False) -> str | None:
+    """The first refused character of `value`, in words (the slow half of `text_problem`)."""
+    for pos, ch in enumerate(value, start=1):
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            return (
+                f"The {label} contains a broken character (position {pos}) that is not valid "
+                "text. Delete it and type that part again."
+            )
+        if multiline and ch in "\n\r\t":
+            continue
+        if ch in _LINE_BREAKS and not multiline:
+            return f"The {label} must be on one line: remove the line break (position {pos})."
+        if ch == "\t":
+            return f"The {label} cannot contain a tab (position {pos}); use a space."
+        if (
+            unicodedata.category(ch) == "Cc"
+            or ch in _LINE_BREAKS
+            or ch in _INVISIBLE
+            or (code & 0xFFFE) == 0xFFFE
+            or 0xFDD0 <= code <= 0xFDEF
+        ):
+            return (
+                f"The {label} contains an invisible control character (U+{code:04X} at "
+                f"position {pos}), often left by copying from another program. Delete it and "
+                "type that part again."
+            )
+    return None
+
+
+def check_text(
+    value: str | None, name: str, label: str, *, multiline: bool | None = None
 ) -> str | None:
+    """`value` as it is, or a ValidationError naming the field if `text_problem` finds one."""
+    if not value:
+        return value
+    if multiline is None:
+        multiline = name in MULTILINE_FIELDS
+    problem = text_problem(value, label, multiline=multiline)
+    if problem:
+        raise ValidationError(problem, field=name)
+    return value
+
+
+def clean_text(
+    value: str | None,
+    name: str,
+    max_len: int,
+    label: str,
+    required=False,
+    *,
+    multiline: bool | None = None,
+) -> str | None:
+    check_text(value, name, label, multiline=multiline)
     value = (value or "").strip() or None
     if value is None and required:
         raise ValidationError(f"Enter the {label}.", field=name)
@@ -66,6 +142,7 @@ def clean_text(
 
 
 def clean_phone(value: str | None, name: str = "phone") -> str | None:
+    check_text(value, name, "phone number")
     value = (value or "").strip() or None
     if value is None:
         return None
@@ -81,6 +158,7 @@ def clean_phone(value: str | None, name: str = "phone") -> str | None:
 
 
 def clean_email(value: str | None, name: str = "email") -> str | None:
+    check_text(value, name, "e-mail address")
     value = (value or "").strip() or None
     if value is not None and (len(value) > 120 or not _EMAIL.match(value)):
         raise ValidationError(

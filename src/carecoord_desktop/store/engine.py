@@ -14,6 +14,7 @@ from carecoord_desktop.errors import (
     CorruptDatabaseError,
     DatabaseMissingError,
     NotAWorkspaceDatabaseError,
+    ValidationError,
     WrongKeyError,
 )
 from carecoord_desktop.store.keys import DataKey
@@ -129,6 +130,8 @@ def make_engine(path: Path, key: DataKey) -> Engine:
         pool_size=4,
         max_overflow=8,
         pool_pre_ping=False,
+        # An error's message must not carry the row it failed on (names, DOB, Medicare).
+        hide_parameters=True,
     )
     _install_corruption_translation(engine)
     return engine
@@ -138,6 +141,14 @@ def _install_corruption_translation(engine: Engine) -> None:
     @event.listens_for(engine, "handle_error")
     def _translate(ctx) -> None:  # pragma: no cover - exercised by corruption tests
         orig = ctx.original_exception
+        if isinstance(orig, UnicodeEncodeError):
+            # Text that is not valid Unicode (a lone surrogate) reached a query the services'
+            # text rule did not guard: a plain refusal, not a crash.
+            return ValidationError(
+                "Some of the text contains a broken character (often left by copying from "
+                "another program), so it cannot be saved or searched. Nothing was changed. "
+                "Delete that part and type it again."
+            )
         if isinstance(orig, sqlcipher.DatabaseError) and (
             "malformed" in str(orig) or "not a database" in str(orig)
         ):

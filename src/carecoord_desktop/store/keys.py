@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from carecoord_desktop.errors import (
+    KeyFileDamagedError,
     NotAWorkspaceDatabaseError,
     RecoveryKeyFormatError,
     WrongRecoveryKeyError,
@@ -161,21 +162,92 @@ def wrap_data_key(
     }
 
 
+# Fixed bounds for what a key file may ask of scrypt, checked before scrypt runs: an edited
+# file must not make the app allocate gigabytes (n=2**22 is 4 GiB) or crash.
+SCRYPT_N_RANGE = (2**10, 2**18)
+SCRYPT_R_RANGE = (1, 16)
+SCRYPT_P_RANGE = (1, 4)
+SCRYPT_MAX_MEMORY = 256 * 1024 * 1024  # 128 * n * r bytes
+SALT_BYTES_RANGE = (16, 64)
+NONCE_BYTES = 12
+WRAPPED_BYTES = DATA_KEY_BYTES + 16  # the key and the GCM tag
+
+
+@dataclass(frozen=True)
+class _Wrapped:
+    salt: bytes
+    n: int
+    r: int
+    p: int
+    nonce: bytes
+    ciphertext: bytes
+    workspace_id: str
+
+
+def _damaged(what: str) -> KeyFileDamagedError:
+    return KeyFileDamagedError(what)
+
+
+def _int_in(section: dict, name: str, low: int, high: int) -> int:
+    value = section.get(name)
+    if type(value) is not int or not low <= value <= high:  # bool and float are not costs
+        raise _damaged(f"its scrypt parameter {name} is {_shown(value)}, not {low} to {high}")
+    return value
+
+
+def _bytes_of(section: dict, name: str, label: str) -> bytes:
+    value = section.get(name)
+    if not isinstance(value, str):
+        raise _damaged(f"its {label} is missing")
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise _damaged(f"its {label} is not valid base64 text") from None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def check_key_file(doc: object) -> _Wrapped:
+    """The wrapped-key document's parameters, each checked against fixed bounds (cheap; no
+    scrypt), or a KeyFileDamagedError saying in words what is wrong."""
+    if not isinstance(doc, dict):
+        raise _damaged("it is not a key document")
+    kdf, cipher = doc.get("kdf"), doc.get("cipher")
+    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        raise _damaged("its key derivation is not scrypt")
+    if not isinstance(cipher, dict) or cipher.get("name") != "AES-256-GCM":
+        raise _damaged("its cipher is not AES-256-GCM")
+    n = _int_in(kdf, "n", *SCRYPT_N_RANGE)
+    if n & (n - 1):
+        raise _damaged(f"its scrypt parameter n is {n}, not a power of two")
+    r = _int_in(kdf, "r", *SCRYPT_R_RANGE)
+    p = _int_in(kdf, "p", *SCRYPT_P_RANGE)
+    if 128 * n * r > SCRYPT_MAX_MEMORY:
+        raise _damaged(f"its scrypt cost would need {128 * n * r // 2**20} MiB of memory")
+    salt = _bytes_of(kdf, "salt", "salt")
+    if not SALT_BYTES_RANGE[0] <= len(salt) <= SALT_BYTES_RANGE[1]:
+        raise _damaged(f"its salt is {len(salt)} bytes, not {SALT_BYTES_RANGE[0]} to "
+                       f"{SALT_BYTES_RANGE[1]}")  # fmt: skip
+    nonce = _bytes_of(cipher, "nonce", "nonce")
+    if len(nonce) != NONCE_BYTES:
+        raise _damaged(f"its nonce is {len(nonce)} bytes, not {NONCE_BYTES}")
+    ct = _bytes_of(doc, "wrapped_key", "wrapped key")
+    if len(ct) != WRAPPED_BYTES:
+        raise _damaged(f"its wrapped key is {len(ct)} bytes, not {WRAPPED_BYTES}")
+    workspace_id = doc.get("workspace_id")
+    if not isinstance(workspace_id, str) or not 0 < len(workspace_id) <= 100:
+        raise _damaged("its workspace id is missing")
+    return _Wrapped(salt, n, r, p, nonce, ct, workspace_id)
+
+
 def unwrap_data_key(doc: dict, recovery: RecoveryKey) -> DataKey:
+    w = check_key_file(doc)
+    kek = _kdf(w.salt, w.n, w.r, w.p).derive(recovery.payload)
     try:
-        kdf = doc["kdf"]
-        salt = base64.b64decode(kdf["salt"])
-        nonce = base64.b64decode(doc["cipher"]["nonce"])
-        ct = base64.b64decode(doc["wrapped_key"])
-        workspace_id = doc["workspace_id"]
-        kek = _kdf(salt, int(kdf["n"]), int(kdf["r"]), int(kdf["p"])).derive(recovery.payload)
-    except (KeyError, TypeError, ValueError):
-        raise NotAWorkspaceDatabaseError(
-            "The workspace's wrapped-key file is damaged or is not a CareCoord key file. "
-            "Nothing was changed; restore it from a backup of the workspace folder."
-        ) from None
-    try:
-        return DataKey(AESGCM(kek).decrypt(nonce, ct, _aad(workspace_id)))
+        return DataKey(AESGCM(kek).decrypt(w.nonce, w.ciphertext, _aad(w.workspace_id)))
     except InvalidTag:
         raise WrongRecoveryKeyError() from None
 
@@ -198,4 +270,5 @@ def read_key_file(path: Path) -> dict:
         raise NotAWorkspaceDatabaseError(
             f"{path.name} is not a CareCoord wrapped-key file. Nothing was changed."
         )
+    check_key_file(doc)
     return doc

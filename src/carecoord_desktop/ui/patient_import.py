@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import patient_export, patient_import
+from carecoord_desktop.services.csv_decoding import ENCODING_NAMES, MixedEncodingError
 from carecoord_desktop.services.patient_import import (
     DATE_FORMATS,
     FIELDS,
@@ -147,8 +148,32 @@ class PatientImportDialog(QDialog):
         box.addLayout(row)
         self.file_label = _note("No file chosen.")
         box.addWidget(self.file_label)
+        box.addWidget(self._encoding_box())
         box.addStretch(1)
         return page
+
+    def _encoding_box(self) -> QGroupBox:
+        """Shown only for a file that mixes encodings: the user, not the app, decides."""
+        self.encoding_box = QGroupBox("How should this file be read?")
+        self.encoding_box.setObjectName("encodingChoice")
+        box = QVBoxLayout(self.encoding_box)
+        self.encoding_detail = _note()
+        box.addWidget(self.encoding_detail)
+        self.encoding_buttons: dict[str, QPushButton] = {}
+        for key, text in (
+            ("utf-8", "Read as UTF-8 and reject the lines it cannot read"),
+            ("cp1252", "Read it all as Windows-1252"),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"encoding_{key}")
+            button.clicked.connect(lambda _c=False, k=key: self._reload(k))
+            row = QHBoxLayout()
+            row.addWidget(button)
+            row.addStretch(1)
+            box.addLayout(row)
+            self.encoding_buttons[key] = button
+        self.encoding_box.hide()
+        return self.encoding_box
 
     def _mapping_page(self) -> QWidget:
         page = QWidget()
@@ -156,6 +181,10 @@ class PatientImportDialog(QDialog):
         box.addWidget(_title("Which column holds what?"))
         self.file_summary = _note()
         box.addWidget(self.file_summary)
+        self.file_notes = _note()
+        self.file_notes.setObjectName("fileNotes")
+        self.file_notes.setStyleSheet("font-weight: 600;")
+        box.addWidget(self.file_notes)
         form_host = QWidget()
         self.mapping_form = QFormLayout(form_host)
         self.mapping_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -264,11 +293,21 @@ class PatientImportDialog(QDialog):
         return page
 
     # -- steps -----------------------------------------------------------------------------------
-    def load_file(self, path: str | Path) -> bool:
-        """Read the file and show the mapping page (False, with a message, if it is unusable)."""
+    def load_file(self, path: str | Path, encoding: str = "auto") -> bool:
+        """Read the file and show the mapping page (False, with a message, if it is unusable;
+        a file that mixes encodings shows the choice of how to read it)."""
         self.error.hide()
+        self.encoding_box.hide()
+        self._path = Path(path)
         try:
-            preview = patient_import.read_csv(path)
+            preview = patient_import.read_csv(path, encoding=encoding)
+        except MixedEncodingError as exc:
+            self.file_label.setText(f"Chosen: {Path(path).name}")
+            self.encoding_detail.setText(str(exc))
+            self.encoding_box.show()
+            self.preview = None
+            self._show(FILE)
+            return False
         except CareCoordError as exc:
             self.file_label.setText(f"Chosen: {Path(path).name}")
             show_error(self.error, exc)
@@ -277,10 +316,11 @@ class PatientImportDialog(QDialog):
         self.preview = preview
         self.plan = None
         self.file_label.setText(f"Chosen: {preview.path}")
-        encoding = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+        self.file_notes.setText(" ".join(preview.notes))
+        self.file_notes.setVisible(bool(preview.notes))
         self.file_summary.setText(
             f"{preview.path.name}: {preview.total_rows:,} rows, {preview.delimiter_name}-"
-            f"separated, {encoding.get(preview.encoding, preview.encoding)} text, "
+            f"separated, {ENCODING_NAMES.get(preview.encoding, preview.encoding)} text, "
             f"{len(preview.headers)} columns. Choose the file's column for each field; leave "
             f"“{NOT_IN_FILE}” for the ones it does not have."
         )
@@ -337,6 +377,7 @@ class PatientImportDialog(QDialog):
                 self.preview.path,
                 self.mapping(),
                 date_format=self.date_format.currentData(),
+                encoding=self.preview.encoding_choice,
                 with_progress=True,
             )
         except CareCoordError as exc:
@@ -404,6 +445,9 @@ class PatientImportDialog(QDialog):
         return True
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _reload(self, encoding: str) -> None:
+        self.load_file(self._path, encoding)
+
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Choose the CSV file to import", str(Path.home()), _CSV_FILTER

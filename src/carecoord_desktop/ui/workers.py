@@ -5,14 +5,13 @@ Worker functions never touch widgets; they get plain arguments and return plain 
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.scrub import as_user_error
 from carecoord_desktop.services import workspaces
 
 
@@ -34,9 +33,9 @@ class Task(QRunnable):
         try:
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # reported to the GUI thread, never swallowed
-            if not isinstance(exc, CareCoordError):
-                traceback.print_exc()
-            self.signals.failed.emit(exc)
+            # An unplanned error is logged scrubbed and reaches the screen in words: its own
+            # message and traceback may carry the row it failed on.
+            self.signals.failed.emit(as_user_error(exc, where=getattr(self.fn, "__name__", "")))
         else:
             self.signals.finished.emit(result)
 
