@@ -454,15 +454,13 @@ def test_heart_failure_under_75_is_weighed_by_charlson_and_low_says_why(small):
     alone = _patient(ws, "Harriet", sixty, [HF], meds=2)
     explained = registry.risk_explanation(ws, actor, alone)
     assert (explained.tier, explained.score) == ("low", 1)
-    assert [(f.label, f.points) for f in explained.factors] == [
-        ("Heart failure (Charlson: congestive heart failure)", 1)
-    ]
+    assert [(f.label, f.points) for f in explained.factors] == [("Heart failure (Charlson)", 1)]
     assert explained.not_counted == [
         "Fewer than 5 active medicines (2)",
         registry.NO_HOSPITAL_DATA,
         "Under 75 (60)",
     ]
-    assert explained.summary == "Score 1: Medium starts at 3."
+    assert explained.summary == "Score 1 (Medium from 3)"
     # With the 5 medicines heart failure usually takes: medium (1 + 2).
     treated = _patient(ws, "Hester", sixty, [HF], meds=5)
     assert _score(ws, actor, treated) == ("medium", 3)
@@ -472,9 +470,9 @@ def test_heart_failure_under_75_is_weighed_by_charlson_and_low_says_why(small):
     assert _score(ws, actor, several) == ("high", 1 + 2 + 1 + 1 + 2)
     labels = [f.label for f in registry.risk_explanation(ws, actor, several).factors]
     assert labels[:3] == [
-        "Heart failure (Charlson: congestive heart failure)",
+        "Heart failure (Charlson)",
         "Chronic kidney disease (Charlson: renal disease)",
-        "Type 2 diabetes mellitus (Charlson: diabetes)",
+        "Type 2 diabetes mellitus (Charlson)",
     ]
     assert "Essential hypertension is not in the Charlson index" in (
         registry.risk_explanation(ws, actor, several).not_counted

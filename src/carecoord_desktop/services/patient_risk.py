@@ -104,10 +104,10 @@ class RiskExplanation:
     @property
     def summary(self) -> str:
         if self.tier == "high":
-            return f"Score {self.score}: High starts at {HIGH_FROM}."
-        nxt = "Medium" if self.tier == "low" else "High"
-        at = MEDIUM_FROM if self.tier == "low" else HIGH_FROM
-        return f"Score {self.score}: {nxt} starts at {at}."
+            return f"Score {self.score} (High from {HIGH_FROM})"
+        if self.tier == "medium":
+            return f"Score {self.score} (Medium from {MEDIUM_FROM}, High from {HIGH_FROM})"
+        return f"Score {self.score} (Medium from {MEDIUM_FROM})"
 
     @property
     def reasons(self) -> list[str]:
@@ -133,8 +133,8 @@ def explain(session: Session, patient_id: int, today: date) -> RiskExplanation:
     weighed, outside = _charlson(session, patient_id)
     for category, (weight, names) in weighed.items():
         label = ", ".join(names)
-        if names != [category]:
-            label += f" (Charlson: {category.lower()})"
+        said = any(category.lower() in n.lower() or n.lower() in category.lower() for n in names)
+        label += " (Charlson)" if said else f" (Charlson: {category.lower()})"
         factors.append(RiskFactor(label, weight))
     if points > MAX_CHARLSON:
         not_counted.append(f"Condition points counted up to {MAX_CHARLSON} (of {points})")
