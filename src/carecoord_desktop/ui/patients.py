@@ -30,13 +30,13 @@ from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
-from carecoord_desktop.ui.patient_list_view import ColumnFitter, KeepCountDelegate, list_messages
 from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
     CONDITIONS,
     PatientListModel,
 )
+from carecoord_desktop.ui.patient_list_view import ColumnFitter, KeepCountDelegate, list_messages
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
 from carecoord_desktop.ui.risk_panel import RiskPanel
