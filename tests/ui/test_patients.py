@@ -524,3 +524,41 @@ def test_conditions_elide_before_their_count(qtbot, screen):
     option.rect = QRect(0, 0, 2000, 30)
     delegate.initStyleOption(option, index)
     assert option.text == screen.model.row_data(row).conditions_summary
+
+
+def test_export_warns_about_patient_data_before_any_file_is_written(
+    qtbot, screen, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    out = tmp_path / "list.csv"
+    steps: list[str] = []
+    go = {"on": False}
+
+    def answer(box):
+        steps.append("warning")
+        assert "patient data for 300 patients" in box.text()
+        assert "unencrypted" in box.informativeText()
+        cancel = box.button(QMessageBox.StandardButton.Cancel)
+        assert box.defaultButton() is cancel, "the safe button is the default"
+        chosen = next(b for b in box.buttons() if b is not cancel) if go["on"] else cancel
+        chosen.click()
+        return 0
+
+    def save_as(*_args, **_kw):
+        steps.append("file dialog" if out.exists() is False else "file already there")
+        return str(out), "CSV files (*.csv)"
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: steps.append("done"))
+
+    screen.export_list()  # declined: nothing asked, nothing written
+    assert steps == ["warning"] and not out.exists()
+
+    go["on"] = True
+    steps.clear()
+    screen.export_list()
+    assert steps == ["warning", "file dialog", "done"]
+    with out.open(encoding="utf-8-sig") as f:
+        assert sum(1 for _ in f) == PATIENTS + 1

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QStyledItemDelegate, QTableView
+from PySide6.QtWidgets import QMessageBox, QStyledItemDelegate, QTableView, QWidget
 
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.patient_list_model import (
@@ -172,3 +172,23 @@ def list_messages(
     else:
         empty = "No patient matches these filters — clear the filters."
     return count, empty
+
+
+def confirm_export(parent: QWidget | None, count: int) -> bool:
+    """Say what the file will hold before anything is written; Cancel is the default."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Export the list")
+    noun = "patient" if count == 1 else "patients"
+    box.setText(f"The file will hold patient data for {count:,} {noun}.")
+    box.setInformativeText(
+        "Names, dates of birth, Medicare and phone numbers and every active condition are "
+        "written in plain text, unencrypted. Save it only on a practice computer or drive, and "
+        "delete it when you no longer need it."
+    )
+    go = box.addButton("Choose where to save…", QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is go

@@ -36,7 +36,12 @@ from carecoord_desktop.ui.patient_list_model import (
     CONDITIONS,
     PatientListModel,
 )
-from carecoord_desktop.ui.patient_list_view import ColumnFitter, KeepCountDelegate, list_messages
+from carecoord_desktop.ui.patient_list_view import (
+    ColumnFitter,
+    KeepCountDelegate,
+    confirm_export,
+    list_messages,
+)
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
 from carecoord_desktop.ui.risk_panel import RiskPanel
@@ -530,6 +535,8 @@ class PatientsScreen(QWidget):
         dialog.exec()
 
     def export_list(self) -> None:
+        if not confirm_export(self, self.model.rowCount()):
+            return  # the warning comes before any file is chosen or written
         export_patient_list(
             self.state,
             self,
