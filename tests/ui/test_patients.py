@@ -307,7 +307,7 @@ def test_enter_on_a_row_opens_the_record_and_the_risk_summary_explains(qtbot, sc
     screen.panel.how_button.click()
     dialog = screen.panel.rule_dialog
     qtbot.waitUntil(dialog.isVisible)
-    assert "Charlson" in dialog.text.text() and "1987" in dialog.text.text()
+    assert "Charlson" in dialog.text.toPlainText() and "1987" in dialog.text.toPlainText()
     dialog.close()
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -34,19 +35,17 @@ class RiskRuleDialog(QDialog):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("How the risk score is worked out")
-        self.setMinimumWidth(520)
+        self.resize(620, 560)
         layout = QVBoxLayout(self)
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text = QTextBrowser()  # scrolls rather than cut the last parts off
+        self.text.setOpenLinks(False)
+        self.text.setMinimumSize(420, 300)
         items = "".join(
             f"<li style='margin-bottom: 6px'>{escape(line)}</li>"
-            for line in (registry.RISK_RULE_LINES)
+            for line in registry.RISK_RULE_LINES
         )
-        self.text.setText(
-            "<p>The score adds up points from the record. Each part:</p>"
-            f"<ul style='margin-left: -16px'>{items}</ul>"
+        self.text.setHtml(
+            f"<p>The score adds up points from the record. Each part:</p><ul>{items}</ul>"
         )
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
