@@ -562,3 +562,35 @@ def test_export_warns_about_patient_data_before_any_file_is_written(
     assert steps == ["warning", "file dialog", "done"]
     with out.open(encoding="utf-8-sig") as f:
         assert sum(1 for _ in f) == PATIENTS + 1
+
+
+def test_the_risk_panel_shows_markup_in_a_record_as_text(qtbot):
+    from datetime import date
+
+    from carecoord_desktop.services.patient_risk import RiskExplanation, RiskFactor
+    from carecoord_desktop.services.registry import PatientListRow
+    from carecoord_desktop.ui.risk_panel import RiskPanel
+
+    panel = RiskPanel()
+    qtbot.addWidget(panel)
+    row = PatientListRow(
+        id=1,
+        practice_id="P1",
+        display_name="<b>O'NEIL</b>, Ann",
+        date_of_birth=date(1950, 1, 1),
+        age=76,
+        medicare_number=None,
+        conditions_summary="<i>Gout</i>",
+        condition_count=1,
+        medication_count=0,
+        risk_tier="low",
+        coordinator_name=None,
+    )
+    explained = RiskExplanation("low", 1, [RiskFactor("<u>Aged 76</u>", 1)], ["<s>x</s>"])
+    panel.show_patient(1, row, explained)
+    assert panel.name.text() == "<b>O'NEIL</b>, Ann"
+    assert panel.name.textFormat() == Qt.TextFormat.PlainText
+    assert "&lt;i&gt;Gout&lt;/i&gt;" in panel.details.text()
+    assert "&lt;u&gt;Aged 76&lt;/u&gt;" in panel.reasons.text()
+    assert "&lt;s&gt;x&lt;/s&gt;" in panel.not_counted.text()
+    assert "Score 1 (Medium from 3)" in panel.tier.text()

@@ -69,6 +69,7 @@ class RiskPanel(QFrame):
         self.name.setObjectName("panelTitle")
         self.name.setStyleSheet("font-size: 13pt; font-weight: 600; color: #12355b;")
         self.name.setWordWrap(True)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.hide)
         top.addWidget(self.name, 1)
