@@ -211,8 +211,8 @@ def _misspelt(session: Session, tokens: list[str]) -> dict[str, list[str]]:
         if patient_search.may_be_misspelt(tok)
         and _ids(session, search_sql.PREFIX_EXISTS_SQL, {"m": search_sql.prefix_match([tok])}) == []
     ][: patient_search.MAX_SPELLING_WORDS]
-    if not misspelt:
-        return {}
+    if not misspelt or not _rows(session, search_sql.NAME_VOCAB_EXISTS_SQL):
+        return {}  # nothing to compare, or a schema from before migration 0006
     vocabulary = [(w, n) for w, n in _rows(session, search_sql.NAME_VOCAB_SQL) if n > 0]
     return {tok: patient_search.similar_words(tok, vocabulary) for tok in misspelt}
 

@@ -75,6 +75,8 @@ _M6: ModuleType = importlib.import_module(
 )
 # The register's distinct name words and how many patients hold each (fts5vocab 'row').
 NAME_VOCAB_SQL = "SELECT term, doc FROM patient_name_vocab"
+# A workspace opened without migrating (check, an older schema) has no vocabulary yet.
+NAME_VOCAB_EXISTS_SQL = "SELECT 1 FROM sqlite_master WHERE name = 'patient_name_vocab'"
 # Does any indexed word start with this token (a letters-only word)? One row or none.
 PREFIX_EXISTS_SQL = "SELECT 1 FROM patient_fts WHERE patient_fts MATCH :m LIMIT 1"
 
