@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QThreadPool
+from PySide6.QtCore import QPoint, QRect, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from carecoord_desktop.services import accounts, demo, settings
-from carecoord_desktop.ui.state import AppState
-from tests_support import TEST_SCRYPT_N
-
-registry = pytest.importorskip("carecoord_desktop.services.registry")
-
-from carecoord_desktop.ui.patient_list_model import (  # noqa: E402 - needs the registry
+from carecoord_desktop.services import accounts, demo, registry, settings
+from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
+    CONDITIONS,
+    COORDINATOR,
     DOB,
     MEDICARE,
     NAME,
     PatientListModel,
 )
-from carecoord_desktop.ui.patients import PatientsScreen, SearchResult  # noqa: E402
+from carecoord_desktop.ui.patient_list_view import KeepCountDelegate, list_messages
+from carecoord_desktop.ui.patients import PatientsScreen, SearchResult
+from carecoord_desktop.ui.state import AppState
+from tests_support import TEST_SCRYPT_N
 
 PATIENTS = 300
 
@@ -100,16 +102,72 @@ def test_typing_narrows_then_clearing_restores(qtbot, screen):
     assert screen.count.text() == f"{PATIENTS} patients"
 
 
-def test_no_match_shows_an_empty_state(qtbot, screen):
+def test_no_match_shows_an_empty_state_that_mentions_filters_only_when_set(qtbot, screen):
     qtbot.keyClicks(screen.search, "zzqxj")
     _settle(qtbot, screen, text="zzqxj")
     assert screen.model.rowCount() == 0
     assert screen.results.currentWidget() is screen.empty
     assert "No patient matches “zzqxj”" in screen.empty.text()
+    assert "Check the spelling" in screen.empty.text()
+    assert "filter" not in screen.empty.text()
+
+    screen.risk.setCurrentIndex(screen.risk.findData("high"))
+    _settle(qtbot, screen, text="zzqxj", risk_tier="high")
+    assert "with these filters" in screen.empty.text()
     assert "clear the filters" in screen.empty.text()
     screen.clear_filters()
-    _settle(qtbot, screen, text="")
+    _settle(qtbot, screen, text="", risk_tier=None)
     assert screen.results.currentWidget() is screen.view
+
+
+def test_list_messages():
+    count, empty = list_messages(PatientFilter(text="<b>x"), 0, 10, {})
+    assert count == "0 of 10 patients" and "filter" not in empty and "“<b>x”" in empty
+    _, empty = list_messages(PatientFilter(risk_tier="low"), 0, 10, {})
+    assert empty == "No patient matches these filters — clear the filters."
+    _, empty = list_messages(PatientFilter(text="x", include_archived=True), 0, 10, {})
+    assert "with these filters" in empty
+    _, empty = list_messages(PatientFilter(), 0, 0, {})
+    assert empty.startswith("No patients yet")
+    count, _ = list_messages(PatientFilter(text="smyth"), 3, 10, {"smyth": ["smith", "smithers"]})
+    assert count == (
+        "3 of 10 patients — no name starts with “smyth”; showing similar spellings: Smith, Smithers"
+    )
+
+
+def test_escape_clears_the_search_box(qtbot, screen):
+    qtbot.keyClicks(screen.search, "zzqxj")
+    _settle(qtbot, screen, text="zzqxj")
+    qtbot.keyClick(screen.search, Qt.Key.Key_Escape)
+    assert screen.search.text() == ""
+    _settle(qtbot, screen, text="")
+    assert screen.model.rowCount() == PATIENTS
+
+
+def _swapped(word: str) -> str:
+    return word[0] + word[2] + word[1] + word[3:]
+
+
+def test_a_misspelt_name_shows_similar_spellings(qtbot, screen, state):
+    families = sorted(
+        {screen.model.row_data(r).display_name.split(",")[0].lower() for r in range(60)}
+    )
+    # The first family name whose swapped spelling is no name of the demo (there are many).
+    family, typo = next(
+        (f, _swapped(f))
+        for f in families
+        if len(f) >= 6
+        and f
+        in registry.query(state.ws, state.actor, PatientFilter(text=_swapped(f))).spelled_like.get(
+            _swapped(f), []
+        )
+    )
+    qtbot.keyClicks(screen.search, typo)
+    _settle(qtbot, screen, text=typo)
+    names = _names(screen.model)
+    assert names and any(n.lower().startswith(family) for n in names)
+    assert f"no name starts with “{typo}”" in screen.count.text()
+    assert family.capitalize() in screen.count.text()
 
 
 def test_filter_combos_narrow_the_list(qtbot, screen, state):
@@ -163,8 +221,10 @@ def test_clicking_headers_sorts_in_sql(qtbot, screen):
 
     click(NAME)
     assert model.sort_key == "name"
-    names = [model.row_data(r).display_name for r in range(model.rowCount())]
-    assert names[:20] == sorted(names, key=str.casefold)[:20] or names == sorted(names)
+    ids = registry.query_ids(screen.state.ws, screen.state.actor, PatientFilter(), sort="name")
+    assert model.ids == ids  # the order SQL gave
+    families = [model.row_data(r).display_name.split(",")[0].casefold() for r in range(20)]
+    assert families == sorted(families)
 
 
 def test_sorting_keeps_the_selected_patient_selected(qtbot, screen):
@@ -181,7 +241,7 @@ def test_model_passes_qt_model_tester(qtmodeltester, state):
     assert model.rowCount() == PATIENTS
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))][:2] == [
         "Name",
-        "Date of birth (age)",
+        "DOB (age)",
     ]
     qtmodeltester.check(model)
 
@@ -230,13 +290,31 @@ def test_enter_on_a_row_opens_the_record_and_the_risk_summary_explains(qtbot, sc
 
     screen.show_risk(screen.model.index(1, 0))
     assert screen.panel.isVisible() and screen.panel.patient_id == patient_id
-    tier, reasons = registry.risk_reasons(state.ws, state.actor, patient_id)
-    assert tier.capitalize() in screen.panel.tier.text()
-    for reason in reasons:
-        assert reason.replace("&", "&amp;").replace("<", "&lt;") in screen.panel.reasons.text()
+    explained = registry.risk_explanation(state.ws, state.actor, patient_id)
+    assert explained.tier.capitalize() in screen.panel.tier.text()
+    assert explained.summary in screen.panel.tier.text()
+    for factor in explained.factors:
+        assert _html(factor.label) in screen.panel.reasons.text()
+        assert f"+{factor.points}" in screen.panel.reasons.text()
+    for reason in explained.not_counted:
+        assert _html(reason) in screen.panel.not_counted.text()
+    assert "score =" not in screen.panel.reasons.text()
     screen.panel.open_button.click()
     assert screen.record_windows[patient_id].isVisible()
     screen.record_windows[patient_id].close()
+
+    # How the score is computed is one click away, with its source.
+    screen.panel.how_button.click()
+    dialog = screen.panel.rule_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert "Charlson" in dialog.text.toPlainText() and "1987" in dialog.text.toPlainText()
+    dialog.close()
+
+
+def _html(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;")
+    )
 
 
 def test_needs_attention_orders_by_risk_score(qtbot, screen, state):
@@ -284,21 +362,28 @@ def test_a_replaced_workspace_refreshes_the_list(qtbot, screen, state):
 
 
 def test_a_slow_older_search_never_replaces_the_newer_one(qtbot, screen, monkeypatch):
-    real = registry.query_ids
+    real = registry.query
+    release = threading.Event()
+    answered: list[str] = []
 
-    def slow_for_a(ws, actor, flt, **kw):
+    def held_for_a(ws, actor, flt, **kw):
         if flt.text == "a":
-            time.sleep(0.4)
-        return real(ws, actor, flt, **kw)
+            release.wait(10)  # held until the newer search has been asked for
+        found = real(ws, actor, flt, **kw)
+        answered.append(flt.text)
+        return found
 
-    monkeypatch.setattr(registry, "query_ids", slow_for_a)
+    monkeypatch.setattr(registry, "query", held_for_a)
     screen.search.setText("a")
     screen.start_search()
     assert screen.searching
     screen.search.setText("zzqxj")
     screen.start_search()
+    release.set()
     _settle(qtbot, screen, text="zzqxj")
-    qtbot.wait(100)
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.processEvents()  # deliver any queued answer of the older search
+    assert answered == ["a", "zzqxj"]
     assert screen.model.filter.text == "zzqxj"
     assert screen.model.rowCount() == 0
 
@@ -369,3 +454,143 @@ def test_first_page_paints_at_once_and_the_rest_appends_without_a_reset(qtbot, s
     everyone = registry.query_ids(state.ws, state.actor, registry.PatientFilter())
     assert screen.model.ids == everyone
     QThreadPool.globalInstance().waitForDone()
+
+
+def test_at_the_default_window_size_every_column_fits_without_sideways_scrolling(qtbot, state):
+    from carecoord_desktop.ui.main_window import MainWindow
+    from carecoord_desktop.ui.resources import stylesheet
+
+    QApplication.instance().setStyleSheet(stylesheet())
+    window = MainWindow(state)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    screen = window.patients_screen
+    qtbot.waitUntil(lambda: not screen.searching and not screen.model.partial, timeout=10_000)
+    qtbot.waitUntil(lambda: screen.coordinator.count() > 2, timeout=10_000)
+    view, header = screen.view, screen.view.horizontalHeader()
+    metrics = view.fontMetrics()
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
+    assert not any(view.isColumnHidden(c) for c in range(len(COLUMNS)))
+    assert sum(header.sectionSize(c) for c in range(len(COLUMNS))) <= view.viewport().width()
+    widest_coordinator = max(
+        metrics.horizontalAdvance(screen.coordinator.itemText(i))
+        for i in range(2, screen.coordinator.count())
+    )
+    assert header.sectionSize(COORDINATOR) >= widest_coordinator + 8, "the coordinator is cut"
+    for column in range(len(COLUMNS)):  # no header is cut either
+        title = COLUMNS[column][0]
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(title), title
+    for row in range(20):
+        data = screen.model.row_data(row)
+        for column, text in ((DOB, f"{data.date_of_birth:%d/%m/%Y} ({data.age})"),):
+            assert header.sectionSize(column) > metrics.horizontalAdvance(text)
+    window.grab().save(str(state.ws.folder / "patients-1280.png"))
+
+    # The risk panel takes room: the columns it repeats go, the list still does not scroll.
+    screen.show_risk(screen.model.index(0, 0))
+    qtbot.waitUntil(lambda: view.isColumnHidden(MEDICARE))
+    assert view.horizontalScrollBar().maximum() == 0
+    assert not view.isColumnHidden(NAME) and not view.isColumnHidden(CONDITIONS)
+    screen.panel.close_button.click()
+    qtbot.waitUntil(lambda: not view.isColumnHidden(MEDICARE))
+    QThreadPool.globalInstance().waitForDone()
+
+
+def test_a_column_the_user_widens_keeps_its_width(qtbot, screen):
+    header = screen.view.horizontalHeader()
+    header.resizeSection(NAME, 260)  # as a drag does
+    screen.resize(1100, 700)
+    qtbot.waitUntil(lambda: screen.view.viewport().width() < 1100)
+    assert header.sectionSize(NAME) == 260
+
+
+def test_conditions_elide_before_their_count(qtbot, screen):
+    delegate = screen.view.itemDelegateForColumn(CONDITIONS)
+    assert isinstance(delegate, KeepCountDelegate)
+    row = next(
+        r
+        for r in range(screen.model.rowCount())
+        if "+" in screen.model.row_data(r).conditions_summary
+    )
+    index = screen.model.index(row, CONDITIONS)
+    option = QStyleOptionViewItem()
+    option.initFrom(screen.view)
+    option.rect = QRect(0, 0, 150, 30)
+    delegate.initStyleOption(option, index)
+    count = screen.model.row_data(row).conditions_summary.rsplit(" ", 1)[1]
+    assert option.text.endswith(f"… {count}")
+    assert option.fontMetrics.horizontalAdvance(option.text) <= 150
+    option.rect = QRect(0, 0, 2000, 30)
+    delegate.initStyleOption(option, index)
+    assert option.text == screen.model.row_data(row).conditions_summary
+
+
+def test_export_warns_about_patient_data_before_any_file_is_written(
+    qtbot, screen, monkeypatch, tmp_path
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    out = tmp_path / "list.csv"
+    steps: list[str] = []
+    go = {"on": False}
+
+    def answer(box):
+        steps.append("warning")
+        assert "patient data for 300 patients" in box.text()
+        assert "unencrypted" in box.informativeText()
+        cancel = box.button(QMessageBox.StandardButton.Cancel)
+        assert box.defaultButton() is cancel, "the safe button is the default"
+        chosen = next(b for b in box.buttons() if b is not cancel) if go["on"] else cancel
+        chosen.click()
+        return 0
+
+    def save_as(*_args, **_kw):
+        steps.append("file dialog" if out.exists() is False else "file already there")
+        return str(out), "CSV files (*.csv)"
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: steps.append("done"))
+
+    screen.export_list()  # declined: nothing asked, nothing written
+    assert steps == ["warning"] and not out.exists()
+
+    go["on"] = True
+    steps.clear()
+    screen.export_list()
+    assert steps == ["warning", "file dialog", "done"]
+    with out.open(encoding="utf-8-sig") as f:
+        assert sum(1 for _ in f) == PATIENTS + 1
+
+
+def test_the_risk_panel_shows_markup_in_a_record_as_text(qtbot):
+    from datetime import date
+
+    from carecoord_desktop.services.patient_risk import RiskExplanation, RiskFactor
+    from carecoord_desktop.services.registry import PatientListRow
+    from carecoord_desktop.ui.risk_panel import RiskPanel
+
+    panel = RiskPanel()
+    qtbot.addWidget(panel)
+    row = PatientListRow(
+        id=1,
+        practice_id="P1",
+        display_name="<b>O'NEIL</b>, Ann",
+        date_of_birth=date(1950, 1, 1),
+        age=76,
+        medicare_number=None,
+        conditions_summary="<i>Gout</i>",
+        condition_count=1,
+        medication_count=0,
+        risk_tier="low",
+        coordinator_name=None,
+    )
+    explained = RiskExplanation("low", 1, [RiskFactor("<u>Aged 76</u>", 1)], ["<s>x</s>"])
+    panel.show_patient(1, row, explained)
+    assert panel.name.text() == "<b>O'NEIL</b>, Ann"
+    assert panel.name.textFormat() == Qt.TextFormat.PlainText
+    assert "&lt;i&gt;Gout&lt;/i&gt;" in panel.details.text()
+    assert "&lt;u&gt;Aged 76&lt;/u&gt;" in panel.reasons.text()
+    assert "&lt;s&gt;x&lt;/s&gt;" in panel.not_counted.text()
+    assert "Score 1 (Medium from 3)" in panel.tier.text()

@@ -1,7 +1,9 @@
 """Export of the Patients screen's current list (its filter and sort) to a CSV file.
 
-The file is written next to the destination and renamed into place, so a failure never leaves a
-half-written file; the export is audited (count and which filters, never names or typed text).
+The file holds the data, not the screen's display text: every active condition by name (and its
+code), the full Medicare number, ISO dates, the risk tier and score. It is written next to the
+destination and renamed into place, so a failure never leaves a half-written file; the export is
+audited (count and which filters, never names or typed text).
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ COLUMNS = (
     "Date of birth",
     "Medicare number",
     "Phone",
-    "Conditions",
+    "Active conditions",
     "Risk tier",
     "Coordinator",
+    "Condition codes",
+    "Active medicines",
+    "Risk score",
 )
+SEPARATOR = "; "  # between conditions in one cell (names may hold commas)
 Progress = Callable[[int, int], None]
 
 
@@ -58,11 +64,13 @@ def export_list(
             block = ids[start : start + registry.MAX_BLOCK]
             rows = registry.fetch_rows(ws, actor, block)
             names = _names(ws, block)
+            conditions = _conditions(ws, block)
             for pid in block:
                 row = rows.get(pid)
                 if row is None:  # removed since the list was read
                     continue
                 family, given, preferred, phone = names[pid]
+                held = conditions.get(pid, [])
                 writer.writerow(
                     [
                         row.practice_id,
@@ -72,9 +80,12 @@ def export_list(
                         row.date_of_birth.isoformat(),
                         row.medicare_number or "",
                         phone or "",
-                        row.conditions_summary or "",
+                        SEPARATOR.join(display for display, _ in held),
                         row.risk_tier,
                         row.coordinator_name or "",
+                        SEPARATOR.join(code for _, code in held if code),
+                        row.medication_count,
+                        row.risk_score,
                     ]
                 )
             if progress is not None:
@@ -101,6 +112,8 @@ def describe(flt: PatientFilter, sort: str, descending: bool) -> str:
         parts.append("condition filter")
     if flt.risk_tier:
         parts.append(f"risk filter {flt.risk_tier}")
+    if flt.recently_discharged_days is not None:
+        parts.append(f"discharged in the last {flt.recently_discharged_days} days")
     if flt.no_coordinator:
         parts.append("no coordinator")
     elif flt.coordinator_id is not None:
@@ -123,3 +136,19 @@ def _names(ws: Workspace, ids: list[int]) -> dict[int, tuple]:
             {"ids": json.dumps(ids)},
         ).all()
     return {r[0]: tuple(r[1:]) for r in rows}
+
+
+def _conditions(ws: Workspace, ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """Each patient's active conditions as (name, code), in the order they were recorded."""
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    with ws.session() as session:
+        rows = session.execute(
+            text(
+                "SELECT patient_id, display, code FROM condition WHERE status = 'active' "
+                "AND patient_id IN (SELECT value FROM json_each(:ids)) ORDER BY patient_id, id"
+            ),
+            {"ids": json.dumps(ids)},
+        ).all()
+    for pid, display, code in rows:
+        out.setdefault(pid, []).append((display, code))
+    return out

@@ -1,32 +1,19 @@
 """The patient register behind the Patients screen: search, filter, sort, rows in blocks, risk.
 
-Search uses the FTS5 index of migration 0003 (`patient_fts`), kept in step by triggers. What the
-user types is folded (case, accents), split on anything but letters and digits, dates and spaced
-digit runs are first turned into the digit runs the index holds (d/m/yyyy -> ddmmyyyy,
-yyyy-mm-dd -> yyyymmdd, "0412 345 678" -> 0412345678), then every token becomes a prefix query
-`"tok"*` and the tokens are ANDed.
+Search uses the FTS5 index of migration 0003 (`patient_fts`), kept in step by triggers; what the
+user typed becomes index tokens in services/patient_search.py, each searched as a prefix, ANDed.
+When that finds nobody, a word that starts no indexed word is taken as misspelt and searched as
+the name words spelt like it (patient_search.similar_words over migration 0007's vocabulary).
 
-Typo fallback: when that finds nobody, each letters-only token of 5+ letters is looked up in the
-trigram index (`patient_trigram`): patients sharing enough of its trigrams are candidates, and a
-candidate is kept when one of its name words starts with something within one edit (a wrong,
-missing, extra or swapped letter) of the token. Other tokens must still match exactly.
-
-Results are ordered by the requested sort in SQL, never by rank. The risk tier is a transparent
-rule over data the schema holds (see `RISK_RULE`); it is computed in SQL from `patient_stats`
-alone. Hospital events count "in the last 12 months", which moves with the calendar, so the
-triggers of migration 0005 keep the start dates of each patient's two latest admissions and two
-latest ED visits (the rule counts at most two of each) and the query compares them with today's
-cutoff. "Living alone / no carer" is one point: living alone, or aged 75 or over with no contact
-recorded as a carer (under 75, having no carer is the usual case and says little).
+Results are ordered by the requested sort in SQL, never by rank. The risk tier is the transparent
+rule of services/patient_risk.py, computed in SQL from `patient_stats` alone.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import text
@@ -34,8 +21,22 @@ from sqlmodel import Session
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, patient_risk, patient_search
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patient_risk import (
+    NO_HOSPITAL_DATA,
+    RISK_RULE,
+    RISK_RULE_LINES,
+    RISK_TIERS,
+    RiskExplanation,
+    risk_params,
+)
+from carecoord_desktop.services.patient_risk import SCORE as _SCORE
+from carecoord_desktop.services.patient_risk import TIER_OF_RANK as _TIER_OF_RANK
+from carecoord_desktop.services.patient_risk import TIER_RANK as _TIER_RANK
+from carecoord_desktop.services.patient_risk import TIER_SCORES as _TIER_SCORES
+from carecoord_desktop.services.patient_risk import age_on as _age
+from carecoord_desktop.services.patient_search import fold, search_tokens
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import search_sql
 from carecoord_desktop.store.workspace import Workspace
@@ -62,18 +63,17 @@ SORT_KEYS: tuple[str, ...] = (
     "coordinator",
     "attention",
 )
-RISK_TIERS: tuple[str, ...] = ("high", "medium", "low")
 DISCHARGE_DAYS: tuple[int, ...] = (7, 14, 30)  # the choices the Patients screen offers
-RISK_RULE = (
-    "score = active chronic conditions (up to 4) + 2 for 5 or more active medicines "
-    "+ 1 more for 10 or more + 2 per hospital admission in the last 12 months (up to 2) "
-    "+ 1 per ED visit in the last 12 months (up to 2) + 1 if living alone or, aged 75 or over, "
-    "no carer recorded + 1 if aged 75 or over; "
-    "high at 5 or more, medium at 3 or more, otherwise low"
-)
-NO_HOSPITAL_DATA = "no hospital admissions or ED visits recorded"
 MAX_BLOCK = 500
-_MAX_TOKENS = 8
+__all__ = [
+    "NO_HOSPITAL_DATA",
+    "RISK_RULE",
+    "RISK_RULE_LINES",
+    "RISK_TIERS",
+    "RiskExplanation",
+    "fold",
+    "search_tokens",
+]
 
 
 @dataclass(frozen=True)
@@ -94,20 +94,6 @@ class PatientListRow:
 
 
 # -- SQL pieces ----------------------------------------------------------------------------------
-# Comparisons are 0 or 1 in SQLite; a missing date is '' and so never on or after a cutoff.
-_SCORE = (
-    "(min(s.condition_count, 4)"
-    " + CASE WHEN s.medication_count >= 10 THEN 3 WHEN s.medication_count >= 5 THEN 2 ELSE 0 END"
-    " + 2 * ((s.admission_1 >= :since) + (s.admission_2 >= :since))"
-    " + (s.ed_visit_1 >= :since) + (s.ed_visit_2 >= :since)"
-    " + (s.lives_alone OR (s.date_of_birth <= :age75 AND NOT s.has_carer))"
-    " + (s.date_of_birth <= :age75))"
-)
-_MAX_SCORE = 4 + 3 + 4 + 2 + 1 + 1
-# The tier from the score with one evaluation of it: the score-th character of a lookup string.
-_TIER_RANK = f"CAST(substr('111{'22'}{'3' * (_MAX_SCORE - 4)}', {_SCORE} + 1, 1) AS INTEGER)"
-_TIER_SCORES = {"high": (5, _MAX_SCORE), "medium": (3, 4), "low": (0, 2)}
-_TIER_OF_RANK = {3: "high", 2: "medium", 1: "low"}
 # Lists, filters and sorts read patient_stats only (small rows, copies of the sort columns).
 _LIST_FROM = "FROM patient_stats s"
 _COORDINATOR_JOIN = " LEFT JOIN staff_user u ON u.id = s.coordinator_id"
@@ -128,6 +114,15 @@ _ORDER = {
 
 
 # -- public API ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatientQuery:
+    """The ids found, in order; `spelled_like` names the words taken as misspelt, each with the
+    name words searched instead (empty when everything was found as typed)."""
+
+    ids: list[int]
+    spelled_like: dict[str, list[str]] = field(default_factory=dict)
+
+
 def query_ids(
     ws: Workspace,
     actor: Actor,
@@ -142,6 +137,19 @@ def query_ids(
     `limit` returns only the first ids: a screen paints its first page from them while the
     whole list loads.
     """
+    return query(ws, actor, flt, sort=sort, descending=descending, limit=limit).ids
+
+
+def query(
+    ws: Workspace,
+    actor: Actor,
+    flt: PatientFilter,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int | None = None,
+) -> PatientQuery:
+    """As query_ids, saying also which words were searched as similar spellings."""
     require(actor, Permission.VIEW_PATIENTS)
     if sort not in SORT_KEYS:
         raise ValidationError(f"Unknown sort {sort!r}; choose one of {', '.join(SORT_KEYS)}.")
@@ -166,28 +174,21 @@ def query_ids(
     if limit is not None:
         order += f" LIMIT {int(limit)}"
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
+    matching = (
+        f"SELECT s.patient_id {source} WHERE s.patient_id IN "
+        f"(SELECT rowid FROM patient_fts WHERE patient_fts MATCH :match){where} ORDER BY {order}"
+    )
+    spelled_like: dict[str, list[str]] = {}
     with _session(ws) as session:
-        ids: list[int] = []
         if tokens:
-            match = " AND ".join(f'"{tok}"*' for tok in tokens)
-            sql = (
-                f"SELECT s.patient_id {source} WHERE s.patient_id IN "
-                "(SELECT rowid FROM patient_fts WHERE patient_fts MATCH :match)"
-                f"{where} ORDER BY {order}"
-            )
-            ids = _ids(session, sql, {**params, "match": match})
-            fuzzy = False
+            ids = _ids(session, matching, {**params, "match": search_sql.prefix_match(tokens)})
             if not ids:
-                candidates = _typo_candidates(session, tokens)
-                fuzzy = candidates is not None
-                if candidates:
-                    sql = (
-                        f"SELECT s.patient_id {source} WHERE s.patient_id IN "
-                        f"(SELECT value FROM json_each(:ids)){where} ORDER BY {order}"
-                    )
-                    ids = _ids(session, sql, {**params, "ids": json.dumps(candidates)})
+                spelled_like = _misspelt(session, tokens)
+                if spelled_like and all(spelled_like.values()):
+                    exact = [t for t in tokens if t not in spelled_like]
+                    match = search_sql.spelling_match(exact, list(spelled_like.values()))
+                    ids = _ids(session, matching, {**params, "match": match})
         else:
-            fuzzy = False
             sql = f"SELECT s.patient_id {source} WHERE 1 = 1{where} ORDER BY {order}"
             ids = _ids(session, sql, params)
         audit.record(
@@ -195,11 +196,25 @@ def query_ids(
             actor,
             AuditAction.VIEW,
             record_type="patient_list",
-            detail=_describe(flt, sort, descending, len(ids), fuzzy)
+            detail=_describe(flt, sort, descending, len(ids), bool(spelled_like))
             + (" (first page)" if limit is not None else ""),
         )
         session.commit()
-    return ids
+    return PatientQuery(ids, spelled_like)
+
+
+def _misspelt(session: Session, tokens: list[str]) -> dict[str, list[str]]:
+    """{typed word: name words spelt like it} for the words that start no indexed word."""
+    misspelt = [
+        tok
+        for tok in dict.fromkeys(tokens)
+        if patient_search.may_be_misspelt(tok)
+        and _ids(session, search_sql.PREFIX_EXISTS_SQL, {"m": search_sql.prefix_match([tok])}) == []
+    ][: patient_search.MAX_SPELLING_WORDS]
+    if not misspelt or not _rows(session, search_sql.NAME_VOCAB_EXISTS_SQL):
+        return {}  # nothing to compare, or a schema from before migration 0007
+    vocabulary = [(w, n) for w, n in _rows(session, search_sql.NAME_VOCAB_SQL) if n > 0]
+    return {tok: patient_search.similar_words(tok, vocabulary) for tok in misspelt}
 
 
 def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, PatientListRow]:
@@ -218,7 +233,7 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
     )
     with _session(ws) as session:
         rows = session.execute(
-            text(sql), {"ids": json.dumps([int(i) for i in ids]), **_risk_params(today)}
+            text(sql), {"ids": json.dumps([int(i) for i in ids]), **risk_params(today)}
         ).all()
     out: dict[int, PatientListRow] = {}
     for row in rows:
@@ -283,64 +298,17 @@ def coordinator_options(ws: Workspace, actor: Actor) -> list[tuple[int, str]]:
         return [(uid, name) for uid, name in session.execute(text(sql))]
 
 
-def risk_reasons(ws: Workspace, actor: Actor, patient_id: int) -> tuple[str, list[str]]:
-    """The patient's tier and the reasons behind it, in words a coordinator can check."""
+def risk_explanation(ws: Workspace, actor: Actor, patient_id: int) -> RiskExplanation:
+    """The patient's tier, the factors that raised the score and what did not count."""
     require(actor, Permission.VIEW_PATIENTS)
-    today = date.today()
-    params = {"pid": patient_id, **_risk_params(today)}
-    sql = (
-        "SELECT s.condition_count, s.medication_count, s.lives_alone, s.has_carer, "
-        f"s.date_of_birth, s.last_discharge, {_SCORE}, {_TIER_RANK} "
-        "FROM patient_stats s WHERE s.patient_id = :pid"
-    )
-    # Exact counts for the words (the score counts at most two of each).
-    events_sql = (
-        "SELECT kind, sum(start_date >= :since), count(*) FROM hospital_event "
-        "WHERE patient_id = :pid GROUP BY kind"
-    )
     with _session(ws) as session:
-        row = session.execute(text(sql), params).one_or_none()
-        events = {
-            k: (recent, total) for k, recent, total in session.execute(text(events_sql), params)
-        }
-    if row is None:
-        raise ValidationError("That patient is not in the register (it may have been deleted).")
-    conditions, meds, lives_alone, has_carer, dob, discharged, score, rank = row
-    reasons: list[str] = []
-    if conditions:
-        counted = " (4 counted)" if conditions > 4 else ""
-        reasons.append(f"{_plural(conditions, 'active chronic condition')}{counted}")
-    if meds >= 10:
-        reasons.append(f"{_plural(meds, 'active medicine')}: polypharmacy (10 or more)")
-    elif meds >= 5:
-        reasons.append(f"{_plural(meds, 'active medicine')}: polypharmacy (5 or more)")
-    reasons.append(_hospital_reason(events, discharged))
-    age = _age(date.fromisoformat(dob), today)
-    if lives_alone:
-        reasons.append("lives alone")
-    if age >= 75 and not has_carer:
-        reasons.append(
-            "no carer recorded" + (" (counted once with living alone)" if lives_alone else "")
-        )
-    if age >= 75:
-        reasons.append(f"aged {age} (75 or over)")
-    reasons.append(f"score {score}: {RISK_RULE}")
-    return _TIER_OF_RANK[rank], reasons
+        return patient_risk.explain(session, patient_id, date.today())
 
 
-def _hospital_reason(events: dict[str, tuple[int, int]], discharged: str) -> str:
-    admissions, admissions_ever = events.get("ADMISSION", (0, 0))
-    ed_visits, ed_ever = events.get("ED_VISIT", (0, 0))
-    if not admissions_ever and not ed_ever:
-        return NO_HOSPITAL_DATA
-    last = f" (last discharge {date.fromisoformat(discharged):%d/%m/%Y})" if discharged else ""
-    if not admissions and not ed_visits:
-        return f"no admissions or ED visits in the last 12 months{last}"
-    capped = " (2 of each counted)" if admissions > 2 or ed_visits > 2 else ""
-    return (
-        f"{_plural(admissions, 'admission')} and {_plural(ed_visits, 'ED visit')} "
-        f"in the last 12 months{capped}{last}"
-    )
+def risk_reasons(ws: Workspace, actor: Actor, patient_id: int) -> tuple[str, list[str]]:
+    """The patient's tier and short reasons for it (how the score is computed: RISK_RULE)."""
+    explanation = risk_explanation(ws, actor, patient_id)
+    return explanation.tier, explanation.reasons
 
 
 def rebuild_search_index(ws: Workspace) -> int:
@@ -359,6 +327,8 @@ def rebuild_search_index(ws: Workspace) -> int:
         conn.exec_driver_sql(refresh.removesuffix(";"))
         for sql in _risk_migration().backfill_statements():
             conn.exec_driver_sql(sql)
+        for sql in search_sql.spelling_reindex_statements():
+            conn.exec_driver_sql(sql)
         conn.exec_driver_sql(
             f"INSERT INTO patient_fts (rowid, names, idents, dob) SELECT {m._fts_values('p')} "
             "FROM patient p"
@@ -369,139 +339,23 @@ def rebuild_search_index(ws: Workspace) -> int:
         )
         conn.exec_driver_sql("INSERT INTO patient_fts (patient_fts) VALUES ('optimize')")
         conn.exec_driver_sql("INSERT INTO patient_trigram (patient_trigram) VALUES ('optimize')")
+        conn.exec_driver_sql(
+            "INSERT INTO patient_name_words (patient_name_words) VALUES ('optimize')"
+        )
         count = conn.exec_driver_sql("SELECT count(*) FROM patient_fts").scalar_one()
         session.commit()
     return count
 
 
-# -- search text -----------------------------------------------------------------------------------
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{0,4}))?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{0,2}))?")
-_DIGITS_WORD = re.compile(r"[\d\-()+.]+")
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-def fold(value: str) -> str:
-    """Lower case without accents ("Zoë" -> "zoe"), as the index's tokenizer folds."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def search_tokens(typed: str) -> list[str]:
-    """What the user typed as index tokens (dates and spaced digit runs joined)."""
-    tokens: list[str] = []
-    digit_run = False  # the previous word was digits: "0412 345 678" is one number
-    for word in fold(typed).split():
-        date_token = _date_token(word)
-        if date_token is not None:
-            tokens.append(date_token)
-            digit_run = False
-        elif _DIGITS_WORD.fullmatch(word) and any(ch.isdigit() for ch in word):
-            digits = "".join(ch for ch in word if ch.isdigit())
-            if digit_run:
-                tokens[-1] += digits
-            else:
-                tokens.append(digits)
-            digit_run = True
-        else:
-            tokens.extend(_TOKEN.findall(word))
-            digit_run = False
-    return tokens[:_MAX_TOKENS]
-
-
-def _date_token(word: str) -> str | None:
-    """d/m/yyyy (or a start of one) -> ddmmyyyy; yyyy-mm-dd -> yyyymmdd; else None."""
-    m = _DMY.fullmatch(word)
-    if m:
-        day, month, year = m.group(1), m.group(2), m.group(3) or ""
-        return f"{day.zfill(2)}{month.zfill(2)}{year}"
-    m = _ISO.fullmatch(word)
-    if m:
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        if day is None:
-            return f"{year}{month}"
-        return f"{year}{month.zfill(2)}{day.zfill(2) if len(day) == 2 else day}"
-    return None
-
-
-def _typo_candidates(session, tokens: list[str]) -> list[int] | None:
-    """Ids whose names are within one edit of the long letter tokens (None: no such token)."""
-    fuzzy = [
-        t
-        for t in tokens
-        if t.isascii()
-        and t.isalpha()
-        and len(t) >= 4
-        and session.execute(
-            text("SELECT 1 FROM patient_fts WHERE patient_fts MATCH :m LIMIT 1"), {"m": f'"{t}"*'}
-        ).first()
-        is None
-    ]
-    if not fuzzy:
-        return None
-    exact = [t for t in tokens if t not in fuzzy]
-    ids: set[int] | None = None
-    if exact:
-        match = " AND ".join(f'"{t}"*' for t in exact)
-        ids = set(
-            session.execute(
-                text("SELECT rowid FROM patient_fts WHERE patient_fts MATCH :m"), {"m": match}
-            ).scalars()
-        )
-    for tok in fuzzy:
-        grams = sorted({tok[i : i + 3] for i in range(len(tok) - 2)})
-        need = max(1, len(grams) - 4)  # a swap of two letters spoils 4
-        union = " UNION ALL ".join(
-            f"SELECT rowid FROM patient_trigram WHERE patient_trigram MATCH :g{i}"
-            for i in range(len(grams))
-        )
-        sql = (
-            "SELECT t.rowid, t.names FROM patient_trigram t WHERE t.rowid IN "
-            f"(SELECT rowid FROM ({union}) GROUP BY rowid HAVING count(*) >= :need)"
-        )
-        params = {f"g{i}": f'"{g}"' for i, g in enumerate(grams)} | {"need": need}
-        found = {
-            rowid
-            for rowid, names in session.execute(text(sql), params)
-            if any(_near_prefix(tok, word) for word in _TOKEN.findall(fold(names)))
-        }
-        ids = found if ids is None else ids & found
-        if not ids:
-            return []
-    return sorted(ids or ())
-
-
-def _near_prefix(tok: str, word: str) -> bool:
-    """Does `word` start with something one edit (or a swap) away from `tok`?"""
-    for length in (len(tok) - 1, len(tok), len(tok) + 1):
-        if 0 < length <= len(word) and _within_one(tok, word[:length]):
-            return True
-    return False
-
-
-def _within_one(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i, j = diff[0], diff[-1]
-        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return short[i:] == long_[i + 1 :]
-
-
 def _ids(session: Session, sql: str, params: dict) -> list[int]:
     """Run an id query on the session's own DB-API connection (same transaction): building
     SQLAlchemy rows for thousands of ids cost more than the query."""
-    cursor = session.connection().connection.driver_connection.execute(sql, params)
-    return [row[0] for row in cursor]
+    return [row[0] for row in _rows(session, sql, params)]
+
+
+def _rows(session: Session, sql: str, params: dict | None = None) -> list[tuple]:
+    cursor = session.connection().connection.driver_connection.execute(sql, params or {})
+    return cursor.fetchall()
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -509,14 +363,10 @@ def _session(ws: Workspace) -> Session:
     return ws.session()
 
 
-def _risk_params(today: date) -> dict:
-    return {"age75": _age_cutoff(today), "since": _years_ago(today, 1).isoformat()}
-
-
 def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
     where: list[str] = []
     today = date.today()
-    params: dict = _risk_params(today)
+    params: dict = risk_params(today)
     if not flt.include_archived:
         # Equality: the (archived, sort_name) index gives the order of a whole-register list.
         # A search or "recently discharged" finds few rows through the FTS index or the
@@ -569,28 +419,8 @@ def _describe(flt: PatientFilter, sort: str, descending: bool, found: int, fuzzy
     return ", ".join(parts)
 
 
-def _age(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _age_cutoff(today: date) -> str:
-    """Born on or before this ISO date means aged 75 or over today."""
-    return _years_ago(today, 75).isoformat()
-
-
-def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def _risk_migration():
     """Migration 0005: the builders of the hospital and carer columns of patient_stats."""
     import importlib
 
     return importlib.import_module("carecoord_desktop.store.migrations.versions.0005_risk_hospital")
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

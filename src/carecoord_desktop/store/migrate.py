@@ -14,7 +14,14 @@ SCRIPT_LOCATION = "carecoord_desktop.store:migrations"
 
 # Tables the database derives from the models (search index, FTS5 shadow tables, counters):
 # migrations create them by hand, and schema comparisons leave them out.
-DERIVED_TABLE_PREFIXES = ("patient_fts", "patient_trigram", "patient_stats")
+DERIVED_TABLE_PREFIXES = (
+    "patient_fts",
+    "patient_trigram",
+    "patient_stats",
+    "patient_name_words",  # migration 0006: the search's vocabulary of name words
+    "patient_name_vocab",
+    "charlson_condition",  # migration 0006: the Charlson index's weights (data, not a model)
+)
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:

@@ -67,3 +67,41 @@ def reindex_statements() -> list[str]:
 def __getattr__(name: str):
     # 0003's other builders (_sort_name, _stats_refresh, ...) under the same names.
     return getattr(_M3, name)
+
+
+# -- migration 0007: the vocabulary of name words and the Charlson comorbidity points ----------
+_M6: ModuleType = importlib.import_module(
+    "carecoord_desktop.store.migrations.versions.0007_search_spelling"
+)
+# The register's distinct name words and how many patients hold each (fts5vocab 'row').
+NAME_VOCAB_SQL = "SELECT term, doc FROM patient_name_vocab"
+# A workspace opened without migrating (check, an older schema) has no vocabulary yet.
+NAME_VOCAB_EXISTS_SQL = "SELECT 1 FROM sqlite_master WHERE name = 'patient_name_vocab'"
+# Does any indexed word start with this token (a letters-only word)? One row or none.
+PREFIX_EXISTS_SQL = "SELECT 1 FROM patient_fts WHERE patient_fts MATCH :m LIMIT 1"
+
+
+def spelling_reindex_statements() -> list[str]:
+    """Refill the name-word index and every patient's comorbidity points (after the counters)."""
+    return [
+        "INSERT INTO patient_name_words (patient_name_words) VALUES ('delete-all')",
+        _M6.NAME_WORDS_FILL,
+        _M6.POINTS_FILL,
+    ]
+
+
+def phrase(word: str) -> str:
+    """An FTS5 string (a word as such, never query syntax)."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def prefix_match(tokens: list[str]) -> str:
+    """Every token as a prefix query, ANDed: `"smi"* AND "jo"*`."""
+    return " AND ".join(f"{phrase(tok)}*" for tok in tokens)
+
+
+def spelling_match(exact: list[str], similar: list[list[str]]) -> str:
+    """The exact tokens as prefixes, and for each misspelt word one of its similar name words."""
+    parts = [f"{phrase(tok)}*" for tok in exact]
+    parts += ["names : (" + " OR ".join(phrase(w) for w in words) + ")" for words in similar]
+    return " AND ".join(parts)

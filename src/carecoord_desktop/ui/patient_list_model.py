@@ -22,7 +22,7 @@ _Index = QModelIndex | QPersistentModelIndex
 # (title, registry sort key or None when the column cannot be sorted)
 COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Name", "name"),
-    ("Date of birth (age)", "dob"),
+    ("DOB (age)", "dob"),  # the header says it in full in its tooltip
     ("Practice ID", "practice_id"),
     ("Medicare", None),
     ("Conditions", "conditions"),
@@ -31,6 +31,7 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
 )
 NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR = range(len(COLUMNS))
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HEADER_TIPS = {DOB: "Date of birth (age today)", RISK: "Risk tier"}
 
 _HIGH_RISK_BACKGROUND = QBrush(QColor("#fbe9e7"))
 _HIGH_RISK_FOREGROUND = QBrush(QColor("#8e1b12"))
@@ -248,5 +249,6 @@ class PatientListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "Click to sort" if COLUMNS[section][1] else "This column is not sortable"
+            what = HEADER_TIPS.get(section, COLUMNS[section][0])
+            return f"{what}: click to sort" if COLUMNS[section][1] else f"{what} (not sortable)"
         return None

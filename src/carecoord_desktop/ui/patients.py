@@ -6,14 +6,13 @@ carries a generation number and only the newest one's result is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,15 +35,17 @@ from carecoord_desktop.ui.patient_import import PatientImportDialog, export_pati
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
     CONDITIONS,
-    COORDINATOR,
-    DOB,
-    MEDICARE,
-    NAME,
-    PRACTICE_ID,
-    RISK,
     PatientListModel,
 )
+from carecoord_desktop.ui.patient_list_view import (
+    ColumnFitter,
+    KeepCountDelegate,
+    confirm_export,
+    list_messages,
+)
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
+from carecoord_desktop.ui.risk_panel import RiskPanel
 from carecoord_desktop.ui.saved_filters import SavedFilters, SavedFiltersButton
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
@@ -52,10 +53,6 @@ from carecoord_desktop.ui.workers import Task
 SEARCH_DELAY_MS = 200
 FIRST_PAGE = 60  # rows painted before the whole list has loaded (a screenful and more)
 NO_COORDINATOR = -1  # combo data for "No coordinator" (real staff ids are positive)
-_WIDTHS = {NAME: 210, DOB: 160, PRACTICE_ID: 100, MEDICARE: 125, RISK: 80, COORDINATOR: 170}
-_MIN_CONDITIONS_WIDTH = 300  # narrower than this, the table scrolls sideways instead
-_TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
-_RISK_LABELS = {"high": "High", "medium": "Medium", "low": "Low"}
 
 
 @dataclass(frozen=True)
@@ -65,78 +62,13 @@ class SearchResult:
     sort: str
     descending: bool
     ids: list[int]
+    spelled_like: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _search(ws, actor, flt: PatientFilter, sort: str, descending: bool, generation: int):
     """Runs on a worker thread: plain arguments in, plain result out."""
-    ids = registry.query_ids(ws, actor, flt, sort=sort, descending=descending)
-    return SearchResult(generation, flt, sort, descending, ids)
-
-
-class RiskPanel(QFrame):
-    """Read-only: who the patient is, their risk tier and the reasons for it."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.setMinimumWidth(280)
-        self.setMaximumWidth(380)  # the list stays the main thing on screen
-        self.patient_id: int | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 14, 16, 14)
-        top = QHBoxLayout()
-        self.name = QLabel()
-        self.name.setObjectName("panelTitle")
-        self.name.setStyleSheet("font-size: 13pt; font-weight: 600; color: #12355b;")
-        self.name.setWordWrap(True)
-        self.close_button = QPushButton("Close")
-        self.close_button.clicked.connect(self.hide)
-        top.addWidget(self.name, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
-        self.details = QLabel()
-        self.details.setObjectName("pageSubtitle")
-        self.details.setWordWrap(True)
-        layout.addWidget(self.details)
-        layout.addSpacing(8)
-        self.tier = QLabel()
-        self.tier.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.tier)
-        self.reasons = QLabel()
-        self.reasons.setWordWrap(True)
-        self.reasons.setTextFormat(Qt.TextFormat.RichText)
-        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.reasons)
-        layout.addStretch(1)
-        self.open_button = QPushButton("Open full record")
-        self.open_button.setObjectName("primary")
-        layout.addWidget(self.open_button)
-
-    def show_patient(self, patient_id: int, row, tier: str, reasons: list[str]) -> None:
-        self.patient_id = patient_id
-        if row is not None:
-            self.name.setText(row.display_name)
-            conditions = row.conditions_summary or "no chronic conditions recorded"
-            self.details.setText(
-                f"{row.practice_id} · born {row.date_of_birth:%d/%m/%Y} ({row.age})<br>"
-                f"Conditions: {conditions}<br>"
-                f"{row.medication_count} active medicine"
-                f"{'' if row.medication_count == 1 else 's'}<br>"
-                f"Coordinator: {row.coordinator_name or 'none'}"
-            )
-        label = _RISK_LABELS.get(tier, tier.capitalize())
-        colour = _TIER_COLOURS.get(tier, "#12355b")
-        self.tier.setText(f"<b>Risk tier: <span style='color: {colour}'>{label}</span></b>")
-        if reasons:
-            items = "".join(f"<li>{_escape(r)}</li>" for r in reasons)
-            self.reasons.setText(f"Why:<ul style='margin-left: -16px'>{items}</ul>")
-        else:
-            self.reasons.setText("No risk factors recorded.")
-        self.show()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    found = registry.query(ws, actor, flt, sort=sort, descending=descending)
+    return SearchResult(generation, flt, sort, descending, found.ids, found.spelled_like)
 
 
 @dataclass(frozen=True)
@@ -242,6 +174,8 @@ class PatientsScreen(QWidget):
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.spelled_like: dict[str, list[str]] = {}
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -265,10 +199,9 @@ class PatientsScreen(QWidget):
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.sectionResized.connect(self._fit_conditions)
-        self.view.viewport().installEventFilter(self)
+        self.view.setItemDelegateForColumn(CONDITIONS, KeepCountDelegate(self.view))
+        self.columns = ColumnFitter(self.view)
+        self.columns.fit()
         header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         self.view.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -281,6 +214,7 @@ class PatientsScreen(QWidget):
         self.empty.setObjectName("pageSubtitle")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.empty.setStyleSheet("font-size: 12pt; padding: 40px;")
         self.results = QStackedWidget()
         self.results.addWidget(self.view)
@@ -374,6 +308,7 @@ class PatientsScreen(QWidget):
             [("No coordinator", NO_COORDINATOR)]
             + [(name, uid) for uid, name in options.coordinators],
         )
+        self.columns.set_coordinator_names([name for _, name in options.coordinators])
         self._update_count(self.model.rowCount())
 
     def _actor_changed(self, _actor) -> None:
@@ -482,6 +417,7 @@ class PatientsScreen(QWidget):
         if not self._finished(result.generation):
             return  # an older keystroke's answer: never shown over a newer one
         self.error.hide()
+        self.spelled_like = result.spelled_like
         if (result.sort, result.descending) != (self.model.sort_key, self.model.descending):
             self.model.set_filter(result.flt)  # the user re-sorted while it ran
         elif self.model.partial:
@@ -517,32 +453,15 @@ class PatientsScreen(QWidget):
             self.count.setText("Loading the register…")
             self.results.setCurrentWidget(self.view)
             return
-        filtered = self.model.filter != PatientFilter()
-        noun = "patient" if (self.total if filtered else shown) == 1 else "patients"
-        if filtered:
-            self.count.setText(f"{shown:,} of {self.total:,} {noun}")
-        else:
-            self.count.setText(f"{shown:,} {noun}")
-        self.clear_button.setEnabled(filtered)
+        flt = self.model.filter
+        count, empty = list_messages(flt, shown, self.total, self.spelled_like)
+        self.count.setText(count)
+        self.clear_button.setEnabled(flt != PatientFilter())
         if shown:
             self.results.setCurrentWidget(self.view)
             return
-        text = self.model.filter.text
-        if not filtered:
-            self.empty.setText("No patients yet. Patients appear here once they are added.")
-        elif text:
-            self.empty.setText(
-                f"No patient matches “{text}” with these filters — check the spelling or clear "
-                "the filters."
-                if self._any_combo()
-                else f"No patient matches “{text}” — check the spelling or clear the filters."
-            )
-        else:
-            self.empty.setText("No patient matches these filters — clear the filters.")
+        self.empty.setText(empty)
         self.results.setCurrentWidget(self.empty)
-
-    def _any_combo(self) -> bool:
-        return any(c.currentIndex() > 0 for c in self._combos())
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return tuple(self._named_combos().values())
@@ -590,14 +509,15 @@ class PatientsScreen(QWidget):
             return
         patient_id = self.model.patient_id(index.row())
         try:
-            tier, reasons = registry.risk_reasons(self.state.ws, self.state.actor, patient_id)
+            explained = registry.risk_explanation(self.state.ws, self.state.actor, patient_id)
         except CareCoordError as exc:
             self._show_error(str(exc))
             return
         if not self.panel.isVisible():
             width = sum(self.splitter.sizes())
             self.splitter.setSizes([width - 340, 340])
-        self.panel.show_patient(patient_id, self.model.row_data(index.row()), tier, reasons)
+        self.panel.show_patient(patient_id, self.model.row_data(index.row()), explained)
+        self.view.scrollTo(index)  # the columns narrow as the panel opens: keep the row in sight
 
     def _context_menu(self, pos) -> None:
         index = self.view.indexAt(pos)
@@ -631,6 +551,8 @@ class PatientsScreen(QWidget):
         dialog.exec()
 
     def export_list(self) -> None:
+        if not confirm_export(self, self.model.rowCount()):
+            return  # the warning comes before any file is chosen or written
         export_patient_list(
             self.state,
             self,
@@ -655,20 +577,18 @@ class PatientsScreen(QWidget):
                 else f"A {actor.role.label} account cannot {permission.value}."
             )
 
-    def _fit_conditions(self, section: int = -1, *_sizes) -> None:
-        """Conditions take the width the other columns leave, but never less than a readable
-        minimum (the table scrolls sideways then, e.g. while the risk panel is open)."""
-        if section == CONDITIONS:
-            return
-        header = self.view.horizontalHeader()
-        others = sum(header.sectionSize(c) for c in range(len(COLUMNS)) if c != CONDITIONS)
-        spare = self.view.viewport().width() - others
-        header.resizeSection(CONDITIONS, max(_MIN_CONDITIONS_WIDTH, spare))
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
-        if event.type() == QEvent.Type.Resize and watched is not self.search:
-            self._fit_conditions()  # the only other watched object is the table's viewport
-            return False
+        # Escape clears the search (and searches again at once); Escape on an empty box is
+        # left to the window.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and self.search.text()
+        ):
+            self.search.clear()
+            self.start_search()
+            return True
         # Down from the search box moves into the results, so the keyboard alone is enough.
         if (
             watched is self.search
