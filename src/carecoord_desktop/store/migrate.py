@@ -18,9 +18,9 @@ DERIVED_TABLE_PREFIXES = (
     "patient_fts",
     "patient_trigram",
     "patient_stats",
-    "patient_name_words",  # migration 0006: the search's vocabulary of name words
+    "patient_name_words",  # migration 0007: the search's vocabulary of name words
     "patient_name_vocab",
-    "charlson_condition",  # migration 0006: the Charlson index's weights (data, not a model)
+    "charlson_condition",  # migration 0007: the Charlson index's weights (data, not a model)
 )
 
 
