@@ -140,7 +140,8 @@ def test_users_add_list_disable_need_an_admin(folder, run):
         "--password-stdin",
         stdin="temporary pass 1\n",
     )
-    assert code == 2 and "cannot manage staff accounts" in err
+    # An administrator's temporary password is refused before anything else (issue 7).
+    assert code == 2 and "temporary password" in err and "nurse.kim" not in out
     code, out, err = run(
         "--workspace",
         str(folder),

@@ -73,9 +73,11 @@ def _open(args: argparse.Namespace, secrets: _Secrets):
 def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
     if not args.as_user:
         raise ValidationError("Say which administrator is acting with --as USERNAME.")
-    return accounts.authenticate(
+    actor = accounts.authenticate(
         ws, args.as_user, secrets.password(f"Password for {args.as_user}: ")
     )
+    accounts.require_own_password(actor)  # a temporary password is changed in the app first
+    return actor
 
 
 # -- commands ----------------------------------------------------------------------------------

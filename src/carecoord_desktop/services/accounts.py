@@ -18,6 +18,8 @@ from carecoord_desktop.errors import (
     AccountDisabledError,
     AccountLockedError,
     LoginFailedError,
+    PasswordChangeRequiredError,
+    SignedOutError,
     ValidationError,
 )
 from carecoord_desktop.models.audit import AuditAction
@@ -90,7 +92,12 @@ def _verify(user_hash: str, password: str) -> bool:
 def authenticate(
     ws: Workspace, username: str, password: str, *, action: AuditAction = AuditAction.LOGIN
 ) -> Actor:
-    """Check a sign-in (or a screen unlock); failures count towards a temporary lockout."""
+    """Check a sign-in (or a screen unlock); failures count towards a temporary lockout.
+
+    The slow hash check runs outside any transaction; its outcome is then counted under the
+    write lock against the account as it stands (BEGIN IMMEDIATE), so simultaneous wrong
+    passwords each count, and none can succeed once a parallel attempt has locked the account.
+    """
     name = username.strip().lower()
     now = datetime.now(UTC)
     with ws.session() as session:
@@ -106,13 +113,14 @@ def authenticate(
             )
             session.commit()
             raise LoginFailedError()
-        locked_until = _aware(user.locked_until)
-        if locked_until and locked_until > now:
-            audit.record(session, _actor(user), AuditAction.FAILED_LOGIN, detail="account locked")
-            session.commit()
-            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            raise AccountLockedError(minutes)
-        if not _verify(user.password_hash, password):
+        _refuse_if_locked(session, user, now)
+        user_id, stored_hash = user.id, user.password_hash
+    matched = _verify(stored_hash, password)
+    with ws.write_session() as session:
+        user = session.get(StaffUser, user_id)
+        now = datetime.now(UTC)
+        _refuse_if_locked(session, user, now)  # locked meanwhile by a parallel attempt
+        if not matched:
             user.failed_attempts += 1
             detail = f"wrong password ({user.failed_attempts} in a row)"
             if user.failed_attempts >= LOCKOUT_THRESHOLD:
@@ -138,7 +146,57 @@ def authenticate(
         session.add(user)
         audit.record(session, _actor(user), action)
         session.commit()
-        return _actor(user)
+        return live_actor(ws, user)
+
+
+def _refuse_if_locked(session: Session, user: StaffUser, now: datetime) -> None:
+    locked_until = _aware(user.locked_until)
+    if locked_until and locked_until > now:
+        audit.record(session, _actor(user), AuditAction.FAILED_LOGIN, detail="account locked")
+        session.commit()
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise AccountLockedError(minutes)
+
+
+def live_actor(ws: Workspace, user: StaffUser) -> Actor:
+    """The signed-in actor whose every permission check re-reads the account (one indexed row):
+    disabled -> SignedOutError; role changed -> the new role's rights; a temporary password set
+    by an administrator -> PasswordChangeRequiredError until the user has chosen their own (or
+    SignedOutError if it was set after they signed in)."""
+    user_id = user.id
+    signed_in_with_temporary = bool(user.must_change_password)
+
+    def current_role() -> Role:
+        with ws.raw_connection() as conn:
+            cur = conn.cursor()
+            try:
+                cur.execute(
+                    "SELECT active, role, must_change_password FROM staff_user WHERE id = ?",
+                    (user_id,),
+                )
+                row = cur.fetchone()
+            finally:
+                cur.close()
+        if row is None:
+            raise SignedOutError("missing")
+        active, role_name, must_change = row
+        if not active:
+            raise SignedOutError("disabled")
+        if must_change:
+            if signed_in_with_temporary:
+                raise PasswordChangeRequiredError()
+            raise SignedOutError("password")
+        return Role[role_name] if role_name in Role.__members__ else Role(role_name)
+
+    return Actor(
+        user.id, user.username, user.full_name, Role(user.role), current_role=current_role
+    )
+
+
+def require_own_password(actor: Actor) -> None:
+    """For the CLI's --as: refuse an account still on an administrator's temporary password."""
+    if actor.current_role is not None:
+        actor.current_role()
 
 
 def must_change_password(ws: Workspace, actor: Actor) -> bool:

@@ -1,0 +1,53 @@
+"""Two processes writing one workspace at once: ids are allocated, failures counted, atomically.
+
+Each test starts real child processes (tests/services/writers.py) that open the same encrypted
+workspace and are released together, as two windows or two computers on a shared folder would be.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from carecoord_desktop.config import LOCKOUT_THRESHOLD
+from carecoord_desktop.errors import AccountLockedError
+from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services import accounts
+from tests.services.writers import Writer, run_together
+from tests_support import STAFF_PASSWORD, staff
+
+import pytest
+
+PER_WRITER = 40
+
+
+def test_concurrent_creates_all_get_distinct_practice_ids(ws):
+    writers = [Writer(ws, "create", count=PER_WRITER, tag=str(n)) for n in range(4)]
+    results = run_together(writers)
+    errors = [e for r in results for e in r["errors"]]
+    assert errors == []
+    assert sum(r["ok"] for r in results) == 4 * PER_WRITER
+    with ws.session() as session:
+        ids = session.execute(text("SELECT practice_id FROM patient")).scalars().all()
+    assert len(ids) == len(set(ids)) == 4 * PER_WRITER
+    assert sorted(ids) == [f"P{n:06d}" for n in range(1, 4 * PER_WRITER + 1)]
+
+
+def test_simultaneous_wrong_passwords_lock_the_account(ws, admin):
+    staff(ws, admin, Role.NURSE, "n.target")
+    writers = [Writer(ws, "login", count=4, username="n.target") for _ in range(4)]
+    results = run_together(writers)
+    outcomes = [e for r in results for e in r["errors"]]
+    assert len(outcomes) == 16
+    # Exactly the threshold's worth were counted as wrong passwords; the rest met the lock.
+    assert outcomes.count("LoginFailedError") == LOCKOUT_THRESHOLD - 1
+    assert outcomes.count("AccountLockedError") == 16 - (LOCKOUT_THRESHOLD - 1)
+    with pytest.raises(AccountLockedError):
+        accounts.authenticate(ws, "n.target", STAFF_PASSWORD)
+    with ws.session() as session:
+        details = session.execute(
+            text("SELECT detail FROM audit_event WHERE action = 'failed_login' ORDER BY id")
+        ).scalars().all()
+    counted = [d for d in details if d.startswith("wrong password")]
+    assert [d.split("(")[1].split(" ")[0] for d in counted] == [
+        str(n) for n in range(1, LOCKOUT_THRESHOLD + 1)
+    ]
