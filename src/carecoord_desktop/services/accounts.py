@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -178,19 +180,40 @@ def live_actor(ws: Workspace, user: StaffUser) -> Actor:
             finally:
                 cur.close()
         if row is None:
-            raise SignedOutError("missing")
+            _signed_out(user_id, SignedOutError("missing"))
         active, role_name, must_change = row
         if not active:
-            raise SignedOutError("disabled")
+            _signed_out(user_id, SignedOutError("disabled"))
         if must_change:
             if signed_in_with_temporary:
                 raise PasswordChangeRequiredError()
-            raise SignedOutError("password")
+            _signed_out(user_id, SignedOutError("password"))
         return Role[role_name] if role_name in Role.__members__ else Role(role_name)
 
     return Actor(
         user.id, user.username, user.full_name, Role(user.role), current_role=current_role
     )
+
+
+_signed_out_listeners: list[weakref.WeakMethod | Callable[[int, SignedOutError], None]] = []
+
+
+def add_signed_out_listener(callback: Callable[[int, SignedOutError], None]) -> None:
+    """Called (from whichever thread made the call) when a signed-in account is found disabled
+    or reset: the GUI signs its user out. Bound methods are held weakly."""
+    ref = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else callback
+    _signed_out_listeners.append(ref)
+
+
+def _signed_out(user_id: int, error: SignedOutError):
+    for ref in list(_signed_out_listeners):
+        callback = ref() if isinstance(ref, weakref.WeakMethod) else ref
+        if callback is None:
+            _signed_out_listeners.remove(ref)
+            continue
+        with contextlib.suppress(RuntimeError):  # a window already deleted by Qt
+            callback(user_id, error)
+    raise error
 
 
 def require_own_password(actor: Actor) -> None:
