@@ -124,6 +124,7 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
+    workspaces.identify_as("CareCoord app")
     app = make_app()
     restore_signals = quit_on_signals(app)
     throwaway: Path | None = None

@@ -165,24 +165,36 @@ def cmd_backup(args, secrets: _Secrets) -> int:
 
 def cmd_restore(args, secrets: _Secrets) -> int:
     source = Path(args.file)
-    ws = _open(args, secrets)
+    folder = resolve_workspace_dir(args.workspace)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ValidationError("Restoring replaces the database: confirm with --yes.")
+        answer = input(
+            f"Replace the database in {folder} with {source.name}? "
+            "The current one is kept. Type RESTORE to go on: "
+        )
+        if answer.strip() != "RESTORE":
+            print("Nothing was changed.")
+            return EXIT_OK
+    actor = Actor.system("cli restore")
+    # The current database is not opened first: restore is what repairs a damaged one.
     try:
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise ValidationError("Restoring replaces the database: confirm with --yes.")
-            answer = input(
-                f"Replace the database in {ws.folder} with {source.name}? "
-                "The current one is kept as a backup. Type RESTORE to go on: "
-            )
-            if answer.strip() != "RESTORE":
-                print("Nothing was changed.")
-                return EXIT_OK
-        restored, kept = workspaces.restore(ws, Actor.system("cli restore"), source)
-        restored.close()
-    except CareCoordError:
-        ws.close()
-        raise
-    print(f"Restored {source.name}. The replaced database was kept as {kept}")
+        restored, kept = workspaces.restore_folder(folder, actor, source)
+    except KeyNotInKeystoreError:
+        restored, kept = workspaces.restore_folder(
+            folder,
+            actor,
+            source,
+            recovery_key=secrets.recovery_key(),
+            remember_key=getattr(args, "remember_key", False),
+        )
+    restored.close()
+    if kept is None:
+        print(f"Restored {source.name}. There was no database file to keep.")
+    elif kept.name.startswith("damaged-"):
+        print(f"Restored {source.name}. The damaged database was kept unchanged as {kept}")
+    else:
+        print(f"Restored {source.name}. The replaced database was kept as {kept}")
     return EXIT_OK
 
 
@@ -389,6 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    workspaces.identify_as("carecoord CLI")
     try:
         return args.func(args, _Secrets(args))
     except CareCoordError as exc:

@@ -9,6 +9,7 @@ commands line by line ("save" -> creates a patient, "quit").
 mode "create":  create `count` patients through services.patients.create_patient.
 mode "login":   `count` sign-ins of `username` with a wrong password (services.accounts).
 mode "hold":    stay open; "save" creates one patient and prints {"saved": id} or {"error": msg}.
+mode "backup_killed": start a backup and kill itself with SIGKILL half-way through writing it.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def main() -> int:
             out.flush()
         ws.close()
         return 0
+    if job["mode"] == "backup_killed":
+        _backup_until_killed(ws)
     if sys.stdin.readline().strip() != "go":
         return 1
     result: dict = {"ok": 0, "errors": []}
@@ -77,6 +80,33 @@ def main() -> int:
     out.write(json.dumps(result) + "\n")
     out.flush()
     return 0
+
+
+def _backup_until_killed(ws) -> None:
+    """Start a real backup and SIGKILL this process in the middle of writing it (once SQLite's
+    journal for the half-written file exists), as a power cut or a killed app would."""
+    import os
+    import signal
+
+    from carecoord_desktop.store import backup
+
+    opened = ws.connect_new
+
+    def connect_new():
+        conn = opened()
+
+        def tick() -> int:
+            if any(ws.backup_dir.glob("*.partial-journal")):
+                os.kill(os.getpid(), signal.SIGKILL)
+            return 0
+
+        conn.set_progress_handler(tick, 500)
+        return conn
+
+    ws.connect_new = connect_new
+    backup.create_backup(ws)
+    sys.stdout.write("backup finished without being killed\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -6,16 +6,15 @@ workspace and are released together, as two windows or two computers on a shared
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
+from tests.services.writers import Writer, run_together
 
 from carecoord_desktop.config import LOCKOUT_THRESHOLD
 from carecoord_desktop.errors import AccountLockedError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts
-from tests.services.writers import Writer, run_together
 from tests_support import STAFF_PASSWORD, staff
-
-import pytest
 
 PER_WRITER = 40
 

@@ -32,6 +32,8 @@ LOCK_FILE = "workspace.lock"
 HOLDERS_DIR = "locks"
 
 _program = "CareCoord"
+_SHARED_NOW = portalocker.LockFlags.SHARED | portalocker.LockFlags.NON_BLOCKING
+_EXCLUSIVE_NOW = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
 
 
 def set_program_name(name: str) -> None:
@@ -96,7 +98,7 @@ class WorkspaceLock:
 
     def downgrade(self) -> None:
         if self._fh is not None and self.mode == "exclusive":
-            portalocker.lock(self._fh, portalocker.LockFlags.SHARED | portalocker.LockFlags.NON_BLOCKING)
+            portalocker.lock(self._fh, _SHARED_NOW)
             self.mode = "shared"
             self._write_side("shared")
 
@@ -136,6 +138,7 @@ class WorkspaceLock:
             ) from None
         self.mode = mode
         self._write_side(mode)
+        self.others()  # sweeps side files left by killed holders
 
     def _refusal(self, wanted: str) -> str:
         names = [h.describe() for h in self.others()]
@@ -156,9 +159,7 @@ class WorkspaceLock:
         if self._side is None:
             self._side_path = holders / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.json"
             self._side = open(self._side_path, "w+", encoding="utf-8")  # noqa: SIM115
-            portalocker.lock(
-                self._side, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
-            )
+            portalocker.lock(self._side, _EXCLUSIVE_NOW)
         self._side.seek(0)
         self._side.truncate()
         self._side.write(json.dumps(_me(mode)))
@@ -187,7 +188,7 @@ def _read_live(path: Path) -> Holder | None:
         return None
     with fh:
         try:
-            portalocker.lock(fh, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING)
+            portalocker.lock(fh, _EXCLUSIVE_NOW)
         except portalocker.LockException:
             pass  # held: its owner is alive
         else:

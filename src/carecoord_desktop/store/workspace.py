@@ -32,7 +32,6 @@ from carecoord_desktop.errors import (
 )
 from carecoord_desktop.store import keystore, migrate
 from carecoord_desktop.store.engine import connect_raw, make_engine
-from carecoord_desktop.store.lock import WorkspaceLock
 from carecoord_desktop.store.keys import (
     SCRYPT_N,
     DataKey,
@@ -42,6 +41,7 @@ from carecoord_desktop.store.keys import (
     wrap_data_key,
     write_key_file,
 )
+from carecoord_desktop.store.lock import WorkspaceLock
 
 MARKER = "workspace.json"
 DB_NAME = "carecoord.db"
