@@ -176,7 +176,8 @@ def test_audit_verify_detects_a_tampered_row(folder, run):
     ws.close()
     code, out, _ = run("--workspace", str(folder), "audit", "verify")
     assert code == 1
-    assert "TAMPERED: row 2" in out
+    assert "TAMPERED" in out and "row 2: its content was changed" in out
+    assert "trigger audit_event_no_update is missing" in out  # how the row was changed
     code, out, _ = run("--workspace", str(folder), "check")
     assert code == 1 and "audit log row 2" in out
 

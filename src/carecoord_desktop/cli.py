@@ -19,7 +19,7 @@ from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, ValidationError
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
-from carecoord_desktop.services import accounts, audit, demo, workspaces
+from carecoord_desktop.services import accounts, audit, audit_anchors, demo, workspaces
 from carecoord_desktop.services.context import Actor
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -206,9 +206,13 @@ def cmd_check(args, secrets: _Secrets) -> int:
         ws.close()
     print(f"Workspace {ws.folder} (schema {report.schema_revision})")
     print(f"  tables: {', '.join(f'{k}={v:,}' for k, v in sorted(report.counts.items()))}")
-    print(f"  audit log: {report.audit_rows:,} rows")
+    print(f"  audit log: {report.audit_rows:,} rows, compared with {report.audit_anchors} anchors")
     if report.ok:
-        print("OK: integrity_check, cipher_integrity_check and the audit hash chain all pass.")
+        print(
+            "OK: integrity_check, cipher_integrity_check, the audit hash chain, its anchors "
+            "and its append-only triggers all pass."
+        )
+        print(f"  {report.audit_head}")
         if report.reindexed is not None:
             print(f"Search index and patient counters rebuilt for {report.reindexed:,} patients.")
         return EXIT_OK
@@ -224,12 +228,26 @@ def cmd_audit_verify(args, secrets: _Secrets) -> int:
     ws = _open(args, secrets)
     try:
         chain = audit.verify_chain(ws)
+        anchors = audit_anchors.verify(ws)
+        if chain.ok and anchors.ok:
+            audit_anchors.advance_quietly(ws)
     finally:
         ws.close()
-    if chain.ok:
-        print(f"Audit log intact: {chain.rows:,} rows, hash chain verified.")
+    problems = ([] if chain.ok else [f"row {chain.first_bad_id}: {chain.problem}"]) + list(
+        anchors.problems
+    )
+    if not problems:
+        print(
+            f"Audit log intact: {chain.rows:,} rows, hash chain verified, extends all "
+            f"{anchors.anchors} anchors (checkpoint and backups), append-only triggers in place."
+        )
+        print(anchors.head_line())
+        for note in anchors.notes:
+            print(f"  note: {note}")
         return EXIT_OK
-    print(f"AUDIT LOG TAMPERED: row {chain.first_bad_id}: {chain.problem}.")
+    print("AUDIT LOG TAMPERED:")
+    for problem in problems:
+        print(f"  - {problem}")
     return EXIT_PROBLEM
 
 

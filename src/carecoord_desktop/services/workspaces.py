@@ -9,7 +9,7 @@ from pathlib import Path
 from carecoord_desktop.errors import BackupError, CareCoordError, ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, registry, settings
+from carecoord_desktop.services import accounts, audit, audit_anchors, registry, settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import backup as backups
@@ -121,6 +121,8 @@ class CheckReport:
     schema_revision: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     reindexed: int | None = None
+    audit_anchors: int = 0  # checkpoint + backups the audit chain was compared with
+    audit_head: str = ""
 
     @property
     def ok(self) -> bool:
@@ -151,6 +153,11 @@ def check(ws: Workspace, *, reindex: bool = False) -> CheckReport:
     report.audit_rows = chain.rows
     if not chain.ok:
         report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")
+    anchors = audit_anchors.verify(ws)
+    report.problems += anchors.problems
+    report.audit_anchors, report.audit_head = anchors.anchors, anchors.head_line()
+    if report.ok:
+        audit_anchors.advance_quietly(ws)
     if reindex and report.ok:
         report.reindexed = registry.rebuild_search_index(ws)
         audit.record_now(
@@ -174,6 +181,7 @@ def backup_now(ws: Workspace, actor: Actor, *, keep: int | None = None) -> backu
         record_type="backup",
         detail=f"{result.path.name}, verified, {result.size_bytes} bytes",
     )
+    audit_anchors.advance_quietly(ws)  # the checkpoint follows every backup
     return result
 
 
@@ -271,6 +279,7 @@ def _after_restore(
             record_type="backup",
             detail=f"restored {source.name}; {what}",
         )
+        audit_anchors.advance_quietly(restored, after_restore=True)  # the chain forked here
     except BaseException:
         restored.close()
         raise

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import portalocker
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -36,12 +37,14 @@ from carecoord_desktop.store.keys import (
     SCRYPT_N,
     DataKey,
     RecoveryKey,
+    read_anchor,
     read_key_file,
     unwrap_data_key,
     wrap_data_key,
+    write_anchor,
     write_key_file,
 )
-from carecoord_desktop.store.lock import WorkspaceLock
+from carecoord_desktop.store.lock import HOLDERS_DIR, WorkspaceLock
 
 MARKER = "workspace.json"
 DB_NAME = "carecoord.db"
@@ -247,6 +250,20 @@ class Workspace:
     def connect_file(self, path: Path, *, readonly: bool = True):
         """Open another file (a backup) with this workspace's key; read-only by default."""
         return connect_raw(path, self._key, readonly=readonly)
+
+    # -- the audit checkpoint, sealed under a key derived from the data key ------------------
+    def read_audit_anchor(self) -> dict | None:
+        """The checkpoint in the key file; ValueError when it is there but was edited."""
+        return read_anchor(read_key_file(self.folder / KEY_FILE), self._key)
+
+    def write_audit_anchor(self, anchor: dict) -> None:
+        """Store a new checkpoint (one writer at a time across processes)."""
+        (self.folder / HOLDERS_DIR).mkdir(exist_ok=True)
+        with portalocker.Lock(
+            self.folder / HOLDERS_DIR / "key-file.lock", mode="a", timeout=30,
+            flags=portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING,
+        ):  # fmt: skip
+            write_anchor(self.folder / KEY_FILE, self._key, anchor)
 
     def sqlcipher_key_literal(self) -> str:
         return self._key.sqlcipher_pragma_value()
