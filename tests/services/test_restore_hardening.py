@@ -184,7 +184,7 @@ def test_cli_restore_refuses_while_the_app_has_it_open(ws, admin, backed_up, mon
     other = Writer(ws, "hold", program="CareCoord app")
     try:
         ws.close()
-        code, out, err = _run_cli(
+        code, _out, err = _run_cli(
             monkeypatch, capsys, "--workspace", str(ws.folder), "restore", str(backed_up), "--yes"
         )
         assert code == 2
@@ -193,7 +193,7 @@ def test_cli_restore_refuses_while_the_app_has_it_open(ws, admin, backed_up, mon
     finally:
         other.send("quit")
         other.finish()
-    code, out, err = _run_cli(
+    code, _out, err = _run_cli(
         monkeypatch, capsys, "--workspace", str(ws.folder), "restore", str(backed_up), "--yes"
     )
     assert code == 0, err
