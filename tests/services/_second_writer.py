@@ -8,6 +8,7 @@ commands line by line ("save" -> creates a patient, "quit").
 
 mode "create":  create `count` patients through services.patients.create_patient.
 mode "login":   `count` sign-ins of `username` with a wrong password (services.accounts).
+mode "add_user": add the account `username`; mode "disable": disable account `user_id`.
 mode "hold":    stay open; "save" creates one patient and prints {"saved": id} or {"error": msg}.
 mode "backup_killed": start a backup and kill itself with SIGKILL half-way through writing it.
 """
@@ -69,6 +70,13 @@ def main() -> int:
         try:
             if job["mode"] == "create":
                 result.setdefault("ids", []).append(create(i))
+            elif job["mode"] == "add_user":
+                accounts.add_user(
+                    ws, actor, username=job["username"], full_name="Same Name",
+                    role=job.get("role", "nurse"), password="a long enough phrase",
+                )  # fmt: skip
+            elif job["mode"] == "disable":
+                accounts.update_user(ws, actor, int(job["user_id"]), active=False)
             else:
                 accounts.authenticate(ws, job["username"], "not the password at all")
             result["ok"] += 1

@@ -50,3 +50,26 @@ def test_simultaneous_wrong_passwords_lock_the_account(ws, admin):
     assert [d.split("(")[1].split(" ")[0] for d in counted] == [
         str(n) for n in range(1, LOCKOUT_THRESHOLD + 1)
     ]
+
+
+def test_two_admins_adding_the_same_user_name_get_one_account_and_a_clear_refusal(ws):
+    writers = [Writer(ws, "add_user", count=1, username="same.name") for _ in range(4)]
+    results = run_together(writers)
+    assert sum(r["ok"] for r in results) == 1
+    assert sorted(e for r in results for e in r["errors"]) == ["ValidationError"] * 3
+
+
+def test_two_admins_disabling_each_other_leave_one_administrator(ws, admin):
+    second = staff(ws, admin, Role.ADMIN, "second.admin")
+    writers = [
+        Writer(ws, "disable", count=1, user_id=admin.user_id),
+        Writer(ws, "disable", count=1, user_id=second.user_id),
+    ]
+    results = run_together(writers)
+    assert sum(r["ok"] for r in results) == 1
+    assert [e for r in results for e in r["errors"]] == ["ValidationError"]
+    with ws.session() as session:
+        active_admins = session.execute(
+            text("SELECT count(*) FROM staff_user WHERE role = 'ADMIN' AND active")
+        ).scalar_one()
+    assert active_admins == 1

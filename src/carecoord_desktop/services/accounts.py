@@ -298,7 +298,7 @@ def create_user(
 
 
 def add_user(ws: Workspace, actor: Actor, **fields) -> UserRow:
-    with ws.session() as session:
+    with ws.write_session() as session:  # "is the name taken" holds until the insert
         user = create_user(session, actor, **fields)
         session.commit()
         return _row(user)
@@ -337,7 +337,9 @@ def _admins_left(session: Session, excluding: int) -> int:
 def _editing_user(ws: Workspace, actor: Actor, user_id: int) -> Iterator[tuple[Session, StaffUser]]:
     """An administrator's edit of one account, in one transaction."""
     require(actor, Permission.MANAGE_USERS)
-    with ws.session() as session:
+    # Under the write lock: two administrators disabling each other at once cannot both pass
+    # the "another administrator is left" check.
+    with ws.write_session() as session:
         user = session.get(StaffUser, user_id)
         if user is None:
             raise ValidationError("That user no longer exists.")
