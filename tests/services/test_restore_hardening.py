@@ -155,9 +155,9 @@ def test_cli_restore_recovers_a_damaged_workspace(
         assert kept == [] and "no database file" in out
     else:
         assert len(kept) == 1 and str(kept[0]) in out
-        assert hashlib.sha256(kept[0].read_bytes()).digest() == hashlib.sha256(
-            damaged_bytes
-        ).digest()
+        assert (
+            hashlib.sha256(kept[0].read_bytes()).digest() == hashlib.sha256(damaged_bytes).digest()
+        )
         assert kept[0] not in workspaces.list_backups(restored)  # never offered as a backup
 
 

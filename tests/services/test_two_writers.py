@@ -43,9 +43,13 @@ def test_simultaneous_wrong_passwords_lock_the_account(ws, admin):
     with pytest.raises(AccountLockedError):
         accounts.authenticate(ws, "n.target", STAFF_PASSWORD)
     with ws.session() as session:
-        details = session.execute(
-            text("SELECT detail FROM audit_event WHERE action = 'failed_login' ORDER BY id")
-        ).scalars().all()
+        details = (
+            session.execute(
+                text("SELECT detail FROM audit_event WHERE action = 'failed_login' ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
     counted = [d for d in details if d.startswith("wrong password")]
     assert [d.split("(")[1].split(" ")[0] for d in counted] == [
         str(n) for n in range(1, LOCKOUT_THRESHOLD + 1)

@@ -65,9 +65,7 @@ class AnchorReport:
 
 
 def _head(conn) -> tuple[int, str]:
-    row = conn.execute(
-        "SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    row = conn.execute("SELECT id, row_hash FROM audit_event ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, "")
 
 
@@ -187,12 +185,14 @@ def _check_backup(ws: Workspace, conn, path, report: AnchorReport) -> None:
     fork = conn.execute("SELECT action FROM audit_event WHERE id = ?", (lo + 1,)).fetchone()
     if fork and fork[0] == "restore":
         return  # a branch that a restore replaced (the pre-restore copy, newer backups)
-    report.problems.append(_missing(report.rows, n, f"backup {path.name}") if lo == min(
-        n, report.rows
-    ) else (
-        f"the audit log no longer contains backup {path.name}'s rows after row {lo}: "
-        f"row {lo + 1} onwards was rewritten"
-    ))
+    report.problems.append(
+        _missing(report.rows, n, f"backup {path.name}")
+        if lo == min(n, report.rows)
+        else (
+            f"the audit log no longer contains backup {path.name}'s rows after row {lo}: "
+            f"row {lo + 1} onwards was rewritten"
+        )
+    )
 
 
 def advance(ws: Workspace, *, after_restore: bool = False) -> str | None:
