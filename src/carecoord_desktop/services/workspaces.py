@@ -94,6 +94,8 @@ def open_workspace(folder: Path, **unlock) -> Workspace:
             ws.lock.upgrade()  # a schema change needs every other program out
             migrate_with_backup(ws)
             ws.lock.downgrade()
+        # Anchor the audit log at every open (only rows since the last anchor are re-checked).
+        audit_anchors.advance_quietly(ws)
     except Exception:
         ws.close()
         raise

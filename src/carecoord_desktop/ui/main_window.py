@@ -243,6 +243,12 @@ class MainWindow(QMainWindow):
 
     def unlock(self, actor: Actor) -> None:
         switched = actor.user_id != self.state.actor.user_id
+        if switched and accounts.must_change_password(self.state.ws, actor):
+            # The services refuse a temporary password: it is changed here, as at sign-in.
+            forced = ChangePasswordDialog(self.state.ws, actor, forced=True, parent=self)
+            if forced.exec() != QDialog.DialogCode.Accepted:
+                self.lock_screen.switch_user()
+                return
         self.is_locked = False
         self.root.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
