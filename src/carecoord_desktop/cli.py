@@ -227,26 +227,20 @@ def cmd_check(args, secrets: _Secrets) -> int:
 def cmd_audit_verify(args, secrets: _Secrets) -> int:
     ws = _open(args, secrets)
     try:
-        chain = audit.verify_chain(ws)
-        anchors = audit_anchors.verify(ws)
-        if chain.ok and anchors.ok:
-            audit_anchors.advance_quietly(ws)
+        verdict = audit_anchors.verify_all(ws)
     finally:
         ws.close()
-    problems = ([] if chain.ok else [f"row {chain.first_bad_id}: {chain.problem}"]) + list(
-        anchors.problems
-    )
-    if not problems:
+    if verdict.ok:
         print(
-            f"Audit log intact: {chain.rows:,} rows, hash chain verified, extends all "
-            f"{anchors.anchors} anchors (checkpoint and backups), append-only triggers in place."
+            f"Audit log intact: {verdict.rows:,} rows, hash chain verified, extends all "
+            f"{verdict.anchors} anchors (checkpoint and backups), append-only triggers in place."
         )
-        print(anchors.head_line())
-        for note in anchors.notes:
+        print(verdict.head_line)
+        for note in verdict.notes:
             print(f"  note: {note}")
         return EXIT_OK
     print("AUDIT LOG TAMPERED:")
-    for problem in problems:
+    for problem in verdict.problems:
         print(f"  - {problem}")
     return EXIT_PROBLEM
 

@@ -29,7 +29,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from carecoord_desktop.errors import CareCoordError
-from carecoord_desktop.services.audit import _stamp, verify_rows
+from carecoord_desktop.services.audit import _stamp, verify_chain, verify_rows
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store.engine import DatabaseError
 from carecoord_desktop.store.workspace import Workspace
@@ -230,3 +230,29 @@ def advance_quietly(ws: Workspace, **kw) -> None:
     """Advance where a failure must not stop the caller's work (check reports it instead)."""
     with contextlib.suppress(CareCoordError, DatabaseError, OSError):
         advance(ws, **kw)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The whole answer of `audit verify`: the chain, its anchors and its triggers."""
+
+    rows: int
+    anchors: int
+    problems: list[str]
+    notes: list[str]
+    head_line: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_all(ws: Workspace) -> Verdict:
+    """Chain, anchors and triggers; the checkpoint moves on only when all of it holds."""
+    chain = verify_chain(ws)
+    anchors = verify(ws)
+    problems = [] if chain.ok else [f"audit log row {chain.first_bad_id}: {chain.problem}"]
+    problems += anchors.problems
+    if not problems:
+        advance_quietly(ws)
+    return Verdict(chain.rows, anchors.anchors, problems, anchors.notes, anchors.head_line())
