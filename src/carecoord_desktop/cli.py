@@ -19,7 +19,14 @@ from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, ValidationError
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
-from carecoord_desktop.services import accounts, audit, audit_anchors, demo, workspaces
+from carecoord_desktop.services import (
+    accounts,
+    audit,
+    audit_anchors,
+    demo,
+    signed_in,
+    workspaces,
+)
 from carecoord_desktop.services.context import Actor
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -76,7 +83,7 @@ def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
     actor = accounts.authenticate(
         ws, args.as_user, secrets.password(f"Password for {args.as_user}: ")
     )
-    accounts.require_own_password(actor)  # a temporary password is changed in the app first
+    signed_in.require_own_password(actor)  # a temporary password is changed in the app first
     return actor
 
 

@@ -16,7 +16,14 @@ from carecoord_desktop.errors import (
     SignedOutError,
 )
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patient_lists, patients, registry
+from carecoord_desktop.services import (
+    accounts,
+    audit,
+    patient_lists,
+    patients,
+    registry,
+    signed_in,
+)
 from carecoord_desktop.services.patient_types import ConditionDraft, PatientDraft
 from tests_support import STAFF_PASSWORD, staff
 
@@ -77,10 +84,10 @@ def test_temporary_password_is_enforced_by_the_services(ws, admin, patient_id):
     with pytest.raises(PasswordChangeRequiredError):
         patients.get_record(ws, fresh, patient_id)
     with pytest.raises(PasswordChangeRequiredError):
-        accounts.require_own_password(fresh)
+        signed_in.require_own_password(fresh)
     accounts.change_password(ws, fresh, "temporary phrase 9", STAFF_PASSWORD + " own")
     assert patients.get_record(ws, fresh, patient_id).id == patient_id
-    accounts.require_own_password(fresh)
+    signed_in.require_own_password(fresh)
 
 
 def test_deleted_account_row_signs_out(ws, admin, patient_id):

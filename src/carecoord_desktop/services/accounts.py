@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
-import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,8 +18,6 @@ from carecoord_desktop.errors import (
     AccountDisabledError,
     AccountLockedError,
     LoginFailedError,
-    PasswordChangeRequiredError,
-    SignedOutError,
     ValidationError,
 )
 from carecoord_desktop.models.audit import AuditAction
@@ -29,6 +25,7 @@ from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.signed_in import live_actor
 from carecoord_desktop.store.workspace import Workspace
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -148,7 +145,8 @@ def authenticate(
         session.add(user)
         audit.record(session, _actor(user), action)
         session.commit()
-        return live_actor(ws, user)
+        return live_actor(ws, user.id, user.username, user.full_name, Role(user.role),
+                          temporary=bool(user.must_change_password))  # fmt: skip
 
 
 def _refuse_if_locked(session: Session, user: StaffUser, now: datetime) -> None:
@@ -158,68 +156,6 @@ def _refuse_if_locked(session: Session, user: StaffUser, now: datetime) -> None:
         session.commit()
         minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         raise AccountLockedError(minutes)
-
-
-def live_actor(ws: Workspace, user: StaffUser) -> Actor:
-    """The signed-in actor whose every permission check re-reads the account (one indexed row):
-    disabled -> SignedOutError; role changed -> the new role's rights; a temporary password set
-    by an administrator -> PasswordChangeRequiredError until the user has chosen their own (or
-    SignedOutError if it was set after they signed in)."""
-    user_id = user.id
-    signed_in_with_temporary = bool(user.must_change_password)
-
-    def current_role() -> Role:
-        with ws.raw_connection() as conn:
-            cur = conn.cursor()
-            try:
-                cur.execute(
-                    "SELECT active, role, must_change_password FROM staff_user WHERE id = ?",
-                    (user_id,),
-                )
-                row = cur.fetchone()
-            finally:
-                cur.close()
-        if row is None:
-            _signed_out(user_id, SignedOutError("missing"))
-        active, role_name, must_change = row
-        if not active:
-            _signed_out(user_id, SignedOutError("disabled"))
-        if must_change:
-            if signed_in_with_temporary:
-                raise PasswordChangeRequiredError()
-            _signed_out(user_id, SignedOutError("password"))
-        return Role[role_name] if role_name in Role.__members__ else Role(role_name)
-
-    return Actor(
-        user.id, user.username, user.full_name, Role(user.role), current_role=current_role
-    )
-
-
-_signed_out_listeners: list[weakref.WeakMethod | Callable[[int, SignedOutError], None]] = []
-
-
-def add_signed_out_listener(callback: Callable[[int, SignedOutError], None]) -> None:
-    """Called (from whichever thread made the call) when a signed-in account is found disabled
-    or reset: the GUI signs its user out. Bound methods are held weakly."""
-    ref = weakref.WeakMethod(callback) if hasattr(callback, "__self__") else callback
-    _signed_out_listeners.append(ref)
-
-
-def _signed_out(user_id: int, error: SignedOutError):
-    for ref in list(_signed_out_listeners):
-        callback = ref() if isinstance(ref, weakref.WeakMethod) else ref
-        if callback is None:
-            _signed_out_listeners.remove(ref)
-            continue
-        with contextlib.suppress(RuntimeError):  # a window already deleted by Qt
-            callback(user_id, error)
-    raise error
-
-
-def require_own_password(actor: Actor) -> None:
-    """For the CLI's --as: refuse an account still on an administrator's temporary password."""
-    if actor.current_role is not None:
-        actor.current_role()
 
 
 def must_change_password(ws: Workspace, actor: Actor) -> bool:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import accounts, audit, workspaces
+from carecoord_desktop.services import accounts, audit, signed_in, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin import AdminScreen
@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         state.settings_changed.connect(self._settings_changed)
         # A service found the signed-in account disabled or reset (any thread): sign out here.
         self.account_revoked.connect(self._sign_out_revoked)
-        accounts.add_signed_out_listener(self._account_revoked_elsewhere)
+        signed_in.add_signed_out_listener(self._account_revoked_elsewhere)
         self._actor_changed(state.actor)
         self._restore_geometry()
 
