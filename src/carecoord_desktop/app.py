@@ -125,6 +125,7 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
+    workspaces.identify_as("CareCoord app")
     app = make_app()
     install_gui_hooks()
     restore_signals = quit_on_signals(app)

@@ -20,7 +20,14 @@ from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recover
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, ValidationError
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
 from carecoord_desktop.scrub import UnexpectedError, describe
-from carecoord_desktop.services import accounts, audit, demo, workspaces
+from carecoord_desktop.services import (
+    accounts,
+    audit,
+    audit_anchors,
+    demo,
+    signed_in,
+    workspaces,
+)
 from carecoord_desktop.services.context import Actor
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -74,9 +81,11 @@ def _open(args: argparse.Namespace, secrets: _Secrets):
 def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
     if not args.as_user:
         raise ValidationError("Say which administrator is acting with --as USERNAME.")
-    return accounts.authenticate(
+    actor = accounts.authenticate(
         ws, args.as_user, secrets.password(f"Password for {args.as_user}: ")
     )
+    signed_in.require_own_password(actor)  # a temporary password is changed in the app first
+    return actor
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -164,24 +173,36 @@ def cmd_backup(args, secrets: _Secrets) -> int:
 
 def cmd_restore(args, secrets: _Secrets) -> int:
     source = Path(args.file)
-    ws = _open(args, secrets)
+    folder = resolve_workspace_dir(args.workspace)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise ValidationError("Restoring replaces the database: confirm with --yes.")
+        answer = input(
+            f"Replace the database in {folder} with {source.name}? "
+            "The current one is kept. Type RESTORE to go on: "
+        )
+        if answer.strip() != "RESTORE":
+            print("Nothing was changed.")
+            return EXIT_OK
+    actor = Actor.system("cli restore")
+    # The current database is not opened first: restore is what repairs a damaged one.
     try:
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise ValidationError("Restoring replaces the database: confirm with --yes.")
-            answer = input(
-                f"Replace the database in {ws.folder} with {source.name}? "
-                "The current one is kept as a backup. Type RESTORE to go on: "
-            )
-            if answer.strip() != "RESTORE":
-                print("Nothing was changed.")
-                return EXIT_OK
-        restored, kept = workspaces.restore(ws, Actor.system("cli restore"), source)
-        restored.close()
-    except CareCoordError:
-        ws.close()
-        raise
-    print(f"Restored {source.name}. The replaced database was kept as {kept}")
+        restored, kept = workspaces.restore_folder(folder, actor, source)
+    except KeyNotInKeystoreError:
+        restored, kept = workspaces.restore_folder(
+            folder,
+            actor,
+            source,
+            recovery_key=secrets.recovery_key(),
+            remember_key=getattr(args, "remember_key", False),
+        )
+    restored.close()
+    if kept is None:
+        print(f"Restored {source.name}. There was no database file to keep.")
+    elif kept.name.startswith("damaged-"):
+        print(f"Restored {source.name}. The damaged database was kept unchanged as {kept}")
+    else:
+        print(f"Restored {source.name}. The replaced database was kept as {kept}")
     return EXIT_OK
 
 
@@ -193,9 +214,13 @@ def cmd_check(args, secrets: _Secrets) -> int:
         ws.close()
     print(f"Workspace {ws.folder} (schema {report.schema_revision})")
     print(f"  tables: {', '.join(f'{k}={v:,}' for k, v in sorted(report.counts.items()))}")
-    print(f"  audit log: {report.audit_rows:,} rows")
+    print(f"  audit log: {report.audit_rows:,} rows, compared with {report.audit_anchors} anchors")
     if report.ok:
-        print("OK: integrity_check, cipher_integrity_check and the audit hash chain all pass.")
+        print(
+            "OK: integrity_check, cipher_integrity_check, the audit hash chain, its anchors "
+            "and its append-only triggers all pass."
+        )
+        print(f"  {report.audit_head}")
         if report.reindexed is not None:
             print(f"Search index and patient counters rebuilt for {report.reindexed:,} patients.")
         return EXIT_OK
@@ -210,13 +235,21 @@ def cmd_check(args, secrets: _Secrets) -> int:
 def cmd_audit_verify(args, secrets: _Secrets) -> int:
     ws = _open(args, secrets)
     try:
-        chain = audit.verify_chain(ws)
+        verdict = audit_anchors.verify_all(ws)
     finally:
         ws.close()
-    if chain.ok:
-        print(f"Audit log intact: {chain.rows:,} rows, hash chain verified.")
+    if verdict.ok:
+        print(
+            f"Audit log intact: {verdict.rows:,} rows, hash chain verified, extends all "
+            f"{verdict.anchors} anchors (checkpoint and backups), append-only triggers in place."
+        )
+        print(verdict.head_line)
+        for note in verdict.notes:
+            print(f"  note: {note}")
         return EXIT_OK
-    print(f"AUDIT LOG TAMPERED: row {chain.first_bad_id}: {chain.problem}.")
+    print("AUDIT LOG TAMPERED:")
+    for problem in verdict.problems:
+        print(f"  - {problem}")
     return EXIT_PROBLEM
 
 
@@ -388,6 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    workspaces.identify_as("carecoord CLI")
     try:
         return args.func(args, _Secrets(args))
     except CareCoordError as exc:

@@ -134,3 +134,35 @@ class ValidationError(CareCoordError):
 
 class BackupError(CareCoordError):
     pass
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another program holds the workspace lock; `holders` names them (no patient data)."""
+
+    def __init__(self, message: str, holders: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.holders = list(holders or [])
+
+
+class SignedOutError(AuthError):
+    """The signed-in account was disabled, removed or given a temporary password meanwhile:
+    the app signs the user out at their next action."""
+
+    def __init__(self, reason: str = "disabled") -> None:
+        messages = {
+            "disabled": "Your account was disabled; you have been signed out. "
+            "Ask a practice administrator if this is a mistake.",
+            "missing": "Your account no longer exists; you have been signed out.",
+            "password": "An administrator set a temporary password for your account; you have "
+            "been signed out. Sign in with it and choose your own password.",
+        }
+        super().__init__(messages.get(reason, messages["disabled"]))
+        self.reason = reason
+
+
+class PasswordChangeRequiredError(AuthError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This account has a temporary password set by an administrator. Sign in to the "
+            "CareCoord app and choose your own password first; nothing was done."
+        )

@@ -26,6 +26,7 @@ from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import check_text, text_problem
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.signed_in import live_actor
 from carecoord_desktop.store.workspace import Workspace
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -98,7 +99,12 @@ def _verify(user_hash: str, password: str) -> bool:
 def authenticate(
     ws: Workspace, username: str, password: str, *, action: AuditAction = AuditAction.LOGIN
 ) -> Actor:
-    """Check a sign-in (or a screen unlock); failures count towards a temporary lockout."""
+    """Check a sign-in (or a screen unlock); failures count towards a temporary lockout.
+
+    The slow hash check runs outside any transaction; its outcome is then counted under the
+    write lock against the account as it stands (BEGIN IMMEDIATE), so simultaneous wrong
+    passwords each count, and none can succeed once a parallel attempt has locked the account.
+    """
     name = username.strip().lower()
     now = datetime.now(UTC)
     with ws.session() as session:
@@ -120,13 +126,14 @@ def authenticate(
             )
             session.commit()
             raise LoginFailedError()
-        locked_until = _aware(user.locked_until)
-        if locked_until and locked_until > now:
-            audit.record(session, _actor(user), AuditAction.FAILED_LOGIN, detail="account locked")
-            session.commit()
-            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            raise AccountLockedError(minutes)
-        if not _verify(user.password_hash, password):
+        _refuse_if_locked(session, user, now)
+        user_id, stored_hash = user.id, user.password_hash
+    matched = _verify(stored_hash, password)
+    with ws.write_session() as session:
+        user = session.get(StaffUser, user_id)
+        now = datetime.now(UTC)
+        _refuse_if_locked(session, user, now)  # locked meanwhile by a parallel attempt
+        if not matched:
             user.failed_attempts += 1
             detail = f"wrong password ({user.failed_attempts} in a row)"
             if user.failed_attempts >= LOCKOUT_THRESHOLD:
@@ -152,7 +159,17 @@ def authenticate(
         session.add(user)
         audit.record(session, _actor(user), action)
         session.commit()
-        return _actor(user)
+        return live_actor(ws, user.id, user.username, user.full_name, Role(user.role),
+                          temporary=bool(user.must_change_password))  # fmt: skip
+
+
+def _refuse_if_locked(session: Session, user: StaffUser, now: datetime) -> None:
+    locked_until = _aware(user.locked_until)
+    if locked_until and locked_until > now:
+        audit.record(session, _actor(user), AuditAction.FAILED_LOGIN, detail="account locked")
+        session.commit()
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+        raise AccountLockedError(minutes)
 
 
 def must_change_password(ws: Workspace, actor: Actor) -> bool:
@@ -231,7 +248,7 @@ def create_user(
 
 
 def add_user(ws: Workspace, actor: Actor, **fields) -> UserRow:
-    with ws.session() as session:
+    with ws.write_session() as session:  # "is the name taken" holds until the insert
         user = create_user(session, actor, **fields)
         session.commit()
         return _row(user)
@@ -270,7 +287,9 @@ def _admins_left(session: Session, excluding: int) -> int:
 def _editing_user(ws: Workspace, actor: Actor, user_id: int) -> Iterator[tuple[Session, StaffUser]]:
     """An administrator's edit of one account, in one transaction."""
     require(actor, Permission.MANAGE_USERS)
-    with ws.session() as session:
+    # Under the write lock: two administrators disabling each other at once cannot both pass
+    # the "another administrator is left" check.
+    with ws.write_session() as session:
         user = session.get(StaffUser, user_id)
         if user is None:
             raise ValidationError("That user no longer exists.")

@@ -2,7 +2,9 @@
 
 Rows are appended with one INSERT whose hash is computed by the SQL function `cc_audit_hash`
 over the previous row's hash, so two writers can never fork the chain (the INSERT holds the write
-lock). Triggers in the schema refuse UPDATE and DELETE.
+lock). Triggers in the schema refuse UPDATE and DELETE. The chain alone shows a row changed or
+removed in the middle; what it cannot show (its newest rows removed or rewritten and re-chained,
+the triggers dropped) is caught by anchors kept outside the table: see services/audit_anchors.py.
 """
 
 from __future__ import annotations
@@ -101,12 +103,20 @@ def verify_chain(ws: Workspace) -> ChainReport:
 
 
 def _verify_chain(ws: Workspace) -> ChainReport:
-    prev = ""
-    count = 0
     with ws.raw_connection() as conn:
-        cur = conn.cursor()
-        cur.execute(f"SELECT id, {_FIELDS}, prev_hash, row_hash FROM audit_event ORDER BY id")
-        last_id = 0
+        return verify_rows(conn)
+
+
+def verify_rows(conn, after_id: int = 0, prev: str = "") -> ChainReport:
+    """Check the rows after `after_id`, whose predecessor's hash is `prev` (all rows: 0, "")."""
+    count = 0
+    cur = conn.cursor()
+    try:
+        cur.execute(
+            f"SELECT id, {_FIELDS}, prev_hash, row_hash FROM audit_event WHERE id > ? ORDER BY id",
+            (after_id,),
+        )
+        last_id = after_id
         for row in cur:
             row_id, *fields, prev_hash, row_hash = row
             count += 1
@@ -118,6 +128,8 @@ def _verify_chain(ws: Workspace) -> ChainReport:
                 return ChainReport(count, False, row_id, "its content was changed after writing")
             prev = row_hash
             last_id = row_id
+    finally:
+        cur.close()
     return ChainReport(count, True)
 
 

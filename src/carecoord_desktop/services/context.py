@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from carecoord_desktop.models.staff import Role
 
@@ -15,6 +16,10 @@ class Actor:
     full_name: str
     role: Role
     is_system: bool = False
+    # The account's role now, re-read at every permission check (raises SignedOutError once the
+    # account is disabled or given a temporary password); set by accounts.authenticate. A role
+    # lowered or an account disabled meanwhile takes effect at the signed-in user's next action.
+    current_role: Callable[[], Role] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def system(cls, via: str) -> Actor:

@@ -270,7 +270,9 @@ def create_patient(
     ws: Workspace, actor: Actor, draft: PatientDraft, *, confirm_duplicates: bool = False
 ) -> PatientRecord:
     require(actor, Permission.EDIT_PATIENTS)
-    with ws.session() as session:
+    # The write lock from the first read: two windows or computers creating at once get
+    # consecutive practice ids instead of one UNIQUE failure (services/patients id allocation).
+    with ws.write_session() as session:
         values = _clean_draft(session, draft)
         if values["practice_id"] is None:
             values["practice_id"] = _next_practice_id(session)
@@ -307,7 +309,7 @@ def update_patient(
 ) -> PatientRecord:
     """Save the demographics form; the audit lists the changed field names, never values."""
     require(actor, Permission.EDIT_PATIENTS)
-    with ws.session() as session:
+    with ws.write_session() as session:  # "is this practice id free" holds until the save
         patient = editable_patient(session, patient_id)
         values = _clean_draft(session, draft)
         if values["practice_id"] is None:

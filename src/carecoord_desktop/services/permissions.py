@@ -54,5 +54,7 @@ def can(actor: Actor, permission: Permission) -> bool:
 
 
 def require(actor: Actor, permission: Permission) -> None:
-    if not can(actor, permission):
-        raise PermissionDeniedError(actor.role.label, permission.value)
+    """Refuse unless the actor's role, as the account stands now, allows `permission`."""
+    role = actor.current_role() if actor.current_role is not None else actor.role
+    if permission not in ROLE_PERMISSIONS[role]:
+        raise PermissionDeniedError(role.label, permission.value)

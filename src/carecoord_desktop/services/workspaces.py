@@ -9,13 +9,14 @@ from pathlib import Path
 from carecoord_desktop.errors import BackupError, CareCoordError, ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, registry, settings
+from carecoord_desktop.services import accounts, audit, audit_anchors, registry, settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store import keystore, migrate
-from carecoord_desktop.store.engine import run_checks
+from carecoord_desktop.store.engine import DatabaseError, run_checks
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
+from carecoord_desktop.store.lock import WorkspaceLock, set_program_name
 from carecoord_desktop.store.workspace import DB_NAME, Workspace
 
 
@@ -75,6 +76,11 @@ def keystore_available() -> bool:
     return keystore.secure_backend() is not None
 
 
+def identify_as(program: str) -> None:
+    """How this process is named to others that find the workspace open ("CareCoord app")."""
+    set_program_name(program)
+
+
 def exists(folder: Path) -> bool:
     return Workspace.exists(folder)
 
@@ -83,8 +89,13 @@ def open_workspace(folder: Path, **unlock) -> Workspace:
     """Unlock, then bring the schema up to date after an automatic verified backup."""
     ws = Workspace.open(folder, **unlock)
     try:
+        backups.remove_partials(ws)  # what a killed backup left, if none is running
         if ws.needs_migration():
+            ws.lock.upgrade()  # a schema change needs every other program out
             migrate_with_backup(ws)
+            ws.lock.downgrade()
+        # Anchor the audit log at every open (only rows since the last anchor are re-checked).
+        audit_anchors.advance_quietly(ws)
     except Exception:
         ws.close()
         raise
@@ -112,6 +123,8 @@ class CheckReport:
     schema_revision: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     reindexed: int | None = None
+    audit_anchors: int = 0  # checkpoint + backups the audit chain was compared with
+    audit_head: str = ""
 
     @property
     def ok(self) -> bool:
@@ -142,6 +155,11 @@ def check(ws: Workspace, *, reindex: bool = False) -> CheckReport:
     report.audit_rows = chain.rows
     if not chain.ok:
         report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")
+    anchors = audit_anchors.verify(ws)
+    report.problems += anchors.problems
+    report.audit_anchors, report.audit_head = anchors.anchors, anchors.head_line()
+    if report.ok:
+        audit_anchors.advance_quietly(ws)
     if reindex and report.ok:
         report.reindexed = registry.rebuild_search_index(ws)
         audit.record_now(
@@ -165,6 +183,7 @@ def backup_now(ws: Workspace, actor: Actor, *, keep: int | None = None) -> backu
         record_type="backup",
         detail=f"{result.path.name}, verified, {result.size_bytes} bytes",
     )
+    audit_anchors.advance_quietly(ws)  # the checkpoint follows every backup
     return result
 
 
@@ -173,30 +192,98 @@ def list_backups(ws: Workspace) -> list[Path]:
 
 
 def restore(ws: Workspace, actor: Actor, source: Path) -> tuple[Workspace, Path]:
-    """Replace the database with a verified backup; the replaced one is kept as a backup.
+    """Replace the database with a verified backup; the replaced one is kept (a verified
+    backup when it was healthy, else the file itself, byte for byte).
 
-    The given workspace is closed; the returned one is open on the restored data.
+    Refused while another program has the workspace open (WorkspaceBusyError names it). The
+    given workspace is closed; the returned one is open on the restored data.
     """
     require(actor, Permission.RUN_BACKUPS)
+    source = _backup_file(source)
+    backups.verify_backup(ws, source)  # refuses a damaged or foreign file before anything moves
+    ws.lock.upgrade()  # nobody else may be writing a file we are about to swap
+    try:
+        kept = _keep_current(ws)
+        ws.engine.dispose()
+        backups.replace_database(ws.folder, DB_NAME, source)
+    except BaseException:
+        ws.lock.downgrade()
+        raise
+    return _after_restore(ws.reopen(), actor, source, kept)
+
+
+def restore_folder(
+    folder: Path, actor: Actor, source: Path, **unlock
+) -> tuple[Workspace, Path | None]:
+    """`carecoord restore`: works when the database is damaged, truncated or missing (the case
+    `check` sends people here for), because nothing reads the current database first."""
+    require(actor, Permission.RUN_BACKUPS)
+    folder = Path(folder)
+    info, key = Workspace.unlock_key(folder, **unlock)
+    source = _backup_file(source)
+    backups.verify_backup_with_key(key, source)
+    lock = WorkspaceLock(folder).acquire_exclusive()
+    try:
+        current = Workspace(folder, info, key, lock)  # no connection is made until used
+        kept = _keep_current(current)
+        current.engine.dispose()
+        backups.replace_database(folder, DB_NAME, source)
+    except BaseException:
+        lock.release()
+        raise
+    return _after_restore(Workspace(folder, info, key, lock), actor, source, kept)
+
+
+def _backup_file(source: Path) -> Path:
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"There is no backup file at {source}.")
-    backups.verify_backup(ws, source)  # refuses a damaged or foreign file before anything moves
-    kept = backups.create_backup(ws, label="pre-restore")
-    ws.close()
-    backups.replace_database(ws.folder, DB_NAME, source)
-    restored = ws.reopen()
+    return source
+
+
+def _healthy(ws: Workspace) -> bool:
+    """Whether the current database opens and passes its checks (then it can be backed up)."""
+    if not ws.db_path.exists() or ws.db_path.stat().st_size == 0:
+        return False
     try:
+        conn = ws.connect_new()
+    except (CareCoordError, DatabaseError):
+        return False
+    try:
+        return not run_checks(conn, full=False)
+    finally:
+        conn.close()
+
+
+def _keep_current(ws: Workspace) -> Path | None:
+    """A verified pre-restore backup of a healthy database; the damaged file itself otherwise."""
+    if _healthy(ws):
+        try:
+            return backups.create_backup(ws, label="pre-restore").path
+        except (CareCoordError, DatabaseError):
+            pass  # damage the quick check missed: keep the file as it is instead
+    ws.engine.dispose()
+    return backups.keep_damaged(ws.folder, DB_NAME, ws.backup_dir)
+
+
+def _after_restore(
+    restored: Workspace, actor: Actor, source: Path, kept: Path | None
+) -> tuple[Workspace, Path | None]:
+    try:
+        restored.connect_new().close()  # the swapped-in file opens with this key
         if restored.needs_migration():
             migrate.upgrade(restored.engine)
+        what = f"previous database kept as {kept.name}" if kept else "there was no database"
         audit.record_now(
             restored,
             actor,
             AuditAction.RESTORE,
             record_type="backup",
-            detail=f"restored {source.name}; previous database kept as {kept.path.name}",
+            detail=f"restored {source.name}; {what}",
         )
-    except CareCoordError:
+        audit_anchors.advance_quietly(restored, after_restore=True)  # the chain forked here
+    except BaseException:
         restored.close()
         raise
-    return restored, kept.path
+    restored.lock.downgrade()
+    return restored, kept

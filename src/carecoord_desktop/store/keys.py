@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from carecoord_desktop.errors import (
@@ -272,3 +275,49 @@ def read_key_file(path: Path) -> dict:
         )
     check_key_file(doc)
     return doc
+
+
+# -- the audit checkpoint kept beside the wrapped key -------------------------------------------
+ANCHOR_FIELD = "audit_anchor"
+_ANCHOR_INFO = b"carecoord audit anchor v1"
+
+
+def _anchor_mac(data_key: DataKey, anchor: dict) -> str:
+    # A key of its own, derived from the data key: the seal never reveals or reuses the data key.
+    mac_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_ANCHOR_INFO).derive(
+        data_key.raw()
+    )
+    body = json.dumps({k: anchor[k] for k in sorted(anchor) if k != "mac"}, sort_keys=True)
+    return hmac.new(mac_key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def read_anchor(doc: dict, data_key: DataKey) -> dict | None:
+    """The sealed audit checkpoint in a key file, None when there is none.
+
+    Raises ValueError when it is there but its seal does not match (it was edited)."""
+    anchor = doc.get(ANCHOR_FIELD)
+    if anchor is None:
+        return None
+    if not isinstance(anchor, dict) or not isinstance(anchor.get("mac"), str):
+        raise ValueError("malformed")
+    if not hmac.compare_digest(anchor["mac"], _anchor_mac(data_key, anchor)):
+        raise ValueError("seal")
+    return anchor
+
+
+def write_anchor(path: Path, data_key: DataKey, anchor: dict) -> None:
+    """Seal `anchor` and store it in the key file, keeping every other field as it was.
+
+    Written to a temporary file, flushed to disk and renamed: the wrapped key is never at risk.
+    The caller serialises writers (services.audit_anchors holds a lock file)."""
+    doc = read_key_file(path)
+    sealed = {k: v for k, v in anchor.items() if k != "mac"}
+    sealed["mac"] = _anchor_mac(data_key, sealed)
+    doc[ANCHOR_FIELD] = sealed
+    tmp = path.with_name(path.name + ".anchor-tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(json.dumps(doc, indent=2))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+

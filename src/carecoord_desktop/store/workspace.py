@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import portalocker
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -36,11 +37,14 @@ from carecoord_desktop.store.keys import (
     SCRYPT_N,
     DataKey,
     RecoveryKey,
+    read_anchor,
     read_key_file,
     unwrap_data_key,
     wrap_data_key,
+    write_anchor,
     write_key_file,
 )
+from carecoord_desktop.store.lock import HOLDERS_DIR, WorkspaceLock
 
 MARKER = "workspace.json"
 DB_NAME = "carecoord.db"
@@ -59,10 +63,14 @@ class WorkspaceInfo:
 class Workspace:
     """An open, unlocked workspace. Only services use its sessions and connections."""
 
-    def __init__(self, folder: Path, info: WorkspaceInfo, key: DataKey) -> None:
+    def __init__(
+        self, folder: Path, info: WorkspaceInfo, key: DataKey, lock: WorkspaceLock | None = None
+    ) -> None:
         self.folder = folder
         self.info = info
         self._key = key
+        # Shared by every open app and CLI command; restore needs it alone (store/lock.py).
+        self.lock = lock if lock is not None else WorkspaceLock(folder).acquire_shared()
         self.engine: Engine = make_engine(self.db_path, key)
 
     # -- paths -------------------------------------------------------------------------------
@@ -110,7 +118,7 @@ class Workspace:
         )
         if remember_key and not demo:
             keystore.store_key(info.workspace_id, key)
-        ws = cls(folder, info, key)
+        ws = cls(folder, info, key, WorkspaceLock(folder).acquire_shared())
         migrate.upgrade(ws.engine)
         # The marker is written last: a half-created folder is not mistaken for a workspace.
         (folder / MARKER).write_text(
@@ -162,12 +170,37 @@ class Workspace:
         WorkspaceError for a missing, foreign or corrupt database. Nothing is modified on failure.
         """
         folder = Path(folder)
-        info = cls.read_info(folder)
+        info, key = cls.unlock_key(
+            folder, key=key, recovery_key=recovery_key, remember_key=remember_key
+        )
         if not (folder / DB_NAME).exists():
             raise DatabaseMissingError(str(folder / DB_NAME))
         if (folder / DB_NAME).stat().st_size == 0:
             # SQLite would happily treat an empty file as a new database and write to it.
             raise CorruptDatabaseError("the database file is empty")
+        lock = WorkspaceLock(folder).acquire_shared()
+        try:
+            # Prove the key opens this file before anything else touches it.
+            connect_raw(folder / DB_NAME, key).close()
+        except BaseException:
+            lock.release()
+            raise
+        remove_leftovers(folder)
+        return cls(folder, info, key, lock)
+
+    @classmethod
+    def unlock_key(
+        cls,
+        folder: Path,
+        *,
+        key: DataKey | None = None,
+        recovery_key: str | RecoveryKey | None = None,
+        remember_key: bool = False,
+    ) -> tuple[WorkspaceInfo, DataKey]:
+        """The workspace's identity and data key, without touching the database file (a restore
+        of a damaged or missing database needs the key when the database cannot be opened)."""
+        folder = Path(folder)
+        info = cls.read_info(folder)
         if key is None and recovery_key is not None:
             rk = (
                 recovery_key
@@ -183,13 +216,23 @@ class Workspace:
             key = keystore.load_key(info.workspace_id)
         if key is None:
             raise KeyNotInKeystoreError()
-        # Prove the key opens this file before anything else touches it.
-        connect_raw(folder / DB_NAME, key).close()
-        return cls(folder, info, key)
+        return info, key
 
     # -- use ---------------------------------------------------------------------------------
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A session that holds the write lock from its first statement (BEGIN IMMEDIATE).
+
+        For read-then-write work (the next free id, "is this name taken", "is another admin
+        left"): a second writer waits (busy_timeout) instead of reading the same answer and
+        failing on the unique constraint. The caller commits; leaving without commit rolls back.
+        """
+        with self.session() as session:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
 
     @contextmanager
     def raw_connection(self) -> Iterator[object]:
@@ -208,6 +251,20 @@ class Workspace:
         """Open another file (a backup) with this workspace's key; read-only by default."""
         return connect_raw(path, self._key, readonly=readonly)
 
+    # -- the audit checkpoint, sealed under a key derived from the data key ------------------
+    def read_audit_anchor(self) -> dict | None:
+        """The checkpoint in the key file; ValueError when it is there but was edited."""
+        return read_anchor(read_key_file(self.folder / KEY_FILE), self._key)
+
+    def write_audit_anchor(self, anchor: dict) -> None:
+        """Store a new checkpoint (one writer at a time across processes)."""
+        (self.folder / HOLDERS_DIR).mkdir(exist_ok=True)
+        with portalocker.Lock(
+            self.folder / HOLDERS_DIR / "key-file.lock", mode="a", timeout=30,
+            flags=portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING,
+        ):  # fmt: skip
+            write_anchor(self.folder / KEY_FILE, self._key, anchor)
+
     def sqlcipher_key_literal(self) -> str:
         return self._key.sqlcipher_pragma_value()
 
@@ -218,15 +275,29 @@ class Workspace:
         keystore.store_key(self.id, self._key)
 
     def reopen(self) -> Workspace:
-        """A fresh engine on the same folder and key (after the file was swapped by a restore)."""
+        """A fresh engine on the same folder and key (after the file was swapped by a restore);
+        the new object takes over this one's lock."""
         self.engine.dispose()
-        return Workspace(self.folder, self.info, self._key)
+        lock, self.lock = self.lock, WorkspaceLock(self.folder)
+        return Workspace(self.folder, self.info, self._key, lock)
 
     def close(self) -> None:
         self.engine.dispose()
+        self.lock.release()
 
     def __repr__(self) -> str:
         return f"Workspace({self.folder!s}, id={self.id})"
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete what a killed restore left (the shared lock we hold means none is running)."""
+    removed = []
+    for name in (DB_NAME + ".restoring",):
+        path = folder / name
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def _restrict(folder: Path) -> None:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError, ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, settings, workspaces
+from carecoord_desktop.services import accounts, audit, audit_anchors, settings, workspaces
 from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
@@ -302,19 +302,20 @@ class AuditTab(QWidget):
         self.count.setText(f"{total:,} events match{more}.")
 
     def verify(self) -> None:
-        report = audit.verify_chain(self.state.ws)
+        report = audit_anchors.verify_all(self.state.ws)  # the chain, its anchors, its triggers
         if report.ok:
             QMessageBox.information(
                 self,
                 "Audit log intact",
-                f"All {report.rows:,} audit rows verify against the chain.",
+                f"All {report.rows:,} audit rows verify against the chain and its "
+                f"{report.anchors} anchors (checkpoint and backups).\n\n{report.head_line}",
             )
         else:
             QMessageBox.critical(
                 self,
                 "Audit log tampered",
-                f"Row {report.first_bad_id}: {report.problem}. Tell the practice manager; "
-                "keep backups from before this date.",
+                "\n".join(f"• {p[0].upper()}{p[1:]}." for p in report.problems)
+                + "\n\nTell the practice manager; keep backups from before this date.",
             )
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import audit, workspaces
+from carecoord_desktop.services import accounts, audit, signed_in, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin import AdminScreen
@@ -55,6 +55,7 @@ SCREENS = [
 
 class MainWindow(QMainWindow):
     locked_changed = Signal(bool)
+    account_revoked = Signal(str)  # the signed-in account was disabled or reset meanwhile
 
     def __init__(self, state: AppState, *, settings_path: Path | None = None) -> None:
         super().__init__()
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
 
         state.actor_changed.connect(self._actor_changed)
         state.settings_changed.connect(self._settings_changed)
+        # A service found the signed-in account disabled or reset (any thread): sign out here.
+        self.account_revoked.connect(self._sign_out_revoked)
+        signed_in.add_signed_out_listener(self._account_revoked_elsewhere)
         self._actor_changed(state.actor)
         self._restore_geometry()
 
@@ -218,12 +222,33 @@ class MainWindow(QMainWindow):
         self._update_lock_label()
         self.locked_changed.emit(True)
 
+    def _account_revoked_elsewhere(self, user_id: int, error: Exception) -> None:
+        if user_id == self.state.actor.user_id:
+            self.account_revoked.emit(str(error))  # queued to the GUI thread if need be
+
+    def _sign_out_revoked(self, message: str) -> None:
+        """Back to the sign-in screen with the reason; the revoked user cannot unlock."""
+        if self.is_locked and not self.lock_screen.username.isReadOnly():
+            return
+        self.switch_user()
+        who = self.lock_screen.who
+        who.setText(message)
+        who.setMinimumHeight(who.heightForWidth(max(who.width(), 440)))  # wrapped, not clipped
+        self.lock_screen.layout().activate()
+        self.user_label.setText("Signed out")
+
     def switch_user(self) -> None:
         self.lock()
         self.lock_screen.switch_user()
 
     def unlock(self, actor: Actor) -> None:
         switched = actor.user_id != self.state.actor.user_id
+        if switched and accounts.must_change_password(self.state.ws, actor):
+            # The services refuse a temporary password: it is changed here, as at sign-in.
+            forced = ChangePasswordDialog(self.state.ws, actor, forced=True, parent=self)
+            if forced.exec() != QDialog.DialogCode.Accepted:
+                self.lock_screen.switch_user()
+                return
         self.is_locked = False
         self.root.setCurrentIndex(0)
         self.menuBar().setEnabled(True)
