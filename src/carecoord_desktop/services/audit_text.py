@@ -248,7 +248,7 @@ def _plurals(text: str) -> str:
             return f"{n} {word}"
         return m.group(0)
 
-    text = re.sub(r"\b(\d[\d,]*) (\w+?)(\(e?s\))", fix, text)
+    text = re.sub(r"\b(\d[\d,]*) ([\w ]+?)(\(e?s\))", fix, text)
     return re.sub(r"\b(1) (patient|row|record|candidate|match|event)(e?s)\b", fix, text)
 
 
