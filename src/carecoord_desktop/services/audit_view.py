@@ -96,13 +96,11 @@ def patient_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 def text_line(line: AuditLine) -> str:
     """One event as a line of plain text (the CLI's `audit list`)."""
-    parts = [f"{line.id:>7}", audit_text.local_time(line.at, "%d/%m/%Y %H:%M:%S"), line.who]
-    parts.append(line.action)
-    if line.patient:
-        parts.append(line.patient)
-    if line.details:
-        parts.append(line.details)
-    return "  ".join(parts)
+    # Who and what padded to a column each, so a terminal reads it as a table.
+    when = audit_text.local_time(line.at, "%d/%m/%Y %H:%M:%S")
+    parts = [f"{line.id:>7}", when, f"{line.who:<30}", f"{line.action:<32}"]
+    parts += [p for p in (line.patient, line.details) if p]
+    return "  ".join(parts).rstrip()
 
 
 def summary(page: AuditPage) -> str:
