@@ -138,8 +138,15 @@ class UsersTab(AdminTab):
         self.toggle_button.clicked.connect(self.toggle_active)
         self.unlock_button.clicked.connect(self.unlock)
         self.reset_button.clicked.connect(self.reset_password)
+        self.hint = QLabel(
+            "Choose someone in the list to change their role, disable or unlock their account, "
+            "or reset their password."
+        )
+        self.hint.setObjectName("pageSubtitle")
+        self.hint.setWordWrap(True)
         layout = QVBoxLayout(self.body)
         layout.addLayout(buttons)
+        layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(self.view)
         self.refresh()
@@ -160,6 +167,7 @@ class UsersTab(AdminTab):
         user = self.selected()
         for b in (self.role_button, self.toggle_button, self.unlock_button, self.reset_button):
             b.setEnabled(user is not None)
+        self.hint.setVisible(user is None and bool(self.model.rows))
         if user is not None:
             self.toggle_button.setText("Enable" if not user.active else "Disable")
             set_kind(self.toggle_button, SECONDARY if not user.active else DESTRUCTIVE)

@@ -173,7 +173,8 @@ class AdminTab(QWidget):
 
     def _deny(self, exc: PermissionDeniedError) -> None:
         self.clear()  # nothing of the previous user's view stays behind the notice
-        self.denied.setText(f"{exc}\n\nThis part of Admin is for the practice administrator.")
+        reason = str(exc).replace(" Ask someone with that role.", "")
+        self.denied.setText(f"{reason}\n\nThis part of Admin is for the practice administrator.")
         self._stack.setCurrentWidget(self.denied)
 
     def load(self) -> None:
