@@ -147,6 +147,10 @@ def test_counts_and_codes_in_details_become_words():
         )
         == "checked after writing, 2.5 MB"
     )
+    assert audit_text.detail_text("update", "staff_user", "n.kim: role practice nurse -> GP") == (
+        "n.kim: role changed from practice nurse to GP"
+    )
+    assert audit_text.detail_text("create", "staff_user", "added user n.kim as GP") == "n.kim as GP"
     assert audit_text.action_text("failed_login", None) == "Sign-in refused"
     assert audit_text.action_text("delete", "hospital_event") == "Removed a hospital event"
     # a record type added later still reads as words, not as a code

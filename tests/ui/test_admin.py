@@ -198,3 +198,20 @@ def test_buttons_share_one_style_by_kind(qtbot, ws, admin):
     users.view.selectRow(0)
     row = users.selected()
     assert users.toggle_button.text() == ("Disable" if row.active else "Enable")
+
+
+def test_backup_and_restore_messages_name_backups_by_when_not_by_file(
+    qtbot, ws, admin, boxes, tmp_path
+):
+    from carecoord_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=tmp_path / "ui.ini")
+    qtbot.addWidget(window)
+    window.backup_now()
+    assert "Backed up and checked: the backup of " in window.statusBar().currentMessage()
+    path = window.admin_screen.practice.model.row_at(0).path
+    window.restore_backup(path)
+    kind, title, text = boxes[-1]
+    assert (kind, title) == ("information", "Backup restored")
+    assert text.startswith("Restored the backup of ") and ".ccbackup" not in text
+    window.state.ws.close()

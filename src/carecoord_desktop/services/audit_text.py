@@ -162,6 +162,10 @@ def detail_text(
         text = re.sub(r"^(\S+) -> (\S+)", r"from version \1 to \2", text)
         text = re.sub(r"^-> (\S+)", r"a new database set up at version \1", text)
         text = text.replace("; backup ", "; a backup was made first: ")
+    elif rtype == "staff_user":
+        text = re.sub(r"^added user (\S+) as (.+)$", r"\1 as \2", text)
+        text = re.sub(r"\brole (.+?) -> ([^,]+)", r"role changed from \1 to \2", text)
+        text = text.replace("password reset by admin", "password reset by an administrator")
     elif action == AuditAction.BACKUP:
         # The event's own time is the backup's: the file name adds nothing.
         text = _BACKUP_FILE.sub("", text).replace(", verified,", "checked after writing,")

@@ -66,6 +66,11 @@ def backup_item(path: Path) -> BackupItem:
     return BackupItem(path, made, why, stat.st_size)
 
 
+def backup_label(path: Path) -> str:
+    """How a message names a backup: by when it was made, not by its file name."""
+    return backup_item(path).label
+
+
 class PracticeTab(AdminTab):
     permissions = (Permission.CHANGE_SETTINGS, Permission.RUN_BACKUPS)
     restore_requested = Signal(object)  # Path
