@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from carecoord_desktop.models.audit import AuditAction
 
@@ -140,8 +141,17 @@ def detail_text(
     `patients` maps internal patient ids to "practice id + name" labels for the ids that
     details mention ("merged in record 45"); ids without a label are left out, never shown raw.
     """
-    text = (detail or "").strip()
-    rtype = record_type or ""
+    if not RECORD_REFS.search(detail or ""):
+        return _detail_words(action, record_type or "", detail or "")
+    return _detail_words.__wrapped__(action, record_type or "", detail or "", patients or {})
+
+
+@lru_cache(maxsize=4096)
+def _detail_words(
+    action: str, rtype: str, detail: str, patients: dict[int, str] | None = None
+) -> str:
+    # Cached for details that name no patient: a page repeats the same few ("opened record").
+    text = detail.strip()
     if rtype == "audit_log" and text.startswith("listed"):
         text = text.removeprefix("listed").removeprefix(": ")
         text = re.sub(

@@ -22,7 +22,6 @@ from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
 _ID_LIST = "(SELECT value FROM json_each(:ids))"
-_STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def _line(row, labels: dict[int, str]) -> AuditLine:
     pid = row.patient_id
     return AuditLine(
         id=row.id,
-        at=datetime.strptime(row.at, _STAMP).replace(tzinfo=UTC),
+        at=datetime.fromisoformat(row.at).replace(tzinfo=UTC),  # as audit._stamp writes it
         who=row.actor_name,
         action=audit_text.action_text(row.action, row.record_type, row.detail),
         patient=labels.get(pid, "a record no longer on file") if pid is not None else "",
