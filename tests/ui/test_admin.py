@@ -215,3 +215,22 @@ def test_backup_and_restore_messages_name_backups_by_when_not_by_file(
     assert (kind, title) == ("information", "Backup restored")
     assert text.startswith("Restored the backup of ") and ".ccbackup" not in text
     window.state.ws.close()
+
+
+@pytest.mark.parametrize("role", [Role.GP, Role.NURSE, Role.COORDINATOR, Role.RECEPTION])
+def test_the_main_window_builds_for_a_role_without_admin_rights(
+    qtbot, ws, admin, boxes, tmp_path, role
+):
+    """The screen used to list staff accounts while being built, and the app closed."""
+    from carecoord_desktop.ui.main_window import MainWindow
+
+    someone = staff(ws, admin, role, username=f"w.{role.value}")
+    window = MainWindow(AppState(ws, someone, settings.load(ws)), settings_path=tmp_path / "ui")
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.admin_screen
+    for tab in (screen.users, screen.audit, screen.practice):
+        screen.tabs.setCurrentWidget(tab)
+        assert tab.is_denied()
+    screen.refresh()
+    assert boxes == []
