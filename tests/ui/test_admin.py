@@ -69,7 +69,7 @@ def test_audit_rows_read_in_words_with_the_patient_practice_id_and_name(qtbot, w
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", opened[0]["When"])
     everything = " ".join(" ".join(r.values()) for r in rows)
     assert "_" not in everything  # no stored codes (patient_list, staff_user...)
-    assert tab.since.displayFormat() == "dd/MM/yyyy"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", tab.since.text())  # the last 30 days, shown
 
 
 def test_the_count_shown_is_the_count_verify_reports(qtbot, ws, admin, boxes):
@@ -234,3 +234,31 @@ def test_the_main_window_builds_for_a_role_without_admin_rights(
         assert tab.is_denied()
     screen.refresh()
     assert boxes == []
+
+
+def test_dates_are_taken_exactly_as_typed_or_refused_at_the_field(qtbot, ws, admin):
+    screen = _screen(qtbot, ws, admin)
+    tab = _audit_tab(qtbot, screen)
+    shown = tab.model.rowCount()
+    today = date.today()
+    for typed in ("31/02/2026", "22/07", "yesterday"):
+        tab.since.setText("")
+        qtbot.keyClicks(tab.since, typed)
+        assert tab.period.currentText() == "Chosen dates"
+        tab.apply_button.click()
+        assert tab.error.isVisibleTo(tab) and f"“{typed}” is not a date" in tab.error.text()
+        assert tab.since.hasFocus() or not screen.isActiveWindow()
+        assert tab.model.rowCount() == shown  # nothing was listed with a guessed date
+    tab.since.setText("")
+    qtbot.keyClicks(tab.since, f"2/{today.month}/{today.year - 1}")
+    tab.until.setText("")
+    qtbot.keyClicks(tab.until, today.strftime("%Y-%m-%d"))
+    tab.apply_button.click()
+    assert not tab.error.isVisibleTo(tab)
+    first = date(today.year - 1, today.month, 2).strftime("%d/%m/%Y")
+    assert tab.model.row_at(0).details == f"from {first} to {today:%d/%m/%Y}"
+    tab.period.setCurrentIndex(tab.period.findText("All time"))
+    assert tab.since.text() == tab.until.text() == ""
+    tab.apply_button.click()
+    assert tab.model.row_at(0).details == ""
+    assert tab.page.matched == tab.page.in_log

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -17,13 +15,26 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import audit, audit_text, audit_view
+from carecoord_desktop.services.csv_reading import parse_date
 from carecoord_desktop.services.permissions import Permission
-from carecoord_desktop.ui.admin_common import DATE_TIME, QT_DATE, AdminTab, button, table
+from carecoord_desktop.ui.admin_common import DATE, DATE_TIME, AdminTab, button, table
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 WHEN = DATE_TIME + ":%S"  # seconds matter when events are compared
+PERIODS = [("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365), ("All time", None)]
+CHOSEN = "Chosen dates"
 COLUMNS = ["No.", "When", "Who", "What", "Patient", "Details"]
+
+
+def typed_date(text: str) -> date | None:
+    """A date typed as d/m/yyyy, dd/mm/yyyy or yyyy-mm-dd, exactly; None if it is not one."""
+    today = date.today()
+    return parse_date(text, "dmy", today) or parse_date(text, "ymd", today)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min).astimezone(UTC)  # local midnight
 
 
 class AuditTab(AdminTab):
@@ -51,11 +62,22 @@ class AuditTab(AdminTab):
         self.who.setPlaceholderText("Staff member's name")
         self.who.setClearButtonEnabled(True)
         self.who.setMinimumWidth(150)
-        self.since = QDateEdit(QDate.currentDate().addDays(-30))
-        self.until = QDateEdit(QDate.currentDate())
-        for d in (self.since, self.until):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat(QT_DATE)
+        # Dates are typed as text and read by one rule (d/m/yyyy or yyyy-mm-dd), never
+        # nudged by a date spin box; a preset fills them in, so the range used is always shown.
+        self.period = QComboBox()
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.period.addItem(CHOSEN, None)
+        self.since = QLineEdit()
+        self.until = QLineEdit()
+        for field in (self.since, self.until):
+            field.setPlaceholderText("dd/mm/yyyy")
+            field.setMaximumWidth(120)
+            field.textEdited.connect(self._dates_typed)
+            field.returnPressed.connect(self.refresh)
+        self.period.currentIndexChanged.connect(self._period_chosen)
+        self.period.setCurrentIndex(1)  # the last 30 days
+        self._period_chosen()
         self.apply_button = button("Show")
         self.apply_button.clicked.connect(self.refresh)
         self.who.returnPressed.connect(self.refresh)
@@ -68,7 +90,8 @@ class AuditTab(AdminTab):
             QLabel("Action"),
             self.action,
             self.who,
-            QLabel("From"),
+            self.period,
+            QLabel("from"),
             self.since,
             QLabel("to"),
             self.until,
@@ -90,22 +113,53 @@ class AuditTab(AdminTab):
         layout.addWidget(self.error)
         layout.addWidget(self.view)
 
-    def query(self) -> audit_view.AuditQuery:
-        since = datetime.combine(self.since.date().toPython(), time.min).astimezone(UTC)
-        until = datetime.combine(self.until.date().toPython(), time.min).astimezone(UTC)
+    def _period_chosen(self, *_args) -> None:
+        days = self.period.currentData()
+        if self.period.currentText() == CHOSEN:
+            return
+        today = date.today()
+        self.since.setText("" if days is None else (today - timedelta(days=days)).strftime(DATE))
+        self.until.setText("" if days is None else today.strftime(DATE))
+
+    def _dates_typed(self, *_args) -> None:
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(self.period.findText(CHOSEN))
+        self.period.blockSignals(False)
+
+    def query(self) -> audit_view.AuditQuery | None:
+        """The filters, or None after saying at the field which date cannot be read."""
+        bounds = []
+        for field, name in ((self.since, "From"), (self.until, "To")):
+            typed = field.text().strip()
+            day = typed_date(typed) if typed else None
+            if typed and day is None:
+                show_error(
+                    self.error,
+                    f"The {name} date “{typed}” is not a date: type it as dd/mm/yyyy, "
+                    f"for example {date.today():%d/%m/%Y}.",
+                )
+                field.setFocus()
+                field.selectAll()
+                return None
+            bounds.append(day)
+        since, until = bounds
+        if since and until and since > until:
+            show_error(self.error, "The From date is after the To date: change one of them.")
+            self.since.setFocus()
+            return None
         return audit_view.AuditQuery(
             action=self.action.currentData(),
             who=self.who.text().strip() or None,
-            since=since,
-            until=until + timedelta(days=1),
+            since=_start_of(since) if since else None,
+            until=_start_of(until + timedelta(days=1)) if until else None,
         )
 
     def load(self) -> None:
         self.error.hide()
-        if self.since.date() > self.until.date():
-            show_error(self.error, "The From date is after the To date: change one of them.")
+        query = self.query()
+        if query is None:
             return
-        self.page = audit_view.list_page(self.state.ws, self.state.actor, self.query())
+        self.page = audit_view.list_page(self.state.ws, self.state.actor, query)
         self.model.set_rows(self.page.lines)
         self.count.setText(audit_view.summary(self.page))
 

@@ -24,7 +24,6 @@ from carecoord_desktop.ui.state import AppState
 
 DATE = "%d/%m/%Y"
 DATE_TIME = "%d/%m/%Y %H:%M"
-QT_DATE = "dd/MM/yyyy"
 
 # Button kinds, styled in resources/style.qss: the one main action of a group, the others,
 # and actions that remove or replace something.
