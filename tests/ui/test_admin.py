@@ -262,3 +262,39 @@ def test_dates_are_taken_exactly_as_typed_or_refused_at_the_field(qtbot, ws, adm
     tab.apply_button.click()
     assert tab.model.row_at(0).details == ""
     assert tab.page.matched == tab.page.in_log
+
+
+def test_every_admin_button_has_one_of_the_three_kinds(qtbot, ws, admin):
+    from PySide6.QtWidgets import QPushButton
+
+    screen = _screen(qtbot, ws, admin)
+    buttons = screen.findChildren(QPushButton)
+    assert len(buttons) >= 9
+    assert {b.objectName() for b in buttons} <= {"primary", "secondary", "destructive"}
+
+
+def test_every_admin_table_fits_its_columns_to_content_and_window(qtbot, ws, admin):
+    from PySide6.QtWidgets import QTableView
+
+    workspaces.backup_now(ws, admin)
+    screen = _screen(qtbot, ws, admin)
+    views = screen.findChildren(QTableView)
+    assert len(views) == 3
+    for tab in (screen.users, screen.audit, screen.practice):
+        screen.tabs.setCurrentWidget(tab)
+        tab.refresh()
+        for view in tab.findChildren(QTableView):
+            header = view.horizontalHeader()
+            qtbot.waitUntil(
+                lambda v=view, h=header: (
+                    sum(h.sectionSize(c) for c in range(h.count())) == v.viewport().width()
+                )
+            )
+            metrics = view.fontMetrics()
+            model = view.model()
+            for c in range(header.count()):
+                widest = max(
+                    metrics.horizontalAdvance(str(model.index(r, c).data() or ""))
+                    for r in range(model.rowCount())
+                )
+                assert header.sectionSize(c) >= widest, (type(tab).__name__, c)
