@@ -298,3 +298,12 @@ def test_every_admin_table_fits_its_columns_to_content_and_window(qtbot, ws, adm
                     for r in range(model.rowCount())
                 )
                 assert header.sectionSize(c) >= widest, (type(tab).__name__, c)
+
+
+def test_a_backup_keeps_settings_typed_but_not_saved(qtbot, ws, admin):
+    screen = _screen(qtbot, ws, admin)
+    tab = screen.practice
+    tab.name.setText("Riverside Family Practice & Clinic")
+    tab.backup_now()
+    assert tab.model.rowCount() == 1
+    assert tab.name.text() == "Riverside Family Practice & Clinic"
