@@ -307,3 +307,17 @@ def test_a_backup_keeps_settings_typed_but_not_saved(qtbot, ws, admin):
     tab.backup_now()
     assert tab.model.rowCount() == 1
     assert tab.name.text() == "Riverside Family Practice & Clinic"
+
+
+def test_verify_names_the_changed_event_by_its_number_in_the_list(qtbot, ws, admin, boxes):
+    with ws.raw_connection() as conn:
+        conn.execute("DROP TRIGGER audit_event_no_update")
+        conn.execute("UPDATE audit_event SET detail = 'nothing to see' WHERE id = 2")
+        conn.commit()
+    screen = _screen(qtbot, ws, admin)
+    tab = _audit_tab(qtbot, screen)
+    assert "2" in [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
+    tab.verify_button.click()
+    kind, title, text = boxes[-1]
+    assert (kind, title) == ("critical", "Audit log changed")
+    assert text.startswith("Event No. 2: its content was changed after writing.")
