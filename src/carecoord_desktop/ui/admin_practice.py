@@ -149,6 +149,10 @@ class PracticeTab(AdminTab):
         self.name.setText(s.practice_name)
         self.idle.setValue(s.idle_lock_minutes)
         self.keep.setValue(s.backups_kept)
+        self.load_backups()
+
+    def load_backups(self) -> None:
+        """The list alone: a backup must not undo settings typed but not yet saved."""
         self.model.set_rows([backup_item(p) for p in workspaces.list_backups(self.state.ws)])
         has_backups = bool(self.model.rows)
         self.list_stack.setCurrentWidget(self.view if has_backups else self.empty)
@@ -193,7 +197,7 @@ class PracticeTab(AdminTab):
             show_error(self.backup_error, exc)
             return
         made = backup_item(result.path)
-        self.refresh()
+        self.load_backups()
         self.backup_status.setText(
             f"Backed up at {audit_text.local_time(made.made, '%H:%M on %d/%m/%Y')} and checked: "
             f"the copy opens and holds the same records ({audit_text.size_text(made.size_bytes)})."
