@@ -55,7 +55,9 @@ def _audit_tab(qtbot, screen):
     return screen.audit
 
 
-def test_audit_rows_read_in_words_with_the_patient_practice_id_and_name(qtbot, ws, admin):
+def test_audit_rows_read_in_words_with_the_patient_practice_id_and_name(
+    qtbot, qtmodeltester, ws, admin
+):
     ann = patients.create_patient(ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6)))
     patients.get_record(ws, admin, ann.id)
     screen = _screen(qtbot, ws, admin)
@@ -70,6 +72,7 @@ def test_audit_rows_read_in_words_with_the_patient_practice_id_and_name(qtbot, w
     everything = " ".join(" ".join(r.values()) for r in rows)
     assert "_" not in everything  # no stored codes (patient_list, staff_user...)
     assert re.fullmatch(r"\d\d/\d\d/\d{4}", tab.since.text())  # the last 30 days, shown
+    qtmodeltester.check(tab.model)
 
 
 def test_the_count_shown_is_the_count_verify_reports(qtbot, ws, admin, boxes):
