@@ -22,8 +22,8 @@ from carecoord_desktop.models.staff import ROLE_LABELS, Role
 from carecoord_desktop.scrub import UnexpectedError, describe
 from carecoord_desktop.services import (
     accounts,
-    audit,
     audit_anchors,
+    audit_view,
     demo,
     signed_in,
     workspaces,
@@ -257,16 +257,13 @@ def cmd_audit_list(args, secrets: _Secrets) -> int:
     ws = _open(args, secrets)
     try:
         actor = _sign_in(ws, args, secrets)
-        rows, total = audit.list_events(ws, actor, action=args.action, limit=args.limit)
+        query = audit_view.AuditQuery(action=args.action)
+        page = audit_view.list_page(ws, actor, query, limit=args.limit)
     finally:
         ws.close()
-    for r in rows:
-        target = f"patient {r.patient_id}" if r.patient_id else (r.record_type or "")
-        print(
-            f"{r.id:>7}  {r.at:%Y-%m-%d %H:%M:%S}  {r.action:<12} {r.actor_name:<36} "
-            f"{target} {r.detail}"
-        )
-    print(f"({len(rows)} of {total} events)")
+    for line in page.lines:
+        print(audit_view.text_line(line))
+    print(audit_view.summary(page))
     return EXIT_OK
 
 

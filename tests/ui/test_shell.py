@@ -309,8 +309,8 @@ def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse):
 def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_message_boxes):
     tab = window.admin_screen.practice
     tab.backup_now()
-    assert "verified" in tab.backup_status.text()
-    assert tab.backups.count() == 1
+    assert "checked" in tab.backup_status.text()
+    assert tab.model.rowCount() == 1
     accounts.add_user(
         ws,
         admin,
@@ -319,7 +319,7 @@ def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_m
         role=Role.GP,
         password="late user pass 1",
     )
-    backup_path = tab.backups.item(0).data(Qt.ItemDataRole.UserRole)
+    backup_path = tab.model.row_at(0).path
     window.restore_backup(backup_path)
     assert no_message_boxes and no_message_boxes[-1][0] == "information"
     restored = window.state.ws
@@ -328,7 +328,7 @@ def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_m
     assert "late.user" not in usernames
     assert any("pre-restore" in p.name for p in workspaces.list_backups(restored))
     # the admin screen follows the swapped workspace
-    assert window.admin_screen.practice.backups.count() == 2
+    assert window.admin_screen.practice.model.rowCount() == 2
     restored.close()
 
 

@@ -1,70 +1,57 @@
-"""Administration: staff accounts, the audit log, practice settings and backups."""
+"""Administration: staff accounts, the audit log, practice settings and backups.
+
+The audit log and the practice tabs live in admin_audit.py and admin_practice.py.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from carecoord_desktop.errors import CareCoordError, ValidationError
-from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, audit_anchors, settings, workspaces
-from carecoord_desktop.ui.date_field import DateField
+from carecoord_desktop.services import accounts
+from carecoord_desktop.services.permissions import Permission
+from carecoord_desktop.ui.admin_audit import AuditTab
+from carecoord_desktop.ui.admin_common import (
+    DESTRUCTIVE,
+    PRIMARY,
+    SECONDARY,
+    AdminTab,
+    button,
+    set_kind,
+    table,
+    when,
+)
+from carecoord_desktop.ui.admin_practice import PracticeTab
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
-from carecoord_desktop.ui.workers import backup_with_progress
+
+__all__ = ["AddUserDialog", "AdminScreen", "AuditTab", "PracticeTab", "UsersTab"]
 
 
-def _when(dt: datetime | None) -> str:
-    return dt.astimezone().strftime("%d %b %Y %H:%M") if dt else "never"
+def _role_words(role: Role) -> str:
+    return role.label[0].upper() + role.label[1:]
 
 
-def _record_label(row) -> str:
-    return f"{row.record_type or ''} {(row.record_id or '')[:12]}".strip()
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
-
-
-def _fit_columns(view: QTableView, cap: int = 240) -> None:
-    """Size columns to their contents, but never so wide that the last column leaves the view."""
-    view.resizeColumnsToContents()
-    header = view.horizontalHeader()
-    for col in range(header.count() - 1):
-        header.resizeSection(col, min(header.sectionSize(col) + 12, cap))
+def _status(user) -> str:
+    if not user.active:
+        return "Disabled"
+    if user.locked:
+        return "Locked (failed sign-ins)"
+    return "Must change password" if user.must_change_password else "Active"
 
 
 class AddUserDialog(QDialog):
@@ -114,35 +101,29 @@ class AddUserDialog(QDialog):
         self.accept()
 
 
-class UsersTab(QWidget):
+class UsersTab(AdminTab):
+    permissions = (Permission.MANAGE_USERS,)
+
     def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent)
-        self.state = state
+        super().__init__(state, parent)
         self.model = RowsTableModel(
             [
                 Column("Name", lambda u: u.full_name),
                 Column("User name", lambda u: u.username),
-                Column("Role", lambda u: u.role.label[0].upper() + u.role.label[1:]),
-                Column(
-                    "Status",
-                    lambda u: (
-                        "Disabled"
-                        if not u.active
-                        else ("Locked (failed sign-ins)" if u.locked else "Active")
-                    ),
-                ),
-                Column("Last sign-in", lambda u: _when(u.last_login_at)),
+                Column("Role", lambda u: _role_words(u.role)),
+                Column("Status", _status),
+                Column("Last sign-in", lambda u: when(u.last_login_at)),
             ]
         )
-        self.view = _table(self.model)
+        self.view = table(self.model)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.error = error_label()
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add user…")
-        self.role_button = QPushButton("Change role…")
-        self.toggle_button = QPushButton("Disable")
-        self.unlock_button = QPushButton("Unlock")
-        self.reset_button = QPushButton("Reset password…")
+        self.add_button = button("Add user…", PRIMARY)
+        self.role_button = button("Change role…")
+        self.toggle_button = button("Disable", DESTRUCTIVE)
+        self.unlock_button = button("Unlock")
+        self.reset_button = button("Reset password…")
         for b in (
             self.add_button,
             self.role_button,
@@ -157,15 +138,25 @@ class UsersTab(QWidget):
         self.toggle_button.clicked.connect(self.toggle_active)
         self.unlock_button.clicked.connect(self.unlock)
         self.reset_button.clicked.connect(self.reset_password)
-        layout = QVBoxLayout(self)
+        self.hint = QLabel(
+            "Choose someone in the list to change their role, disable or unlock their account, "
+            "or reset their password."
+        )
+        self.hint.setObjectName("pageSubtitle")
+        self.hint.setWordWrap(True)
+        layout = QVBoxLayout(self.body)
         layout.addLayout(buttons)
+        layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(self.view)
         self.refresh()
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         self.model.set_rows(accounts.list_users(self.state.ws, self.state.actor))
-        _fit_columns(self.view)
+        self._update_buttons()
+
+    def clear(self) -> None:
+        self.model.set_rows([])
         self._update_buttons()
 
     def selected(self):
@@ -176,8 +167,10 @@ class UsersTab(QWidget):
         user = self.selected()
         for b in (self.role_button, self.toggle_button, self.unlock_button, self.reset_button):
             b.setEnabled(user is not None)
+        self.hint.setVisible(user is None and bool(self.model.rows))
         if user is not None:
             self.toggle_button.setText("Enable" if not user.active else "Disable")
+            set_kind(self.toggle_button, SECONDARY if not user.active else DESTRUCTIVE)
             self.unlock_button.setEnabled(user.locked)
 
     def _do(self, fn, *args, **kwargs) -> None:
@@ -225,217 +218,6 @@ class UsersTab(QWidget):
             self._do(accounts.reset_password, user.id, password)
 
 
-class AuditTab(QWidget):
-    def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent)
-        self.state = state
-        self.model = RowsTableModel(
-            [
-                Column("#", lambda r: r.id, align_right=True),
-                Column("When", lambda r: r.at.astimezone().strftime("%d %b %Y %H:%M:%S")),
-                Column("Who", lambda r: r.actor_name),
-                Column("Action", lambda r: r.action.replace("_", " ")),
-                Column("Patient", lambda r: r.patient_id or ""),
-                Column(
-                    "Record", lambda r: f"{r.record_type or ''} {(r.record_id or '')[:12]}".strip()
-                ),
-                Column("Detail", lambda r: r.detail),
-            ]
-        )
-        filters = QHBoxLayout()
-        self.action = QComboBox()
-        self.action.addItem("All actions", None)
-        for a in AuditAction:
-            self.action.addItem(a.value.replace("_", " ").capitalize(), a.value)
-        self.who = QLineEdit()
-        self.who.setPlaceholderText("Who (part of a name)")
-        # The form kit's text date field: a typed date is read as typed, or refused.
-        self.since = DateField("first day")
-        self.until = DateField("last day")
-        self.since.set_value(date.today() - timedelta(days=30))
-        self.until.set_value(date.today())
-        self.apply_button = QPushButton("Show")
-        self.apply_button.clicked.connect(self.refresh)
-        self.who.returnPressed.connect(self.refresh)
-        self.verify_button = QPushButton("Verify hash chain")
-        self.verify_button.clicked.connect(self.verify)
-        for w in (
-            QLabel("Action"),
-            self.action,
-            self.who,
-            QLabel("From"),
-            self.since,
-            QLabel("to"),
-            self.until,
-            self.apply_button,
-        ):
-            filters.addWidget(w)
-        filters.addStretch(1)
-        filters.addWidget(self.verify_button)
-        self.count = QLabel()
-        self.count.setObjectName("pageSubtitle")
-        self.view = _table(self.model)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.count)
-        layout.addWidget(self.view)
-
-    def refresh(self) -> None:
-        try:
-            first, last = self.since.value(), self.until.value()
-        except ValidationError as exc:
-            self.count.setText(str(exc))
-            return
-        since = datetime.combine(first, time.min).astimezone(UTC) if first else None
-        until = datetime.combine(last, time.min).astimezone(UTC) if last else None
-        rows, total = audit.list_events(
-            self.state.ws,
-            self.state.actor,
-            action=self.action.currentData(),
-            actor_text=self.who.text().strip() or None,
-            since=since,
-            until=until + timedelta(days=1) if until else None,
-        )
-        self.model.set_rows(rows)
-        _fit_columns(self.view, cap=280)
-        more = f" (newest {len(rows):,} shown; narrow the filters)" if total > len(rows) else ""
-        self.count.setText(f"{total:,} events match{more}.")
-
-    def verify(self) -> None:
-        report = audit_anchors.verify_all(self.state.ws)  # the chain, its anchors, its triggers
-        if report.ok:
-            QMessageBox.information(
-                self,
-                "Audit log intact",
-                f"All {report.rows:,} audit rows verify against the chain and its "
-                f"{report.anchors} anchors (checkpoint and backups).\n\n{report.head_line}",
-            )
-        else:
-            QMessageBox.critical(
-                self,
-                "Audit log tampered",
-                "\n".join(f"• {p[0].upper()}{p[1:]}." for p in report.problems)
-                + "\n\nTell the practice manager; keep backups from before this date.",
-            )
-
-
-class PracticeTab(QWidget):
-    restore_requested = Signal(object)  # Path
-
-    def __init__(self, state: AppState, parent=None) -> None:
-        super().__init__(parent)
-        self.state = state
-        layout = QVBoxLayout(self)
-        box = QGroupBox("Practice settings")
-        form = QFormLayout(box)
-        self.name = QLineEdit()
-        self.idle = QSpinBox()
-        self.idle.setRange(1, 120)
-        self.idle.setSuffix(" minutes")
-        self.keep = QSpinBox()
-        self.keep.setRange(1, 365)
-        self.keep.setSuffix(" backups")
-        for w in (self.idle, self.keep):
-            w.setMaximumWidth(160)
-        self.name.setMaximumWidth(480)
-        form.addRow("Practice name", self.name)
-        form.addRow("Lock the screen after", self.idle)
-        form.addRow("Keep the newest", self.keep)
-        self.settings_error = error_label()
-        form.addRow(self.settings_error)
-        save = QPushButton("Save settings")
-        save.clicked.connect(self.save)
-        save_row = QHBoxLayout()
-        save_row.addWidget(save)
-        save_row.addStretch(1)
-        form.addRow("", save_row)
-        layout.addWidget(box)
-
-        bbox = QGroupBox("Backups (encrypted, verified after writing)")
-        bl = QVBoxLayout(bbox)
-        row = QHBoxLayout()
-        self.backup_button = QPushButton("Back up now")
-        self.backup_button.setObjectName("primary")
-        self.backup_button.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton("Restore selected…")
-        self.restore_button.clicked.connect(self._restore)
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addStretch(1)
-        bl.addLayout(row)
-        self.backup_status = QLabel()
-        self.backup_status.setWordWrap(True)
-        bl.addWidget(self.backup_status)
-        self.backup_error = error_label()
-        bl.addWidget(self.backup_error)
-        self.backups = QListWidget()
-        bl.addWidget(self.backups)
-        layout.addWidget(bbox, 1)
-        self.refresh()
-
-    def refresh(self) -> None:
-        s = self.state.settings
-        self.name.setText(s.practice_name)
-        self.idle.setValue(s.idle_lock_minutes)
-        self.keep.setValue(s.backups_kept)
-        self.backups.clear()
-        for path in workspaces.list_backups(self.state.ws):
-            when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d %b %Y, %H:%M:%S")
-            kind = (
-                " (kept before a restore)"
-                if "pre-restore" in path.name
-                else (" (made before an upgrade)" if "pre-migrate" in path.name else "")
-            )
-            item_text = f"{when}{kind}  ·  {path.stat().st_size / 1e6:.1f} MB  ·  {path.name}"
-            self.backups.addItem(item_text)
-            self.backups.item(self.backups.count() - 1).setData(Qt.ItemDataRole.UserRole, path)
-
-    def save(self) -> None:
-        self.settings_error.hide()
-        try:
-            new = settings.update(
-                self.state.ws,
-                self.state.actor,
-                practice_name=self.name.text().strip(),
-                idle_lock_minutes=self.idle.value(),
-                backups_kept=self.keep.value(),
-            )
-        except CareCoordError as exc:
-            show_error(self.settings_error, exc)
-            return
-        self.state.set_settings(new)
-
-    def backup_now(self) -> None:
-        self.backup_error.hide()
-        try:
-            result = backup_with_progress(self, self.state.ws, self.state.actor)
-        except CareCoordError as exc:
-            show_error(self.backup_error, exc)
-            return
-        self.backup_status.setText(
-            f"Backup written and verified: {result.path.name} "
-            f"({result.size_bytes / 1e6:.1f} MB, {sum(result.tables.values()):,} rows)."
-        )
-        self.refresh()
-
-    def _restore(self) -> None:
-        item = self.backups.currentItem()
-        if item is None:
-            show_error(self.backup_error, "Choose a backup in the list first.")
-            return
-        path = Path(item.data(Qt.ItemDataRole.UserRole))
-        answer = QMessageBox.warning(
-            self,
-            "Restore this backup?",
-            f"Replace the practice database with {path.name}?\n\nEverything entered after "
-            "that backup is replaced. The current database is kept as a backup first.",
-            QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Yes,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.restore_requested.emit(path)
-
-
 class AdminScreen(QWidget):
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
@@ -454,13 +236,21 @@ class AdminScreen(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
         layout.addWidget(self.tabs)
         state.workspace_replaced.connect(self.refresh)
+        state.actor_changed.connect(self._actor_changed)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.audit:
-            self.audit.refresh()
+            self.audit.refresh()  # each look at the log is itself an audited view
+
+    def _actor_changed(self, _actor) -> None:
+        # The shell refreshes the screen for a user who may use it; for one who may not, each
+        # tab drops what the previous user saw and says why it is closed.
+        for tab in (self.users, self.audit, self.practice):
+            if not tab.allowed():
+                tab.refresh()
 
     def refresh(self) -> None:
         self.users.refresh()
         self.practice.refresh()
-        if self.tabs.currentWidget() is self.audit:
+        if self.tabs.currentWidget() is self.audit or not self.audit.allowed():
             self.audit.refresh()

@@ -26,6 +26,7 @@ from carecoord_desktop.services import accounts, audit, signed_in, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin import AdminScreen
+from carecoord_desktop.ui.admin_practice import backup_label
 from carecoord_desktop.ui.dialogs import ChangePasswordDialog
 from carecoord_desktop.ui.lock import IdleWatcher, LockScreen
 from carecoord_desktop.ui.patients import PatientsScreen
@@ -272,7 +273,7 @@ class MainWindow(QMainWindow):
         except CareCoordError as exc:
             QMessageBox.warning(self, "Backup failed", str(exc))
             return
-        self.statusBar().showMessage(f"Backup written and verified: {result.path.name}", 8000)
+        self.statusBar().showMessage(f"Backed up and checked: {backup_label(result.path)}.", 8000)
         self.admin_screen.practice.refresh()
 
     def restore_backup(self, path: Path) -> None:
@@ -293,7 +294,8 @@ class MainWindow(QMainWindow):
         QMessageBox.information(
             self,
             "Backup restored",
-            f"Restored {path.name}. The database it replaced is kept as {kept.name}.",
+            f"Restored {backup_label(path)}. The database it replaced is kept as "
+            f"{backup_label(kept)}.",
         )
 
     def change_password(self) -> None:
