@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
 import pytest
+from argon2 import PasswordHasher
 from keyring.backend import KeyringBackend
 
-from carecoord_desktop.services import workspaces
+from carecoord_desktop.services import accounts, demo, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store import keystore
 from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N
@@ -69,3 +72,62 @@ def ws(new_practice):
 @pytest.fixture
 def admin(new_practice) -> Actor:
     return new_practice.admin
+
+
+# Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+FAST_DUMMY_HASH = FAST_HASHER.hash("not-a-real-password")
+
+
+@pytest.fixture
+def fast_password_hashing(monkeypatch):
+    """Opt in with `pytestmark = pytest.mark.usefixtures("fast_password_hashing")`."""
+    monkeypatch.setattr(accounts, "_hasher", FAST_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", FAST_DUMMY_HASH)
+    return FAST_HASHER
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """`demo_template(patients, seed)`: a closed demo made once per session, never opened again.
+
+    Tests never use it directly: `demo_copy` gives each test its own copy to change at will.
+    """
+    made: dict[tuple[int, int], demo.DemoWorkspace] = {}
+
+    def template(patients: int, seed: int) -> demo.DemoWorkspace:
+        if (patients, seed) not in made:
+            previous = keyring.get_keyring()
+            keyring.set_keyring(MemoryKeyring())  # no per-test keystore at session scope
+            try:
+                created = demo.create_demo_workspace(
+                    tmp_path_factory.mktemp("demo-template") / "ws",
+                    patients=patients,
+                    seed=seed,
+                    scrypt_n=TEST_SCRYPT_N,
+                )
+            finally:
+                keyring.set_keyring(previous)
+            created.workspace.close()
+            made[(patients, seed)] = created
+        return made[(patients, seed)]
+
+    return template
+
+
+@pytest.fixture
+def demo_copy(demo_template, tmp_path):
+    """`demo_copy(patients, seed)`: this test's own open copy of a session-made demo."""
+    opened = []
+
+    def copy(patients: int, seed: int) -> demo.DemoWorkspace:
+        template = demo_template(patients, seed)
+        target = tmp_path / f"demo-{patients}-{seed}-{len(opened)}"
+        shutil.copytree(template.workspace.folder, target)
+        ws = workspaces.open_workspace(target, recovery_key=template.recovery_key)
+        opened.append(ws)
+        return dataclasses.replace(template, workspace=ws)
+
+    yield copy
+    for ws in opened:
+        ws.close()

@@ -47,29 +47,10 @@ def _admin(demo: DemoWorkspace) -> Actor:
     return accounts.authenticate(demo.workspace, "admin", DEMO_PASSWORD)
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """One 200-patient demo shared by the read-only tests (accounts are slow to hash)."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())  # the per-test keystore does not exist yet here
-    calls: list[tuple[int, int]] = []
-    try:
-        created = create_demo_workspace(
-            tmp_path_factory.mktemp("demo") / "ws",
-            patients=PATIENTS,
-            seed=SEED,
-            progress=lambda done, total: calls.append((done, total)),
-            scrypt_n=TEST_SCRYPT_N,
-        )
-    finally:
-        keyring.set_keyring(previous)
-    yield created, calls
-    created.workspace.close()
-
-
-@pytest.fixture(scope="module")
-def demo(demo_run) -> DemoWorkspace:
-    return demo_run[0]
+@pytest.fixture
+def demo(demo_copy) -> DemoWorkspace:
+    """This test's own copy of one 200-patient demo made once per session (hashing is slow)."""
+    return demo_copy(PATIENTS, SEED)
 
 
 @pytest.fixture
@@ -80,12 +61,24 @@ def small_demo(tmp_path):
 
 
 # -- the workspace and its staff -----------------------------------------------------------------
-def test_demo_workspace_is_marked_demo_and_named(demo, demo_run):
+def test_demo_workspace_is_marked_demo_and_named(demo):
     assert demo.workspace.is_demo
     assert demo.patients == PATIENTS
     assert demo.password == DEMO_PASSWORD
     assert load_settings(demo.workspace).practice_name == DEMO_PRACTICE_NAME
-    assert demo_run[1][-1] == (PATIENTS, PATIENTS)
+
+
+def test_progress_ends_at_the_full_count(tmp_path, fast_password_hashing):
+    calls: list[tuple[int, int]] = []
+    created = create_demo_workspace(
+        tmp_path / "ws",
+        patients=5,
+        seed=3,
+        progress=lambda *a: calls.append(a),
+        scrypt_n=TEST_SCRYPT_N,
+    )
+    created.workspace.close()
+    assert calls and calls[-1] == (5, 5)
 
 
 def test_every_role_has_an_account_that_signs_in_with_the_demo_password(demo):

@@ -13,18 +13,14 @@ from carecoord_desktop.services.patient_types import ConditionDraft
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
-from tests_support import TEST_SCRYPT_N
 
 SHOTS = None  # set to a folder path to save screenshots while developing
 
 
-@pytest.fixture(scope="module")
-def demo_ws(tmp_path_factory):
-    made = demo.create_demo_workspace(
-        tmp_path_factory.mktemp("record") / "ws", patients=100, seed=5, scrypt_n=TEST_SCRYPT_N
-    )
-    yield made.workspace
-    made.workspace.close()
+@pytest.fixture
+def demo_ws(demo_copy):
+    """Each test edits, merges and archives its own copy: no test sees another's changes."""
+    return demo_copy(100, 5).workspace
 
 
 @pytest.fixture
