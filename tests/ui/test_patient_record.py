@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from carecoord_desktop.models.staff import Role
@@ -13,6 +14,8 @@ from carecoord_desktop.services.patient_types import ConditionDraft
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
+from tests_support import assert_has_text, page_key
+from tests_support import rect_in as _rect_in
 
 SHOTS = None  # set to a folder path to save screenshots while developing
 
@@ -282,10 +285,20 @@ def test_screenshots_of_every_tab(qtbot, state, tmp_path):
     QApplication.instance().setStyleSheet(stylesheet())
     try:
         dialog = _open(qtbot, state, _rich(state.ws, state.actor))
+        qtbot.waitExposed(dialog)
         folder = SHOTS or tmp_path
+        pages = []
         for i in range(dialog.tabs.count()):
             dialog.tabs.setCurrentIndex(i)
-            assert dialog.grab().save(f"{folder}/record_tab{i}.png")
+            shot = dialog.grab()
+            assert shot.save(f"{folder}/record_tab{i}.png")
+            image = QImage(f"{folder}/record_tab{i}.png")  # what was written, read back
+            assert image.size() == shot.size() and image.width() >= dialog.width()
+            assert_has_text(image, dialog.name, dialog)  # the patient's name is drawn
+            page = dialog.tabs.currentWidget()
+            assert_has_text(image, page, dialog)  # the tab's own content is drawn
+            pages.append(image.copy(_rect_in(page, dialog, image)))
+        assert len({page_key(p) for p in pages}) == len(pages), "two tabs painted the same"
     finally:
         QApplication.instance().setStyleSheet("")
 
