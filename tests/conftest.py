@@ -12,7 +12,9 @@ import keyring
 import pytest
 from argon2 import PasswordHasher
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings
 
+from carecoord_desktop import config
 from carecoord_desktop.services import accounts, demo, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store import keystore
@@ -38,6 +40,8 @@ class MemoryKeyring(KeyringBackend):
         self.secrets.pop((service, username), None)
 
 
+pytest_plugins = ["pytester"]  # tests of the test habits themselves
+
 keystore.allow_backend(MemoryKeyring)
 
 
@@ -48,6 +52,42 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def nothing_on_the_real_disk(tmp_path_factory, monkeypatch):
+    """Settings and the default workspace folder live in a per-test folder, never in the home
+    of whoever runs the tests (a test once made a real workspace in ~/.local/share)."""
+    home = tmp_path_factory.mktemp("user-dirs")
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.delenv(config.ENV_WORKSPACE, raising=False)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, str(home / "qsettings"))
+    return home
+
+
+def _fail_own_module_skip(report) -> None:
+    """pytest.importorskip("carecoord_desktop...") would turn a broken import into a quiet
+    skip: the project's own modules are never optional, so that skip is a failure."""
+    if report.skipped and "could not import 'carecoord_desktop" in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"{report.longrepr[2]}\nThe project's own modules are never optional."
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield
+    _fail_own_module_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    _fail_own_module_skip(report)
+    return report
 
 
 @pytest.fixture
