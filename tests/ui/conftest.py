@@ -16,7 +16,7 @@ import weakref
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QEvent, QThread, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 # Work that is finishing as the test ends (its `finished` already delivered) gets this long.
@@ -103,9 +103,12 @@ def no_dangling_timers(request, monkeypatch):
 
     def tracked_single_shot(msec, *args):
         # A QTimer stands in for the static call so that a pending one can be seen and stopped.
-        *context, slot = args
-        timer = QTimer(context[0] if context else None)
+        *rest, slot = args  # (slot), (context, slot), (timer type, context, slot)
+        owners = [a for a in rest if isinstance(a, QObject)]
+        timer = QTimer(owners[0] if owners else None)
         timer.setSingleShot(True)
+        for kind in (a for a in rest if isinstance(a, Qt.TimerType)):
+            timer.setTimerType(kind)
         timer.timeout.connect(slot)
         timer.timeout.connect(timer.deleteLater)
         tracked_start(timer, msec)

@@ -80,3 +80,15 @@ def test_each_kind_of_leftover_fails_its_own_test(pytester):
     assert "test_leaves_a_thread left QThreads running" in out
     assert "ERROR test_leaky.py::test_clean" not in out
     assert "ERROR test_leaky.py::test_marked" not in out
+
+
+def test_single_shot_forms_still_fire(qtbot):
+    from PySide6.QtCore import QObject, Qt, QTimer
+
+    fired = []
+    owner = QObject()
+    QTimer.singleShot(0, lambda: fired.append("plain"))
+    QTimer.singleShot(0, owner, lambda: fired.append("context"))
+    QTimer.singleShot(0, Qt.TimerType.PreciseTimer, owner, lambda: fired.append("typed"))
+    qtbot.waitUntil(lambda: len(fired) == 3)
+    assert sorted(fired) == ["context", "plain", "typed"]
