@@ -20,3 +20,50 @@ def staff(ws, admin, role, username: str = "someone"):
         must_change_password=False,
     )
     return accounts.authenticate(ws, username, STAFF_PASSWORD)
+
+
+# -- screenshots -----------------------------------------------------------------------------
+def rect_in(widget, window, image):
+    """`widget`'s rectangle inside a grab of `window`, in the image's (device) pixels."""
+    from PySide6.QtCore import QRect
+
+    scale = image.width() / window.width()
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    return QRect(
+        round(top_left.x() * scale),
+        round(top_left.y() * scale),
+        round(widget.width() * scale),
+        round(widget.height() * scale),
+    )
+
+
+def assert_has_text(image, widget, window, *, min_dark: int = 30) -> None:
+    """Fail unless the part of `image` where `widget` sits holds dark strokes on a light ground.
+
+    A blank, single-colour or unpainted area (a grab taken before layout, a label left empty,
+    a page that failed to build) has no such pixels.
+    """
+    from PySide6.QtGui import QColor
+
+    assert widget.isVisible(), f"{widget!r} is not shown"
+    area = rect_in(widget, window, image).intersected(image.rect())
+    assert area.width() > 4 and area.height() > 4, f"{widget!r} has no room on screen"
+    dark = light = 0
+    for y in range(area.top(), area.bottom() + 1, 2):
+        for x in range(area.left(), area.right() + 1, 2):
+            value = QColor(image.pixel(x, y)).lightness()
+            dark += value < 110
+            light += value > 200
+    assert dark >= min_dark, f"no text drawn where {widget!r} sits ({dark} dark pixels)"
+    assert light > dark, f"{widget!r} is not dark text on a light ground"
+
+
+def page_key(image) -> bytes:
+    """Identical pictures give identical keys (to check that pages differ)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())

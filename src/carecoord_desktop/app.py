@@ -45,12 +45,17 @@ def quit_on_signals(app: QApplication) -> Callable[[], None]:
     """SIGTERM (logout, shutdown) and Ctrl+C quit through Qt, so `finally` blocks run: the
     workspace closes cleanly and a throwaway demo folder is removed."""
 
-    def request_quit(*_args) -> None:
-        app.setProperty("quitRequested", True)  # main() stops between steps
-        app.quit()
+    def reject_dialogs() -> None:
         for widget in app.topLevelWidgets():  # modal dialogs run event loops of their own
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.reject()
+
+    def request_quit(*_args) -> None:
+        app.setProperty("quitRequested", True)  # main() stops between steps
+        app.quit()
+        # The handler can run while a dialog is being shown, before its exec() loop starts: a
+        # reject then is lost and the app hangs. Queued, it runs inside that loop.
+        QTimer.singleShot(0, reject_dialogs)
 
     previous = {sig: signal.signal(sig, request_quit) for sig in (signal.SIGTERM, signal.SIGINT)}
     # Python runs signal handlers between bytecodes; a timer lets it in while Qt waits.

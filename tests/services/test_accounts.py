@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
 from carecoord_desktop.config import LOCKOUT_THRESHOLD
 from carecoord_desktop.errors import (
@@ -29,12 +28,7 @@ PASSWORD = "a long enough phrase"
 OTHER_PASSWORD = "another good phrase"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def events(ws: Workspace, since_id: int = 0) -> list[tuple[str, str | None, str | None, str]]:

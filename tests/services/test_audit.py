@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlcipher3.dbapi2 as sqlcipher
-from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import PermissionDeniedError
 from carecoord_desktop.models.audit import AuditAction
@@ -22,12 +21,7 @@ from carecoord_desktop.store.workspace import Workspace
 PASSWORD = "a long enough phrase"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def rows(ws: Workspace) -> list[tuple]:

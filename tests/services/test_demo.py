@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, date, datetime
 
 import keyring
 import pytest
+from sqlalchemy import event
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models import Condition, Medication, Patient
@@ -24,7 +26,7 @@ from carecoord_desktop.services.demo import (
 )
 from carecoord_desktop.services.settings import load as load_settings
 from carecoord_desktop.store import keystore
-from conftest import TEST_SCRYPT_N, MemoryKeyring
+from conftest import TEST_SCRYPT_N
 
 SEED = 2024
 PATIENTS = 200
@@ -47,29 +49,10 @@ def _admin(demo: DemoWorkspace) -> Actor:
     return accounts.authenticate(demo.workspace, "admin", DEMO_PASSWORD)
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """One 200-patient demo shared by the read-only tests (accounts are slow to hash)."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())  # the per-test keystore does not exist yet here
-    calls: list[tuple[int, int]] = []
-    try:
-        created = create_demo_workspace(
-            tmp_path_factory.mktemp("demo") / "ws",
-            patients=PATIENTS,
-            seed=SEED,
-            progress=lambda done, total: calls.append((done, total)),
-            scrypt_n=TEST_SCRYPT_N,
-        )
-    finally:
-        keyring.set_keyring(previous)
-    yield created, calls
-    created.workspace.close()
-
-
-@pytest.fixture(scope="module")
-def demo(demo_run) -> DemoWorkspace:
-    return demo_run[0]
+@pytest.fixture
+def demo(demo_copy) -> DemoWorkspace:
+    """This test's own copy of one 200-patient demo made once per session (hashing is slow)."""
+    return demo_copy(PATIENTS, SEED)
 
 
 @pytest.fixture
@@ -80,12 +63,24 @@ def small_demo(tmp_path):
 
 
 # -- the workspace and its staff -----------------------------------------------------------------
-def test_demo_workspace_is_marked_demo_and_named(demo, demo_run):
+def test_demo_workspace_is_marked_demo_and_named(demo):
     assert demo.workspace.is_demo
     assert demo.patients == PATIENTS
     assert demo.password == DEMO_PASSWORD
     assert load_settings(demo.workspace).practice_name == DEMO_PRACTICE_NAME
-    assert demo_run[1][-1] == (PATIENTS, PATIENTS)
+
+
+def test_progress_ends_at_the_full_count(tmp_path, fast_password_hashing):
+    calls: list[tuple[int, int]] = []
+    created = create_demo_workspace(
+        tmp_path / "ws",
+        patients=5,
+        seed=3,
+        progress=lambda *a: calls.append(a),
+        scrypt_n=TEST_SCRYPT_N,
+    )
+    created.workspace.close()
+    assert calls and calls[-1] == (5, 5)
 
 
 def test_every_role_has_an_account_that_signs_in_with_the_demo_password(demo):
@@ -362,24 +357,26 @@ def test_seeding_nothing_or_too_many_is_refused(demo):
 
 # -- the wider record: contacts, carers, care team, hospital events, social ---------------------
 RECORD_PATIENTS = 3000
+RECORD_SEED = 11
 
 
 @pytest.fixture(scope="module")
-def record_demo(tmp_path_factory):
-    """A larger demo so the proportions below are not luck."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    try:
-        created = create_demo_workspace(
-            tmp_path_factory.mktemp("record") / "ws",
-            patients=RECORD_PATIENTS,
-            seed=11,
-            scrypt_n=TEST_SCRYPT_N,
-        )
-    finally:
-        keyring.set_keyring(previous)
-    yield created.workspace
-    created.workspace.close()
+def record_demo(demo_template, tmp_path_factory):
+    """A larger demo so the proportions below are not luck: shared by the module, so opened
+    read-only (SQLite refuses any write, an audited read included)."""
+    template = demo_template(RECORD_PATIENTS, RECORD_SEED)
+    folder = tmp_path_factory.mktemp("record") / "ws"
+    shutil.copytree(template.workspace.folder, folder)
+    ws = workspaces.open_workspace(folder, recovery_key=template.recovery_key)
+    ws.engine.dispose()
+    event.listen(ws.engine, "connect", lambda conn, _rec: conn.execute("PRAGMA query_only = ON"))
+    yield ws
+    ws.close()
+
+
+def test_the_shared_record_demo_refuses_writes(record_demo):
+    with pytest.raises(Exception, match="readonly"), record_demo.raw_connection() as conn:
+        conn.execute("DELETE FROM patient_contact")
 
 
 def _ages(ws) -> dict[int, int]:
@@ -480,8 +477,8 @@ def test_care_team_has_the_gp_for_the_multimorbid_and_some_specialists(record_de
     assert {"Cardiologist", "Endocrinologist", "Community pharmacist", "Physiotherapist"} <= roles
 
 
-def test_hospital_events_are_recent_weighted_by_risk_and_feed_the_register(record_demo):
-    ws = record_demo
+def test_hospital_events_are_recent_weighted_by_risk_and_feed_the_register(demo_copy):
+    ws = demo_copy(RECORD_PATIENTS, RECORD_SEED).workspace  # its register reads are audited
     today = date.today()
     events = _rows(ws, "SELECT patient_id, kind, start_date, end_date FROM hospital_event")
     for _, kind, start_text, end_text in events:

@@ -9,12 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import (
-    accounts,
     csv_reading,
     patient_export,
     patient_import,
@@ -31,11 +29,7 @@ SEMICOLON = FIXTURES / "patients_semicolon_cp1252.csv"
 W = (1, 3, 7, 9, 1, 3, 7, 9)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def events(ws, since: int = 0) -> list[tuple]:

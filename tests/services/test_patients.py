@@ -7,13 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from alembic import command
-from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import (
-    accounts,
     audit,
     csv_reading,
     patient_lists,
@@ -45,11 +43,7 @@ DRAFT = PatientDraft(
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def last_id(ws: Workspace) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from argon2 import PasswordHasher
 
 from carecoord_desktop.config import DEFAULT_BACKUPS_KEPT, DEFAULT_IDLE_LOCK_MINUTES
 from carecoord_desktop.errors import (
@@ -21,13 +20,7 @@ from carecoord_desktop.store.workspace import MARKER, Workspace
 from conftest import ADMIN_PASSWORD, TEST_SCRYPT_N
 from tests_support import staff
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def practice_args(**overrides) -> dict:

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import select
 
 from carecoord_desktop.errors import BackupError, PermissionDeniedError
@@ -23,12 +22,7 @@ from conftest import ADMIN_PASSWORD, TEST_SCRYPT_N
 NEW_PASSWORD = "another good phrase"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def sha(path: Path) -> str:

@@ -92,7 +92,7 @@ def run_round(
         proc.stdin.close()
         child.ready.wait(READY_TIMEOUT_S)
         if child.started:
-            time.sleep(delay)
+            time.sleep(delay)  # not a wait for a condition: the random moment of the kill
     finally:
         if proc.poll() is None:
             if KILL is not None:

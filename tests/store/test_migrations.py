@@ -7,7 +7,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from argon2 import PasswordHasher
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
@@ -21,12 +20,7 @@ from conftest import ADMIN_PASSWORD, TEST_SCRYPT_N
 PATIENT_TABLES = {"patient", "condition", "allergy", "medication"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Cheaper argon2 parameters (as TEST_SCRYPT_N is for scrypt): the same code paths, faster."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def downgrade(ws: Workspace, revision: str) -> None:

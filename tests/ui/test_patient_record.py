@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, demo, patients, registry, settings
 from carecoord_desktop.services.patient_types import ConditionDraft
-from carecoord_desktop.store.workspace import Workspace
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
-from tests_support import TEST_SCRYPT_N
+from tests_support import assert_has_text, page_key
+from tests_support import rect_in as _rect_in
 
 SHOTS = None  # set to a folder path to save screenshots while developing
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    """One 100-patient demo practice built once; each test opens its own copy, so no test
-    sees what another changed."""
-    folder = tmp_path_factory.mktemp("record") / "ws"
-    made = demo.create_demo_workspace(folder, patients=100, seed=5, scrypt_n=TEST_SCRYPT_N)
-    made.workspace.close()
-    return folder, made.recovery_key
-
-
 @pytest.fixture
-def demo_ws(template, tmp_path):
-    folder, recovery_key = template
-    shutil.copytree(folder, tmp_path / "ws")
-    ws = Workspace.open(tmp_path / "ws", recovery_key=recovery_key)
-    yield ws
-    ws.close()
+def demo_ws(demo_copy):
+    """Each test edits, merges and archives its own copy: no test sees another's changes."""
+    return demo_copy(100, 5).workspace
 
 
 @pytest.fixture
@@ -303,10 +290,20 @@ def test_screenshots_of_every_tab(qtbot, state, tmp_path):
     QApplication.instance().setStyleSheet(stylesheet())
     try:
         dialog = _open(qtbot, state, _rich(state.ws, state.actor))
+        qtbot.waitExposed(dialog)
         folder = SHOTS or tmp_path
+        pages = []
         for i in range(dialog.tabs.count()):
             dialog.tabs.setCurrentIndex(i)
-            assert dialog.grab().save(f"{folder}/record_tab{i}.png")
+            shot = dialog.grab()
+            assert shot.save(f"{folder}/record_tab{i}.png")
+            image = QImage(f"{folder}/record_tab{i}.png")  # what was written, read back
+            assert image.size() == shot.size() and image.width() >= dialog.width()
+            assert_has_text(image, dialog.name, dialog)  # the patient's name is drawn
+            page = dialog.tabs.currentWidget()
+            assert_has_text(image, page, dialog)  # the tab's own content is drawn
+            pages.append(image.copy(_rect_in(page, dialog, image)))
+        assert len({page_key(p) for p in pages}) == len(pages), "two tabs painted the same"
     finally:
         QApplication.instance().setStyleSheet("")
 
