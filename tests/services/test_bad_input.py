@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import LoginFailedError, ValidationError
 from carecoord_desktop.models.staff import Role
@@ -45,11 +44,7 @@ ONE_LINE_FIELDS = {
 BASE = PatientDraft(given_name="Ann", family_name="Lee", date_of_birth=date(1950, 2, 3))
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def _count(ws, table="patient") -> int:

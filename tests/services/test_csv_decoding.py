@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.services import accounts, patient_import
+from carecoord_desktop.services import patient_import
 from carecoord_desktop.services.csv_decoding import MixedEncodingError, decode_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -19,11 +18,7 @@ STRAY = FIXTURES / "patients_stray_quote.csv"
 CP1252 = FIXTURES / "patients_semicolon_cp1252.csv"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def _names(ws) -> set[str]:

@@ -7,9 +7,8 @@ import csv
 from datetime import date
 
 import pytest
-from argon2 import PasswordHasher
 
-from carecoord_desktop.services import accounts, csv_reading, patient_export, patient_import
+from carecoord_desktop.services import csv_reading, patient_export, patient_import
 from carecoord_desktop.services.patients import PatientDraft, create_patient
 from carecoord_desktop.services.registry import PatientFilter
 
@@ -25,11 +24,7 @@ HOSTILE = [
 RUNNABLE = ("=", "+", "-", "@", "\t", "\r")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", fast)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", fast.hash("not-a-real-password"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def _cells(path):
