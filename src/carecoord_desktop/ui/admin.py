@@ -33,10 +33,13 @@ from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, settings, workspaces
+from carecoord_desktop.services.permissions import ROLE_PERMISSIONS
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 from carecoord_desktop.ui.workers import backup_with_progress
+
+LEAST_PRIVILEGED_ROLE = min(Role, key=lambda r: len(ROLE_PERMISSIONS[r]))
 
 
 def _when(dt: datetime | None) -> str:
@@ -80,6 +83,7 @@ class AddUserDialog(QDialog):
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role.label.capitalize(), role)
+        self.role.setCurrentIndex(self.role.findData(LEAST_PRIVILEGED_ROLE))  # more is a deliberate choice
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Full name", self.full_name)
