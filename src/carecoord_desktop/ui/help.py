@@ -41,7 +41,7 @@ def guide_html(screens: Iterable[ScreenSpec], actions: Iterable[QAction]) -> str
     parts.append("</dl><h3>Keys that work in every CareCoord window</h3><table cellpadding='3'>")
     for action in actions:
         key = _shortcut_text(action)
-        if key and action.isVisible():
+        if key and action.isVisible() and action.isEnabled():
             name = action.text().replace("&", "").rstrip("…")
             parts.append(f"<tr><td><b>{escape(key)}</b></td><td>{escape(name)}</td></tr>")
     parts.append("</table><h3>Working safely</h3>")
