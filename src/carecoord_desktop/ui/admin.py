@@ -83,7 +83,7 @@ class AddUserDialog(QDialog):
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role.label.capitalize(), role)
-        self.role.setCurrentIndex(self.role.findData(LEAST_PRIVILEGED_ROLE))  # more is a deliberate choice
+        self.role.setCurrentIndex(self.role.findData(LEAST_PRIVILEGED_ROLE))  # more: by choice
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Full name", self.full_name)
