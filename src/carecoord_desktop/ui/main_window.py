@@ -165,9 +165,8 @@ class MainWindow(QMainWindow):
             file_menu, "&Switch user…", "Ctrl+Shift+L", self.switch_user
         )
         file_menu.addSeparator()
-        self.quit_action = self._action(
-            file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close
-        )
+        # Not StandardKey.Quit: it is empty on Windows and on some Linux desktops.
+        self.quit_action = self._action(file_menu, "&Quit", "Ctrl+Q", self.close)
         go = self.menuBar().addMenu("&Go")
         self.go_actions: dict[str, QAction] = {
             spec.key: self._action(
