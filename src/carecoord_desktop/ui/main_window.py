@@ -335,6 +335,9 @@ class MainWindow(QMainWindow):
                 self._drop(key)  # rebuilt for the new user by _sync_screens
         discard_windows(self._hidden_windows)
         self._hidden_windows = []
+        if self._help is not None:
+            discard_windows([self._help])  # it lists the previous role's screens
+        self._help = None
         audit.record_now(
             self.state.ws, previous, AuditAction.LOGOUT, detail="signed out by switch user"
         )
