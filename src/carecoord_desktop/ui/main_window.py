@@ -39,6 +39,7 @@ from carecoord_desktop.ui.lock import (
     hide_windows,
     show_windows,
 )
+from carecoord_desktop.ui.placeholder import UnavailablePage
 from carecoord_desktop.ui.screens import (
     SCREENS,
     ScreenContext,
@@ -49,21 +50,6 @@ from carecoord_desktop.ui.screens import (
 )
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import backup_with_progress, run_with_progress
-
-
-def _unavailable_page(title: str, exc: Exception) -> QWidget:
-    """A screen whose factory failed says so in its place; the rest of the app carries on."""
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    heading = QLabel(title)
-    heading.setObjectName("pageTitle")
-    body = QLabel(f"This screen could not be opened: {exc}")
-    body.setObjectName("error")
-    body.setWordWrap(True)
-    layout.addWidget(heading)
-    layout.addWidget(body)
-    layout.addStretch(1)
-    return page
 
 
 class MainWindow(QMainWindow):
@@ -225,7 +211,7 @@ class MainWindow(QMainWindow):
         try:
             screen = spec.factory(self.context)
         except CareCoordError as exc:
-            screen = _unavailable_page(spec.title, exc)
+            screen = UnavailablePage(spec.title, exc)  # the rest of the app carries on
         screen.setObjectName(f"screen_{spec.key}")
         saved = self.ui_settings.value(f"screens/{spec.key}")
         if saved is not None:
