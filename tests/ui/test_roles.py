@@ -310,6 +310,18 @@ def test_switch_user_leaves_nothing_of_the_previous_session(qtbot, window, made)
     assert logouts, "the previous user's session ends in the audit log"
 
 
+def test_a_modal_dialog_open_at_a_lock_is_cancelled_not_left_behind(qtbot, window, made):
+    dialog = AddUserDialog(window.state, window)
+    qtbot.addWidget(dialog)
+    QTimer.singleShot(0, window.lock)  # the idle lock fires while the dialog waits for input
+    assert dialog.exec() == QDialog.DialogCode.Rejected
+    assert window.is_locked and not dialog.isVisible()
+    window.lock_screen.password.setText(made.password)
+    window.lock_screen.try_unlock()
+    assert not window.is_locked
+    assert not dialog.isVisible(), "its caller took the lock as Cancel: it must not reappear"
+
+
 def test_back_from_switch_user_keeps_the_session(qtbot, window, made):
     record = _open_record(qtbot, window)
     window.switch_user()

@@ -6,6 +6,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -62,14 +63,18 @@ class IdleWatcher(QObject):
 def hide_windows(*, keep: QWidget) -> list[QWidget]:
     """Hide every visible top-level window but `keep` and return those to show again.
 
-    Popups and tooltips are closed, not kept. A window hidden here keeps its input.
+    A window hidden here keeps its input. Popups and tooltips are closed, and so are modal
+    dialogs: hiding one ends its exec() as a Cancel, so shown again it would answer no one.
     """
     hidden = []
     for w in QApplication.topLevelWidgets():
         if w is keep or not w.isVisible():
             continue
+        modal = w.windowModality() != Qt.WindowModality.NonModal
         w.hide()
-        if w.windowType() not in _TRANSIENT:
+        if modal and isinstance(w, QDialog):
+            w.reject()
+        elif w.windowType() not in _TRANSIENT and not modal:
             hidden.append(w)
     return hidden
 
