@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError
-from carecoord_desktop.services import accounts, demo, settings, workspaces
+from carecoord_desktop.services import demo, settings, workspaces
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog, RecoveryKeyDialog
+from carecoord_desktop.ui.dialogs import LoginDialog, RecoveryKeyDialog
 from carecoord_desktop.ui.error_report import install_gui_hooks
 from carecoord_desktop.ui.first_run import FirstRunWizard
 from carecoord_desktop.ui.main_window import MainWindow
@@ -110,15 +110,12 @@ def unlock_workspace(folder: Path, parent: QWidget | None = None):
 
 
 def sign_in(ws, practice_name: str, *, username: str = "", hint: str = "") -> Actor | None:
+    """The sign-in dialog; a forced password change happens inside it (`sign_in_user`, the one
+    rule every way in follows, the lock screen's too)."""
     dialog = LoginDialog(ws, practice_name=practice_name, username=username, hint=hint)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    actor = dialog.actor
-    if accounts.must_change_password(ws, actor):
-        forced = ChangePasswordDialog(ws, actor, forced=True)
-        if forced.exec() != QDialog.DialogCode.Accepted:
-            return None
-    return actor
+    return dialog.actor
 
 
 def open_main_window(ws, actor: Actor) -> MainWindow:

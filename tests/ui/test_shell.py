@@ -186,7 +186,7 @@ def test_recovery_key_dialog_reports_typo_then_opens(qtbot, new_practice, memory
 
 
 def test_admin_sees_admin_screen_reception_does_not(qtbot, window, ws, admin):
-    assert not window.nav.item(window.page_keys.index("admin")).isHidden()
+    assert "admin" in window.page_keys
     window.show_screen("admin")
     assert window.current_screen() == "admin"
     accounts.add_user(
@@ -200,8 +200,10 @@ def test_admin_sees_admin_screen_reception_does_not(qtbot, window, ws, admin):
     )
     reception = accounts.authenticate(ws, "front.desk", "reception pass 1")
     window.state.set_actor(reception)
-    assert window.nav.item(window.page_keys.index("admin")).isHidden()
-    assert window.current_screen() != "admin"
+    assert "admin" not in window.page_keys
+    assert window.screen_widget("admin") is None, "a screen the role may not use is not built"
+    assert not window.go_actions["admin"].isVisible()
+    assert window.current_screen() == "patients"
     window.show_screen("admin")
     assert window.current_screen() != "admin"
     assert not window.backup_action.isEnabled()
@@ -245,7 +247,7 @@ def test_lock_hides_open_dialogs_and_switch_user_closes_them(qtbot, window, nurs
     window.lock_screen.try_unlock()
     assert window.state.actor.username == "nurse.kim"
     assert not dialog.isVisible(), "the previous user's dialog is not shown to the next user"
-    assert window.nav.item(window.page_keys.index("admin")).isHidden()
+    assert "admin" not in window.page_keys
 
 
 def test_window_geometry_and_screen_are_remembered(qtbot, ws, admin, tmp_path):
@@ -257,14 +259,14 @@ def test_window_geometry_and_screen_are_remembered(qtbot, ws, admin, tmp_path):
     size = (min(avail.width() - 40, 1111), min(avail.height() - 60, 777))
     first.resize(*size)
     first.show_screen("tasks")
-    first.patients_screen.view.horizontalHeader().resizeSection(0, 333)
+    first.screen_widget("patients").view.horizontalHeader().resizeSection(0, 333)
     first.close()
     second = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=path)
     qtbot.addWidget(second)
     second.show()
     assert (second.width(), second.height()) == size
     assert second.current_screen() == "tasks"
-    assert second.patients_screen.view.horizontalHeader().sectionSize(0) == 333
+    assert second.screen_widget("patients").view.horizontalHeader().sectionSize(0) == 333
 
 
 def test_unbuilt_screens_say_so_honestly(window):
@@ -293,7 +295,7 @@ def test_add_user_dialog_validates_and_adds(qtbot, window, ws, admin):
 
 
 def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse):
-    tab = window.admin_screen.users
+    tab = window.screen_widget("admin").users
     tab.refresh()
     names = [tab.model.row_at(i).username for i in range(tab.model.rowCount())]
     tab.view.selectRow(names.index("nurse.kim"))
@@ -307,7 +309,7 @@ def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse):
 
 
 def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_message_boxes):
-    tab = window.admin_screen.practice
+    tab = window.screen_widget("admin").practice
     tab.backup_now()
     assert "checked" in tab.backup_status.text()
     assert tab.model.rowCount() == 1
@@ -328,7 +330,7 @@ def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_m
     assert "late.user" not in usernames
     assert any("pre-restore" in p.name for p in workspaces.list_backups(restored))
     # the admin screen follows the swapped workspace
-    assert window.admin_screen.practice.model.rowCount() == 2
+    assert window.screen_widget("admin").practice.model.rowCount() == 2
     restored.close()
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts
-from carecoord_desktop.services.permissions import Permission
+from carecoord_desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from carecoord_desktop.ui.admin_audit import AuditTab
 from carecoord_desktop.ui.admin_common import (
     DESTRUCTIVE,
@@ -40,6 +40,8 @@ from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
 __all__ = ["AddUserDialog", "AdminScreen", "AuditTab", "PracticeTab", "UsersTab"]
+
+LEAST_PRIVILEGED_ROLE = min(Role, key=lambda r: len(ROLE_PERMISSIONS[r]))
 
 
 def _role_words(role: Role) -> str:
@@ -67,6 +69,7 @@ class AddUserDialog(QDialog):
         self.role = QComboBox()
         for role in Role:
             self.role.addItem(role.label.capitalize(), role)
+        self.role.setCurrentIndex(self.role.findData(LEAST_PRIVILEGED_ROLE))  # more: by choice
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow("Full name", self.full_name)

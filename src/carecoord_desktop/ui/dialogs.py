@@ -17,8 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError
-from carecoord_desktop.services import accounts
+from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.services import accounts, audit
 from carecoord_desktop.services.context import Actor
+
+CHOOSE_OWN_FIRST = (
+    "Your password was set by an administrator: choose your own to continue. Sign in again "
+    "when you are ready."
+)
 
 
 def error_label() -> QLabel:
@@ -32,6 +38,31 @@ def error_label() -> QLabel:
 def show_error(label: QLabel, exc: Exception | str) -> None:
     label.setText(str(exc))
     label.show()
+
+
+def sign_in_user(
+    ws,
+    username: str,
+    password: str,
+    *,
+    action: AuditAction = AuditAction.LOGIN,
+    parent: QWidget | None = None,
+) -> Actor | None:
+    """Every way in (the sign-in dialog, unlocking, switching user) goes through here.
+
+    Raises CareCoordError for a wrong password, a locked or disabled account. A password set by
+    an administrator must be replaced before the user sees anything: the change is asked for at
+    once, without asking again for the password just typed. None when the user leaves that
+    without choosing a password (they are not signed in).
+    """
+    actor = accounts.authenticate(ws, username, password, action=action)
+    if not accounts.must_change_password(ws, actor):
+        return actor
+    forced = ChangePasswordDialog(ws, actor, forced=True, current_password=password, parent=parent)
+    if forced.exec() == QDialog.DialogCode.Accepted:
+        return actor
+    audit.record_now(ws, actor, AuditAction.LOGOUT, detail="left without choosing a password")
+    return None
 
 
 class LoginDialog(QDialog):
@@ -87,13 +118,19 @@ class LoginDialog(QDialog):
         if not self.username.text().strip() or not self.password.text():
             show_error(self.error, "Enter your user name and password.")
             return
+        password = self.password.text()
+        self.password.clear()
         try:
-            self.actor = accounts.authenticate(self.ws, self.username.text(), self.password.text())
+            actor = sign_in_user(self.ws, self.username.text(), password, parent=self)
         except CareCoordError as exc:
-            self.password.clear()
             self.password.setFocus()
             show_error(self.error, exc)
             return
+        if actor is None:
+            self.password.setFocus()
+            show_error(self.error, CHOOSE_OWN_FIRST)
+            return
+        self.actor = actor
         self.accept()
 
 
@@ -148,14 +185,29 @@ class RecoveryKeyDialog(QDialog):
 
 
 class ChangePasswordDialog(QDialog):
-    def __init__(self, ws, actor: Actor, *, forced: bool = False, parent=None) -> None:
+    """A user changes their own password. `current_password` is the one just typed at a forced
+    change after sign-in: it is not asked for again."""
+
+    def __init__(
+        self,
+        ws,
+        actor: Actor,
+        *,
+        forced: bool = False,
+        current_password: str | None = None,
+        parent=None,
+    ) -> None:
         super().__init__(parent)
         self.ws, self.actor = ws, actor
-        self.setWindowTitle("Change your password")
-        self.setMinimumWidth(440)
+        self._known_current = current_password
+        self.setWindowTitle("Choose your own password" if forced else "Change your password")
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         if forced:
-            note = QLabel("Your password was set by an administrator. Choose your own now.")
+            note = QLabel(
+                f"Welcome, {actor.full_name}. Your password was set by an administrator: "
+                "choose your own now. Only you will know it."
+            )
             note.setWordWrap(True)
             layout.addWidget(note)
         form = QFormLayout()
@@ -165,9 +217,11 @@ class ChangePasswordDialog(QDialog):
         for name, field in (("current", self.current), ("new", self.new), ("again", self.again)):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setObjectName(name)
-        form.addRow("Current password", self.current)
+        if current_password is None:
+            form.addRow("Current password", self.current)
         form.addRow("New password", self.new)
         form.addRow("New password again", self.again)
+        self.again.returnPressed.connect(self._save)
         layout.addLayout(form)
         rules = QLabel(f"At least {accounts.MIN_PASSWORD_LENGTH} characters, not your user name.")
         rules.setObjectName("pageSubtitle")
@@ -177,16 +231,22 @@ class ChangePasswordDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        if forced:
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Save and continue")
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        (self.new if current_password is not None else self.current).setFocus()
 
     def _save(self) -> None:
         if self.new.text() != self.again.text():
             show_error(self.error, "The two new passwords differ.")
+            self.again.clear()
+            self.again.setFocus()
             return
+        current = self._known_current if self._known_current is not None else self.current.text()
         try:
-            accounts.change_password(self.ws, self.actor, self.current.text(), self.new.text())
+            accounts.change_password(self.ws, self.actor, current, self.new.text())
         except CareCoordError as exc:
             show_error(self.error, exc)
             return

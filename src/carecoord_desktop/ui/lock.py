@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -15,9 +18,13 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import accounts
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.ui.dialogs import error_label, show_error
+from carecoord_desktop.ui.dialogs import (
+    CHOOSE_OWN_FIRST,
+    error_label,
+    show_error,
+    sign_in_user,
+)
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -26,6 +33,9 @@ _ACTIVITY = {
     QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 }
+
+# Window types that are closed by a lock and never shown again (menus, tooltips, combo lists).
+_TRANSIENT = {Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.SplashScreen}
 
 
 class IdleWatcher(QObject):
@@ -50,28 +60,66 @@ class IdleWatcher(QObject):
         return False
 
 
+def hide_windows(*, keep: QWidget) -> list[QWidget]:
+    """Hide every visible top-level window but `keep` and return those to show again.
+
+    A window hidden here keeps its input. Popups and tooltips are closed, and so are modal
+    dialogs: hiding one ends its exec() as a Cancel, so shown again it would answer no one.
+    """
+    hidden = []
+    for w in QApplication.topLevelWidgets():
+        if w is keep or not w.isVisible():
+            continue
+        modal = w.windowModality() != Qt.WindowModality.NonModal
+        w.hide()
+        if modal and isinstance(w, QDialog):
+            w.reject()
+        elif w.windowType() not in _TRANSIENT and not modal:
+            hidden.append(w)
+    return hidden
+
+
+def show_windows(windows: list[QWidget]) -> None:
+    for w in windows:
+        if shiboken6.isValid(w):
+            w.show()
+
+
+def discard_windows(windows: list[QWidget]) -> None:
+    """Close the previous user's hidden windows for good, without showing or asking anything
+    (their unsaved input is the previous user's, not the next one's to decide on)."""
+    for w in windows:
+        if shiboken6.isValid(w):
+            w.blockSignals(True)  # nothing they emit on the way out reaches the next session
+            w.deleteLater()
+
+
 class LockScreen(QWidget):
-    """Shown instead of every screen while locked. Emits who unlocked it."""
+    """Shown instead of every screen while locked. Emits who unlocked it, once that user has
+    passed every sign-in rule (`sign_in_user`, the same one the sign-in dialog uses)."""
 
     unlocked = Signal(object)  # Actor
 
-    def __init__(self, ws, practice_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ws = ws
+        self.state = state  # reads state.ws at sign-in time: a restore swaps the workspace
         self.actor: Actor | None = None
+        self.switching = False
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         outer = QVBoxLayout(self)
         outer.addStretch(2)
         box = QWidget()
-        box.setMinimumWidth(440)
-        box.setMaximumWidth(520)
+        box.setMinimumWidth(460)
+        box.setMaximumWidth(560)
         col = QVBoxLayout(box)
-        title = QLabel("CareCoord is locked")
-        title.setStyleSheet("font-size: 20pt; font-weight: 600;")
-        col.addWidget(title)
-        col.addWidget(QLabel(practice_name))
+        self.title = QLabel("CareCoord is locked")
+        self.title.setStyleSheet("font-size: 20pt; font-weight: 600;")
+        col.addWidget(self.title)
+        self.practice = QLabel(state.settings.practice_name)
+        col.addWidget(self.practice)
         self.who = QLabel()
+        self.who.setObjectName("lockWho")
         self.who.setWordWrap(True)
         col.addWidget(self.who)
         form = QFormLayout()
@@ -81,6 +129,7 @@ class LockScreen(QWidget):
         self.password.setObjectName("lockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.returnPressed.connect(self.try_unlock)
+        self.username.returnPressed.connect(self.password.setFocus)
         form.addRow("User name", self.username)
         form.addRow("Password", self.password)
         col.addLayout(form)
@@ -92,8 +141,11 @@ class LockScreen(QWidget):
         self.unlock_button.clicked.connect(self.try_unlock)
         self.switch_button = QPushButton("Switch user…")
         self.switch_button.clicked.connect(self.switch_user)
+        self.back_button = QPushButton()
+        self.back_button.clicked.connect(lambda: self.prepare(self.actor))
         row.addWidget(self.unlock_button)
         row.addWidget(self.switch_button)
+        row.addWidget(self.back_button)
         row.addStretch(1)
         col.addLayout(row)
         hl = QHBoxLayout()
@@ -102,14 +154,20 @@ class LockScreen(QWidget):
         hl.addStretch(1)
         outer.addLayout(hl)
         outer.addStretch(3)
+        state.settings_changed.connect(lambda s: self.practice.setText(s.practice_name))
 
     def prepare(self, actor: Actor | None) -> None:
         """Reset for a new lock: the same user by default; no trace of the last attempt."""
         self.actor = actor
+        self.switching = False
         self.error.hide()
         self.password.clear()
+        self.title.setText("CareCoord is locked")
+        self.unlock_button.setText("Unlock")
+        self.switch_button.show()
+        self.back_button.hide()
         if actor:
-            self.who.setText(f"Locked while {actor.full_name} ({actor.role.label}) was signed in.")
+            self.who.setText(f"{actor.full_name} ({actor.role.label}) is signed in.")
             self.username.setText(actor.username)
             self.username.setReadOnly(True)
         else:
@@ -119,24 +177,53 @@ class LockScreen(QWidget):
         self.password.setFocus()
 
     def switch_user(self) -> None:
+        """Ask for the next user. The previous one stays signed in (their windows hidden) until
+        someone else signs in here, so a stray click loses nothing."""
+        self.switching = True
+        self.error.hide()
         self.username.setReadOnly(False)
         self.username.clear()
         self.password.clear()
-        self.who.setText("Sign in as another user. The previous user is signed out.")
+        self.title.setText("Switch user")
+        self.unlock_button.setText("Sign in")
+        self.switch_button.hide()
+        if self.actor:
+            name = self.actor.full_name
+            self.who.setText(
+                f"{name} ({self.actor.role.label}) is still signed in, with their windows "
+                f"hidden. When you sign in, {name} is signed out and their open windows are "
+                "closed: changes they have not saved are lost."
+            )
+            self.back_button.setText(f"Back to {name}")
+            self.back_button.show()
+        else:
+            self.who.setText("Sign in with your own account.")
         self.username.setFocus()
 
     def try_unlock(self) -> None:
+        if not self.username.text().strip() or not self.password.text():
+            show_error(self.error, "Enter your user name and password.")
+            return
         same = (
             self.actor is not None and self.username.text().strip().lower() == self.actor.username
         )
-        action = AuditAction.UNLOCK if same else AuditAction.LOGIN
+        password = self.password.text()
+        self.password.clear()
         try:
-            actor = accounts.authenticate(
-                self.ws, self.username.text(), self.password.text(), action=action
+            actor = sign_in_user(
+                self.state.ws,
+                self.username.text(),
+                password,
+                action=AuditAction.UNLOCK if same else AuditAction.LOGIN,
+                parent=self,
             )
         except CareCoordError as exc:
-            self.password.clear()
             show_error(self.error, exc)
+            self.password.setFocus()
             return
-        self.password.clear()
+        if actor is None:
+            show_error(self.error, CHOOSE_OWN_FIRST)
+            self.password.setFocus()
+            return
+        self.error.hide()
         self.unlocked.emit(actor)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -601,3 +602,29 @@ class PatientsScreen(QWidget):
                 self.view.selectRow(0)
             return True
         return super().eventFilter(watched, event)
+
+    # -- the shell's optional screen hooks (see ui/screens.py) -----------------------------
+    def save_ui_state(self):
+        return self.view.horizontalHeader().saveState()  # column widths and order only
+
+    def restore_ui_state(self, value) -> None:
+        self.view.horizontalHeader().restoreState(value)
+
+    def reset_for_new_user(self) -> None:
+        """Forget the previous user's windows, search, filters, selection and risk panel; the
+        actor_changed refresh that follows searches as the new user."""
+        for window in self.findChildren(QDialog):  # record, new-patient and import windows
+            window.blockSignals(True)
+            window.deleteLater()
+        self.record_windows.clear()
+        self.debounce.stop()
+        for widget in (self.search, *self._combos()):  # no search runs as the previous user
+            widget.blockSignals(True)
+        self.search.clear()
+        for combo in self._combos():
+            combo.setCurrentIndex(0)
+        for widget in (self.search, *self._combos()):
+            widget.blockSignals(False)
+        self.view.clearSelection()
+        self.panel.hide()
+        self.panel.patient_id = None

@@ -1,4 +1,5 @@
-"""An honest page for a screen that a later issue builds: says what is coming, fakes nothing."""
+"""Honest pages: a screen that a later issue builds (says what is coming, fakes nothing), and a
+screen that could not be opened (says why, in its place)."""
 
 from __future__ import annotations
 
@@ -19,5 +20,19 @@ class NotBuiltPage(QWidget):
         )
         body.setWordWrap(True)
         body.setObjectName("pageSubtitle")
+        layout.addWidget(body)
+        layout.addStretch(1)
+
+
+class UnavailablePage(QWidget):
+    def __init__(self, title: str, reason: Exception | str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        body = QLabel(f"This screen could not be opened: {reason}")
+        body.setObjectName("error")
+        body.setWordWrap(True)
+        layout.addWidget(heading)
         layout.addWidget(body)
         layout.addStretch(1)

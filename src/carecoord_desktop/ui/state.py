@@ -15,6 +15,7 @@ class AppState(QObject):
     actor_changed = Signal(object)  # Actor
     workspace_replaced = Signal()
     settings_changed = Signal(object)  # PracticeSettings
+    backups_changed = Signal()  # a backup was written or removed outside the screen that lists them
 
     def __init__(self, ws, actor: Actor, settings: PracticeSettings, parent=None) -> None:
         super().__init__(parent)
