@@ -191,7 +191,7 @@ def test_a_changed_detail_is_found(ws, admin):
     assert "changed" in report.problem
     check = workspaces.check(ws)
     assert not check.ok
-    assert any("audit log row 6" in p for p in check.problems)
+    assert any("event No. 6" in p for p in check.problems)
 
 
 @pytest.mark.parametrize(

@@ -212,7 +212,7 @@ def test_backup_and_restore_messages_name_backups_by_when_not_by_file(
     qtbot.addWidget(window)
     window.backup_now()
     assert "Backed up and checked: the backup of " in window.statusBar().currentMessage()
-    path = window.admin_screen.practice.model.row_at(0).path
+    path = window.screen_widget("admin").practice.model.row_at(0).path
     window.restore_backup(path)
     kind, title, text = boxes[-1]
     assert (kind, title) == ("information", "Backup restored")
@@ -231,11 +231,8 @@ def test_the_main_window_builds_for_a_role_without_admin_rights(
     window = MainWindow(AppState(ws, someone, settings.load(ws)), settings_path=tmp_path / "ui")
     qtbot.addWidget(window)
     window.show()
-    screen = window.admin_screen
-    for tab in (screen.users, screen.audit, screen.practice):
-        screen.tabs.setCurrentWidget(tab)
-        assert tab.is_denied()
-    screen.refresh()
+    assert window.screen_widget("admin") is None  # a role sees only the screens it may use
+    assert "admin" not in window.page_keys
     assert boxes == []
 
 

@@ -40,7 +40,9 @@ def test_the_form_names_the_field_and_saves_nothing(qtbot, state, field, typed, 
     form.widget("date_of_birth").set_value(date(1950, 2, 3))
     form.widget(field).setText(typed)
     form.save_button.click()
-    assert form.error.isVisible() and words in form.error.text()
+    problems = {name: text for part in form.forms for name, text in part.problems().items()}
+    assert words in problems[field]  # said at the field at fault, not above the form
+    assert not form.error.isVisible()
     assert dialog.focusWidget() is form.widget(field)
     assert form.widget(field).text() == typed
     assert registry.query_ids(state.ws, state.actor, registry.PatientFilter()) == []

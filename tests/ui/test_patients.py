@@ -465,7 +465,7 @@ def test_at_the_default_window_size_every_column_fits_without_sideways_scrolling
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    screen = window.patients_screen
+    screen = window.screen_widget("patients")
     qtbot.waitUntil(lambda: not screen.searching and not screen.model.partial, timeout=10_000)
     qtbot.waitUntil(lambda: screen.coordinator.count() > 2, timeout=10_000)
     view, header = screen.view, screen.view.horizontalHeader()

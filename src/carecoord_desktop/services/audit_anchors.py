@@ -217,7 +217,7 @@ def advance(ws: Workspace, *, after_restore: bool = False) -> str | None:
                 return _missing(rows, n, "the audit checkpoint") + "; it was not replaced"
         chain = verify_rows(conn, start, prev)
         if not chain.ok:
-            return f"audit log row {chain.first_bad_id}: {chain.problem}"
+            return f"event No. {chain.first_bad_id}: {chain.problem}"
     finally:
         conn.close()
     if anchor is not None and int(anchor["rows"]) == rows and anchor["head"] == head:
@@ -251,7 +251,7 @@ def verify_all(ws: Workspace) -> Verdict:
     """Chain, anchors and triggers; the checkpoint moves on only when all of it holds."""
     chain = verify_chain(ws)
     anchors = verify(ws)
-    problems = [] if chain.ok else [f"audit log row {chain.first_bad_id}: {chain.problem}"]
+    problems = [] if chain.ok else [f"event No. {chain.first_bad_id}: {chain.problem}"]
     problems += anchors.problems
     if not problems:
         advance_quietly(ws)

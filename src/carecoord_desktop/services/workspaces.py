@@ -154,7 +154,7 @@ def check(ws: Workspace, *, reindex: bool = False) -> CheckReport:
         return report
     report.audit_rows = chain.rows
     if not chain.ok:
-        report.problems.append(f"audit log row {chain.first_bad_id}: {chain.problem}")
+        report.problems.append(f"audit log event No. {chain.first_bad_id}: {chain.problem}")
     anchors = audit_anchors.verify(ws)
     report.problems += anchors.problems
     report.audit_anchors, report.audit_head = anchors.anchors, anchors.head_line()

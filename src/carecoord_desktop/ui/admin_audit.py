@@ -13,9 +13,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from carecoord_desktop.errors import CareCoordError
-from carecoord_desktop.services import audit_anchors, audit_text, audit_view
-from carecoord_desktop.services.csv_reading import parse_date
+from carecoord_desktop.errors import CareCoordError, ValidationError
+from carecoord_desktop.services import audit_anchors, audit_text, audit_view, patient_rules
 from carecoord_desktop.services.permissions import Permission
 from carecoord_desktop.ui.admin_common import DATE, DATE_TIME, AdminTab, button, table
 from carecoord_desktop.ui.dialogs import error_label, show_error
@@ -28,9 +27,12 @@ COLUMNS = ["No.", "When", "Who", "What", "Patient", "Details"]
 
 
 def typed_date(text: str) -> date | None:
-    """A date typed as d/m/yyyy, dd/mm/yyyy or yyyy-mm-dd, exactly; None if it is not one."""
-    today = date.today()
-    return parse_date(text, "dmy", today) or parse_date(text, "ymd", today)
+    """A date typed as d/m/yyyy, dd/mm/yyyy or yyyy-mm-dd, exactly (the forms' one rule);
+    None if it is not one."""
+    try:
+        return patient_rules.typed_date(text, "date", "date")
+    except ValidationError:
+        return None
 
 
 def _start_of(day: date) -> datetime:
@@ -189,6 +191,6 @@ class AuditTab(AdminTab):
             QMessageBox.critical(
                 self,
                 "Audit log changed",
-                "\n".join(f"• {p[0].upper()}{p[1:]}." for p in report.problems)
+                "\n".join(f"{p[0].upper()}{p[1:]}." for p in report.problems)
                 + "\n\nTell the practice manager, and keep the backups made before that event.",
             )
