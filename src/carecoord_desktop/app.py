@@ -10,10 +10,11 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from carecoord_desktop import APP_NAME, __version__
@@ -37,7 +38,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--patients", type=int, default=500, help="demo patients (up to 100,000)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # For tools/smoke_frozen.sh: run the real start-up to the sign-in window, report, quit.
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+class _SmokeTest(QObject):
+    """Quits as soon as the sign-in window is shown, printing how long start-up took."""
+
+    def __init__(self, app: QApplication, started: float) -> None:
+        super().__init__(app)
+        self.started = started
+        app.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Show and isinstance(obj, LoginDialog):
+            seconds = time.perf_counter() - self.started
+            print(f"smoke-test: sign-in window shown after {seconds:.2f} s", flush=True)
+            QTimer.singleShot(0, obj.reject)
+        return False
 
 
 def quit_on_signals(app: QApplication) -> Callable[[], None]:
@@ -123,8 +142,11 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args = parse_args(argv if argv is not None else sys.argv[1:])
     app = make_app()
+    if args.smoke_test:
+        _SmokeTest(app, started)
     restore_signals = quit_on_signals(app)
     throwaway: Path | None = None
     username, hint = "", ""

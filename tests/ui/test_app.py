@@ -85,3 +85,52 @@ def test_sigterm_closes_the_app_cleanly_and_removes_the_demo_folder(tmp_path):
             proc.kill()
     assert code == 0, proc.stderr.read()
     assert not list(tmp_path.glob("carecoord-demo-*")), "the throwaway demo folder is removed"
+
+
+def test_version_prints_without_a_display(tmp_path):
+    """The frozen build's smoke check runs `--version` where there is no screen at all."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-m", "carecoord_desktop", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"carecoord-desktop {app_module.__version__}"
+
+
+def test_smoke_test_flag_stops_at_the_sign_in_window(qtbot, tmp_path, monkeypatch, capsys):
+    """tools/smoke_frozen.sh relies on --smoke-test reaching the real sign-in dialog, then
+    quitting with 0 and removing the throwaway demo."""
+    monkeypatch.setattr(app_module.tempfile, "mkdtemp", lambda prefix="": str(tmp_path / "d"))
+    shown: list[str] = []
+    real_init = LoginDialog.__init__
+
+    def spy(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        shown.append(self.windowTitle())
+
+    monkeypatch.setattr(LoginDialog, "__init__", spy)
+    left_open: list[bool] = []
+
+    def close_a_stuck_dialog():  # a broken hook fails the test instead of hanging it
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, LoginDialog):
+            left_open.append(True)
+            modal.reject()
+
+    timer = _poll(close_a_stuck_dialog, interval_ms=3000)
+    code = app_module.main(["--demo", "--patients", "10", "--smoke-test"])
+    timer.stop()
+    assert not left_open, "--smoke-test did not close the sign-in window itself"
+    out = capsys.readouterr().out
+    assert code == 0
+    assert shown and shown[0].startswith("Sign in")
+    assert "smoke-test: sign-in window shown after" in out
+    assert not (tmp_path / "d").exists()
