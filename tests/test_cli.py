@@ -424,3 +424,32 @@ def test_every_print_of_the_cli_goes_through_say():
 
     Finder().visit(ast.parse(inspect.getsource(cli)))
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"not a backup, a note\n" * 3, "not a whole number of database pages"),
+        (b"%PDF-1.7\n" + b"x" * 8183, "PDF document"),
+        (b"minutes of the practice meeting. " * 248 + b"end.....", "not encrypted data"),
+    ],
+    ids=["short-text", "pdf", "page-sized-text"],
+)
+def test_restore_of_a_file_that_is_no_database_says_so(run, folder, tmp_path, content, why):
+    source = tmp_path / "chosen.ccbackup"
+    source.write_bytes(content)
+    code, _, err = run("--workspace", str(folder), "restore", str(source), "--yes")
+    assert code == 2
+    assert "not a database file at all" in err and why in err
+    assert "another workspace" not in err
+
+
+def test_restore_of_another_workspaces_backup_says_another_workspace(run, folder, tmp_path):
+    other = tmp_path / "other"
+    code, _, err = _init(run, other)
+    assert code == 0, err
+    run("--workspace", str(other), "backup")
+    foreign = sorted((other / "backups").glob("*.ccbackup"))[-1]
+    code, _, err = run("--workspace", str(folder), "restore", str(foreign), "--yes")
+    assert code == 2
+    assert "another workspace" in err and "not a database file" not in err
