@@ -104,6 +104,13 @@ def fail(message: str, parent: QWidget | None = None) -> int:
     return 1
 
 
+NO_KEYSTORE_UNLOCK = (
+    "This computer has no secure keystore that CareCoord trusts, so the practice database is "
+    "unlocked with its recovery key each time CareCoord starts. Type the key from the recovery "
+    "kit."
+)
+
+
 def unlock_workspace(folder: Path, parent: QWidget | None = None):
     """Open with the keystore's key, or ask for the recovery key. None if the user gave up."""
     try:
@@ -111,12 +118,13 @@ def unlock_workspace(folder: Path, parent: QWidget | None = None):
             parent, "Opening the practice workspace…", workspaces.open_workspace, folder
         )
     except KeyNotInKeystoreError as exc:
+        keystore = workspaces.keystore_available()
         dialog = RecoveryKeyDialog(
             lambda key, remember: workspaces.open_workspace(
                 folder, recovery_key=key, remember_key=remember
             ),
-            reason=str(exc),
-            keystore_available=workspaces.keystore_available(),
+            reason=str(exc) if keystore else NO_KEYSTORE_UNLOCK,
+            keystore_available=keystore,
             parent=parent,
         )
         return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -177,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             folder = resolve_workspace_dir(args.workspace)
             if not workspaces.exists(folder):
-                wizard = FirstRunWizard(lambda **d: workspaces.create_practice(folder, **d))
+                wizard = FirstRunWizard(
+                    lambda **d: workspaces.create_practice(folder, **d),
+                    keystore_available=workspaces.keystore_available(),
+                )
                 if wizard.exec() != QDialog.DialogCode.Accepted or wizard.created is None:
                     return 0
                 ws, username = wizard.created.workspace, wizard.created.admin.username

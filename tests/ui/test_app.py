@@ -134,3 +134,144 @@ def test_smoke_test_flag_stops_at_the_sign_in_window(qtbot, tmp_path, monkeypatc
     assert shown and shown[0].startswith("Sign in")
     assert "smoke-test: sign-in window shown after" in out
     assert not (tmp_path / "d").exists()
+
+
+# -- first run on a computer with no keystore CareCoord trusts ---------------------------------
+def _no_keystore():
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # what a headless box offers: refused by the allowlist
+
+
+def _fill_details(page, username: str = "r.lee") -> None:
+    page.practice.setText("Hillside Medical")
+    page.full_name.setText("Robin Lee")
+    page.username.setText(username)
+    page.password.setText("a long enough pass")
+    page.again.setText("a long enough pass")
+
+
+def test_first_run_without_a_keystore_sets_up_recovery_key_only(qtbot, tmp_path, monkeypatch):
+    """The whole path through the real app: the wizard offers the recovery-key-only mode, the
+    admin signs in, and the next start unlocks with the recovery key."""
+    from functools import partial
+
+    from carecoord_desktop.services import workspaces
+    from carecoord_desktop.ui.dialogs import RecoveryKeyDialog
+    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from tests_support import TEST_SCRYPT_N
+
+    _no_keystore()
+    monkeypatch.setattr(
+        workspaces, "create_practice", partial(workspaces.create_practice, scrypt_n=TEST_SCRYPT_N)
+    )
+    folder = tmp_path / "practice"
+    seen: dict[str, object] = {}
+
+    def drive():
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, FirstRunWizard) and "key" not in seen:
+            page = modal.details_page
+            seen["keystore_offered"] = page.use_keystore.isEnabled()
+            seen["recovery_only"] = page.recovery_only.isChecked()
+            _fill_details(page)
+            modal.next()
+            seen["banner"] = not modal.recovery_page.every_start.isHidden()
+            seen["key"] = modal.created.recovery_key.formatted()
+            modal.recovery_page.confirm.setChecked(True)
+            modal.accept()
+        elif isinstance(modal, RecoveryKeyDialog) and "unlock_reason" not in seen:
+            seen["unlock_reason"] = modal.findChildren(type(modal.error))[0].text()
+            seen["remember_offered"] = modal.remember.isEnabled()
+            modal.key.setText(str(seen["key"]))
+            modal._try()
+        elif isinstance(modal, LoginDialog):
+            seen.setdefault("logins", []).append(modal.username.text())
+            modal.reject()
+
+    timer = _poll(drive)
+    assert app_module.main(["--workspace", str(folder)]) == 0
+    assert seen["keystore_offered"] is False and seen["recovery_only"] is True
+    assert seen["banner"] is True
+    assert workspaces.exists(folder)
+    assert app_module.main(["--workspace", str(folder)]) == 0  # the next start
+    timer.stop()
+    assert "recovery key each time" in str(seen["unlock_reason"])
+    assert seen["remember_offered"] is False
+    assert seen["logins"] == ["r.lee", ""]
+
+
+def test_first_run_keystore_refusal_leaves_nothing_and_offers_the_other_way(
+    qtbot, tmp_path, memory_keyring
+):
+    import keyring.errors
+
+    from carecoord_desktop.services import workspaces
+    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from tests_support import TEST_SCRYPT_N
+
+    def refuse(*_args):
+        raise keyring.errors.PasswordSetError("locked")
+
+    memory_keyring.set_password = refuse  # a locked keychain
+    folder = tmp_path / "practice"
+    wiz = FirstRunWizard(
+        lambda **d: workspaces.create_practice(folder, scrypt_n=TEST_SCRYPT_N, **d)
+    )
+    qtbot.addWidget(wiz)
+    wiz.show()
+    assert wiz.details_page.use_keystore.isChecked()
+    _fill_details(wiz.details_page)
+    wiz.next()
+    assert wiz.currentPage() is wiz.details_page
+    assert "refused" in wiz.details_page.error.text()
+    assert "Ask for the recovery key each time" in wiz.details_page.error.text()
+    assert not folder.exists(), "a failed setup leaves nothing behind"
+    wiz.details_page.recovery_only.setChecked(True)
+    wiz.next()
+    assert wiz.currentPage() is wiz.recovery_page
+    assert workspaces.exists(folder)
+    wiz.recovery_page.confirm.setChecked(True)
+    wiz.accept()
+    wiz.created.workspace.close()
+
+
+def test_closing_the_wizard_before_the_key_is_stored_removes_the_new_workspace(
+    qtbot, tmp_path, memory_keyring
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from carecoord_desktop.services import workspaces
+    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from tests_support import TEST_SCRYPT_N
+
+    folder = tmp_path / "practice"
+    wiz = FirstRunWizard(
+        lambda **d: workspaces.create_practice(folder, scrypt_n=TEST_SCRYPT_N, **d)
+    )
+    qtbot.addWidget(wiz)
+    wiz.show()
+    _fill_details(wiz.details_page)
+    wiz.next()
+    assert workspaces.exists(folder) and memory_keyring.secrets
+    answers = ["Go back", "Remove it and stop"]
+    defaults: list[str] = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and answers:
+            defaults.append(box.defaultButton().text())
+            wanted = answers.pop(0)
+            next(b for b in box.buttons() if b.text() == wanted).click()
+
+    timer = _poll(answer)
+    wiz.reject()  # Escape: "Go back" keeps everything
+    assert wiz.isVisible() and workspaces.exists(folder)
+    wiz.reject()  # again: remove it
+    timer.stop()
+    assert defaults == ["Go back", "Go back"], "the safe answer is the default"
+    assert not wiz.isVisible()
+    assert wiz.created is None
+    assert not folder.exists()
+    assert not memory_keyring.secrets, "the removed workspace's key is not left in the keystore"
