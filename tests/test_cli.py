@@ -453,3 +453,17 @@ def test_restore_of_another_workspaces_backup_says_another_workspace(run, folder
     code, _, err = run("--workspace", str(folder), "restore", str(foreign), "--yes")
     assert code == 2
     assert "another workspace" in err and "not a database file" not in err
+
+
+def test_recovery_key_line_means_the_same_where_the_keystore_has_the_key(run, tmp_path):
+    """A script written for a box without a keystore keeps working where the key is stored."""
+    target = tmp_path / "ws"
+    code, out, err = _init(run, target)
+    assert code == 0, err
+    key = out.split("practice safe):")[1].split()[0]
+    code, out, err = run(
+        "users", "list", "--workspace", str(target), "--as", "admin", "--recovery-key-stdin",
+        "--password-stdin", stdin=f"{key}\n{ADMIN_PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "administrator" in out

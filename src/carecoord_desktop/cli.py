@@ -36,8 +36,8 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 STDIN_ORDER = (
     "Standard input holds one secret per line, in this order: the recovery key (with "
-    "--recovery-key-stdin, only when the keystore has no key), then the password of the --as "
-    "user, then any new password the command sets (with --password-stdin)."
+    "--recovery-key-stdin), then the password of the --as user, then any new password the "
+    "command sets (with --password-stdin)."
 )
 SCRIPT_RECOVERY_HINT = (
     "In a script, add --recovery-key-stdin and send the recovery key as the first line of "
@@ -112,10 +112,13 @@ class _Secrets:
 
 def _open(args: argparse.Namespace, secrets: _Secrets):
     folder = resolve_workspace_dir(args.workspace)
+    # With --recovery-key-stdin line 1 is always the key, needed or not: a script's lines mean
+    # the same on a computer whose keystore holds the key.
+    given = secrets.recovery_key() if args.recovery_key_stdin else None
     try:
         ws = workspaces.open_workspace(folder)
     except KeyNotInKeystoreError:
-        ws = workspaces.open_workspace(folder, recovery_key=secrets.recovery_key())
+        ws = workspaces.open_workspace(folder, recovery_key=given or secrets.recovery_key())
         if args.remember_key:
             _remember(ws)
         return ws
@@ -241,7 +244,7 @@ def cmd_demo(args, secrets: _Secrets) -> int:
         f"{made.recovery_key.formatted()}"
     )
     say(f"Open it: carecoord-desktop --workspace {folder}   (asks for the recovery key)")
-    say(f"Or script it: echo KEY | carecoord --workspace {folder} --recovery-key-stdin check")
+    say(f"Script it: carecoord --workspace {folder} --recovery-key-stdin check < FILE_WITH_KEY")
     return EXIT_OK
 
 
@@ -395,7 +398,7 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--recovery-key-stdin",
         action="store_true",
         default=default(False),
-        help="when the keystore has no key, read the recovery key from the first line of stdin",
+        help="read the recovery key from the first line of stdin (used if the keystore has none)",
     )
     parser.add_argument(
         "--remember-key",
