@@ -467,3 +467,28 @@ def test_recovery_key_line_means_the_same_where_the_keystore_has_the_key(run, tm
     )  # fmt: skip
     assert code == 0, err
     assert "administrator" in out
+
+
+def test_a_stale_keystore_key_is_overruled_by_the_recovery_key(run, tmp_path, memory_keyring):
+    import json
+
+    target = tmp_path / "ws"
+    key = _init(run, target)[1].split("practice safe):")[1].split()[0]
+    assert _init(run, tmp_path / "other")[0] == 0
+    ids = {
+        name: json.loads((tmp_path / name / "workspace.json").read_text())["workspace_id"]
+        for name in ("ws", "other")
+    }
+    stored = {ws_id: (service, ws_id) for service, ws_id in memory_keyring.secrets}
+    # The keystore now holds the other workspace's key under this one's id: a stale key.
+    memory_keyring.secrets[stored[ids["ws"]]] = memory_keyring.secrets[stored[ids["other"]]]
+    code, _, err = run("check", "--workspace", str(target))
+    assert code == 2
+    assert "another workspace" in err and "--recovery-key-stdin" in err
+    code, _, err = run(
+        "check", "--workspace", str(target), "--recovery-key-stdin", "--remember-key",
+        stdin=key + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "now stored" in err
+    assert run("check", "--workspace", str(target))[0] == 0

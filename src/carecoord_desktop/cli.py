@@ -27,6 +27,7 @@ from carecoord_desktop.errors import (
     KeystoreUnavailableError,
     ValidationError,
     WorkspaceError,
+    WrongKeyError,
 )
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
 from carecoord_desktop.services import accounts, audit, demo, workspaces
@@ -81,12 +82,12 @@ class _Secrets:
             )
         return line.rstrip("\r\n")
 
-    def recovery_key(self) -> str:
+    def recovery_key(self, reason: str = "") -> str:
         if self.args.recovery_key_stdin:
             return self._line("the recovery key")
-        if workspaces.keystore_available():
+        if not reason and workspaces.keystore_available():
             reason = str(KeyNotInKeystoreError())
-        else:
+        elif not reason:
             reason = (
                 "This computer has no keystore CareCoord trusts, so this workspace is unlocked "
                 "with the recovery key from the practice safe each time."
@@ -117,8 +118,12 @@ def _open(args: argparse.Namespace, secrets: _Secrets):
     given = secrets.recovery_key() if args.recovery_key_stdin else None
     try:
         ws = workspaces.open_workspace(folder)
-    except KeyNotInKeystoreError:
-        ws = workspaces.open_workspace(folder, recovery_key=given or secrets.recovery_key())
+    except (KeyNotInKeystoreError, WrongKeyError) as exc:
+        # A keystore key that does not open this database (another workspace's) may be stale:
+        # the recovery key decides.
+        reason = str(exc) if isinstance(exc, WrongKeyError) else ""
+        key = given or secrets.recovery_key(reason)
+        ws = workspaces.open_workspace(folder, recovery_key=key)
         if args.remember_key:
             _remember(ws)
         return ws
