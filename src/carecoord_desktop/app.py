@@ -38,24 +38,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--patients", type=int, default=500, help="demo patients (up to 100,000)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    # For tools/smoke_frozen.sh: run the real start-up to the sign-in window, report, quit.
+    # For tools/smoke_frozen.sh and tests: say on stdout when the sign-in window is shown;
+    # --smoke-test then also quits, so the real start-up can be checked without a person.
+    p.add_argument("--report-sign-in", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
 class _SmokeTest(QObject):
-    """Quits as soon as the sign-in window is shown, printing how long start-up took."""
+    """Prints how long start-up took when the sign-in window is shown; quits then if asked."""
 
-    def __init__(self, app: QApplication, started: float) -> None:
+    def __init__(self, app: QApplication, started: float, *, quit_there: bool) -> None:
         super().__init__(app)
         self.started = started
+        self.quit_there = quit_there
         app.installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # Qt override
         if event.type() == QEvent.Type.Show and isinstance(obj, LoginDialog):
             seconds = time.perf_counter() - self.started
             print(f"smoke-test: sign-in window shown after {seconds:.2f} s", flush=True)
-            QTimer.singleShot(0, obj.reject)
+            if self.quit_there:
+                QTimer.singleShot(0, obj.reject)
         return False
 
 
@@ -153,8 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv if argv is not None else sys.argv[1:])
     app = make_app()
-    if args.smoke_test:
-        _SmokeTest(app, started)
+    app.setProperty("quitRequested", False)  # a quit asked of an earlier run (tests) is done
+    hook = None
+    if args.smoke_test or args.report_sign_in:
+        hook = _SmokeTest(app, started, quit_there=args.smoke_test)
     restore_signals = quit_on_signals(app)
     throwaway: Path | None = None
     username, hint = "", ""
@@ -209,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     finally:
         restore_signals()
+        if hook is not None:
+            app.removeEventFilter(hook)
         if throwaway is not None:
             # A quit during creation leaves the worker writing there: let it finish first.
             QThreadPool.globalInstance().waitForDone(120_000)

@@ -61,25 +61,22 @@ def test_sigterm_closes_the_app_cleanly_and_removes_the_demo_folder(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     env = {**os.environ, "TMPDIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "carecoord_desktop", "--demo", "--patients", "20"],
+        [sys.executable, "-m", "carecoord_desktop", "--demo", "--patients", "20",
+         "--report-sign-in"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
+    )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while not list(tmp_path.glob("carecoord-demo-*/workspace/workspace.json")):
-            assert proc.poll() is None, proc.stderr.read()
-            assert time.monotonic() < deadline, "the demo workspace never appeared"
-            time.sleep(0.1)
-        time.sleep(1.5)  # now waiting at the sign-in dialog
+        line = proc.stdout.readline()  # blocks until the app is waiting at the sign-in window
+        assert "sign-in window shown" in line, proc.stderr.read()
+        assert list(tmp_path.glob("carecoord-demo-*/workspace/workspace.json"))
         proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=30)
+        code = proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
