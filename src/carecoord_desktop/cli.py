@@ -385,7 +385,9 @@ def cmd_users(args, secrets: _Secrets) -> int:
 
 
 # -- parser ------------------------------------------------------------------------------------
-def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _global_options(
+    parser: argparse.ArgumentParser, *, top: bool, acts_as: bool = True, passwords: bool = True
+) -> None:
     """The options every command takes, before or after its name (`carecoord demo --workspace
     D` and `carecoord --workspace D demo`). Below the top they default to SUPPRESS, so a value
     given before the sub-command is not reset by the sub-command's own default."""
@@ -411,6 +413,10 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=default(False),
         help="after unlocking with the recovery key, store the key in the keystore",
     )
+    if not acts_as:
+        if passwords:
+            _password_option(parser, default(False))
+        return
     parser.add_argument(
         "--as",
         dest="as_user",
@@ -418,17 +424,21 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=default(None),
         help="the staff member doing this (commands that act as a user: audit list, users)",
     )
+    _password_option(parser, default(False))
+
+
+def _password_option(parser: argparse.ArgumentParser, default) -> None:
     parser.add_argument(
         "--password-stdin",
         action="store_true",
-        default=default(False),
+        default=default,
         help="read passwords from stdin lines: the --as user's, then any new one",
     )
 
 
-def _command(sub, name: str, helptext: str, func, *, acts_as: bool = False):
+def _command(sub, name: str, helptext: str, func, *, acts_as=False, passwords=False):
     s = sub.add_parser(name, help=helptext, description=helptext)
-    _global_options(s, top=False)
+    _global_options(s, top=False, acts_as=acts_as, passwords=passwords or acts_as)
     s.set_defaults(func=func, acts_as=acts_as)
     return s
 
@@ -443,7 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = _command(sub, "init", "create a practice workspace and its first administrator", cmd_init)
+    s = _command(
+        sub, "init", "create a practice workspace and its first administrator", cmd_init,
+        passwords=True,
+    )  # fmt: skip
     s.add_argument("--practice", required=True, help="practice name")
     s.add_argument("--admin", required=True, help="administrator user name, e.g. j.smith")
     s.add_argument("--admin-name", required=True, help="administrator's full name")
