@@ -358,12 +358,12 @@ def test_init_leaves_nothing_when_the_keystore_refuses_the_key(run, tmp_path, me
         raise keyring.errors.PasswordSetError("locked")
 
     memory_keyring.set_password = refuse
-    target = tmp_path / "ws"
+    target = tmp_path / "new" / "practice" / "ws"  # folders that init has to make
     code, out, err = _init(run, target)
     assert code == 2
     assert "refused" in err and "--no-keystore" in err
     assert "RECOVERY KEY" not in out
-    assert not target.exists()
+    assert not (tmp_path / "new").exists()
 
 
 # -- stored text is printed with its control characters escaped --------------------------------

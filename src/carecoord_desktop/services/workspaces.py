@@ -123,10 +123,14 @@ def undo_on_failure(folder: Path) -> Iterator[None]:
     folder = Path(folder)
     existed = folder.is_dir()
     before = {p.name for p in folder.iterdir()} if existed else set()
+    made_parents = [p for p in folder.parents if not p.exists()]  # deepest first
     try:
         yield
     except BaseException:
         _remove_added(folder, existed, before)
+        for parent in made_parents:
+            with contextlib.suppress(OSError):
+                parent.rmdir()  # only while empty
         raise
 
 
