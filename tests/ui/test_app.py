@@ -219,6 +219,10 @@ def test_first_run_keystore_refusal_leaves_nothing_and_offers_the_other_way(
     qtbot.addWidget(wiz)
     wiz.show()
     assert wiz.details_page.use_keystore.isChecked()
+    _fill_details(wiz.details_page, username="Robin Lee!")
+    wiz.next()  # a mistake of the user's is not answered with advice about keystores
+    assert "user name" in wiz.details_page.error.text()
+    assert "recovery key" not in wiz.details_page.error.text()
     _fill_details(wiz.details_page)
     wiz.next()
     assert wiz.currentPage() is wiz.details_page

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
-from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.errors import CareCoordError, KeystoreUnavailableError
 from carecoord_desktop.services import accounts, workspaces
 from carecoord_desktop.ui.dialogs import error_label, show_error
 
@@ -145,11 +145,14 @@ class _DetailsPage(QWizardPage):
                 admin_password=self.password.text(),
                 remember_key=self.use_keystore.isChecked(),
             )
+        except KeystoreUnavailableError as exc:
+            show_error(
+                self.error,
+                f'{exc} Or choose "Ask for the recovery key each time CareCoord starts".',
+            )
+            return False
         except CareCoordError as exc:
-            message = str(exc)
-            if self.use_keystore.isChecked():
-                message += ' Or choose "Ask for the recovery key each time CareCoord starts".'
-            show_error(self.error, message)
+            show_error(self.error, exc)
             return False
         self.wiz.practice_name = self.practice.text().strip()
         return True
