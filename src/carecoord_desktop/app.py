@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.config import resolve_workspace_dir
-from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError
+from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, WrongKeyError
 from carecoord_desktop.services import accounts, demo, settings, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog, RecoveryKeyDialog
@@ -126,7 +126,7 @@ def unlock_workspace(folder: Path, parent: QWidget | None = None):
         return run_with_progress(
             parent, "Opening the practice workspace…", workspaces.open_workspace, folder
         )
-    except KeyNotInKeystoreError as exc:
+    except (KeyNotInKeystoreError, WrongKeyError) as exc:  # no key here, or a stale one
         keystore = workspaces.keystore_available()
         dialog = RecoveryKeyDialog(
             lambda key, remember: workspaces.open_workspace(

@@ -105,7 +105,7 @@ class _Secrets:
     def new_password(self, who: str) -> str:
         if self.args.password_stdin:
             return self._line(f"the new password for {who}")
-        first = getpass.getpass(f"New password for {who}: ")
+        first = getpass.getpass(printable(f"New password for {who}: "))
         if getpass.getpass("Type it again: ") != first:
             raise ValidationError("The two passwords differ; nothing was changed.")
         return first

@@ -276,3 +276,43 @@ def test_closing_the_wizard_before_the_key_is_stored_removes_the_new_workspace(
     assert wiz.created is None
     assert not folder.exists()
     assert not memory_keyring.secrets, "the removed workspace's key is not left in the keystore"
+
+
+def test_a_stale_keystore_key_is_replaced_through_the_recovery_key_dialog(
+    qtbot, new_practice, memory_keyring
+):
+    """'Unlock with the recovery key' must be something the app then lets you do."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from carecoord_desktop.services import workspaces
+    from carecoord_desktop.store.keys import DataKey
+    from carecoord_desktop.ui.dialogs import RecoveryKeyDialog
+
+    ws = new_practice.workspace
+    folder, key = ws.folder, new_practice.recovery_key.formatted()
+    ws.close()
+    ((entry, _),) = memory_keyring.secrets.items()
+    memory_keyring.secrets[entry] = DataKey.generate().hex()  # another workspace's key
+    seen: dict[str, str] = {}
+
+    def drive():
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, RecoveryKeyDialog) and "reason" not in seen:
+            seen["reason"] = modal.findChildren(type(modal.error))[0].text()
+            modal.key.setText(key)
+            modal.remember.setChecked(True)
+            modal._try()
+        elif isinstance(modal, LoginDialog):
+            seen["login"] = modal.windowTitle()
+            modal.reject()
+        elif isinstance(modal, QMessageBox):  # a dead end: the app gave up
+            seen["gave_up"] = modal.text()
+            modal.close()
+
+    timer = _poll(drive)
+    app_module.main(["--workspace", str(folder)])
+    timer.stop()
+    assert "gave_up" not in seen, seen.get("gave_up")
+    assert "another workspace" in seen["reason"]
+    assert seen["login"].startswith("Sign in")
+    workspaces.open_workspace(folder).close()  # the keystore holds the right key again
