@@ -210,3 +210,287 @@ def test_restore_with_confirmation_flag(folder, run):
 def test_missing_workspace_is_a_clear_message(run, tmp_path):
     code, _, err = run("--workspace", str(tmp_path / "nowhere"), "check")
     assert code == 2 and "There is no CareCoord workspace" in err
+
+
+# -- global options either side of the command ------------------------------------------------
+def _demo_key(out: str) -> str:
+    return out.split("Demo recovery key (the demo key is not kept in any keystore): ")[1].split()[0]
+
+
+@pytest.mark.parametrize("before", [False, True], ids=["after-command", "before-command"])
+def test_demo_takes_workspace_either_side_of_the_command(run, tmp_path, before):
+    target = tmp_path / "demo-ws"
+    where = ["--workspace", str(target)]
+    argv = [*where, "demo", "--patients", "50"] if before else ["demo", *where, "--patients", "50"]
+    code, out, err = run(*argv)
+    assert code == 0, err
+    assert workspaces.exists(target)
+    # The demo key lives nowhere: reopen with the printed recovery key, options after the command.
+    code, out, err = run(
+        "check", "--workspace", str(target), "--recovery-key-stdin", stdin=_demo_key(out) + "\n"
+    )
+    assert code == 0, err
+    assert "patient=50," in out
+
+
+def test_init_and_users_take_global_options_after_the_command(run, tmp_path):
+    target = tmp_path / "ws"
+    code, out, err = run(
+        "init", "--practice", "Bayview Clinic", "--admin", "admin", "--admin-name", "Alex Admin",
+        "--password-stdin", "--workspace", str(target),
+        stdin=ADMIN_PASSWORD + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert workspaces.exists(target)
+    code, out, err = run(
+        "--as", "admin", "--password-stdin", "users", "list", "--workspace", str(target),
+        stdin=ADMIN_PASSWORD + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "admin" in out and "administrator" in out
+
+
+def test_as_is_refused_where_it_means_nothing(run, folder):
+    with pytest.raises(SystemExit) as stop:
+        run("--workspace", str(folder), "check", "--as", "admin")
+    assert stop.value.code == 2
+
+
+def test_the_console_script_accepts_workspace_after_the_command(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "sub-ws"
+    done = subprocess.run(
+        [sys.executable, "-c", "from carecoord_desktop.cli import main; raise SystemExit(main())",
+         "demo", "--patients", "50", "--workspace", str(target)],
+        capture_output=True, text=True, timeout=240, env={**os.environ},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert workspaces.exists(target)
+
+
+# -- a computer with no keystore CareCoord trusts ----------------------------------------------
+@pytest.fixture
+def no_keystore():
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())  # what a headless box offers: refused by the allowlist
+    assert not workspaces.keystore_available()
+
+
+def _init(run, target, *extra, stdin=ADMIN_PASSWORD + "\n"):
+    return run(
+        "--workspace", str(target), "init", "--practice", "Bayview Clinic", "--admin", "admin",
+        "--admin-name", "Alex Admin", "--password-stdin", *extra, stdin=stdin,
+    )  # fmt: skip
+
+
+def test_init_without_keystore_says_no_keystore_and_leaves_nothing(run, tmp_path, no_keystore):
+    target = tmp_path / "new"
+    code, _, err = _init(run, target)
+    assert code == 2
+    assert "--no-keystore" in err and "Nothing was created" in err
+    assert not target.exists()
+    # A folder the user chose keeps what was in it, and only that.
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    (chosen / "notes.txt").write_text("mine")
+    assert _init(run, chosen)[0] == 2
+    assert [p.name for p in chosen.iterdir()] == ["notes.txt"]
+
+
+def test_init_no_keystore_then_every_command_takes_the_recovery_key(run, tmp_path, no_keystore):
+    target = tmp_path / "ws"
+    code, out, err = _init(run, target, "--no-keystore")
+    assert code == 0, err
+    key = out.split("practice safe):")[1].split()[0]
+    assert "--recovery-key-stdin" in out
+    code, out, err = run("--workspace", str(target), "check")
+    assert code == 2
+    assert "--recovery-key-stdin" in err and "first line of standard input" in err
+    code, out, err = run(
+        "users", "list", "--as", "admin", "--password-stdin", "--recovery-key-stdin",
+        "--workspace", str(target), stdin=f"{key}\n{ADMIN_PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "administrator" in out
+    code, out, err = run(
+        "users", "list", "--as", "admin", "--password-stdin", "--recovery-key-stdin",
+        "--workspace", str(target), stdin=f"{key}\n",
+    )  # fmt: skip
+    assert code == 2
+    assert "line 2 of standard input" in err and "recovery key" in err
+
+
+def test_remember_key_says_when_nothing_could_be_stored(run, tmp_path, no_keystore):
+    target = tmp_path / "ws"
+    key = _init(run, target, "--no-keystore")[1].split("practice safe):")[1].split()[0]
+    code, _, err = run(
+        "--workspace", str(target), "--recovery-key-stdin", "check", "--remember-key",
+        stdin=key + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "the key was NOT stored" in err
+
+
+def test_remember_key_stores_it_where_a_keystore_exists(run, folder, memory_keyring):
+    memory_keyring.secrets.clear()
+    # The recovery key of `folder` is not kept by the fixture: make a fresh one to know it.
+    target = folder.parent / "ws2"
+    code, out, _ = _init(run, target)
+    kit_key = out.split("practice safe):")[1].split()[0]
+    memory_keyring.secrets.clear()
+    code, out, err = run(
+        "check", "--recovery-key-stdin", "--remember-key", "--workspace", str(target),
+        stdin=kit_key + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "now stored in this computer's keystore" in err
+    code, out, err = run("check", "--workspace", str(target))
+    assert code == 0, err
+
+
+def test_init_leaves_nothing_when_the_keystore_refuses_the_key(run, tmp_path, memory_keyring):
+    import keyring.errors
+
+    def refuse(*_args):
+        raise keyring.errors.PasswordSetError("locked")
+
+    memory_keyring.set_password = refuse
+    target = tmp_path / "new" / "practice" / "ws"  # folders that init has to make
+    code, out, err = _init(run, target)
+    assert code == 2
+    assert "refused" in err and "--no-keystore" in err
+    assert "RECOVERY KEY" not in out
+    assert not (tmp_path / "new").exists()
+
+
+# -- stored text is printed with its control characters escaped --------------------------------
+def test_printable_escapes_every_control_character():
+    assert cli.printable("Ann\x1b]0;owned\x07 Lee") == "Ann\\x1b]0;owned\\x07 Lee"
+    assert cli.printable("a\nb\rc\x00\x7f\x9b") == "a\\x0ab\\x0dc\\x00\\x7f\\x9b"
+    assert cli.printable("evil\u202etxt.exe\u2066") == "evil\\u202etxt.exe\\u2066"
+    assert cli.printable("lone \ud800") == "lone \\ud800"
+    assert cli.printable("Zoë Ngā Nguyễn 李") == "Zoë Ngā Nguyễn 李"
+
+
+def test_users_and_audit_lists_escape_stored_names(run, folder):
+    from carecoord_desktop.services import accounts
+
+    hostile = "Eve \x1b[2J\x1b]0;pwned\x07Smith"
+    ws = workspaces.open_workspace(folder)
+    admin = accounts.authenticate(ws, "admin", ADMIN_PASSWORD)
+    accounts.add_user(
+        ws, admin, username="eve", full_name="Eve Smith", role=Role.NURSE,
+        password="temporary pass 1", must_change_password=False,
+    )  # fmt: skip
+    with ws.raw_connection() as conn:  # as an older version (or a tamperer) may have stored it
+        conn.execute("UPDATE staff_user SET full_name = ? WHERE username = 'eve'", (hostile,))
+        conn.commit()
+    accounts.authenticate(ws, "eve", "temporary pass 1")  # the audit log records her name
+    ws.close()
+    for argv in (["users", "list"], ["audit", "list"]):
+        code, out, err = run(
+            "--workspace", str(folder), *argv, "--as", "admin", "--password-stdin",
+            stdin=ADMIN_PASSWORD + "\n",
+        )  # fmt: skip
+        assert code == 0, err
+        assert "\x1b" not in out and "\x07" not in out, argv
+        assert "Eve \\x1b[2J\\x1b]0;pwned\\x07Smith" in out, argv
+
+
+def test_every_print_of_the_cli_goes_through_say():
+    """A new command that prints stored text with print() would bypass the escaping."""
+    import ast
+    import inspect
+
+    offenders: list[str] = []
+
+    class Finder(ast.NodeVisitor):
+        where = "<module>"
+
+        def visit_FunctionDef(self, node):
+            outer, self.where = self.where, node.name
+            self.generic_visit(node)
+            self.where = outer
+
+        def visit_Call(self, node):
+            is_print = isinstance(node.func, ast.Name) and node.func.id == "print"
+            # say() itself, and the progress counter (numbers only), may print.
+            if is_print and node.args and self.where not in ("say", "progress"):
+                offenders.append(f"{self.where}:{node.lineno}")
+            self.generic_visit(node)
+
+    Finder().visit(ast.parse(inspect.getsource(cli)))
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"not a backup, a note\n" * 3, "not a whole number of database pages"),
+        (b"%PDF-1.7\n" + b"x" * 8183, "PDF document"),
+        (b"minutes of the practice meeting. " * 248 + b"end.....", "not encrypted data"),
+    ],
+    ids=["short-text", "pdf", "page-sized-text"],
+)
+def test_restore_of_a_file_that_is_no_database_says_so(run, folder, tmp_path, content, why):
+    source = tmp_path / "chosen.ccbackup"
+    source.write_bytes(content)
+    code, _, err = run("--workspace", str(folder), "restore", str(source), "--yes")
+    assert code == 2
+    assert "not a database file at all" in err and why in err
+    assert "another workspace" not in err
+
+
+def test_restore_of_another_workspaces_backup_says_another_workspace(run, folder, tmp_path):
+    other = tmp_path / "other"
+    code, _, err = _init(run, other)
+    assert code == 0, err
+    run("--workspace", str(other), "backup")
+    foreign = sorted((other / "backups").glob("*.ccbackup"))[-1]
+    code, _, err = run("--workspace", str(folder), "restore", str(foreign), "--yes")
+    assert code == 2
+    assert "another workspace" in err and "not a database file" not in err
+
+
+def test_recovery_key_line_means_the_same_where_the_keystore_has_the_key(run, tmp_path):
+    """A script written for a box without a keystore keeps working where the key is stored."""
+    target = tmp_path / "ws"
+    code, out, err = _init(run, target)
+    assert code == 0, err
+    key = out.split("practice safe):")[1].split()[0]
+    code, out, err = run(
+        "users", "list", "--workspace", str(target), "--as", "admin", "--recovery-key-stdin",
+        "--password-stdin", stdin=f"{key}\n{ADMIN_PASSWORD}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "administrator" in out
+
+
+def test_a_stale_keystore_key_is_overruled_by_the_recovery_key(run, tmp_path, memory_keyring):
+    import json
+
+    target = tmp_path / "ws"
+    key = _init(run, target)[1].split("practice safe):")[1].split()[0]
+    assert _init(run, tmp_path / "other")[0] == 0
+    ids = {
+        name: json.loads((tmp_path / name / "workspace.json").read_text())["workspace_id"]
+        for name in ("ws", "other")
+    }
+    stored = {ws_id: (service, ws_id) for service, ws_id in memory_keyring.secrets}
+    # The keystore now holds the other workspace's key under this one's id: a stale key.
+    memory_keyring.secrets[stored[ids["ws"]]] = memory_keyring.secrets[stored[ids["other"]]]
+    code, _, err = run("check", "--workspace", str(target))
+    assert code == 2
+    assert "another workspace" in err and "--recovery-key-stdin" in err
+    code, _, err = run(
+        "check", "--workspace", str(target), "--recovery-key-stdin", "--remember-key",
+        stdin=key + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "now stored" in err
+    assert run("check", "--workspace", str(target))[0] == 0

@@ -10,15 +10,16 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.config import resolve_workspace_dir
-from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError
+from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, WrongKeyError
 from carecoord_desktop.services import demo, settings, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.ui.dialogs import LoginDialog, RecoveryKeyDialog
@@ -38,7 +39,34 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--patients", type=int, default=500, help="demo patients (up to 100,000)")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # For tools/smoke_frozen.sh and tests: say on stdout when the sign-in window is shown;
+    # --smoke-test then also quits, so the real start-up can be checked without a person.
+    p.add_argument("--report-sign-in", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+class _SmokeTest(QObject):
+    """Prints how long start-up took when the sign-in window is shown; quits then if asked."""
+
+    def __init__(self, app: QApplication, started: float, *, quit_there: bool) -> None:
+        super().__init__(app)
+        self.started = started
+        self.quit_there = quit_there
+        app.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # Qt override
+        if event.type() == QEvent.Type.Show and isinstance(obj, LoginDialog):
+            # Report from inside the dialog's own event loop (a timer runs only there), so a
+            # SIGTERM sent on reading the line finds the dialog waiting for input.
+            QTimer.singleShot(0, lambda: self._report(obj))
+        return False
+
+    def _report(self, dialog: LoginDialog) -> None:
+        seconds = time.perf_counter() - self.started
+        print(f"smoke-test: sign-in window shown after {seconds:.2f} s", flush=True)
+        if self.quit_there:
+            dialog.reject()
 
 
 def quit_on_signals(app: QApplication) -> Callable[[], None]:
@@ -91,19 +119,27 @@ def fail(message: str, parent: QWidget | None = None) -> int:
     return 1
 
 
+NO_KEYSTORE_UNLOCK = (
+    "This computer has no secure keystore that CareCoord trusts, so the practice database is "
+    "unlocked with its recovery key each time CareCoord starts. Type the key from the recovery "
+    "kit."
+)
+
+
 def unlock_workspace(folder: Path, parent: QWidget | None = None):
     """Open with the keystore's key, or ask for the recovery key. None if the user gave up."""
     try:
         return run_with_progress(
             parent, "Opening the practice workspace…", workspaces.open_workspace, folder
         )
-    except KeyNotInKeystoreError as exc:
+    except (KeyNotInKeystoreError, WrongKeyError) as exc:  # no key here, or a stale one
+        keystore = workspaces.keystore_available()
         dialog = RecoveryKeyDialog(
             lambda key, remember: workspaces.open_workspace(
                 folder, recovery_key=key, remember_key=remember
             ),
-            reason=str(exc),
-            keystore_available=workspaces.keystore_available(),
+            reason=str(exc) if keystore else NO_KEYSTORE_UNLOCK,
+            keystore_available=keystore,
             parent=parent,
         )
         return dialog.result_value if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -126,10 +162,15 @@ def open_main_window(ws, actor: Actor) -> MainWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     args = parse_args(argv if argv is not None else sys.argv[1:])
     workspaces.identify_as("CareCoord app")
     app = make_app()
     install_gui_hooks()
+    app.setProperty("quitRequested", False)  # a quit asked of an earlier run (tests) is done
+    hook = None
+    if args.smoke_test or args.report_sign_in:
+        hook = _SmokeTest(app, started, quit_there=args.smoke_test)
     restore_signals = quit_on_signals(app)
     throwaway: Path | None = None
     username, hint = "", ""
@@ -160,7 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             folder = resolve_workspace_dir(args.workspace)
             if not workspaces.exists(folder):
-                wizard = FirstRunWizard(lambda **d: workspaces.create_practice(folder, **d))
+                wizard = FirstRunWizard(
+                    lambda **d: workspaces.create_practice(folder, **d),
+                    keystore_available=workspaces.keystore_available(),
+                )
                 if wizard.exec() != QDialog.DialogCode.Accepted or wizard.created is None:
                     return 0
                 ws, username = wizard.created.workspace, wizard.created.admin.username
@@ -181,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     finally:
         restore_signals()
+        if hook is not None:
+            app.removeEventFilter(hook)
         if throwaway is not None:
             # A quit during creation leaves the worker writing there: let it finish first.
             QThreadPool.globalInstance().waitForDone(120_000)

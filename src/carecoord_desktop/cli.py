@@ -3,12 +3,16 @@
 Secrets (passwords, recovery keys) are read with getpass or, for scripts, one line each from
 standard input with --password-stdin / --recovery-key-stdin; never from argv or the environment.
 Output never contains patient data or keys (the recovery key is printed once, by `init`/`demo`).
+Everything printed goes through `say`, which escapes control characters: stored names and typed
+user names can hold terminal escape sequences.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import re
+import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -17,7 +21,14 @@ from pathlib import Path
 from carecoord_desktop import APP_NAME, __version__
 from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
-from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, ValidationError
+from carecoord_desktop.errors import (
+    CareCoordError,
+    KeyNotInKeystoreError,
+    KeystoreUnavailableError,
+    ValidationError,
+    WorkspaceError,
+    WrongKeyError,
+)
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
 from carecoord_desktop.scrub import UnexpectedError, describe
 from carecoord_desktop.services import (
@@ -32,36 +43,77 @@ from carecoord_desktop.services.context import Actor
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
+STDIN_ORDER = (
+    "Standard input holds one secret per line, in this order: the recovery key (with "
+    "--recovery-key-stdin), then the password of the --as user, then any new password the "
+    "command sets (with --password-stdin)."
+)
+SCRIPT_RECOVERY_HINT = (
+    "In a script, add --recovery-key-stdin and send the recovery key as the first line of "
+    "standard input. " + STDIN_ORDER
+)
+
+# C0 and C1 controls, DEL, lone surrogates, and the Unicode marks that reorder or break lines
+# ("Trojan source"): none may reach a terminal as they are.
+_UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def printable(text: object) -> str:
+    """`text` with every control character shown as an escape (ESC -> \\x1b), nothing removed."""
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}",
+        str(text),
+    )
+
+
+def say(text: object = "", *, err: bool = False) -> None:
+    """Print one line of output (stderr with `err`); every print of the CLI goes through here."""
+    print(printable(text), file=sys.stderr if err else sys.stdout)
+
 
 class _Secrets:
     """Reads secrets from a terminal prompt, or in order from stdin lines for scripts."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
+        self.lines_read = 0
 
-    def _line(self) -> str:
+    def _line(self, what: str) -> str:
         line = sys.stdin.readline()
+        self.lines_read += 1
         if not line:
-            raise ValidationError("Expected a secret on standard input, but it was empty.")
+            raise ValidationError(
+                f"Expected {what} on line {self.lines_read} of standard input, but the input "
+                f"ended. {STDIN_ORDER}"
+            )
         return line.rstrip("\r\n")
 
-    def recovery_key(self) -> str:
-        if getattr(self.args, "recovery_key_stdin", False):
-            return self._line()
+    def recovery_key(self, reason: str = "") -> str:
+        if self.args.recovery_key_stdin:
+            return self._line("the recovery key")
+        if not reason and workspaces.keystore_available():
+            reason = str(KeyNotInKeystoreError())
+        elif not reason:
+            reason = (
+                "This computer has no keystore CareCoord trusts, so this workspace is unlocked "
+                "with the recovery key from the practice safe each time."
+            )
         if not sys.stdin.isatty():
-            raise KeyNotInKeystoreError()
-        print("This computer's keystore has no key for this workspace.", file=sys.stderr)
+            raise WorkspaceError(f"{reason} {SCRIPT_RECOVERY_HINT}")
+        say(reason, err=True)
         return getpass.getpass("Recovery key (from the recovery kit in the practice safe): ")
 
     def password(self, prompt: str) -> str:
-        if getattr(self.args, "password_stdin", False):
-            return self._line()
+        if self.args.password_stdin:
+            return self._line("the password of the --as user")
         return getpass.getpass(prompt)
 
     def new_password(self, who: str) -> str:
-        if getattr(self.args, "password_stdin", False):
-            return self._line()
-        first = getpass.getpass(f"New password for {who}: ")
+        if self.args.password_stdin:
+            return self._line(f"the new password for {who}")
+        first = getpass.getpass(printable(f"New password for {who}: "))
         if getpass.getpass("Type it again: ") != first:
             raise ValidationError("The two passwords differ; nothing was changed.")
         return first
@@ -69,20 +121,42 @@ class _Secrets:
 
 def _open(args: argparse.Namespace, secrets: _Secrets):
     folder = resolve_workspace_dir(args.workspace)
+    # With --recovery-key-stdin line 1 is always the key, needed or not: a script's lines mean
+    # the same on a computer whose keystore holds the key.
+    given = secrets.recovery_key() if args.recovery_key_stdin else None
     try:
-        return workspaces.open_workspace(folder)
-    except KeyNotInKeystoreError:
-        key = secrets.recovery_key()
-        return workspaces.open_workspace(
-            folder, recovery_key=key, remember_key=getattr(args, "remember_key", False)
+        ws = workspaces.open_workspace(folder)
+    except (KeyNotInKeystoreError, WrongKeyError) as exc:
+        # A keystore key that does not open this database (another workspace's) may be stale:
+        # the recovery key decides.
+        reason = str(exc) if isinstance(exc, WrongKeyError) else ""
+        key = given or secrets.recovery_key(reason)
+        ws = workspaces.open_workspace(folder, recovery_key=key)
+        if args.remember_key:
+            _remember(ws)
+        return ws
+    if args.remember_key:
+        say(
+            "--remember-key: this computer's keystore already holds the key; nothing stored.",
+            err=True,
         )
+    return ws
+
+
+def _remember(ws) -> None:
+    try:
+        where = workspaces.remember_key(ws)
+    except KeystoreUnavailableError as exc:
+        say(f"carecoord: --remember-key: the key was NOT stored. {exc}", err=True)
+        return
+    say(f"The workspace key is now stored in this computer's keystore ({where}).", err=True)
 
 
 def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
     if not args.as_user:
         raise ValidationError("Say which administrator is acting with --as USERNAME.")
     actor = accounts.authenticate(
-        ws, args.as_user, secrets.password(f"Password for {args.as_user}: ")
+        ws, args.as_user, secrets.password(printable(f"Password for {args.as_user}: "))
     )
     signed_in.require_own_password(actor)  # a temporary password is changed in the app first
     return actor
@@ -91,27 +165,55 @@ def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
 # -- commands ----------------------------------------------------------------------------------
 def cmd_init(args, secrets: _Secrets) -> int:
     folder = resolve_workspace_dir(args.workspace)
+    if not args.no_keystore and not workspaces.keystore_available():
+        # Said before any password is asked, so nothing is typed or created for nothing.
+        raise KeystoreUnavailableError(f"{workspaces.NO_KEYSTORE_MESSAGE} {NO_KEYSTORE_HOW}")
+    if args.kit and not Path(args.kit).expanduser().parent.is_dir():
+        raise ValidationError(f"The folder for the recovery kit ({args.kit}) does not exist.")
     password = secrets.new_password(args.admin)
-    created = workspaces.create_practice(
-        folder,
-        practice_name=args.practice,
-        admin_username=args.admin,
-        admin_full_name=args.admin_name,
-        admin_password=password,
-        remember_key=not args.no_keystore,
-    )
+    try:
+        created = workspaces.create_practice(
+            folder,
+            practice_name=args.practice,
+            admin_username=args.admin,
+            admin_full_name=args.admin_name,
+            admin_password=password,
+            remember_key=not args.no_keystore,
+        )
+    except KeystoreUnavailableError as exc:
+        raise KeystoreUnavailableError(f"{exc} {NO_KEYSTORE_HOW}") from None
     key = created.recovery_key.formatted()
-    print(f"Created the workspace for {args.practice} in {folder}")
-    print(f"Administrator account: {created.admin.username}")
-    print("\nRECOVERY KEY (shown once; print the kit or write it down for the practice safe):\n")
-    print(f"    {key}\n")
+    say(f"Created the workspace for {args.practice} in {folder}")
+    say(f"Administrator account: {created.admin.username}")
+    say()
+    say("RECOVERY KEY (shown once; print the kit or write it down for the practice safe):")
+    say()
+    say(f"    {key}")
+    say()
     if args.kit:
-        _write_kit(Path(args.kit), args.practice, created, demo=False)
-        print(f"Recovery kit PDF written to {args.kit}: print it, then delete the file.")
+        try:
+            _write_kit(Path(args.kit).expanduser(), args.practice, created, demo=False)
+            say(f"Recovery kit PDF written to {args.kit}: print it, then delete the file.")
+        except OSError as exc:
+            say(
+                f"carecoord: the recovery kit could not be written ({exc.strerror}); the "
+                "workspace was created: copy the recovery key above by hand.",
+                err=True,
+            )
     if args.no_keystore:
-        print("The key was not stored in this computer's keystore: every open asks for it.")
+        say(
+            "The key was not stored in this computer's keystore: every command and every start "
+            "of the app asks for the recovery key."
+        )
+        say(SCRIPT_RECOVERY_HINT)
     created.workspace.close()
     return EXIT_OK
+
+
+NO_KEYSTORE_HOW = (
+    "To make a workspace that is unlocked with its recovery key each time instead (the usual "
+    "choice on a server or a headless computer), run the same command with --no-keystore."
+)
 
 
 def _write_kit(path: Path, practice: str, created, demo: bool) -> None:
@@ -129,31 +231,35 @@ def _write_kit(path: Path, practice: str, created, demo: bool) -> None:
 
 
 def cmd_demo(args, secrets: _Secrets) -> int:
-    folder = (
-        Path(args.workspace)
-        if args.workspace
-        else Path(tempfile.mkdtemp(prefix="carecoord-demo-")) / "workspace"
-    )
+    throwaway = None if args.workspace else Path(tempfile.mkdtemp(prefix="carecoord-demo-"))
+    folder = Path(args.workspace).expanduser() if args.workspace else throwaway / "workspace"
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\rSeeding synthetic patients: {done:,}/{total:,}", end="", file=sys.stderr)
 
-    made = demo.create_demo_workspace(
-        folder, patients=args.patients, seed=args.seed, progress=progress
-    )
+    try:
+        with workspaces.undo_on_failure(folder):  # a stopped or failed demo leaves nothing
+            made = demo.create_demo_workspace(
+                folder, patients=args.patients, seed=args.seed, progress=progress
+            )
+    except BaseException:
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
+        raise
     if sys.stderr.isatty():
         print(file=sys.stderr)
     made.workspace.close()
-    print(f"Demo workspace (synthetic data only) with {made.patients:,} patients: {folder}")
-    print(f"Every demo account's password: {made.password}")
+    say(f"Demo workspace (synthetic data only) with {made.patients:,} patients: {folder}")
+    say(f"Every demo account's password: {made.password}")
     for acct in made.accounts:
-        print(f"  {acct.username:<16} {acct.full_name:<28} {acct.role.label}")
-    print(
+        say(f"  {acct.username:<16} {acct.full_name:<28} {acct.role.label}")
+    say(
         f"Demo recovery key (the demo key is not kept in any keystore): "
         f"{made.recovery_key.formatted()}"
     )
-    print(f"Open it: carecoord-desktop --workspace {folder}   (asks for the recovery key)")
+    say(f"Open it: carecoord-desktop --workspace {folder}   (asks for the recovery key)")
+    say(f"Script it: carecoord --workspace {folder} --recovery-key-stdin check < FILE_WITH_KEY")
     return EXIT_OK
 
 
@@ -163,8 +269,8 @@ def cmd_backup(args, secrets: _Secrets) -> int:
         result = workspaces.backup_now(ws, Actor.system("cli backup"), keep=args.keep)
     finally:
         ws.close()
-    print(f"Backup written and verified: {result.path}")
-    print(
+    say(f"Backup written and verified: {result.path}")
+    say(
         f"  {sum(result.tables.values()):,} rows in {len(result.tables)} tables, "
         f"{result.size_bytes / 1e6:.1f} MB; integrity and cipher checks passed"
     )
@@ -178,11 +284,13 @@ def cmd_restore(args, secrets: _Secrets) -> int:
         if not sys.stdin.isatty():
             raise ValidationError("Restoring replaces the database: confirm with --yes.")
         answer = input(
-            f"Replace the database in {folder} with {source.name}? "
-            "The current one is kept. Type RESTORE to go on: "
+            printable(
+                f"Replace the database in {folder} with {source.name}? "
+                "The current one is kept. Type RESTORE to go on: "
+            )
         )
         if answer.strip() != "RESTORE":
-            print("Nothing was changed.")
+            say("Nothing was changed.")
             return EXIT_OK
     actor = Actor.system("cli restore")
     # The current database is not opened first: restore is what repairs a damaged one.
@@ -198,11 +306,11 @@ def cmd_restore(args, secrets: _Secrets) -> int:
         )
     restored.close()
     if kept is None:
-        print(f"Restored {source.name}. There was no database file to keep.")
+        say(f"Restored {source.name}. There was no database file to keep.")
     elif kept.name.startswith("damaged-"):
-        print(f"Restored {source.name}. The damaged database was kept unchanged as {kept}")
+        say(f"Restored {source.name}. The damaged database was kept unchanged as {kept}")
     else:
-        print(f"Restored {source.name}. The replaced database was kept as {kept}")
+        say(f"Restored {source.name}. The replaced database was kept as {kept}")
     return EXIT_OK
 
 
@@ -212,23 +320,23 @@ def cmd_check(args, secrets: _Secrets) -> int:
         report = workspaces.check(ws, reindex=args.reindex)
     finally:
         ws.close()
-    print(f"Workspace {ws.folder} (schema {report.schema_revision})")
-    print(f"  tables: {', '.join(f'{k}={v:,}' for k, v in sorted(report.counts.items()))}")
-    print(f"  audit log: {report.audit_rows:,} rows, compared with {report.audit_anchors} anchors")
+    say(f"Workspace {ws.folder} (schema {report.schema_revision})")
+    say(f"  tables: {', '.join(f'{k}={v:,}' for k, v in sorted(report.counts.items()))}")
+    say(f"  audit log: {report.audit_rows:,} rows, compared with {report.audit_anchors} anchors")
     if report.ok:
-        print(
+        say(
             "OK: integrity_check, cipher_integrity_check, the audit hash chain, its anchors "
             "and its append-only triggers all pass."
         )
-        print(f"  {report.audit_head}")
+        say(f"  {report.audit_head}")
         if report.reindexed is not None:
-            print(f"Search index and patient counters rebuilt for {report.reindexed:,} patients.")
+            say(f"Search index and patient counters rebuilt for {report.reindexed:,} patients.")
         return EXIT_OK
     if args.reindex:
-        print("The search index was NOT rebuilt: fix the problems below first.")
-    print("PROBLEMS FOUND (nothing was repaired):")
+        say("The search index was NOT rebuilt: fix the problems below first.")
+    say("PROBLEMS FOUND (nothing was repaired):")
     for problem in report.problems:
-        print(f"  - {problem}")
+        say(f"  - {problem}")
     return EXIT_PROBLEM
 
 
@@ -239,17 +347,17 @@ def cmd_audit_verify(args, secrets: _Secrets) -> int:
     finally:
         ws.close()
     if verdict.ok:
-        print(
+        say(
             f"Audit log intact: {verdict.rows:,} rows, hash chain verified, extends all "
             f"{verdict.anchors} anchors (checkpoint and backups), append-only triggers in place."
         )
-        print(verdict.head_line)
+        say(verdict.head_line)
         for note in verdict.notes:
-            print(f"  note: {note}")
+            say(f"  note: {note}")
         return EXIT_OK
-    print("AUDIT LOG TAMPERED:")
+    say("AUDIT LOG TAMPERED:")
     for problem in verdict.problems:
-        print(f"  - {problem}")
+        say(f"  - {problem}")
     return EXIT_PROBLEM
 
 
@@ -262,8 +370,8 @@ def cmd_audit_list(args, secrets: _Secrets) -> int:
     finally:
         ws.close()
     for line in page.lines:
-        print(audit_view.text_line(line))
-    print(audit_view.summary(page))
+        say(audit_view.text_line(line))
+    say(audit_view.summary(page))
     return EXIT_OK
 
 
@@ -274,7 +382,7 @@ def cmd_users(args, secrets: _Secrets) -> int:
         if args.users_cmd == "list":
             for u in accounts.list_users(ws, actor):
                 state = "disabled" if not u.active else ("LOCKED" if u.locked else "active")
-                print(f"{u.username:<20} {u.full_name:<30} {u.role.label:<18} {state}")
+                say(f"{u.username:<20} {u.full_name:<30} {u.role.label:<18} {state}")
             return EXIT_OK
         if args.users_cmd == "add":
             row = accounts.add_user(
@@ -285,7 +393,7 @@ def cmd_users(args, secrets: _Secrets) -> int:
                 role=Role(args.role),
                 password=secrets.new_password(args.username),
             )
-            print(
+            say(
                 f"Added {row.username} ({row.role.label}); they choose a new password at "
                 "first sign-in."
             )
@@ -301,36 +409,85 @@ def cmd_users(args, secrets: _Secrets) -> int:
             accounts.unlock_user(ws, actor, user_id)
         elif args.users_cmd == "reset-password":
             accounts.reset_password(ws, actor, user_id, secrets.new_password(args.username))
-        print(f"{args.username}: {args.users_cmd} done.")
+        say(f"{args.username}: {args.users_cmd} done.")
         return EXIT_OK
     finally:
         ws.close()
 
 
 # -- parser ------------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="carecoord", description=f"{APP_NAME} {__version__}: workspace administration."
-    )
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument(
+def _global_options(
+    parser: argparse.ArgumentParser, *, top: bool, acts_as: bool = True, passwords: bool = True
+) -> None:
+    """The options every command takes, before or after its name (`carecoord demo --workspace
+    D` and `carecoord --workspace D demo`). Below the top they default to SUPPRESS, so a value
+    given before the sub-command is not reset by the sub-command's own default."""
+
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument(
         "--workspace",
         metavar="DIR",
+        default=default(None),
         help="workspace folder (default: $CARECOORD_WORKSPACE or the user data folder)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--recovery-key-stdin",
         action="store_true",
-        help="read the recovery key from the first line of standard input",
+        default=default(False),
+        help="read the recovery key from the first line of stdin (used if the keystore has none)",
     )
-    p.add_argument(
+    parser.add_argument(
         "--remember-key",
         action="store_true",
+        default=default(False),
         help="after unlocking with the recovery key, store the key in the keystore",
     )
+    if not acts_as:
+        if passwords:
+            _password_option(parser, default(False))
+        return
+    parser.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        default=default(None),
+        help="the staff member doing this (commands that act as a user: audit list, users)",
+    )
+    _password_option(parser, default(False))
+
+
+def _password_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=default,
+        help="read passwords from stdin lines: the --as user's, then any new one",
+    )
+
+
+def _command(sub, name: str, helptext: str, func, *, acts_as=False, passwords=False):
+    s = sub.add_parser(name, help=helptext, description=helptext)
+    _global_options(s, top=False, acts_as=acts_as, passwords=passwords or acts_as)
+    s.set_defaults(func=func, acts_as=acts_as)
+    return s
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="carecoord",
+        description=f"{APP_NAME} {__version__}: workspace administration.",
+        epilog="Options shown here may also follow the command. " + STDIN_ORDER,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(p, top=True)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    s = sub.add_parser("init", help="create a practice workspace and its first administrator")
+    s = _command(
+        sub, "init", "create a practice workspace and its first administrator", cmd_init,
+        passwords=True,
+    )  # fmt: skip
     s.add_argument("--practice", required=True, help="practice name")
     s.add_argument("--admin", required=True, help="administrator user name, e.g. j.smith")
     s.add_argument("--admin-name", required=True, help="administrator's full name")
@@ -338,46 +495,43 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--no-keystore",
         action="store_true",
-        help="do not store the key in the OS keystore (every open needs the recovery key)",
+        help="recovery-key-only: do not store the key in the OS keystore; every open asks for "
+        "the recovery key (for computers without a trusted keystore, such as servers)",
     )
-    s.add_argument("--password-stdin", action="store_true")
-    s.set_defaults(func=cmd_init)
 
-    s = sub.add_parser("demo", help="create a throwaway demo workspace with synthetic patients")
+    s = _command(sub, "demo", "create a throwaway demo workspace with synthetic patients", cmd_demo)
     s.add_argument("--patients", type=int, default=500, help="how many (1 to 100,000)")
     s.add_argument("--seed", type=int, default=None, help="random seed for reproducible data")
-    s.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("backup", help="write an encrypted, verified backup")
+    s = _command(sub, "backup", "write an encrypted, verified backup", cmd_backup)
     s.add_argument("--keep", type=int, default=None, help="routine backups to keep")
-    s.set_defaults(func=cmd_backup)
 
-    s = sub.add_parser("restore", help="replace the database with a backup (keeps the current)")
+    s = _command(
+        sub, "restore", "replace the database with a backup (keeps the current)", cmd_restore
+    )
     s.add_argument("file")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    s.set_defaults(func=cmd_restore)
 
-    s = sub.add_parser("check", help="integrity, cipher integrity, schema and audit chain")
+    s = _command(sub, "check", "integrity, cipher integrity, schema and audit chain", cmd_check)
     s.add_argument(
         "--reindex",
         action="store_true",
         help="then rebuild the patient search index and counters from the records",
     )
-    s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("audit", help="the audit log")
-    asub = s.add_subparsers(dest="audit_cmd", required=True)
-    a = asub.add_parser("verify", help="verify the audit log's hash chain")
-    a.set_defaults(func=cmd_audit_verify)
-    a = asub.add_parser("list", help="list recent audit events (administrators)")
-    a.add_argument("--as", dest="as_user", required=True, metavar="USERNAME")
+    _global_options(s, top=False)
+    asub = s.add_subparsers(dest="audit_cmd", required=True, metavar="verify|list")
+    _command(asub, "verify", "verify the audit log's hash chain", cmd_audit_verify)
+    a = _command(
+        asub, "list", "list recent audit events (administrators)", cmd_audit_list, acts_as=True
+    )
     a.add_argument("--action")
     a.add_argument("--limit", type=int, default=50)
-    a.add_argument("--password-stdin", action="store_true")
-    a.set_defaults(func=cmd_audit_list)
 
     s = sub.add_parser("users", help="staff accounts (administrators)")
-    usub = s.add_subparsers(dest="users_cmd", required=True)
+    _global_options(s, top=False)
+    usub = s.add_subparsers(dest="users_cmd", required=True, metavar="ACTION")
     roles = [r.value for r in Role]
     for name, helptext in [
         ("list", "list accounts"),
@@ -388,19 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("unlock", "unlock an account after failed sign-ins"),
         ("reset-password", "set a temporary password"),
     ]:
-        u = usub.add_parser(name, help=helptext)
-        u.add_argument(
-            "--as",
-            dest="as_user",
-            required=True,
-            metavar="USERNAME",
-            help="the administrator doing this",
-        )
-        u.add_argument(
-            "--password-stdin",
-            action="store_true",
-            help="read passwords from stdin lines: yours, then the new one",
-        )
+        u = _command(usub, name, helptext, cmd_users, acts_as=True)
         if name != "list":
             u.add_argument("username")
         if name == "add":
@@ -412,24 +554,27 @@ def build_parser() -> argparse.ArgumentParser:
                 choices=roles,
                 help=", ".join(f"{r}={ROLE_LABELS[Role(r)]}" for r in roles),
             )
-        u.set_defaults(func=cmd_users)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.as_user and not args.acts_as:
+        parser.error(f"`{args.command}` does not act as a staff member: leave out --as.")
     workspaces.identify_as("carecoord CLI")
     try:
         return args.func(args, _Secrets(args))
     except CareCoordError as exc:
-        print(f"carecoord: {exc}", file=sys.stderr)
+        say(f"carecoord: {exc}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("\nStopped; nothing half-done was saved.", file=sys.stderr)
+        say(err=True)
+        say("Stopped; nothing half-done was saved.", err=True)
         return EXIT_USAGE
     except Exception as exc:  # never a raw traceback: it can carry the row it failed on
-        print(f"carecoord: {UnexpectedError(exc)}", file=sys.stderr)
-        print(f"  details for support: {describe(exc)}", file=sys.stderr)
+        say(f"carecoord: {UnexpectedError(exc)}", err=True)
+        say(f"  details for support: {describe(exc)}", err=True)
         return EXIT_USAGE
 
 

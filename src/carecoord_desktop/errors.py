@@ -35,6 +35,17 @@ class NotAWorkspaceDatabaseError(WorkspaceError):
     """The file exists but is not an encrypted CareCoord database (or not for this key)."""
 
 
+class NotADatabaseFileError(NotAWorkspaceDatabaseError):
+    """Not a database of any kind (a document, an archive, a text file), not a foreign key's."""
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__(
+            f"{name} is not a database file at all ({what}). Nothing was changed. Choose a "
+            "CareCoord backup (a carecoord-….ccbackup file from the workspace's backups folder) "
+            "or put the workspace's own database file back."
+        )
+
+
 class WrongKeyError(WorkspaceError):
     def __init__(self) -> None:
         super().__init__(

@@ -3,10 +3,19 @@ backups and restore. Every step that touches data is audited."""
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from carecoord_desktop.errors import BackupError, CareCoordError, ValidationError
+from carecoord_desktop.errors import (
+    BackupError,
+    CareCoordError,
+    KeystoreUnavailableError,
+    ValidationError,
+)
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, audit_anchors, registry, settings
@@ -17,7 +26,7 @@ from carecoord_desktop.store import keystore, migrate
 from carecoord_desktop.store.engine import DatabaseError, run_checks
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
 from carecoord_desktop.store.lock import WorkspaceLock, set_program_name
-from carecoord_desktop.store.workspace import DB_NAME, Workspace
+from carecoord_desktop.store.workspace import DB_NAME, KEY_FILE, MARKER, Workspace
 
 
 @dataclass(frozen=True)
@@ -38,14 +47,50 @@ def create_practice(
     remember_key: bool = True,
     scrypt_n: int = SCRYPT_N,
 ) -> NewWorkspace:
-    """The first-run wizard and `carecoord init`: workspace, settings, first administrator."""
+    """The first-run wizard and `carecoord init`: workspace, settings, first administrator.
+
+    All or nothing: when any step fails (a refused keystore included), what this call put in
+    `folder` is removed again and the error is raised. `remember_key=False` makes a workspace
+    that is unlocked with its recovery key each time (a computer without a trusted keystore).
+    """
     initial = settings.PracticeSettings(practice_name=practice_name.strip())
     settings.validate(initial)
     name = accounts.normalise_username(admin_username)
     accounts.check_password_rules(admin_password, name)
     if not admin_full_name.strip():
         raise ValidationError("Enter the administrator's full name.", field="full_name")
-    ws, recovery = Workspace.create(folder, demo=demo, remember_key=remember_key, scrypt_n=scrypt_n)
+    remember_key = remember_key and not demo
+    if remember_key and not keystore_available():
+        raise KeystoreUnavailableError(NO_KEYSTORE_MESSAGE)
+    folder = Path(folder)
+    with undo_on_failure(folder):
+        # The key goes to the keystore last, so a failure before it leaves no orphan key.
+        ws, recovery = Workspace.create(folder, demo=demo, remember_key=False, scrypt_n=scrypt_n)
+        try:
+            admin = _first_admin(ws, initial, name, admin_full_name, admin_password, demo)
+            if remember_key:
+                try:
+                    ws.remember_key()
+                except KeystoreUnavailableError:
+                    raise KeystoreUnavailableError(KEYSTORE_REFUSED_MESSAGE) from None
+        except BaseException:
+            ws.close()
+            raise
+    return NewWorkspace(ws, recovery, admin)
+
+
+NO_KEYSTORE_MESSAGE = (
+    "This computer has no secure keystore that CareCoord trusts (Windows Credential Locker, "
+    "macOS Keychain, Secret Service or KWallet), so the workspace key cannot be remembered "
+    "here. Nothing was created."
+)
+KEYSTORE_REFUSED_MESSAGE = (
+    "This computer's keystore refused to store the workspace key (it may be locked). Nothing "
+    "was created. Unlock the keystore and try again."
+)
+
+
+def _first_admin(ws, initial, name: str, full_name: str, password: str, demo: bool) -> Actor:
     setup = Actor.system("setup")
     with ws.session() as session:
         settings.write(session, initial)
@@ -53,9 +98,9 @@ def create_practice(
             session,
             setup,
             username=name,
-            full_name=admin_full_name,
+            full_name=full_name,
             role=Role.ADMIN,
-            password=admin_password,
+            password=password,
             must_change_password=False,
         )
         audit.record(
@@ -67,8 +112,74 @@ def create_practice(
             detail="workspace created" + (" (demo)" if demo else ""),
         )
         session.commit()
-        admin = Actor(user.id, user.username, user.full_name, Role.ADMIN)
-    return NewWorkspace(ws, recovery, admin)
+        return Actor(user.id, user.username, user.full_name, Role.ADMIN)
+
+
+@contextmanager
+def undo_on_failure(folder: Path) -> Iterator[None]:
+    """Remove what the block added to `folder` (and the folder, if it made it) when it fails.
+
+    Entries that were there before are never touched, so a folder the user chose keeps its files.
+    """
+    folder = Path(folder)
+    existed = folder.is_dir()
+    before = {p.name for p in folder.iterdir()} if existed else set()
+    made_parents = [p for p in folder.parents if not p.exists()]  # deepest first
+    try:
+        yield
+    except BaseException:
+        _remove_added(folder, existed, before)
+        for parent in made_parents:
+            with contextlib.suppress(OSError):
+                parent.rmdir()  # only while empty
+        raise
+
+
+def _remove_added(folder: Path, existed: bool, before: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name in before:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+    if not existed:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def discard_new_workspace(created: NewWorkspace) -> None:
+    """Undo a setup the user abandoned before storing the recovery key: close, forget the key,
+    remove the workspace's files. Only for a workspace this run just created (nothing in it)."""
+    ws = created.workspace
+    ws.close()
+    keystore.forget_key(ws.id)
+    for name in _WORKSPACE_FILES:
+        (ws.folder / name).unlink(missing_ok=True)
+    shutil.rmtree(ws.backup_dir, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        ws.folder.rmdir()  # only when nothing else is in it
+
+
+_WORKSPACE_FILES = (
+    MARKER,
+    DB_NAME,
+    DB_NAME + "-wal",
+    DB_NAME + "-shm",
+    DB_NAME + "-journal",
+    KEY_FILE,
+)
+
+
+def remember_key(ws: Workspace) -> str:
+    """Store an open workspace's key in this computer's keystore; returns the keystore's name.
+
+    Raises KeystoreUnavailableError (with what to do) when no trusted keystore can hold it.
+    """
+    ws.remember_key()
+    return keystore.describe_backend()
 
 
 def keystore_available() -> bool:

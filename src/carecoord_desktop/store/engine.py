@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -13,6 +15,7 @@ from carecoord_desktop.config import BUSY_TIMEOUT_MS
 from carecoord_desktop.errors import (
     CorruptDatabaseError,
     DatabaseMissingError,
+    NotADatabaseFileError,
     NotAWorkspaceDatabaseError,
     ValidationError,
     WrongKeyError,
@@ -92,7 +95,40 @@ def classify_open_error(path: Path, key: DataKey, exc: Exception) -> Exception:
         return CorruptDatabaseError(f"{failed} of {total} pages failed")
     if "malformed" in str(exc) or "corrupt" in str(exc).lower():
         return CorruptDatabaseError()
+    what = _not_a_database(path)
+    if what:
+        return NotADatabaseFileError(path.name, what)
     return WrongKeyError()
+
+
+# Magic numbers of files people pick by mistake instead of a backup.
+_KNOWN_KINDS = {
+    b"%PDF": "it is a PDF document",
+    b"PK\x03\x04": "it is a zip archive",
+    b"\x1f\x8b": "it is a gzip archive",
+    b"{": "it is a text file",
+}
+
+
+def _not_a_database(path: Path) -> str:
+    """Why `path` cannot be an encrypted database under any key ('' when it could be one).
+
+    Every page failed to decrypt, so it is either another key's database or no database at all.
+    An SQLCipher file is whole pages (512 bytes at least) of bytes that look random.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        sample = fh.read(1 << 16)
+    for magic, what in _KNOWN_KINDS.items():
+        if sample.startswith(magic):
+            return what
+    if size < 512 or size % 512:
+        return f"its size, {size:,} bytes, is not a whole number of database pages"
+    counts = Counter(sample)
+    entropy = -sum(n / len(sample) * math.log2(n / len(sample)) for n in counts.values())
+    if entropy < 7.0:  # encrypted pages measure ~7.95 bits per byte; text is ~4-5
+        return "its content is not encrypted data"
+    return ""
 
 
 def _hmac_failures(path: Path, key: DataKey) -> tuple[int, int]:
