@@ -25,7 +25,7 @@ from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store import keystore, migrate
 from carecoord_desktop.store.engine import DatabaseError, run_checks
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
-from carecoord_desktop.store.lock import WorkspaceLock, set_program_name
+from carecoord_desktop.store.lock import HOLDERS_DIR, LOCK_FILE, WorkspaceLock, set_program_name
 from carecoord_desktop.store.workspace import DB_NAME, KEY_FILE, MARKER, Workspace
 
 
@@ -159,6 +159,7 @@ def discard_new_workspace(created: NewWorkspace) -> None:
     for name in _WORKSPACE_FILES:
         (ws.folder / name).unlink(missing_ok=True)
     shutil.rmtree(ws.backup_dir, ignore_errors=True)
+    shutil.rmtree(ws.folder / HOLDERS_DIR, ignore_errors=True)  # the lock's who-holds-it notes
     with contextlib.suppress(OSError):
         ws.folder.rmdir()  # only when nothing else is in it
 
@@ -170,6 +171,7 @@ _WORKSPACE_FILES = (
     DB_NAME + "-shm",
     DB_NAME + "-journal",
     KEY_FILE,
+    LOCK_FILE,
 )
 
 
