@@ -24,3 +24,13 @@ def id_list_value(ids: Iterable[int]) -> str:
 def day_number(expr: str) -> str:
     """An ISO date (text) as a number of days, for ordering by it in either direction."""
     return f"julianday({expr})"
+
+
+def as_int(condition: str) -> str:
+    """A condition as 0 or 1, to add up in a score (SQLite's comparisons already are)."""
+    return f"({condition})"
+
+
+def least(a: str, b: str) -> str:
+    """The smaller of two values (SQLite's two-argument min)."""
+    return f"min({a}, {b})"
