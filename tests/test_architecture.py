@@ -124,7 +124,7 @@ SQLITE_ONLY = re.compile(
     r"\bfts5|fts5vocab|\bGLOB\b|\bINSERT OR (IGNORE|REPLACE)\b|strftime\(",
 )
 # Known and left for their own change (each file is someone else's work in progress); a new
-# file, or a new kind of SQLite-only SQL in one of these, fails the test.
+# file, or a new kind of SQLite-only SQL in one of these, fails the test. Shrink as they move.
 SQLITE_ONLY_LEFT = {
     "audit_anchors.py": {"sqlite_master"},
     "audit_view.py": {"json_each"},
@@ -141,4 +141,9 @@ def test_services_write_no_sqlite_only_sql():
         for _line, value in _strings(path):
             for match in SQLITE_ONLY.finditer(value):
                 found.setdefault(path.name, set()).add(match.group(0))
-    assert found == SQLITE_ONLY_LEFT
+    new = {
+        name: sorted(kinds - SQLITE_ONLY_LEFT.get(name, set()))
+        for name, kinds in found.items()
+        if kinds - SQLITE_ONLY_LEFT.get(name, set())
+    }
+    assert new == {}, f"SQLite-only SQL in services/ (use store/dialect.py or search_sql.py): {new}"
