@@ -172,3 +172,193 @@ def test_full_downgrade_and_upgrade_round_trip(tmp_path):
         assert diffs == []
     finally:
         ws.close()
+
+
+# -- frozen history: every route to a revision gives the same schema; the live rebuild agrees ----
+def revisions() -> list[str]:
+    """Every revision, oldest first (a revision added later is covered without editing this)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate._config())
+    return [s.revision for s in script.walk_revisions("base", "heads")][::-1]
+
+
+def schema(ws: Workspace) -> list[tuple[str, str, str, str | None]]:
+    """sqlite_master: tables, indexes, triggers and views with their SQL, whitespace normalised."""
+    with ws.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).all()
+    return [(t, n, tbl, " ".join(sql.split()) if sql else None) for t, n, tbl, sql in rows]
+
+
+_STAMP = "'2026-01-05 09:00:00.000000'"
+# Data written at each revision with that revision's columns (raw SQL: the models are today's).
+# Every write path of the index is used: a migration's backfill (rows there before it ran) and
+# each revision's insert, update and delete triggers (rows written after it).
+SEED: dict[str, list[str]] = {
+    "0001": [
+        "INSERT INTO staff_user (id, username, full_name, role, active, password_hash, "
+        "failed_attempts, must_change_password, created_at) VALUES "
+        f"(7, 'c.ward', 'Casey Ward', 'COORDINATOR', 1, 'x', 0, 0, {_STAMP})",
+    ],
+    "0002": [
+        "INSERT INTO patient (id, practice_id, given_name, family_name, preferred_name, "
+        "date_of_birth, sex, medicare_number, phone, lives_alone, coordinator_id, is_demo, "
+        "archived, created_at, updated_at) VALUES "
+        f"(1, 'P000001', 'Zoë', 'O''Brien', 'Zo', '1941-03-07', 'FEMALE', '2123 45670 1', "
+        f"'(04) 1234-5678', 1, 7, 0, 0, {_STAMP}, {_STAMP}), "
+        f"(2, 'P000002', 'Sam', 'Smith-Jones', NULL, '1980-12-31', 'MALE', NULL, NULL, 0, NULL, "
+        f"0, 0, {_STAMP}, {_STAMP}), "
+        f"(3, 'P000003', 'Ann', 'Lee', NULL, '1950-01-02', 'FEMALE', NULL, '0298765432', 0, "
+        f"NULL, 0, 1, {_STAMP}, {_STAMP})",
+        "INSERT INTO condition (id, patient_id, code, display, status, chronic) VALUES "
+        "(1, 1, '84114007', 'Heart failure', 'active', 1), "
+        "(2, 1, '44054006', 'Type 2 diabetes mellitus', 'active', 1), "
+        "(3, 1, NULL, 'COPD', 'active', 1), "
+        "(4, 1, NULL, 'Hypertension', 'active', 1), "
+        "(5, 2, '13645005', 'Chronic obstructive lung disease', 'resolved', 1)",
+        "INSERT INTO medication (id, patient_id, name, status) VALUES "
+        "(1, 1, 'metformin', 'active'), (2, 1, 'furosemide', 'active'), "
+        "(3, 1, 'ramipril', 'active'), (4, 1, 'aspirin', 'active'), "
+        "(5, 1, 'tiotropium', 'active'), (6, 2, 'paracetamol', 'ceased')",
+        "INSERT INTO allergy (id, patient_id, substance) VALUES (1, 1, 'penicillin')",
+    ],
+    "0003": [
+        "INSERT INTO patient (id, practice_id, given_name, family_name, date_of_birth, sex, "
+        "lives_alone, is_demo, archived, created_at, updated_at) VALUES "
+        f"(4, 'P000004', 'Wiremu', 'Tane', '1999-05-05', 'MALE', 0, 0, 0, {_STAMP}, {_STAMP})",
+        "UPDATE patient SET family_name = 'Lee-Ng' WHERE id = 3",
+        "UPDATE condition SET status = 'resolved' WHERE id = 4",
+        "INSERT INTO condition (id, patient_id, code, display, status, chronic) VALUES "
+        "(6, 4, '195967001', 'Asthma', 'active', 1)",
+    ],
+    "0004": [
+        "UPDATE patient SET previous_names = 'Sam Quill-O''Dea' WHERE id = 2",
+        "INSERT INTO patient_contact (id, patient_id, name, is_next_of_kin, is_carer) VALUES "
+        "(1, 1, 'Kim O''Brien', 1, 1)",
+        "INSERT INTO hospital_event (id, patient_id, kind, start_date, end_date) VALUES "
+        "(1, 1, 'ADMISSION', '2025-11-01', '2025-11-09'), "
+        "(2, 1, 'ADMISSION', '2025-06-01', '2025-06-03'), "
+        "(3, 1, 'ADMISSION', '2024-01-01', '2024-01-02')",
+    ],
+    "0005": [
+        "INSERT INTO hospital_event (id, patient_id, kind, start_date) VALUES "
+        "(4, 2, 'ED_VISIT', '2025-12-01'), (5, 2, 'ED_VISIT', '2025-10-01')",
+        "INSERT INTO patient_contact (id, patient_id, name, is_next_of_kin, is_carer) VALUES "
+        "(2, 2, 'Pat', 0, 1)",
+        "UPDATE patient_contact SET is_carer = 0 WHERE id = 2",
+        "DELETE FROM hospital_event WHERE id = 3",
+    ],
+    "0006_allergy_status": [
+        "UPDATE patient SET allergy_status = 'no_known' WHERE id = 2",
+    ],
+    "0007": [
+        "INSERT INTO condition (id, patient_id, code, display, status, chronic) VALUES "
+        "(7, 2, '128462008', 'Metastatic cancer', 'active', 1), "
+        "(8, 2, NULL, 'Dementia', 'active', 1)",
+        "UPDATE condition SET status = 'resolved' WHERE id = 8",
+        "UPDATE patient SET given_name = 'Samuel', previous_names = 'Sam Quill-O''Dea' "
+        "WHERE id = 2",
+        "DELETE FROM condition WHERE patient_id = 4",
+        "DELETE FROM patient WHERE id = 4",
+    ],
+}
+
+
+def _index_content(ws: Workspace) -> dict[str, list[tuple]]:
+    """What the search tables and counters hold (the contentless name words through their
+    vocabulary), and FTS5's own check that each index agrees with its rows."""
+    with ws.engine.begin() as conn:
+        for table in ("patient_fts", "patient_trigram"):
+            conn.exec_driver_sql(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+        queries = {
+            "fts": "SELECT rowid, names, idents, dob FROM patient_fts ORDER BY rowid",
+            "trigram": "SELECT rowid, names FROM patient_trigram ORDER BY rowid",
+            "stats": "SELECT * FROM patient_stats ORDER BY patient_id",
+            "name_words": "SELECT term, doc, cnt FROM patient_name_vocab ORDER BY term",
+        }
+        return {key: [tuple(r) for r in conn.exec_driver_sql(sql)] for key, sql in queries.items()}
+
+
+@pytest.fixture
+def migrated_with_data(tmp_path):
+    """A workspace taken back to nothing, then migrated one revision at a time with rows
+    written at each, as a practice's workspace grows over the releases."""
+    ws, _ = Workspace.create(tmp_path / "old", scrypt_n=TEST_SCRYPT_N)
+    downgrade(ws, "base")
+    for revision in revisions():
+        migrate.upgrade(ws.engine, revision)
+        with ws.engine.begin() as conn:
+            for sql in SEED.get(revision, []):
+                conn.exec_driver_sql(sql)
+    assert migrate.current_revision(ws.engine) == migrate.head_revision()
+    yield ws
+    ws.close()
+
+
+def test_a_fresh_and_a_step_by_step_migrated_database_have_the_same_schema(
+    tmp_path, migrated_with_data
+):
+    fresh, _ = Workspace.create(tmp_path / "fresh", scrypt_n=TEST_SCRYPT_N)
+    try:
+        assert schema(migrated_with_data) == schema(fresh)
+    finally:
+        fresh.close()
+    kinds = {kind for kind, *_ in schema(migrated_with_data)}
+    triggers = {name for kind, name, *_ in schema(migrated_with_data) if kind == "trigger"}
+    assert {"table", "index", "trigger"} <= kinds
+    assert {"patient_search_au", "hospital_event_stats_ai", "patient_spelling_au"} <= triggers
+
+
+def test_every_revision_has_the_same_schema_going_down_as_coming_up(tmp_path):
+    ws, _ = Workspace.create(tmp_path / "ws", scrypt_n=TEST_SCRYPT_N)
+    try:
+        at_head = schema(ws)
+        downgrade(ws, "base")
+        coming_up = {}
+        for revision in revisions():
+            migrate.upgrade(ws.engine, revision)
+            coming_up[revision] = schema(ws)
+        assert coming_up[migrate.head_revision()] == at_head
+        for revision in reversed(revisions()):
+            downgrade(ws, revision)
+            assert schema(ws) == coming_up[revision], f"downgraded to {revision}"
+    finally:
+        ws.close()
+
+
+def test_the_live_rebuild_gives_what_the_migrations_and_triggers_built(migrated_with_data):
+    from carecoord_desktop.services import registry
+
+    ws = migrated_with_data
+    built = _index_content(ws)  # by each migration's backfill and each revision's triggers
+    stats = {row[0]: row for row in built["stats"]}
+    assert sorted(stats) == [1, 2, 3]  # patient 4 deleted: no row left behind
+    assert [r[0] for r in built["fts"]] == [1, 2, 3]
+    fts = {r[0]: r for r in built["fts"]}
+    assert "OBrien" in fts[1][1] and "Quill-O'Dea Sam QuillODea" in fts[2][1]
+    assert "0412345678" in fts[1][2] and "07031941" in fts[1][3]
+    assert "Lee-Ng" in fts[3][1]
+    # (word, patients, occurrences): each name is also indexed squeezed, so "samuel" twice.
+    assert {("samuel", 1, 2), ("sam", 1, 2), ("quillodea", 1, 1)} <= set(built["name_words"])
+    assert ("wiremu",) not in {r[:1] for r in built["name_words"]}
+    with ws.engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            "SELECT condition_count, medication_count, conditions_summary, has_carer, "
+            "admission_1, admission_2, last_discharge, comorbidity_points "
+            "FROM patient_stats WHERE patient_id = 1"
+        ).one()
+        points_2 = conn.exec_driver_sql(
+            "SELECT comorbidity_points, has_carer, ed_visit_1 FROM patient_stats "
+            "WHERE patient_id = 2"
+        ).one()
+    # Heart failure 1 + diabetes 1 + COPD (by name) 1; hypertension resolved at 0003.
+    assert tuple(row) == (
+        3, 5, "Heart failure, Type 2 diabetes mellitus +1", 1,
+        "2025-11-01", "2025-06-01", "2025-11-09", 3,
+    )  # fmt: skip
+    assert tuple(points_2) == (6, 0, "2025-12-01")
+
+    assert registry.rebuild_search_index(ws) == 3
+    assert _index_content(ws) == built

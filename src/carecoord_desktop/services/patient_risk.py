@@ -23,6 +23,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.store import dialect
 
 RISK_TIERS: tuple[str, ...] = ("high", "medium", "low")
 MAX_CHARLSON = 6
@@ -51,15 +52,17 @@ RISK_RULE = " ".join(RISK_RULE_LINES)
 NO_HOSPITAL_DATA = "No hospital admissions or ED visits recorded"
 
 # -- SQL pieces ----------------------------------------------------------------------------------
-# Comparisons are 0 or 1 in SQLite; a missing date is '' and so never on or after a cutoff.
+# Each condition counts 0 or 1 (dialect.as_int); a missing date is '' and so never on or after
+# a cutoff.
+_one = dialect.as_int
 SCORE = (
-    f"(min(s.comorbidity_points, {MAX_CHARLSON})"
-    " + (s.condition_count >= 3)"
+    f"({dialect.least('s.comorbidity_points', str(MAX_CHARLSON))}"
+    f" + {_one('s.condition_count >= 3')}"
     " + CASE WHEN s.medication_count >= 10 THEN 3 WHEN s.medication_count >= 5 THEN 2 ELSE 0 END"
-    " + 2 * ((s.admission_1 >= :since) + (s.admission_2 >= :since))"
-    " + (s.ed_visit_1 >= :since) + (s.ed_visit_2 >= :since)"
-    " + (s.lives_alone OR (s.date_of_birth <= :age75 AND NOT s.has_carer))"
-    " + (s.date_of_birth <= :age75))"
+    f" + 2 * ({_one('s.admission_1 >= :since')} + {_one('s.admission_2 >= :since')})"
+    f" + {_one('s.ed_visit_1 >= :since')} + {_one('s.ed_visit_2 >= :since')}"
+    f" + {_one('s.lives_alone OR (s.date_of_birth <= :age75 AND NOT s.has_carer)')}"
+    f" + {_one('s.date_of_birth <= :age75')})"
 )
 MAX_SCORE = MAX_CHARLSON + 1 + 3 + 4 + 2 + 1 + 1
 # The tier from the score with one evaluation of it: the score-th character of a lookup string.
@@ -76,7 +79,7 @@ _STATS_SQL = (
 )
 # Exact counts for the words (the score counts at most two of each).
 _EVENTS_SQL = (
-    "SELECT kind, sum(start_date >= :since), count(*) FROM hospital_event "
+    f"SELECT kind, sum({dialect.as_int('start_date >= :since')}), count(*) FROM hospital_event "
     "WHERE patient_id = :pid GROUP BY kind"
 )
 _CONDITIONS_SQL = (

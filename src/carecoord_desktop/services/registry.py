@@ -11,7 +11,6 @@ rule of services/patient_risk.py, computed in SQL from `patient_stats` alone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +37,7 @@ from carecoord_desktop.services.patient_risk import TIER_SCORES as _TIER_SCORES
 from carecoord_desktop.services.patient_risk import age_on as _age
 from carecoord_desktop.services.patient_search import fold, search_tokens
 from carecoord_desktop.services.permissions import Permission, require
-from carecoord_desktop.store import search_sql
+from carecoord_desktop.store import dialect, search_sql
 from carecoord_desktop.store.workspace import Workspace
 
 
@@ -109,7 +108,11 @@ _ORDER = {
     "risk": [_SCORE],  # the tier only ever rises with the score
     "coordinator": ["u.full_name IS NULL", "lower(u.full_name)"],
     # Highest score first, then the most recent discharge; descending turns it round.
-    "attention": [f"-{_SCORE}", "s.last_discharge = ''", "-julianday(s.last_discharge)"],
+    "attention": [
+        f"-{_SCORE}",
+        "s.last_discharge = ''",
+        f"-{dialect.day_number('s.last_discharge')}",
+    ],
 }
 
 
@@ -176,7 +179,7 @@ def query(
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
     matching = (
         f"SELECT s.patient_id {source} WHERE s.patient_id IN "
-        f"(SELECT rowid FROM patient_fts WHERE patient_fts MATCH :match){where} ORDER BY {order}"
+        f"{search_sql.matching_ids('match')}{where} ORDER BY {order}"
     )
     spelled_like: dict[str, list[str]] = {}
     with _session(ws) as session:
@@ -229,11 +232,11 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
         "SELECT p.id, p.practice_id, p.family_name, p.given_name, p.preferred_name, "
         "p.date_of_birth, p.medicare_number, s.conditions_summary, s.condition_count, "
         f"s.medication_count, {_TIER_RANK}, u.full_name, {_SCORE}, s.last_discharge {_FROM} "
-        "WHERE p.id IN (SELECT value FROM json_each(:ids))"
+        f"WHERE p.id IN {dialect.id_list('ids')}"
     )
     with _session(ws) as session:
         rows = session.execute(
-            text(sql), {"ids": json.dumps([int(i) for i in ids]), **risk_params(today)}
+            text(sql), {"ids": dialect.id_list_value(ids), **risk_params(today)}
         ).all()
     out: dict[int, PatientListRow] = {}
     for row in rows:
@@ -314,35 +317,14 @@ def risk_reasons(ws: Workspace, actor: Actor, patient_id: int) -> tuple[str, lis
 def rebuild_search_index(ws: Workspace) -> int:
     """Rebuild the search indexes and counters from the patient records; rows indexed.
 
-    The SQL is the triggers' own text (see _migration; tests check both give the same).
+    The SQL is today's index text (store/search_sql.py); tests check that it gives what the
+    triggers keep.
     """
-    m = search_sql  # the triggers' own SQL text: a rebuild reproduces what they keep
     with _session(ws) as session:
         conn = session.connection()
-        conn.exec_driver_sql("DELETE FROM patient_fts")
-        conn.exec_driver_sql("DELETE FROM patient_trigram")
-        conn.exec_driver_sql("DELETE FROM patient_stats")
-        conn.exec_driver_sql(m._stats_insert_select())
-        refresh = m._stats_refresh("patient_stats.patient_id")
-        conn.exec_driver_sql(refresh.removesuffix(";"))
-        for sql in _risk_migration().backfill_statements():
+        for sql in search_sql.rebuild_statements():
             conn.exec_driver_sql(sql)
-        for sql in search_sql.spelling_reindex_statements():
-            conn.exec_driver_sql(sql)
-        conn.exec_driver_sql(
-            f"INSERT INTO patient_fts (rowid, names, idents, dob) SELECT {m._fts_values('p')} "
-            "FROM patient p"
-        )
-        conn.exec_driver_sql(
-            f"INSERT INTO patient_trigram (rowid, names) SELECT {m._trigram_values('p')} "
-            "FROM patient p"
-        )
-        conn.exec_driver_sql("INSERT INTO patient_fts (patient_fts) VALUES ('optimize')")
-        conn.exec_driver_sql("INSERT INTO patient_trigram (patient_trigram) VALUES ('optimize')")
-        conn.exec_driver_sql(
-            "INSERT INTO patient_name_words (patient_name_words) VALUES ('optimize')"
-        )
-        count = conn.exec_driver_sql("SELECT count(*) FROM patient_fts").scalar_one()
+        count = conn.exec_driver_sql(search_sql.INDEXED_COUNT_SQL).scalar_one()
         session.commit()
     return count
 
@@ -418,9 +400,3 @@ def _describe(flt: PatientFilter, sort: str, descending: bool, found: int, fuzzy
     parts.append(f"{found} patients")
     return ", ".join(parts)
 
-
-def _risk_migration():
-    """Migration 0005: the builders of the hospital and carer columns of patient_stats."""
-    import importlib
-
-    return importlib.import_module("carecoord_desktop.store.migrations.versions.0005_risk_hospital")

@@ -1,56 +1,133 @@
-"""SQL builders for the patient search index (FTS5) and the per-patient counters.
+"""The live SQL of the patient search index (FTS5) and the per-patient counters (patient_stats).
 
-Migration 0003 created the index and its builders; migration 0004 adds the patient's previous
-names to the indexed names. This module is the current text of the index, shared by the
-migrations (0004 builds its triggers here) and by `registry.rebuild_search_index`, so a rebuild
-reproduces exactly what the triggers keep in step.
+The migrations create these tables and the triggers that keep them, each with its own SQL frozen
+as it was written; this module is today's text of what they hold, for a rebuild
+(`carecoord check --reindex`, `registry.rebuild_search_index`) and for the search queries.
+It imports no migration. tests/store/test_migrations.py checks that a rebuild from here gives
+exactly what the triggers built, so a change to the index text here needs a migration that
+changes the triggers too.
 
-Everything not overridden below (counters, sort name, child-table triggers) is 0003's builder of
-the same name, looked up on that module. Previous names are appended only when there are some,
-so a record without them is indexed exactly as 0003 indexed it.
-A later revision that changes the index text must freeze what 0004 built before changing this.
+Everything here is SQLite: FTS5 tables and MATCH, the fts5vocab table, FTS5 commands
+('optimize', 'delete-all'). Services build no such SQL themselves: a store for another database
+would provide this module's functions.
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
-_M3: ModuleType = importlib.import_module(
-    "carecoord_desktop.store.migrations.versions.0003_patient_search"
-)
-PATIENT_TRIGGER_NAMES = ("patient_search_ai", "patient_search_au", "patient_search_ad")
+# -- the index text -------------------------------------------------------------------------------
 
 
-def _previous(r: str) -> str:
-    squeezed = _M3._squeeze(f"{r}.previous_names")
-    return f"coalesce(' ' || {r}.previous_names || ' ' || {squeezed}, '')"
+def _digits(expr: str) -> str:
+    """A phone or Medicare number as the digit run the index holds."""
+    for ch in (" ", "-", "(", ")", "+", "."):
+        expr = f"replace({expr}, '{ch}', '')"
+    return expr
+
+
+def _squeeze(expr: str) -> str:
+    # "O'Brien" is also indexed as "OBrien", "Smith-Jones" as "SmithJones".
+    return f"replace(replace(replace({expr}, '''', ''), '-', ''), '\u2019', '')"
+
+
+def _names(r: str) -> str:
+    """Given, family and preferred names, squeezed family and given, then any previous names."""
+    return (
+        f"{r}.given_name || ' ' || {r}.family_name || ' ' || coalesce({r}.preferred_name, '') "
+        f"|| ' ' || {_squeeze(f'{r}.family_name')} || ' ' || {_squeeze(f'{r}.given_name')} "
+        f"|| coalesce(' ' || {r}.previous_names || ' ' || {_squeeze(f'{r}.previous_names')}, '')"
+    )
 
 
 def _fts_values(r: str) -> str:
-    base = _M3._fts_values(r)
-    names_end = base.index(f", {r}.practice_id")  # the names column ends before the idents
-    return f"{base[:names_end]} || {_previous(r)}{base[names_end:]}"
+    """rowid, names, idents (practice id, Medicare and phone digits), dob (yyyymmdd ddmmyyyy)."""
+    return (
+        f"{r}.id, {_names(r)}, "
+        f"{r}.practice_id || ' ' || coalesce({_digits(f'{r}.medicare_number')}, '') || ' ' "
+        f"|| coalesce({_digits(f'{r}.phone')}, ''), "
+        f"strftime('%Y%m%d', {r}.date_of_birth) || ' ' || strftime('%d%m%Y', {r}.date_of_birth)"
+    )
 
 
 def _trigram_values(r: str) -> str:
-    return f"{_M3._trigram_values(r)} || coalesce(' ' || {r}.previous_names, '')"
+    return (
+        f"{r}.id, {r}.family_name || ' ' || {r}.given_name || ' ' "
+        f"|| coalesce({r}.preferred_name, '') || coalesce(' ' || {r}.previous_names, '')"
+    )
 
 
-def _patient_triggers() -> list[str]:
-    """0003's patient triggers with previous names indexed (and watched by the update trigger)."""
-    out = []
-    for sql in _M3._patient_triggers():
-        for old, new in (
-            (_M3._fts_values("NEW"), _fts_values("NEW")),
-            (_M3._trigram_values("NEW"), _trigram_values("NEW")),
-            ("preferred_name, practice_id", "preferred_name, previous_names, practice_id"),
-        ):
-            sql = sql.replace(old, new)
-        out.append(sql)
-    if not all("previous_names" in sql for sql in out[:2]):
-        raise RuntimeError("search_sql is out of step with migration 0003's patient triggers")
-    return out
+# -- the counters ---------------------------------------------------------------------------------
+
+
+def _copied(r: str) -> dict[str, str]:
+    """patient_stats columns copied from the patient row: sorts and filters never touch patient."""
+    return {
+        "sort_name": f"lower({r}.family_name || char(31) || {r}.given_name)",
+        "practice_id": f"{r}.practice_id",
+        "date_of_birth": f"{r}.date_of_birth",
+        "archived": f"{r}.archived",
+        "coordinator_id": f"{r}.coordinator_id",
+        "lives_alone": f"{r}.lives_alone",
+    }
+
+
+def _stats_insert_select() -> str:
+    copied = _copied("p")
+    return (
+        f"INSERT INTO patient_stats (patient_id, {', '.join(copied)}) "
+        f"SELECT p.id, {', '.join(copied.values())} FROM patient p"
+    )
+
+
+def _counts_set(pid: str) -> str:
+    """Active chronic conditions, active medicines and a short summary of the conditions."""
+    active = f"FROM condition WHERE patient_id = {pid} AND status = 'active' AND chronic = 1"
+    return (
+        f"condition_count = (SELECT count(*) {active}), "
+        f"medication_count = (SELECT count(*) FROM medication WHERE patient_id = {pid} "
+        f"AND status = 'active'), "
+        f"conditions_summary = coalesce((SELECT group_concat(display, ', ') FROM "
+        f"(SELECT display {active} ORDER BY id LIMIT 2)), '') "
+        f"|| CASE WHEN (SELECT count(*) {active}) > 2 "
+        f"THEN ' +' || ((SELECT count(*) {active}) - 2) ELSE '' END"
+    )
+
+
+def _nth_start(pid: str, kind: str, offset: int) -> str:
+    return (
+        f"coalesce((SELECT start_date FROM hospital_event WHERE patient_id = {pid} "
+        f"AND kind = '{kind}' ORDER BY start_date DESC LIMIT 1 OFFSET {offset}), '')"
+    )
+
+
+def _hospital_set(pid: str) -> str:
+    """The two latest admissions and ED visits (start dates) and the latest discharge."""
+    return (
+        f"admission_1 = {_nth_start(pid, 'ADMISSION', 0)}, "
+        f"admission_2 = {_nth_start(pid, 'ADMISSION', 1)}, "
+        f"ed_visit_1 = {_nth_start(pid, 'ED_VISIT', 0)}, "
+        f"ed_visit_2 = {_nth_start(pid, 'ED_VISIT', 1)}, "
+        "last_discharge = coalesce((SELECT max(end_date) FROM hospital_event "
+        f"WHERE patient_id = {pid} AND kind = 'ADMISSION'), '')"
+    )
+
+
+def _carer_set(pid: str) -> str:
+    return (
+        f"has_carer = EXISTS (SELECT 1 FROM patient_contact WHERE patient_id = {pid} AND is_carer)"
+    )
+
+
+def _points_set(pid: str) -> str:
+    """The Charlson points: each category once, at its highest weight, active conditions only."""
+    return (
+        "comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT max(w.weight) AS points "
+        "FROM condition c JOIN charlson_condition w "
+        "ON w.key IN (c.code, 'name:' || lower(trim(c.display))) "
+        f"WHERE c.patient_id = {pid} AND c.status = 'active' GROUP BY w.category)), 0)"
+    )
+
+
+# -- the rebuild ----------------------------------------------------------------------------------
 
 
 def reindex_statements() -> list[str]:
@@ -64,15 +141,30 @@ def reindex_statements() -> list[str]:
     ]
 
 
-def __getattr__(name: str):
-    # 0003's other builders (_sort_name, _stats_refresh, ...) under the same names.
-    return getattr(_M3, name)
+def rebuild_statements() -> list[str]:
+    """Remake every search table and every patient's counters from the records, in order."""
+    pid = "patient_stats.patient_id"
+    counters = ", ".join(
+        (_counts_set(pid), _hospital_set(pid), _carer_set(pid), _points_set(pid))
+    )
+    return [
+        "DELETE FROM patient_stats",
+        _stats_insert_select(),
+        f"UPDATE patient_stats SET {counters}",
+        "INSERT INTO patient_name_words (patient_name_words) VALUES ('delete-all')",
+        f"INSERT INTO patient_name_words (rowid, names) SELECT p.id, {_names('p')} FROM patient p",
+        *reindex_statements(),
+        # Merge the index segments the bulk inserts left: searches read one b-tree each.
+        "INSERT INTO patient_fts (patient_fts) VALUES ('optimize')",
+        "INSERT INTO patient_trigram (patient_trigram) VALUES ('optimize')",
+        "INSERT INTO patient_name_words (patient_name_words) VALUES ('optimize')",
+    ]
 
 
-# -- migration 0007: the vocabulary of name words and the Charlson comorbidity points ----------
-_M6: ModuleType = importlib.import_module(
-    "carecoord_desktop.store.migrations.versions.0007_search_spelling"
-)
+INDEXED_COUNT_SQL = "SELECT count(*) FROM patient_fts"
+
+# -- the search queries ---------------------------------------------------------------------------
+
 # The register's distinct name words and how many patients hold each (fts5vocab 'row').
 NAME_VOCAB_SQL = "SELECT term, doc FROM patient_name_vocab"
 # A workspace opened without migrating (check, an older schema) has no vocabulary yet.
@@ -81,13 +173,9 @@ NAME_VOCAB_EXISTS_SQL = "SELECT 1 FROM sqlite_master WHERE name = 'patient_name_
 PREFIX_EXISTS_SQL = "SELECT 1 FROM patient_fts WHERE patient_fts MATCH :m LIMIT 1"
 
 
-def spelling_reindex_statements() -> list[str]:
-    """Refill the name-word index and every patient's comorbidity points (after the counters)."""
-    return [
-        "INSERT INTO patient_name_words (patient_name_words) VALUES ('delete-all')",
-        _M6.NAME_WORDS_FILL,
-        _M6.POINTS_FILL,
-    ]
+def matching_ids(param: str) -> str:
+    """A subquery of the ids of the patients whose index matches the query in `:param`."""
+    return f"(SELECT rowid FROM patient_fts WHERE patient_fts MATCH :{param})"
 
 
 def phrase(word: str) -> str:

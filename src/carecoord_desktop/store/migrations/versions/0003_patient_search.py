@@ -10,9 +10,11 @@ patient_stats    active chronic condition count, active medication count, a shor
                  summary and a folded sort name, one row per patient
 
 Triggers on patient, condition and medication keep all three in step with every write path
-(the demo's bulk executemany, ORM edits, imports). services/registry.py reuses the SQL builders
-below for `rebuild_search_index` (a later revision that changes the index text must move them),
-and its tests check that a rebuild reproduces what the triggers built.
+(the demo's bulk executemany, ORM edits, imports).
+
+The SQL is written out as literals: this revision is frozen as it ran when written, whatever
+later code does. The live rebuild (`carecoord check --reindex`) is store/search_sql.py;
+tests/store/test_migrations.py checks that it reproduces what the triggers keep.
 """
 
 from alembic import op
@@ -22,126 +24,182 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-DERIVED_TABLES = ("patient_fts", "patient_trigram", "patient_stats")
+# Backfills (what was there before the triggers)
+_STATS_FILL = (
+    "INSERT INTO patient_stats (patient_id, sort_name, practice_id, date_of_birth, archived, "
+    "coordinator_id, lives_alone) SELECT p.id, lower(p.family_name || char(31) || p.given_name), "
+    "p.practice_id, p.date_of_birth, p.archived, p.coordinator_id, p.lives_alone FROM patient p"
+)
+_COUNTS_FILL = (
+    "UPDATE patient_stats SET condition_count = (SELECT count(*) FROM condition WHERE patient_id "
+    "= patient_stats.patient_id AND status = 'active' AND chronic = 1), medication_count = "
+    "(SELECT count(*) FROM medication WHERE patient_id = patient_stats.patient_id AND status = "
+    "'active'), conditions_summary = coalesce((SELECT group_concat(display, ', ') FROM (SELECT "
+    "display FROM condition WHERE patient_id = patient_stats.patient_id AND status = 'active' AND "
+    "chronic = 1 ORDER BY id LIMIT 2)), '') || CASE WHEN (SELECT count(*) FROM condition WHERE "
+    "patient_id = patient_stats.patient_id AND status = 'active' AND chronic = 1) > 2 THEN ' +' "
+    "|| ((SELECT count(*) FROM condition WHERE patient_id = patient_stats.patient_id AND status = "
+    "'active' AND chronic = 1) - 2) ELSE '' END WHERE patient_id = patient_stats.patient_id"
+)
+_FTS_FILL = (
+    "INSERT INTO patient_fts (rowid, names, idents, dob) SELECT p.id, p.given_name || ' ' || "
+    "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "
+    "replace(replace(replace(p.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+    "replace(replace(replace(p.given_name, '''', ''), '-', ''), '\u2019', ''), p.practice_id || ' "
+    "' || coalesce(replace(replace(replace(replace(replace(replace(p.medicare_number, ' ', ''), "
+    "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+    "coalesce(replace(replace(replace(replace(replace(replace(p.phone, ' ', ''), '-', ''), '(', "
+    "''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', p.date_of_birth) || ' ' || "
+    "strftime('%d%m%Y', p.date_of_birth) FROM patient p"
+)
+_TRIGRAM_FILL = (
+    "INSERT INTO patient_trigram (rowid, names) SELECT p.id, p.family_name || ' ' || p.given_name "
+    "|| ' ' || coalesce(p.preferred_name, '') FROM patient p"
+)
 
-
-def _digits(expr: str) -> str:
-    for ch in (" ", "-", "(", ")", "+", "."):
-        expr = f"replace({expr}, '{ch}', '')"
-    return expr
-
-
-def _squeeze(expr: str) -> str:
-    # "O'Brien" is also indexed as "OBrien", "Smith-Jones" as "SmithJones".
-    return f"replace(replace(replace({expr}, '''', ''), '-', ''), '\u2019', '')"
-
-
-def _fts_values(r: str) -> str:
-    return (
-        f"{r}.id, "
-        f"{r}.given_name || ' ' || {r}.family_name || ' ' || coalesce({r}.preferred_name, '') "
-        f"|| ' ' || {_squeeze(f'{r}.family_name')} || ' ' || {_squeeze(f'{r}.given_name')}, "
-        f"{r}.practice_id || ' ' || coalesce({_digits(f'{r}.medicare_number')}, '') || ' ' "
-        f"|| coalesce({_digits(f'{r}.phone')}, ''), "
-        f"strftime('%Y%m%d', {r}.date_of_birth) || ' ' || strftime('%d%m%Y', {r}.date_of_birth)"
-    )
-
-
-def _trigram_values(r: str) -> str:
-    return (
-        f"{r}.id, {r}.family_name || ' ' || {r}.given_name || ' ' "
-        f"|| coalesce({r}.preferred_name, '')"
-    )
-
-
-def _sort_name(r: str) -> str:
-    return f"lower({r}.family_name || char(31) || {r}.given_name)"
-
-
-def _copied(r: str) -> dict[str, str]:
-    """patient_stats columns copied from the patient row: sorts and filters never touch patient."""
-    return {
-        "sort_name": _sort_name(r),
-        "practice_id": f"{r}.practice_id",
-        "date_of_birth": f"{r}.date_of_birth",
-        "archived": f"{r}.archived",
-        "coordinator_id": f"{r}.coordinator_id",
-        "lives_alone": f"{r}.lives_alone",
-    }
-
-
-def _copy_set(r: str) -> str:
-    return ", ".join(f"{col} = {expr}" for col, expr in _copied(r).items())
-
-
-def _stats_insert_select() -> str:
-    cols = ", ".join(_copied("p"))
-    return (
-        f"INSERT INTO patient_stats (patient_id, {cols}) "
-        f"SELECT p.id, {', '.join(_copied('p').values())} FROM patient p"
-    )
-
-
-def _stats_refresh(pid: str) -> str:
-    """Recompute one patient's counters (a handful of rows behind indexes)."""
-    active_conditions = (
-        f"FROM condition WHERE patient_id = {pid} AND status = 'active' AND chronic = 1"
-    )
-    return (
-        f"UPDATE patient_stats SET "
-        f"condition_count = (SELECT count(*) {active_conditions}), "
-        f"medication_count = (SELECT count(*) FROM medication WHERE patient_id = {pid} "
-        f"AND status = 'active'), "
-        f"conditions_summary = coalesce((SELECT group_concat(display, ', ') FROM "
-        f"(SELECT display {active_conditions} ORDER BY id LIMIT 2)), '') "
-        f"|| CASE WHEN (SELECT count(*) {active_conditions}) > 2 "
-        f"THEN ' +' || ((SELECT count(*) {active_conditions}) - 2) ELSE '' END "
-        f"WHERE patient_id = {pid};"
-    )
-
-
-def _patient_triggers() -> list[str]:
-    insert_index = (
-        f"INSERT INTO patient_fts (rowid, names, idents, dob) VALUES ({_fts_values('NEW')});"
-        f"INSERT INTO patient_trigram (rowid, names) VALUES ({_trigram_values('NEW')});"
-    )
-    delete_index = (
-        "DELETE FROM patient_fts WHERE rowid = OLD.id;"
-        "DELETE FROM patient_trigram WHERE rowid = OLD.id;"
-    )
-    return [
-        "CREATE TRIGGER patient_search_ai AFTER INSERT ON patient BEGIN "
-        f"{insert_index}"
-        "INSERT OR IGNORE INTO patient_stats (patient_id) VALUES (NEW.id);"
-        f"UPDATE patient_stats SET {_copy_set('NEW')} WHERE patient_id = NEW.id;"
-        "END",
+# Triggers: patient_search_* keep the index, *_stats_* the counters.
+TRIGGERS = (
+    (
+        "CREATE TRIGGER patient_search_ai AFTER INSERT ON patient BEGIN INSERT INTO patient_fts "
+        "(rowid, names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || "
+        "' ' || coalesce(NEW.preferred_name, '') || ' ' || "
+        "replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', ''), "
+        "NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, ''));INSERT OR IGNORE INTO patient_stats (patient_id) "
+        "VALUES (NEW.id);UPDATE patient_stats SET sort_name = lower(NEW.family_name || char(31) "
+        "|| NEW.given_name), practice_id = NEW.practice_id, date_of_birth = NEW.date_of_birth, "
+        "archived = NEW.archived, coordinator_id = NEW.coordinator_id, lives_alone = "
+        "NEW.lives_alone WHERE patient_id = NEW.id;END"
+    ),
+    (
         "CREATE TRIGGER patient_search_au AFTER UPDATE OF id, given_name, family_name, "
         "preferred_name, practice_id, medicare_number, phone, date_of_birth, archived, "
-        "coordinator_id, lives_alone ON patient BEGIN "
-        f"{delete_index}{insert_index}"
-        "DELETE FROM patient_stats WHERE patient_id = OLD.id AND OLD.id != NEW.id;"
-        "INSERT OR IGNORE INTO patient_stats (patient_id) VALUES (NEW.id);"
-        f"UPDATE patient_stats SET {_copy_set('NEW')} WHERE patient_id = NEW.id;"
-        "END",
-        f"CREATE TRIGGER patient_search_ad AFTER DELETE ON patient BEGIN {delete_index}"
-        "DELETE FROM patient_stats WHERE patient_id = OLD.id; END",
-    ]
-
-
-def _child_triggers(table: str) -> list[str]:
-    ensure = "INSERT OR IGNORE INTO patient_stats (patient_id) VALUES ({pid});"
-    return [
-        f"CREATE TRIGGER {table}_stats_ai AFTER INSERT ON {table} BEGIN "
-        f"{ensure.format(pid='NEW.patient_id')}{_stats_refresh('NEW.patient_id')} END",
-        f"CREATE TRIGGER {table}_stats_au AFTER UPDATE ON {table} BEGIN "
-        f"{_stats_refresh('OLD.patient_id')}"
-        f"{ensure.format(pid='NEW.patient_id')}{_stats_refresh('NEW.patient_id')} END",
-        f"CREATE TRIGGER {table}_stats_ad AFTER DELETE ON {table} BEGIN "
-        f"{_stats_refresh('OLD.patient_id')} END",
-    ]
-
-
-TRIGGERS = _patient_triggers() + _child_triggers("condition") + _child_triggers("medication")
+        "coordinator_id, lives_alone ON patient BEGIN DELETE FROM patient_fts WHERE rowid = "
+        "OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;INSERT INTO patient_fts (rowid, "
+        "names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || ' ' || "
+        "coalesce(NEW.preferred_name, '') || ' ' || replace(replace(replace(NEW.family_name, "
+        "'''', ''), '-', ''), '\u2019', '') || ' ' || replace(replace(replace(NEW.given_name, "
+        "'''', ''), '-', ''), '\u2019', ''), NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, ''));DELETE FROM patient_stats WHERE patient_id = OLD.id "
+        "AND OLD.id != NEW.id;INSERT OR IGNORE INTO patient_stats (patient_id) VALUES "
+        "(NEW.id);UPDATE patient_stats SET sort_name = lower(NEW.family_name || char(31) || "
+        "NEW.given_name), practice_id = NEW.practice_id, date_of_birth = NEW.date_of_birth, "
+        "archived = NEW.archived, coordinator_id = NEW.coordinator_id, lives_alone = "
+        "NEW.lives_alone WHERE patient_id = NEW.id;END"
+    ),
+    (
+        "CREATE TRIGGER patient_search_ad AFTER DELETE ON patient BEGIN DELETE FROM patient_fts "
+        "WHERE rowid = OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;DELETE FROM "
+        "patient_stats WHERE patient_id = OLD.id; END"
+    ),
+    (
+        "CREATE TRIGGER condition_stats_ai AFTER INSERT ON condition BEGIN INSERT OR IGNORE INTO "
+        "patient_stats (patient_id) VALUES (NEW.patient_id);UPDATE patient_stats SET "
+        "condition_count = (SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM medication "
+        "WHERE patient_id = NEW.patient_id AND status = 'active'), conditions_summary = "
+        "coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = NEW.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER condition_stats_au AFTER UPDATE ON condition BEGIN UPDATE patient_stats "
+        "SET condition_count = (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id "
+        "AND status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM "
+        "medication WHERE patient_id = OLD.patient_id AND status = 'active'), conditions_summary "
+        "= coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = OLD.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = OLD.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = OLD.patient_id;INSERT OR IGNORE INTO patient_stats (patient_id) "
+        "VALUES (NEW.patient_id);UPDATE patient_stats SET condition_count = (SELECT count(*) FROM "
+        "condition WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1), "
+        "medication_count = (SELECT count(*) FROM medication WHERE patient_id = NEW.patient_id "
+        "AND status = 'active'), conditions_summary = coalesce((SELECT group_concat(display, ', "
+        "') FROM (SELECT display FROM condition WHERE patient_id = NEW.patient_id AND status = "
+        "'active' AND chronic = 1 ORDER BY id LIMIT 2)), '') || CASE WHEN (SELECT count(*) FROM "
+        "condition WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1) > 2 "
+        "THEN ' +' || ((SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1) - 2) ELSE '' END WHERE patient_id = NEW.patient_id; "
+        "END"
+    ),
+    (
+        "CREATE TRIGGER condition_stats_ad AFTER DELETE ON condition BEGIN UPDATE patient_stats "
+        "SET condition_count = (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id "
+        "AND status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM "
+        "medication WHERE patient_id = OLD.patient_id AND status = 'active'), conditions_summary "
+        "= coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = OLD.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = OLD.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = OLD.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER medication_stats_ai AFTER INSERT ON medication BEGIN INSERT OR IGNORE "
+        "INTO patient_stats (patient_id) VALUES (NEW.patient_id);UPDATE patient_stats SET "
+        "condition_count = (SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM medication "
+        "WHERE patient_id = NEW.patient_id AND status = 'active'), conditions_summary = "
+        "coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = NEW.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER medication_stats_au AFTER UPDATE ON medication BEGIN UPDATE patient_stats "
+        "SET condition_count = (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id "
+        "AND status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM "
+        "medication WHERE patient_id = OLD.patient_id AND status = 'active'), conditions_summary "
+        "= coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = OLD.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = OLD.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = OLD.patient_id;INSERT OR IGNORE INTO patient_stats (patient_id) "
+        "VALUES (NEW.patient_id);UPDATE patient_stats SET condition_count = (SELECT count(*) FROM "
+        "condition WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1), "
+        "medication_count = (SELECT count(*) FROM medication WHERE patient_id = NEW.patient_id "
+        "AND status = 'active'), conditions_summary = coalesce((SELECT group_concat(display, ', "
+        "') FROM (SELECT display FROM condition WHERE patient_id = NEW.patient_id AND status = "
+        "'active' AND chronic = 1 ORDER BY id LIMIT 2)), '') || CASE WHEN (SELECT count(*) FROM "
+        "condition WHERE patient_id = NEW.patient_id AND status = 'active' AND chronic = 1) > 2 "
+        "THEN ' +' || ((SELECT count(*) FROM condition WHERE patient_id = NEW.patient_id AND "
+        "status = 'active' AND chronic = 1) - 2) ELSE '' END WHERE patient_id = NEW.patient_id; "
+        "END"
+    ),
+    (
+        "CREATE TRIGGER medication_stats_ad AFTER DELETE ON medication BEGIN UPDATE patient_stats "
+        "SET condition_count = (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id "
+        "AND status = 'active' AND chronic = 1), medication_count = (SELECT count(*) FROM "
+        "medication WHERE patient_id = OLD.patient_id AND status = 'active'), conditions_summary "
+        "= coalesce((SELECT group_concat(display, ', ') FROM (SELECT display FROM condition WHERE "
+        "patient_id = OLD.patient_id AND status = 'active' AND chronic = 1 ORDER BY id LIMIT 2)), "
+        "'') || CASE WHEN (SELECT count(*) FROM condition WHERE patient_id = OLD.patient_id AND "
+        "status = 'active' AND chronic = 1) > 2 THEN ' +' || ((SELECT count(*) FROM condition "
+        "WHERE patient_id = OLD.patient_id AND status = 'active' AND chronic = 1) - 2) ELSE '' "
+        "END WHERE patient_id = OLD.patient_id; END"
+    ),
+)
 TRIGGER_NAMES = (
     "patient_search_ai",
     "patient_search_au",
@@ -180,15 +238,8 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_patient_stats_dob ON patient_stats (date_of_birth)")
     op.execute("CREATE INDEX ix_patient_stats_coordinator ON patient_stats (coordinator_id)")
     # Backfill from what is already there, then let the triggers take over.
-    op.execute(_stats_insert_select())
-    op.execute(f"UPDATE patient_stats SET {_stats_refresh('patient_stats.patient_id')[25:-1]}")
-    op.execute(
-        f"INSERT INTO patient_fts (rowid, names, idents, dob) SELECT {_fts_values('p')} "
-        "FROM patient p"
-    )
-    op.execute(
-        f"INSERT INTO patient_trigram (rowid, names) SELECT {_trigram_values('p')} FROM patient p"
-    )
+    for sql in (_STATS_FILL, _COUNTS_FILL, _FTS_FILL, _TRIGRAM_FILL):
+        op.execute(sql)
     for sql in TRIGGERS:
         op.execute(sql)
 

@@ -7,17 +7,14 @@ Revises: 0003
 Columns are added with plain ALTER TABLE ADD COLUMN, never a batch copy of `patient`: a copy
 drops and recreates the table, and with foreign keys on, that DROP would cascade into
 patient_stats and break the references from condition, medication and allergy.
-The patient_search_* triggers are recreated from store/search_sql.py (they now index
-previous_names) and both FTS tables are refilled.
+The patient_search_* triggers are recreated (they now index previous_names) and both FTS
+tables are refilled. The SQL is written out as literals, 0003's triggers too for the downgrade:
+this revision is frozen as it ran when written, whatever later code does.
 """
-
-import importlib
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-
-from carecoord_desktop.store import search_sql
 
 revision = "0004"
 down_revision = "0003"
@@ -38,6 +35,7 @@ _TEXT_COLUMNS = (
     ("social_isolation", _NOTE),
     ("functional_status", _NOTE),
 )
+PATIENT_TRIGGER_NAMES = ("patient_search_ai", "patient_search_au", "patient_search_ad")
 _NEW_PATIENT_COLUMNS = (
     *(name for name, _ in _TEXT_COLUMNS),
     "interpreter_needed",
@@ -45,6 +43,159 @@ _NEW_PATIENT_COLUMNS = (
     "acd_date",
     "archived_at",
     "merged_into_id",
+)
+
+# The patient triggers with previous names indexed (and watched by the update trigger).
+_PATIENT_TRIGGERS = (
+    (
+        "CREATE TRIGGER patient_search_ai AFTER INSERT ON patient BEGIN INSERT INTO patient_fts "
+        "(rowid, names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || "
+        "' ' || coalesce(NEW.preferred_name, '') || ' ' || "
+        "replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', '') || coalesce(' "
+        "' || NEW.previous_names || ' ' || replace(replace(replace(NEW.previous_names, '''', ''), "
+        "'-', ''), '\u2019', ''), ''), NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, '') || coalesce(' ' || NEW.previous_names, ''));INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) VALUES (NEW.id);UPDATE patient_stats SET "
+        "sort_name = lower(NEW.family_name || char(31) || NEW.given_name), practice_id = "
+        "NEW.practice_id, date_of_birth = NEW.date_of_birth, archived = NEW.archived, "
+        "coordinator_id = NEW.coordinator_id, lives_alone = NEW.lives_alone WHERE patient_id = "
+        "NEW.id;END"
+    ),
+    (
+        "CREATE TRIGGER patient_search_au AFTER UPDATE OF id, given_name, family_name, "
+        "preferred_name, previous_names, practice_id, medicare_number, phone, date_of_birth, "
+        "archived, coordinator_id, lives_alone ON patient BEGIN DELETE FROM patient_fts WHERE "
+        "rowid = OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;INSERT INTO patient_fts "
+        "(rowid, names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || "
+        "' ' || coalesce(NEW.preferred_name, '') || ' ' || "
+        "replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', '') || coalesce(' "
+        "' || NEW.previous_names || ' ' || replace(replace(replace(NEW.previous_names, '''', ''), "
+        "'-', ''), '\u2019', ''), ''), NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, '') || coalesce(' ' || NEW.previous_names, ''));DELETE FROM "
+        "patient_stats WHERE patient_id = OLD.id AND OLD.id != NEW.id;INSERT OR IGNORE INTO "
+        "patient_stats (patient_id) VALUES (NEW.id);UPDATE patient_stats SET sort_name = "
+        "lower(NEW.family_name || char(31) || NEW.given_name), practice_id = NEW.practice_id, "
+        "date_of_birth = NEW.date_of_birth, archived = NEW.archived, coordinator_id = "
+        "NEW.coordinator_id, lives_alone = NEW.lives_alone WHERE patient_id = NEW.id;END"
+    ),
+    (
+        "CREATE TRIGGER patient_search_ad AFTER DELETE ON patient BEGIN DELETE FROM patient_fts "
+        "WHERE rowid = OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;DELETE FROM "
+        "patient_stats WHERE patient_id = OLD.id; END"
+    ),
+)
+# Both FTS tables refilled with the new text.
+_REINDEX = (
+    (
+        "DELETE FROM patient_fts"
+    ),
+    (
+        "DELETE FROM patient_trigram"
+    ),
+    (
+        "INSERT INTO patient_fts (rowid, names, idents, dob) SELECT p.id, p.given_name || ' ' || "
+        "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "
+        "replace(replace(replace(p.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(p.given_name, '''', ''), '-', ''), '\u2019', '') || coalesce(' ' "
+        "|| p.previous_names || ' ' || replace(replace(replace(p.previous_names, '''', ''), '-', "
+        "''), '\u2019', ''), ''), p.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(p.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(p.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', p.date_of_birth) || ' ' "
+        "|| strftime('%d%m%Y', p.date_of_birth) FROM patient p"
+    ),
+    (
+        "INSERT INTO patient_trigram (rowid, names) SELECT p.id, p.family_name || ' ' || "
+        "p.given_name || ' ' || coalesce(p.preferred_name, '') || coalesce(' ' || "
+        "p.previous_names, '') FROM patient p"
+    ),
+)
+# For the downgrade: 0003's patient triggers and index text, as 0003 made them.
+_PATIENT_TRIGGERS_0003 = (
+    (
+        "CREATE TRIGGER patient_search_ai AFTER INSERT ON patient BEGIN INSERT INTO patient_fts "
+        "(rowid, names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || "
+        "' ' || coalesce(NEW.preferred_name, '') || ' ' || "
+        "replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', ''), "
+        "NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, ''));INSERT OR IGNORE INTO patient_stats (patient_id) "
+        "VALUES (NEW.id);UPDATE patient_stats SET sort_name = lower(NEW.family_name || char(31) "
+        "|| NEW.given_name), practice_id = NEW.practice_id, date_of_birth = NEW.date_of_birth, "
+        "archived = NEW.archived, coordinator_id = NEW.coordinator_id, lives_alone = "
+        "NEW.lives_alone WHERE patient_id = NEW.id;END"
+    ),
+    (
+        "CREATE TRIGGER patient_search_au AFTER UPDATE OF id, given_name, family_name, "
+        "preferred_name, practice_id, medicare_number, phone, date_of_birth, archived, "
+        "coordinator_id, lives_alone ON patient BEGIN DELETE FROM patient_fts WHERE rowid = "
+        "OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;INSERT INTO patient_fts (rowid, "
+        "names, idents, dob) VALUES (NEW.id, NEW.given_name || ' ' || NEW.family_name || ' ' || "
+        "coalesce(NEW.preferred_name, '') || ' ' || replace(replace(replace(NEW.family_name, "
+        "'''', ''), '-', ''), '\u2019', '') || ' ' || replace(replace(replace(NEW.given_name, "
+        "'''', ''), '-', ''), '\u2019', ''), NEW.practice_id || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.medicare_number, ' ', ''), "
+        "'-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(NEW.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', NEW.date_of_birth) || ' "
+        "' || strftime('%d%m%Y', NEW.date_of_birth));INSERT INTO patient_trigram (rowid, names) "
+        "VALUES (NEW.id, NEW.family_name || ' ' || NEW.given_name || ' ' || "
+        "coalesce(NEW.preferred_name, ''));DELETE FROM patient_stats WHERE patient_id = OLD.id "
+        "AND OLD.id != NEW.id;INSERT OR IGNORE INTO patient_stats (patient_id) VALUES "
+        "(NEW.id);UPDATE patient_stats SET sort_name = lower(NEW.family_name || char(31) || "
+        "NEW.given_name), practice_id = NEW.practice_id, date_of_birth = NEW.date_of_birth, "
+        "archived = NEW.archived, coordinator_id = NEW.coordinator_id, lives_alone = "
+        "NEW.lives_alone WHERE patient_id = NEW.id;END"
+    ),
+    (
+        "CREATE TRIGGER patient_search_ad AFTER DELETE ON patient BEGIN DELETE FROM patient_fts "
+        "WHERE rowid = OLD.id;DELETE FROM patient_trigram WHERE rowid = OLD.id;DELETE FROM "
+        "patient_stats WHERE patient_id = OLD.id; END"
+    ),
+)
+_REINDEX_0003 = (
+    (
+        "DELETE FROM patient_fts"
+    ),
+    (
+        "DELETE FROM patient_trigram"
+    ),
+    (
+        "INSERT INTO patient_fts (rowid, names, idents, dob) SELECT p.id, p.given_name || ' ' || "
+        "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "
+        "replace(replace(replace(p.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(p.given_name, '''', ''), '-', ''), '\u2019', ''), p.practice_id "
+        "|| ' ' || coalesce(replace(replace(replace(replace(replace(replace(p.medicare_number, ' "
+        "', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '') || ' ' || "
+        "coalesce(replace(replace(replace(replace(replace(replace(p.phone, ' ', ''), '-', ''), "
+        "'(', ''), ')', ''), '+', ''), '.', ''), ''), strftime('%Y%m%d', p.date_of_birth) || ' ' "
+        "|| strftime('%d%m%Y', p.date_of_birth) FROM patient p"
+    ),
+    (
+        "INSERT INTO patient_trigram (rowid, names) SELECT p.id, p.family_name || ' ' || "
+        "p.given_name || ' ' || coalesce(p.preferred_name, '') FROM patient p"
+    ),
 )
 
 
@@ -128,21 +279,12 @@ def upgrade() -> None:
     op.create_index("ix_hospital_event_start_date", "hospital_event", ["start_date"])
     op.create_index("ix_hospital_event_end_date", "hospital_event", ["end_date"])
 
-    _replace_patient_triggers(search_sql._patient_triggers(), search_sql.reindex_statements())
+    _replace_patient_triggers(_PATIENT_TRIGGERS, _REINDEX)
 
 
 def downgrade() -> None:
-    m3 = importlib.import_module("carecoord_desktop.store.migrations.versions.0003_patient_search")
-    reindex_0003 = [
-        "DELETE FROM patient_fts",
-        "DELETE FROM patient_trigram",
-        f"INSERT INTO patient_fts (rowid, names, idents, dob) SELECT {m3._fts_values('p')} "
-        "FROM patient p",
-        f"INSERT INTO patient_trigram (rowid, names) SELECT {m3._trigram_values('p')} "
-        "FROM patient p",
-    ]
     # Back to 0003's triggers (they must not name previous_names once it is dropped).
-    _replace_patient_triggers(m3._patient_triggers(), [])
+    _replace_patient_triggers(_PATIENT_TRIGGERS_0003, ())
     op.drop_index("ix_hospital_event_end_date", table_name="hospital_event")
     op.drop_index("ix_hospital_event_start_date", table_name="hospital_event")
     op.drop_index("ix_hospital_event_patient_id", table_name="hospital_event")
@@ -155,12 +297,12 @@ def downgrade() -> None:
     # Native DROP COLUMN (SQLite 3.35+): no table copy, so nothing cascades.
     for name in reversed(_NEW_PATIENT_COLUMNS):
         op.execute(f"ALTER TABLE patient DROP COLUMN {name}")
-    for sql in reindex_0003:
+    for sql in _REINDEX_0003:
         op.execute(sql)
 
 
-def _replace_patient_triggers(triggers: list[str], then: list[str]) -> None:
-    for name in search_sql.PATIENT_TRIGGER_NAMES:
+def _replace_patient_triggers(triggers: tuple[str, ...], then: tuple[str, ...]) -> None:
+    for name in PATIENT_TRIGGER_NAMES:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     for sql in triggers:
         op.execute(sql)

@@ -13,6 +13,9 @@ comparing those four dates with today's cutoff gives its counts exactly, from pa
 Indexes: hospital_event(patient_id, start_date) for the triggers and the exact counts of
 `registry.risk_reasons`; condition(code, status, chronic, patient_id) so the condition filter and
 the condition menu read the index only; patient_stats(last_discharge) for "recently discharged".
+
+The SQL is written out as literals: this revision is frozen as it ran when written, whatever
+later code does (the live rebuild is store/search_sql.py).
 """
 
 from alembic import op
@@ -44,54 +47,105 @@ _INDEXES = (
 )
 
 
-def _nth(pid: str, kind: str, offset: int) -> str:
-    return (
-        f"coalesce((SELECT start_date FROM hospital_event WHERE patient_id = {pid} "
-        f"AND kind = '{kind}' ORDER BY start_date DESC LIMIT 1 OFFSET {offset}), '')"
-    )
-
-
-def hospital_set(pid: str) -> str:
-    """The SET clause that recomputes one patient's hospital columns."""
-    return (
-        f"admission_1 = {_nth(pid, 'ADMISSION', 0)}, admission_2 = {_nth(pid, 'ADMISSION', 1)}, "
-        f"ed_visit_1 = {_nth(pid, 'ED_VISIT', 0)}, ed_visit_2 = {_nth(pid, 'ED_VISIT', 1)}, "
-        "last_discharge = coalesce((SELECT max(end_date) FROM hospital_event "
-        f"WHERE patient_id = {pid} AND kind = 'ADMISSION'), '')"
-    )
-
-
-def carer_set(pid: str) -> str:
-    return (
-        f"has_carer = EXISTS (SELECT 1 FROM patient_contact WHERE patient_id = {pid} AND is_carer)"
-    )
-
-
-def backfill_statements() -> list[str]:
-    """Recompute the columns of this revision for every patient (also used by a rebuild)."""
-    pid = "patient_stats.patient_id"
-    return [f"UPDATE patient_stats SET {hospital_set(pid)}, {carer_set(pid)}"]
-
-
-def _triggers(table: str, set_clause) -> list[str]:
-    def refresh(pid: str) -> str:
-        return (
-            f"INSERT OR IGNORE INTO patient_stats (patient_id) SELECT id FROM patient "
-            f"WHERE id = {pid};"
-            f"UPDATE patient_stats SET {set_clause(pid)} WHERE patient_id = {pid};"
-        )
-
-    return [
-        f"CREATE TRIGGER {table}_stats_ai AFTER INSERT ON {table} BEGIN "
-        f"{refresh('NEW.patient_id')} END",
-        f"CREATE TRIGGER {table}_stats_au AFTER UPDATE ON {table} BEGIN "
-        f"{refresh('OLD.patient_id')}{refresh('NEW.patient_id')} END",
-        f"CREATE TRIGGER {table}_stats_ad AFTER DELETE ON {table} BEGIN "
-        f"{refresh('OLD.patient_id')} END",
-    ]
-
-
-TRIGGERS = _triggers("hospital_event", hospital_set) + _triggers("patient_contact", carer_set)
+# Backfill, then the triggers that keep the columns (hospital_event and patient_contact).
+_BACKFILL = (
+    (
+        "UPDATE patient_stats SET admission_1 = coalesce((SELECT start_date FROM hospital_event "
+        "WHERE patient_id = patient_stats.patient_id AND kind = 'ADMISSION' ORDER BY start_date "
+        "DESC LIMIT 1 OFFSET 0), ''), admission_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = patient_stats.patient_id AND kind = 'ADMISSION' ORDER "
+        "BY start_date DESC LIMIT 1 OFFSET 1), ''), ed_visit_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = patient_stats.patient_id AND kind = 'ED_VISIT' ORDER "
+        "BY start_date DESC LIMIT 1 OFFSET 0), ''), ed_visit_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = patient_stats.patient_id AND kind = 'ED_VISIT' ORDER "
+        "BY start_date DESC LIMIT 1 OFFSET 1), ''), last_discharge = coalesce((SELECT "
+        "max(end_date) FROM hospital_event WHERE patient_id = patient_stats.patient_id AND kind = "
+        "'ADMISSION'), ''), has_carer = EXISTS (SELECT 1 FROM patient_contact WHERE patient_id = "
+        "patient_stats.patient_id AND is_carer)"
+    ),
+)
+TRIGGERS = (
+    (
+        "CREATE TRIGGER hospital_event_stats_ai AFTER INSERT ON hospital_event BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "NEW.patient_id;UPDATE patient_stats SET admission_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = NEW.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), admission_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = NEW.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), ed_visit_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = NEW.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), ed_visit_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = NEW.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), last_discharge = coalesce((SELECT max(end_date) "
+        "FROM hospital_event WHERE patient_id = NEW.patient_id AND kind = 'ADMISSION'), '') WHERE "
+        "patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER hospital_event_stats_au AFTER UPDATE ON hospital_event BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "OLD.patient_id;UPDATE patient_stats SET admission_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), admission_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), ed_visit_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), ed_visit_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), last_discharge = coalesce((SELECT max(end_date) "
+        "FROM hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION'), '') WHERE "
+        "patient_id = OLD.patient_id;INSERT OR IGNORE INTO patient_stats (patient_id) SELECT id "
+        "FROM patient WHERE id = NEW.patient_id;UPDATE patient_stats SET admission_1 = "
+        "coalesce((SELECT start_date FROM hospital_event WHERE patient_id = NEW.patient_id AND "
+        "kind = 'ADMISSION' ORDER BY start_date DESC LIMIT 1 OFFSET 0), ''), admission_2 = "
+        "coalesce((SELECT start_date FROM hospital_event WHERE patient_id = NEW.patient_id AND "
+        "kind = 'ADMISSION' ORDER BY start_date DESC LIMIT 1 OFFSET 1), ''), ed_visit_1 = "
+        "coalesce((SELECT start_date FROM hospital_event WHERE patient_id = NEW.patient_id AND "
+        "kind = 'ED_VISIT' ORDER BY start_date DESC LIMIT 1 OFFSET 0), ''), ed_visit_2 = "
+        "coalesce((SELECT start_date FROM hospital_event WHERE patient_id = NEW.patient_id AND "
+        "kind = 'ED_VISIT' ORDER BY start_date DESC LIMIT 1 OFFSET 1), ''), last_discharge = "
+        "coalesce((SELECT max(end_date) FROM hospital_event WHERE patient_id = NEW.patient_id AND "
+        "kind = 'ADMISSION'), '') WHERE patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER hospital_event_stats_ad AFTER DELETE ON hospital_event BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "OLD.patient_id;UPDATE patient_stats SET admission_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), admission_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), ed_visit_1 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 0), ''), ed_visit_2 = coalesce((SELECT start_date FROM "
+        "hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ED_VISIT' ORDER BY "
+        "start_date DESC LIMIT 1 OFFSET 1), ''), last_discharge = coalesce((SELECT max(end_date) "
+        "FROM hospital_event WHERE patient_id = OLD.patient_id AND kind = 'ADMISSION'), '') WHERE "
+        "patient_id = OLD.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER patient_contact_stats_ai AFTER INSERT ON patient_contact BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "NEW.patient_id;UPDATE patient_stats SET has_carer = EXISTS (SELECT 1 FROM "
+        "patient_contact WHERE patient_id = NEW.patient_id AND is_carer) WHERE patient_id = "
+        "NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER patient_contact_stats_au AFTER UPDATE ON patient_contact BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "OLD.patient_id;UPDATE patient_stats SET has_carer = EXISTS (SELECT 1 FROM "
+        "patient_contact WHERE patient_id = OLD.patient_id AND is_carer) WHERE patient_id = "
+        "OLD.patient_id;INSERT OR IGNORE INTO patient_stats (patient_id) SELECT id FROM patient "
+        "WHERE id = NEW.patient_id;UPDATE patient_stats SET has_carer = EXISTS (SELECT 1 FROM "
+        "patient_contact WHERE patient_id = NEW.patient_id AND is_carer) WHERE patient_id = "
+        "NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER patient_contact_stats_ad AFTER DELETE ON patient_contact BEGIN INSERT OR "
+        "IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = "
+        "OLD.patient_id;UPDATE patient_stats SET has_carer = EXISTS (SELECT 1 FROM "
+        "patient_contact WHERE patient_id = OLD.patient_id AND is_carer) WHERE patient_id = "
+        "OLD.patient_id; END"
+    ),
+)
 
 
 def upgrade() -> None:
@@ -100,7 +154,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_patient_stats_last_discharge ON patient_stats (last_discharge)")
     for name, table, cols in _INDEXES:
         op.execute(f"CREATE INDEX {name} ON {table} ({cols})")
-    for sql in backfill_statements():
+    for sql in _BACKFILL:
         op.execute(sql)
     for sql in TRIGGERS:
         op.execute(sql)

@@ -20,7 +20,8 @@ patient_stats.comorbidity_points  the sum over the patient's active conditions, 
                     on condition.
 
 The SQL is written out as literals: this revision is frozen as written, whatever later code
-does. store/search_sql.py rebuilds from the same statements (`carecoord check --reindex`).
+does. The live rebuild (`carecoord check --reindex`) is store/search_sql.py; tests check that it
+reproduces what these triggers keep.
 """
 
 from alembic import op
@@ -30,19 +31,6 @@ down_revision = "0006_allergy_status"
 branch_labels = None
 depends_on = None
 
-_SQUEEZE = "replace(replace(replace({c}, '''', ''), '-', ''), '\u2019', '')"
-
-
-def _names(r: str) -> str:
-    # patient_fts's names column as migration 0004 indexes it (store/search_sql._fts_values).
-    return (
-        f"{r}.given_name || ' ' || {r}.family_name || ' ' || coalesce({r}.preferred_name, '') "
-        f"|| ' ' || {_SQUEEZE.format(c=f'{r}.family_name')} || ' ' "
-        f"|| {_SQUEEZE.format(c=f'{r}.given_name')} || coalesce(' ' || {r}.previous_names "
-        f"|| ' ' || {_SQUEEZE.format(c=f'{r}.previous_names')}, '')"
-    )
-
-
 NAME_WORDS_TABLE = (
     "CREATE VIRTUAL TABLE patient_name_words USING fts5(names, content = '', "
     "contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')"
@@ -51,16 +39,37 @@ NAME_VOCAB_TABLE = (
     "CREATE VIRTUAL TABLE patient_name_vocab USING fts5vocab(patient_name_words, 'row')"
 )
 NAME_WORDS_FILL = (
-    f"INSERT INTO patient_name_words (rowid, names) SELECT p.id, {_names('p')} FROM patient p"
+    "INSERT INTO patient_name_words (rowid, names) SELECT p.id, p.given_name || ' ' || "
+    "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "
+    "replace(replace(replace(p.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+    "replace(replace(replace(p.given_name, '''', ''), '-', ''), '\u2019', '') || coalesce(' ' || "
+    "p.previous_names || ' ' || replace(replace(replace(p.previous_names, '''', ''), '-', ''), "
+    "'\u2019', ''), '') FROM patient p"
 )
-_INSERT_NEW = f"INSERT INTO patient_name_words (rowid, names) VALUES (NEW.id, {_names('NEW')});"
 NAME_WORDS_TRIGGERS = (
-    f"CREATE TRIGGER patient_spelling_ai AFTER INSERT ON patient BEGIN {_INSERT_NEW} END",
-    "CREATE TRIGGER patient_spelling_au AFTER UPDATE OF id, given_name, family_name, "
-    "preferred_name, previous_names ON patient BEGIN "
-    f"DELETE FROM patient_name_words WHERE rowid = OLD.id; {_INSERT_NEW} END",
-    "CREATE TRIGGER patient_spelling_ad AFTER DELETE ON patient BEGIN "
-    "DELETE FROM patient_name_words WHERE rowid = OLD.id; END",
+    (
+        "CREATE TRIGGER patient_spelling_ai AFTER INSERT ON patient BEGIN INSERT INTO "
+        "patient_name_words (rowid, names) VALUES (NEW.id, NEW.given_name || ' ' || "
+        "NEW.family_name || ' ' || coalesce(NEW.preferred_name, '') || ' ' || "
+        "replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' || "
+        "replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', '') || coalesce(' "
+        "' || NEW.previous_names || ' ' || replace(replace(replace(NEW.previous_names, '''', ''), "
+        "'-', ''), '\u2019', ''), '')); END"
+    ),
+    (
+        "CREATE TRIGGER patient_spelling_au AFTER UPDATE OF id, given_name, family_name, "
+        "preferred_name, previous_names ON patient BEGIN DELETE FROM patient_name_words WHERE "
+        "rowid = OLD.id; INSERT INTO patient_name_words (rowid, names) VALUES (NEW.id, "
+        "NEW.given_name || ' ' || NEW.family_name || ' ' || coalesce(NEW.preferred_name, '') || ' "
+        "' || replace(replace(replace(NEW.family_name, '''', ''), '-', ''), '\u2019', '') || ' ' "
+        "|| replace(replace(replace(NEW.given_name, '''', ''), '-', ''), '\u2019', '') || "
+        "coalesce(' ' || NEW.previous_names || ' ' || replace(replace(replace(NEW.previous_names, "
+        "'''', ''), '-', ''), '\u2019', ''), '')); END"
+    ),
+    (
+        "CREATE TRIGGER patient_spelling_ad AFTER DELETE ON patient BEGIN DELETE FROM "
+        "patient_name_words WHERE rowid = OLD.id; END"
+    ),
 )
 
 # (key, category, weight): key is a SNOMED CT code, or "name:" and the condition's name in
@@ -131,32 +140,42 @@ CHARLSON_TABLE = (
     "CREATE TABLE charlson_condition (key VARCHAR NOT NULL PRIMARY KEY, "
     "category VARCHAR NOT NULL, weight INTEGER NOT NULL)"
 )
-_POINTS = (
-    "coalesce((SELECT sum(points) FROM (SELECT max(w.weight) AS points FROM condition c "
-    "JOIN charlson_condition w ON w.key IN (c.code, 'name:' || lower(trim(c.display))) "
-    "WHERE c.patient_id = {pid} AND c.status = 'active' GROUP BY w.category)), 0)"
-)
 POINTS_FILL = (
-    "UPDATE patient_stats SET comorbidity_points = "
-    f"{_POINTS.format(pid='patient_stats.patient_id')}"
+    "UPDATE patient_stats SET comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT "
+    "max(w.weight) AS points FROM condition c JOIN charlson_condition w ON w.key IN (c.code, "
+    "'name:' || lower(trim(c.display))) WHERE c.patient_id = patient_stats.patient_id AND "
+    "c.status = 'active' GROUP BY w.category)), 0)"
 )
-
-
-def _refresh(pid: str) -> str:
-    return (
-        f"INSERT OR IGNORE INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = {pid};"
-        f"UPDATE patient_stats SET comorbidity_points = {_POINTS.format(pid=pid)} "
-        f"WHERE patient_id = {pid};"
-    )
-
-
 POINTS_TRIGGERS = (
-    f"CREATE TRIGGER condition_charlson_ai AFTER INSERT ON condition BEGIN "
-    f"{_refresh('NEW.patient_id')} END",
-    f"CREATE TRIGGER condition_charlson_au AFTER UPDATE ON condition BEGIN "
-    f"{_refresh('OLD.patient_id')}{_refresh('NEW.patient_id')} END",
-    f"CREATE TRIGGER condition_charlson_ad AFTER DELETE ON condition BEGIN "
-    f"{_refresh('OLD.patient_id')} END",
+    (
+        "CREATE TRIGGER condition_charlson_ai AFTER INSERT ON condition BEGIN INSERT OR IGNORE "
+        "INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = NEW.patient_id;UPDATE "
+        "patient_stats SET comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT "
+        "max(w.weight) AS points FROM condition c JOIN charlson_condition w ON w.key IN (c.code, "
+        "'name:' || lower(trim(c.display))) WHERE c.patient_id = NEW.patient_id AND c.status = "
+        "'active' GROUP BY w.category)), 0) WHERE patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER condition_charlson_au AFTER UPDATE ON condition BEGIN INSERT OR IGNORE "
+        "INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = OLD.patient_id;UPDATE "
+        "patient_stats SET comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT "
+        "max(w.weight) AS points FROM condition c JOIN charlson_condition w ON w.key IN (c.code, "
+        "'name:' || lower(trim(c.display))) WHERE c.patient_id = OLD.patient_id AND c.status = "
+        "'active' GROUP BY w.category)), 0) WHERE patient_id = OLD.patient_id;INSERT OR IGNORE "
+        "INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = NEW.patient_id;UPDATE "
+        "patient_stats SET comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT "
+        "max(w.weight) AS points FROM condition c JOIN charlson_condition w ON w.key IN (c.code, "
+        "'name:' || lower(trim(c.display))) WHERE c.patient_id = NEW.patient_id AND c.status = "
+        "'active' GROUP BY w.category)), 0) WHERE patient_id = NEW.patient_id; END"
+    ),
+    (
+        "CREATE TRIGGER condition_charlson_ad AFTER DELETE ON condition BEGIN INSERT OR IGNORE "
+        "INTO patient_stats (patient_id) SELECT id FROM patient WHERE id = OLD.patient_id;UPDATE "
+        "patient_stats SET comorbidity_points = coalesce((SELECT sum(points) FROM (SELECT "
+        "max(w.weight) AS points FROM condition c JOIN charlson_condition w ON w.key IN (c.code, "
+        "'name:' || lower(trim(c.display))) WHERE c.patient_id = OLD.patient_id AND c.status = "
+        "'active' GROUP BY w.category)), 0) WHERE patient_id = OLD.patient_id; END"
+    ),
 )
 TRIGGER_NAMES = (
     "patient_spelling_ai",
