@@ -67,3 +67,16 @@ def page_key(image) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
     return bytes(data.data())
+
+
+def save_shot(widget, name: str) -> None:
+    """Save a picture of `widget` for a person to look at, only when CARECOORD_SHOTS names a
+    folder: tests never write outside their temp folders otherwise (CI, a colleague's disk)."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("CARECOORD_SHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    assert widget.grab().save(str(Path(folder) / name)), f"could not save {name}"

@@ -12,8 +12,7 @@ from carecoord_desktop.services import registry, settings
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
-
-SHOTS = "/work/shots/harden-input"
+from tests_support import save_shot
 
 
 @pytest.fixture
@@ -47,4 +46,4 @@ def test_the_form_names_the_field_and_saves_nothing(qtbot, state, field, typed, 
     assert form.widget(field).text() == typed
     assert registry.query_ids(state.ws, state.actor, registry.PatientFilter()) == []
     if field == "family_name":
-        dialog.grab().save(f"{SHOTS}/form_control_character.png")
+        save_shot(dialog, "form_control_character.png")

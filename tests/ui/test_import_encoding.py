@@ -13,9 +13,9 @@ from carecoord_desktop.ui import patient_import as ui
 from carecoord_desktop.ui.patient_import import PatientImportDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
+from tests_support import save_shot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SHOTS = "/work/shots/harden-input"
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(dial
     assert dialog.encoding_box.isVisible()
     assert "line 3, byte 2 (0xE9) is not UTF-8" in dialog.encoding_detail.text()
     assert not dialog.next_button.isVisible()  # nothing to go on with until the user chooses
-    dialog.grab().save(f"{SHOTS}/import_mixed_encoding_choice.png")
+    save_shot(dialog, "import_mixed_encoding_choice.png")
 
     dialog.encoding_buttons["utf-8"].click()
     assert dialog.pages.currentIndex() == ui.MAPPING and not dialog.encoding_box.isVisible()
@@ -46,7 +46,7 @@ def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(dial
     assert model.rowCount() == 1 and model.row_at(0).line == 3
     assert "0xE9" in model.row_at(0).reasons[0]
     assert dialog.plan.accepted_count == 3
-    dialog.grab().save(f"{SHOTS}/import_mixed_encoding_checked.png")
+    save_shot(dialog, "import_mixed_encoding_checked.png")
 
 
 def test_choosing_windows_1252_shows_the_names_as_they_would_be_saved(dialog):
@@ -61,4 +61,4 @@ def test_a_stray_quote_is_shown_on_the_mapping_page(dialog):
     assert dialog.load_file(FIXTURES / "patients_stray_quote.csv")
     assert dialog.file_notes.isVisible()
     assert "stray quotation mark on line 3 joins lines 3-4" in dialog.file_notes.text()
-    dialog.grab().save(f"{SHOTS}/import_stray_quote.png")
+    save_shot(dialog, "import_stray_quote.png")

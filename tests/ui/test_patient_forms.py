@@ -24,9 +24,7 @@ from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.patients import PatientsScreen
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
-from tests_support import TEST_SCRYPT_N
-
-SHOTS = Path("/work/shots/forms")
+from tests_support import TEST_SCRYPT_N, save_shot
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +78,7 @@ def _new(qtbot, state) -> PatientRecordDialog:
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / name))
+    save_shot(widget, f"forms-{name}")
 
 
 def _count(state) -> int:

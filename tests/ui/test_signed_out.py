@@ -12,7 +12,7 @@ from carecoord_desktop.services import accounts, settings
 from carecoord_desktop.ui.dialogs import ChangePasswordDialog
 from carecoord_desktop.ui.main_window import MainWindow
 from carecoord_desktop.ui.state import AppState
-from tests_support import STAFF_PASSWORD, staff
+from tests_support import STAFF_PASSWORD, save_shot, staff
 
 
 def test_disabled_admin_is_signed_out_at_their_next_action(qtbot, ws, admin, tmp_path, monkeypatch):
@@ -32,7 +32,7 @@ def test_disabled_admin_is_signed_out_at_their_next_action(qtbot, ws, admin, tmp
     assert not win.lock_screen.username.isReadOnly()  # sign in as someone else, not unlock
     assert shown and "signed out" in shown[0]
     assert win.user_label.text() == "Signed out"
-    win.grab().save("/work/shots/harden-writers/signed-out.png")
+    save_shot(win, "signed-out.png")
     with pytest.raises(AccountDisabledError):
         accounts.authenticate(ws, "second.admin", STAFF_PASSWORD)
 
