@@ -156,19 +156,19 @@ def test_a_row_changed_between_read_and_write_is_refused_in_sql(ws, second, admi
         )  # fmt: skip
         stale.display = "Overwritten"
         session.add(stale)
-        with pytest.raises(StaleEditError, match=r"changed this condition .*\(onset\)"):
-            with conflicts.refused_if_stale(ws, admin, target):
-                session.commit()
+        with (
+            pytest.raises(StaleEditError, match=r"changed this condition .*\(onset\)"),
+            conflicts.refused_if_stale(ws, admin, target),
+        ):
+            session.commit()
     (kept,) = patients.get_record(ws, admin, pid).conditions
     assert (kept.display, kept.onset) == ("Asthma", date(2020, 1, 1))
 
 
 # -- bulk updates move the version on ------------------------------------------------------------
 def test_a_merge_makes_open_edits_of_the_moved_rows_stale(ws, admin, pid):
-    other = patients.create_patient(
-        ws, admin, PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9)),
-        confirm_duplicates=True,
-    ).id  # fmt: skip
+    twin = PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9))
+    other = patients.create_patient(ws, admin, twin, confirm_duplicates=True).id
     row = _condition(ws, admin, other, "Gout")
     before = patients.get_record(ws, admin, pid)
     patients.merge_patients(ws, admin, pid, other)
@@ -187,7 +187,8 @@ def test_archiving_makes_an_open_details_form_stale(ws, admin, pid):
     opened = patients.get_record(ws, admin, pid)
     patients.archive_patient(ws, admin, pid, "moved away")
     patients.unarchive_patient(ws, admin, pid)
-    with pytest.raises(StaleEditError, match=r"changed this patient's details .*\(unarchived a patient record\)"):
+    unarchived = r"changed this patient's details .*\(unarchived a patient record\)"
+    with pytest.raises(StaleEditError, match=unarchived):
         patients.update_patient(
             ws, admin, pid, PatientDraft.from_record(opened), version=opened.version
         )
@@ -196,11 +197,12 @@ def test_archiving_makes_an_open_details_form_stale(ws, admin, pid):
 def test_adding_an_allergy_that_ends_no_known_allergies_is_named(ws, second, two_staff, pid):
     from carecoord_desktop.services.patient_types import AllergyDraft
 
-    nurse, gp = two_staff
+    _nurse, gp = two_staff
     patients.record_no_known_allergies(ws, gp, pid)
     opened = patients.get_record(second, gp, pid)
     patient_lists.add_allergy(ws, gp, pid, AllergyDraft(substance="Penicillin"))
-    with pytest.raises(StaleEditError, match=r"changed this patient's details .*\(added an allergy\)"):
+    added = r"changed this patient's details .*\(added an allergy\)"
+    with pytest.raises(StaleEditError, match=added):
         patients.update_patient(
             second, gp, pid, PatientDraft.from_record(opened), version=opened.version
         )
@@ -227,7 +229,8 @@ def test_second_settings_save_is_refused_and_the_first_kept(ws, second, admin):
         settings.update(second, admin, practice_name="Other name", version=opened.version)
     now = settings.load(second)
     assert (now.practice_name, now.idle_lock_minutes) == (opened.practice_name, 7)
-    assert settings.update(second, admin, backups_kept=9, version=now.version).idle_lock_minutes == 7
+    again = settings.update(second, admin, backups_kept=9, version=now.version)
+    assert (again.idle_lock_minutes, again.backups_kept) == (7, 9)
 
 
 # -- two processes -------------------------------------------------------------------------------
