@@ -355,3 +355,31 @@ def test_migration_0008_gives_existing_rows_version_1_and_keeps_the_triggers(ws,
             text("SELECT names FROM patient_name_words WHERE patient_name_words MATCH 'quillon'")
         ).all()
     assert len(words) == 1
+
+
+# -- every role that edits ------------------------------------------------------------------------
+EDITORS = [Role.RECEPTION, Role.COORDINATOR, Role.NURSE, Role.GP, Role.ADMIN]
+
+
+@pytest.mark.parametrize("role", EDITORS)
+def test_every_role_that_edits_details_meets_the_conflict(ws, second, admin, pid, role):
+    editor = staff(ws, admin, role, "the.editor")
+    opened = patients.get_record(second, editor, pid)
+    contact = patient_lists.add_contact(ws, editor, pid, ContactDraft(name="Ben Quill"))
+    patients.update_patient(
+        ws, admin, pid, replace(PatientDraft.from_record(opened), phone=PHONE),
+        version=opened.version,
+    )  # fmt: skip
+    patient_lists.update_contact(
+        ws, admin, contact.id, ContactDraft(name="Ben Quill", phone=PHONE), version=contact.version
+    )
+    with pytest.raises(StaleEditError, match=r"^Alex Admin \(administrator\) changed"):
+        patients.update_patient(
+            second, editor, pid, PatientDraft.from_record(opened), version=opened.version
+        )
+    with pytest.raises(StaleEditError, match=r"changed this contact .*\(phone\)"):
+        patient_lists.update_contact(
+            second, editor, contact.id, ContactDraft(name="Ben"), version=contact.version
+        )
+    rec = patients.get_record(ws, admin, pid)
+    assert (rec.phone, rec.contacts[0].name, rec.contacts[0].phone) == (PHONE, "Ben Quill", PHONE)
