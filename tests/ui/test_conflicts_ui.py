@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from carecoord_desktop.config import DEFAULT_IDLE_LOCK_MINUTES
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import patient_lists, patients, settings
 from carecoord_desktop.services.patient_types import ConditionDraft, ContactDraft, PatientDraft
@@ -152,3 +153,36 @@ def test_editing_a_row_removed_in_another_window_can_add_it_back(qtbot, people, 
     dialog.save()
     (back,) = patients.get_record(nurse.ws, nurse.actor, pid).contacts
     assert (back.name, back.phone) == ("Ben Quill", "0400 111 222")
+
+
+def test_second_settings_save_is_refused_and_the_next_one_is_deliberate(qtbot, ws, admin):
+    from carecoord_desktop.ui.admin_practice import PracticeTab
+
+    other = staff(ws, admin, Role.ADMIN, "ann.admin")
+    tabs = []
+    for actor in (admin, other):
+        tab = PracticeTab(AppState(ws, actor, settings.load(ws)))
+        qtbot.addWidget(tab)
+        tab.show()
+        tab.refresh()
+        tabs.append(tab)
+    first, second = tabs
+    first.idle.setValue(7)
+    first.save_button.click()
+    assert first.settings_status.text() == "Settings saved."
+    second.keep.setValue(30)
+    second.save_button.click()
+    assert second.settings_error.isVisible()
+    assert second.settings_error.text().startswith(
+        "Alex Admin (administrator) changed the practice settings at "
+    )
+    assert "(screen lock time) after you opened the form" in second.settings_error.text()
+    assert "lock after 7 minutes" in second.settings_error.text()
+    assert (second.idle.value(), second.keep.value()) == (DEFAULT_IDLE_LOCK_MINUTES, 30)  # kept
+    assert settings.load(ws).idle_lock_minutes == 7  # not reverted
+    second.resize(900, 560)
+    _shot(second, "stale_settings_refused")
+    second.idle.setValue(7)
+    second.save_button.click()
+    now = settings.load(ws)
+    assert (now.idle_lock_minutes, now.backups_kept) == (7, 30)

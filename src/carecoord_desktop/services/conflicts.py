@@ -38,6 +38,7 @@ class Target:
     # patient's "no known allergies", which is a column of the patient row).
     also: tuple[str, ...] = ()
     patient_id: int | None = None
+    advice: str | None = None  # what to do, where the form has no Reload of its own
 
 
 def check(session: Session, actor: Actor, target: Target, stored: int, seen: int | None) -> None:
@@ -76,7 +77,7 @@ def stale_error(
         removed = removed or event.action == AuditAction.DELETE.value
     verb = "removed" if removed else "changed"
     listed = f" ({words})" if words and not removed else ""
-    after = (
+    after = target.advice or (
         "Reload to see the record as it is now; what you typed stays on screen."
         if removed
         else "Reload to see their changes; what you typed stays on screen."

@@ -73,7 +73,12 @@ def update(
     """Save the settings form; `version` is the settings' when the form was opened: a save
     after another administrator's is refused (StaleEditError) rather than reverting theirs."""
     require(actor, Permission.CHANGE_SETTINGS)
-    target = conflicts.Target("practice_setting", None, "the practice settings")
+    target = conflicts.Target(
+        "practice_setting",
+        None,
+        "the practice settings",
+        advice="What you typed stays on screen: check their settings, then save again.",
+    )
     with ws.write_session() as session:
         current = _read(session)
         conflicts.check(session, actor, target, current.version, version)
@@ -87,7 +92,7 @@ def update(
             actor,
             AuditAction.UPDATE,
             record_type="practice_setting",
-            detail=", ".join(sorted(changes)),
+            detail=", ".join(changed) or "saved unchanged",
         )
         with conflicts.refused_if_stale(ws, actor, target):
             session.commit()
