@@ -383,3 +383,30 @@ def test_every_role_that_edits_details_meets_the_conflict(ws, second, admin, pid
         )
     rec = patients.get_record(ws, admin, pid)
     assert (rec.phone, rec.contacts[0].name, rec.contacts[0].phone) == (PHONE, "Ben Quill", PHONE)
+
+
+def test_an_allergy_added_while_the_patient_changes_is_refused_not_half_saved(
+    ws, second, admin, pid, monkeypatch
+):
+    """Adding an allergy writes the patient row too (it ends "no known allergies"): another
+    save of the patient between the read and the write is not overwritten."""
+    from carecoord_desktop.services.patient_types import AllergyDraft
+
+    patients.record_no_known_allergies(ws, admin, pid)
+    real = patient_lists.editable_patient
+
+    def another_save_meanwhile(session, patient_id):
+        patient = real(session, patient_id)
+        rec = patients.get_record(second, admin, pid)
+        patients.update_patient(
+            second, admin, pid, replace(PatientDraft.from_record(rec), phone=PHONE),
+            version=rec.version,
+        )  # fmt: skip
+        return patient
+
+    monkeypatch.setattr(patient_lists, "editable_patient", another_save_meanwhile)
+    with pytest.raises(StaleEditError, match=r"changed this patient's details .*\(phone\)"):
+        patient_lists.add_allergy(ws, admin, pid, AllergyDraft(substance="Penicillin"))
+    monkeypatch.undo()
+    rec = patients.get_record(ws, admin, pid)
+    assert (rec.phone, rec.allergies, rec.allergy_status) == (PHONE, [], "none_known")

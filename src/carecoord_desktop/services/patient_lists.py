@@ -280,7 +280,11 @@ def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
         patient = editable_patient(session, patient_id)
         obj = kind.model(patient_id=patient_id, **kind.clean(session, patient, draft))
         session.add(obj)
-        session.flush()
+        # An allergy also writes the patient row (it ends "no known allergies"): a patient
+        # changed since it was read makes that write find 0 rows.
+        target = conflicts.Target("patient", patient_id, "this patient's details")
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()
         _audit_child(session, actor, AuditAction.CREATE, kind, obj, f"added {kind.label}")
         session.commit()
         return to_row(kind.row, obj)
