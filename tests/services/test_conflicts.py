@@ -410,3 +410,22 @@ def test_an_allergy_added_while_the_patient_changes_is_refused_not_half_saved(
     monkeypatch.undo()
     rec = patients.get_record(ws, admin, pid)
     assert (rec.phone, rec.allergies, rec.allergy_status) == (PHONE, [], "none_known")
+
+
+def test_a_password_change_while_an_administrator_edits_the_account_is_refused(
+    ws, second, admin, monkeypatch
+):
+    nurse = staff(ws, admin, Role.NURSE, "nina.zhang")
+    real = accounts.hash_password
+
+    def admin_resets_meanwhile(password: str) -> str:
+        monkeypatch.setattr(accounts, "hash_password", real)  # once: the reset hashes too
+        accounts.reset_password(second, admin, nurse.user_id, "temporary phrase 42")
+        return real(password)
+
+    monkeypatch.setattr(accounts, "hash_password", admin_resets_meanwhile)
+    with pytest.raises(StaleEditError, match=r"^Alex Admin .* changed your account .*password re"):
+        accounts.change_password(ws, nurse, STAFF_PASSWORD, "my own new phrase 7")
+    monkeypatch.undo()
+    # The administrator's temporary password holds; the user's change was not half applied.
+    assert accounts.authenticate(ws, "nina.zhang", "temporary phrase 42").user_id == nurse.user_id

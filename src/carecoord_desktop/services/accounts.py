@@ -192,6 +192,13 @@ def change_password(ws: Workspace, actor: Actor, current: str, new: str) -> None
         user.must_change_password = False
         user.password_changed_at = datetime.now(UTC)
         session.add(user)
+        # An administrator's change of the account meanwhile (a reset password) is not undone.
+        target = conflicts.Target(
+            "staff_user", user.id, "your account",
+            advice="Your password was not changed: check the account, then try again.",
+        )  # fmt: skip
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()  # the compare-and-set, before the audit row's autoflush
         audit.record(
             session,
             actor,

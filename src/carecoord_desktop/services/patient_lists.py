@@ -303,11 +303,12 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft, versio
             for k in changed:
                 setattr(obj, k, values[k])
             session.add(obj)
+            with conflicts.refused_if_stale(ws, actor, target):
+                session.flush()  # "... AND version = :seen", before the audit row's autoflush
             _audit_child(
                 session, actor, AuditAction.UPDATE, kind, obj, "changed: " + ", ".join(changed)
             )
-            with conflicts.refused_if_stale(ws, actor, target):
-                session.commit()
+            session.commit()
         return to_row(kind.row, obj)
 
 
@@ -319,10 +320,11 @@ def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, version=None)
         obj = _child(session, actor, kind, row_id)
         conflicts.check(session, actor, target, obj.version, version)
         editable_patient(session, obj.patient_id)
-        _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
         session.delete(obj)
         with conflicts.refused_if_stale(ws, actor, target):
-            session.commit()
+            session.flush()  # "DELETE ... AND version = :seen"
+        _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
+        session.commit()
 
 
 def _target(kind: _Kind, row_id: int) -> conflicts.Target:

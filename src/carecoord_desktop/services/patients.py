@@ -332,6 +332,8 @@ def update_patient(
                 setattr(patient, k, values[k])
             patient.updated_at = datetime.now(UTC)
             session.add(patient)
+            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
+                session.flush()  # "... AND version = :seen", before the audit row's autoflush
             audit.record(
                 session,
                 actor,
@@ -341,8 +343,7 @@ def update_patient(
                 record_id=patient_id,
                 detail="changed: " + ", ".join(changed),
             )
-            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
-                session.commit()
+            session.commit()
         rec = _load_record(session, patient_id)
     return _with_risk(ws, actor, rec)
 
@@ -369,6 +370,8 @@ def record_no_known_allergies(
             patient.allergy_status = status.value
             patient.updated_at = datetime.now(UTC)
             session.add(patient)
+            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
+                session.flush()  # the compare-and-set, before the audit row's autoflush
             audit.record(
                 session,
                 actor,
@@ -380,8 +383,7 @@ def record_no_known_allergies(
                 if none_known
                 else "withdrew: no known allergies",
             )
-            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
-                session.commit()
+            session.commit()
         rec = _load_record(session, patient_id)
     return _with_risk(ws, actor, rec)
 
@@ -465,6 +467,8 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
         )
         session.add(keep)
         session.add(gone)
+        with conflicts.refused_if_stale(ws, actor, patient_target(keep_id)):
+            session.flush()  # the compare-and-set, before the audit rows' autoflush
         audit.record(
             session,
             actor,

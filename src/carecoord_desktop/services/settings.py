@@ -87,6 +87,8 @@ def update(
         changed = sorted(k for k in _KEYS if getattr(new, k) != getattr(current, k))
         for key in changed:
             _put(session, key, getattr(new, key))
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()  # "... AND version = :seen" on each changed setting
         audit.record(
             session,
             actor,
@@ -94,6 +96,5 @@ def update(
             record_type="practice_setting",
             detail=", ".join(changed) or "saved unchanged",
         )
-        with conflicts.refused_if_stale(ws, actor, target):
-            session.commit()
+        session.commit()
         return _read(session)
