@@ -177,3 +177,27 @@ class PasswordChangeRequiredError(AuthError):
             "This account has a temporary password set by an administrator. Sign in to the "
             "CareCoord app and choose your own password first; nothing was done."
         )
+
+
+class StaleEditError(CareCoordError):
+    """A save from a form opened before someone else saved the same record: nothing was written.
+
+    The message says who changed it, when and which fields (names only, never values), and
+    that reloading keeps what was typed on screen (services/conflicts.py builds it)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        record_type: str,
+        record_id: object,
+        changed_by: str | None = None,
+        changed_fields: tuple[str, ...] = (),
+        removed: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.record_type = record_type
+        self.record_id = record_id
+        self.changed_by = changed_by
+        self.changed_fields = changed_fields
+        self.removed = removed

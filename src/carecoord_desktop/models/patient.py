@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from carecoord_desktop.models._common import utcnow
+from carecoord_desktop.models._common import utcnow, version_column
 
 
 class Sex(StrEnum):
@@ -87,10 +87,16 @@ class PatientBase(SQLModel):
     functional_status: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
+_PATIENT_VERSION = version_column()
+
+
 class Patient(PatientBase, table=True):
     __tablename__ = "patient"
 
+    __mapper_args__ = {"version_id_col": _PATIENT_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_PATIENT_VERSION)
     archived: bool = Field(default=False, index=True)
     archived_at: datetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="patient.id")
@@ -136,6 +142,9 @@ class PatientUpdate(SQLModel):
     functional_status: str | None = None
 
 
+_CONDITION_VERSION = version_column()
+
+
 class Condition(SQLModel, table=True):
     __tablename__ = "condition"
     # The condition filter and menu read this index alone (migration 0005).
@@ -143,7 +152,10 @@ class Condition(SQLModel, table=True):
         Index("ix_condition_code_status_chronic", "code", "status", "chronic", "patient_id"),
     )
 
+    __mapper_args__ = {"version_id_col": _CONDITION_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_CONDITION_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     code_system: str | None = Field(default=None, max_length=64)
     code: str | None = Field(default=None, max_length=32)
@@ -153,20 +165,32 @@ class Condition(SQLModel, table=True):
     chronic: bool = True
 
 
+_ALLERGY_VERSION = version_column()
+
+
 class Allergy(SQLModel, table=True):
     __tablename__ = "allergy"
 
+    __mapper_args__ = {"version_id_col": _ALLERGY_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_ALLERGY_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     substance: str = Field(max_length=120)
     reaction: str | None = Field(default=None, max_length=200)
     severity: str | None = Field(default=None, max_length=16)
 
 
+_MEDICATION_VERSION = version_column()
+
+
 class Medication(SQLModel, table=True):
     __tablename__ = "medication"
 
+    __mapper_args__ = {"version_id_col": _MEDICATION_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_MEDICATION_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
     name: str = Field(max_length=200)
     dose: str | None = Field(default=None, max_length=80)
@@ -188,10 +212,16 @@ class PatientContactBase(SQLModel):
     notes: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
+_PATIENT_CONTACT_VERSION = version_column()
+
+
 class PatientContact(PatientContactBase, table=True):
     __tablename__ = "patient_contact"
 
+    __mapper_args__ = {"version_id_col": _PATIENT_CONTACT_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_PATIENT_CONTACT_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
 
 
@@ -222,10 +252,16 @@ class CareTeamMemberBase(SQLModel):
     notes: str | None = Field(default=None, max_length=NOTE_MAX)
 
 
+_CARE_TEAM_MEMBER_VERSION = version_column()
+
+
 class CareTeamMember(CareTeamMemberBase, table=True):
     __tablename__ = "care_team_member"
 
+    __mapper_args__ = {"version_id_col": _CARE_TEAM_MEMBER_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_CARE_TEAM_MEMBER_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
 
 
@@ -254,12 +290,18 @@ class HospitalEventBase(SQLModel):
     reason: str | None = Field(default=None, max_length=200)
 
 
+_HOSPITAL_EVENT_VERSION = version_column()
+
+
 class HospitalEvent(HospitalEventBase, table=True):
     __tablename__ = "hospital_event"
     # A patient's events by date: the risk counters' triggers and risk reasons (migration 0005).
     __table_args__ = (Index("ix_hospital_event_patient_start", "patient_id", "start_date"),)
 
+    __mapper_args__ = {"version_id_col": _HOSPITAL_EVENT_VERSION}
+
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_HOSPITAL_EVENT_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from carecoord_desktop.models._common import utcnow
+from carecoord_desktop.models._common import utcnow, version_column
 
 
 class Role(StrEnum):
@@ -38,10 +38,18 @@ class StaffUserBase(SQLModel):
     active: bool = True
 
 
+_STAFF_VERSION = version_column()
+
+
 class StaffUser(StaffUserBase, table=True):
     __tablename__ = "staff_user"
+    # Bumped by services/accounts when an administrator edits the account, not by sign-in
+    # bookkeeping (failed attempts, last login): a sign-in must not make an open edit stale.
+    # Every UPDATE still carries "AND version = :old".
+    __mapper_args__ = {"version_id_col": _STAFF_VERSION, "version_id_generator": False}
 
     id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_STAFF_VERSION)
     password_hash: str
     failed_attempts: int = 0
     locked_until: datetime | None = None

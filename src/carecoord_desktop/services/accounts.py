@@ -22,7 +22,7 @@ from carecoord_desktop.errors import (
 )
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role, StaffUser
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import check_text, text_problem
 from carecoord_desktop.services.permissions import Permission, require
@@ -46,6 +46,7 @@ class UserRow:
     locked: bool
     last_login_at: datetime | None
     must_change_password: bool
+    version: int = 1  # the account's version when read: update_user takes it back
 
 
 def hash_password(password: str) -> str:
@@ -191,6 +192,13 @@ def change_password(ws: Workspace, actor: Actor, current: str, new: str) -> None
         user.must_change_password = False
         user.password_changed_at = datetime.now(UTC)
         session.add(user)
+        # An administrator's change of the account meanwhile (a reset password) is not undone.
+        target = conflicts.Target(
+            "staff_user", user.id, "your account",
+            advice="Your password was not changed: check the account, then try again.",
+        )  # fmt: skip
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()  # the compare-and-set, before the audit row's autoflush
         audit.record(
             session,
             actor,
@@ -272,6 +280,7 @@ def _row(user: StaffUser) -> UserRow:
         bool(locked_until and locked_until > datetime.now(UTC)),
         _aware(user.last_login_at),
         user.must_change_password,
+        user.version,
     )
 
 
@@ -284,8 +293,11 @@ def _admins_left(session: Session, excluding: int) -> int:
 
 
 @contextmanager
-def _editing_user(ws: Workspace, actor: Actor, user_id: int) -> Iterator[tuple[Session, StaffUser]]:
-    """An administrator's edit of one account, in one transaction."""
+def _editing_user(
+    ws: Workspace, actor: Actor, user_id: int, version: int | None = None
+) -> Iterator[tuple[Session, StaffUser]]:
+    """An administrator's edit of one account, in one transaction; refused when the account
+    changed since its form showed `version`."""
     require(actor, Permission.MANAGE_USERS)
     # Under the write lock: two administrators disabling each other at once cannot both pass
     # the "another administrator is left" check.
@@ -293,10 +305,13 @@ def _editing_user(ws: Workspace, actor: Actor, user_id: int) -> Iterator[tuple[S
         user = session.get(StaffUser, user_id)
         if user is None:
             raise ValidationError("That user no longer exists.")
+        target = conflicts.Target("staff_user", user_id, "this account")
+        conflicts.check(session, actor, target, user.version, version)
         yield session, user
 
 
 def _save_user(session: Session, actor: Actor, user: StaffUser, what: str) -> UserRow:
+    user.version += 1  # by hand (models/staff.py): sign-in bookkeeping leaves it alone
     session.add(user)
     audit.record(
         session,
@@ -318,9 +333,10 @@ def update_user(
     role: Role | None = None,
     active: bool | None = None,
     full_name: str | None = None,
+    version: int | None = None,
 ) -> UserRow:
     """Change role, enable/disable or rename; the last active administrator is protected."""
-    with _editing_user(ws, actor, user_id) as (session, user):
+    with _editing_user(ws, actor, user_id, version) as (session, user):
         losing_admin = (role is not None and role != Role.ADMIN) or active is False
         if losing_admin and user.role == Role.ADMIN and _admins_left(session, user.id) == 0:
             raise ValidationError(

@@ -23,7 +23,7 @@ from carecoord_desktop.models.patient import (
     PatientContact,
 )
 from carecoord_desktop.models.staff import StaffUser
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import (
     ALLERGY_SEVERITIES,
@@ -185,37 +185,52 @@ def add_condition(
 
 
 def update_condition(
-    ws: Workspace, actor: Actor, condition_id: int, draft: ConditionDraft
+    ws: Workspace,
+    actor: Actor,
+    condition_id: int,
+    draft: ConditionDraft,
+    *,
+    version: int | None = None,
 ) -> ConditionRow:
-    return _update(ws, actor, _CONDITION, condition_id, draft)
+    return _update(ws, actor, _CONDITION, condition_id, draft, version)
 
 
-def remove_condition(ws: Workspace, actor: Actor, condition_id: int) -> None:
-    _remove(ws, actor, _CONDITION, condition_id)
+def remove_condition(
+    ws: Workspace, actor: Actor, condition_id: int, *, version: int | None = None
+) -> None:
+    _remove(ws, actor, _CONDITION, condition_id, version)
 
 
 def add_allergy(ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft) -> AllergyRow:
     return _add(ws, actor, _ALLERGY, patient_id, draft)
 
 
-def update_allergy(ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft) -> AllergyRow:
-    return _update(ws, actor, _ALLERGY, allergy_id, draft)
+def update_allergy(
+    ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft, *, version: int | None = None
+) -> AllergyRow:
+    return _update(ws, actor, _ALLERGY, allergy_id, draft, version)
 
 
-def remove_allergy(ws: Workspace, actor: Actor, allergy_id: int) -> None:
-    _remove(ws, actor, _ALLERGY, allergy_id)
+def remove_allergy(
+    ws: Workspace, actor: Actor, allergy_id: int, *, version: int | None = None
+) -> None:
+    _remove(ws, actor, _ALLERGY, allergy_id, version)
 
 
 def add_contact(ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft) -> ContactRow:
     return _add(ws, actor, _CONTACT, patient_id, draft)
 
 
-def update_contact(ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft) -> ContactRow:
-    return _update(ws, actor, _CONTACT, contact_id, draft)
+def update_contact(
+    ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft, *, version: int | None = None
+) -> ContactRow:
+    return _update(ws, actor, _CONTACT, contact_id, draft, version)
 
 
-def remove_contact(ws: Workspace, actor: Actor, contact_id: int) -> None:
-    _remove(ws, actor, _CONTACT, contact_id)
+def remove_contact(
+    ws: Workspace, actor: Actor, contact_id: int, *, version: int | None = None
+) -> None:
+    _remove(ws, actor, _CONTACT, contact_id, version)
 
 
 def add_care_team_member(
@@ -225,13 +240,15 @@ def add_care_team_member(
 
 
 def update_care_team_member(
-    ws: Workspace, actor: Actor, member_id: int, draft: CareTeamDraft
+    ws: Workspace, actor: Actor, member_id: int, draft: CareTeamDraft, *, version: int | None = None
 ) -> CareTeamRow:
-    return _update(ws, actor, _CARE_TEAM, member_id, draft)
+    return _update(ws, actor, _CARE_TEAM, member_id, draft, version)
 
 
-def remove_care_team_member(ws: Workspace, actor: Actor, member_id: int) -> None:
-    _remove(ws, actor, _CARE_TEAM, member_id)
+def remove_care_team_member(
+    ws: Workspace, actor: Actor, member_id: int, *, version: int | None = None
+) -> None:
+    _remove(ws, actor, _CARE_TEAM, member_id, version)
 
 
 def add_hospital_event(
@@ -241,13 +258,20 @@ def add_hospital_event(
 
 
 def update_hospital_event(
-    ws: Workspace, actor: Actor, event_id: int, draft: HospitalEventDraft
+    ws: Workspace,
+    actor: Actor,
+    event_id: int,
+    draft: HospitalEventDraft,
+    *,
+    version: int | None = None,
 ) -> HospitalEventRow:
-    return _update(ws, actor, _HOSPITAL, event_id, draft)
+    return _update(ws, actor, _HOSPITAL, event_id, draft, version)
 
 
-def remove_hospital_event(ws: Workspace, actor: Actor, event_id: int) -> None:
-    _remove(ws, actor, _HOSPITAL, event_id)
+def remove_hospital_event(
+    ws: Workspace, actor: Actor, event_id: int, *, version: int | None = None
+) -> None:
+    _remove(ws, actor, _HOSPITAL, event_id, version)
 
 
 def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
@@ -256,22 +280,31 @@ def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
         patient = editable_patient(session, patient_id)
         obj = kind.model(patient_id=patient_id, **kind.clean(session, patient, draft))
         session.add(obj)
-        session.flush()
+        # An allergy also writes the patient row (it ends "no known allergies"): a patient
+        # changed since it was read makes that write find 0 rows.
+        target = conflicts.Target("patient", patient_id, "this patient's details")
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()
         _audit_child(session, actor, AuditAction.CREATE, kind, obj, f"added {kind.label}")
         session.commit()
         return to_row(kind.row, obj)
 
 
-def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
+def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft, version=None):
+    """Save a row's form; `version` is the row's when the form opened (None: no check)."""
     require(actor, kind.permission)
-    with ws.session() as session:
-        obj = _child(session, kind, row_id)
+    target = _target(kind, row_id)
+    with ws.write_session() as session:  # the version read holds until the write
+        obj = _child(session, actor, kind, row_id)
+        conflicts.check(session, actor, target, obj.version, version)
         values = kind.clean(session, editable_patient(session, obj.patient_id), draft)
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
         if changed:
             for k in changed:
                 setattr(obj, k, values[k])
             session.add(obj)
+            with conflicts.refused_if_stale(ws, actor, target):
+                session.flush()  # "... AND version = :seen", before the audit row's autoflush
             _audit_child(
                 session, actor, AuditAction.UPDATE, kind, obj, "changed: " + ", ".join(changed)
             )
@@ -279,20 +312,29 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
         return to_row(kind.row, obj)
 
 
-def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int) -> None:
+def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, version=None) -> None:
+    """Remove a row; refused when it changed since it was shown (`version`)."""
     require(actor, kind.permission)
-    with ws.session() as session:
-        obj = _child(session, kind, row_id)
+    target = _target(kind, row_id)
+    with ws.write_session() as session:
+        obj = _child(session, actor, kind, row_id)
+        conflicts.check(session, actor, target, obj.version, version)
         editable_patient(session, obj.patient_id)
-        _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
         session.delete(obj)
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()  # "DELETE ... AND version = :seen"
+        _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
         session.commit()
 
 
-def _child(session: Session, kind: _Kind, row_id: int):
+def _target(kind: _Kind, row_id: int) -> conflicts.Target:
+    return conflicts.Target(kind.record_type, row_id, f"this {kind.label}")
+
+
+def _child(session: Session, actor: Actor, kind: _Kind, row_id: int):
     obj = session.get(kind.model, row_id)
-    if obj is None:
-        raise ValidationError(f"That {kind.label} is no longer on the record; reopen it.")
+    if obj is None:  # removed by someone else since the list was shown
+        raise conflicts.removed_error(session, actor, _target(kind, row_id))
     return obj
 
 

@@ -86,6 +86,7 @@ class ConditionDraft:
 @dataclass(frozen=True)
 class ConditionRow(ConditionDraft):
     id: int = 0
+    version: int = 1  # the row's version when read: send it back with an edit
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class AllergyDraft:
 @dataclass(frozen=True)
 class AllergyRow(AllergyDraft):
     id: int = 0
+    version: int = 1  # the row's version when read: send it back with an edit
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class MedicationRow:
     frequency: str | None
     status: str
     started: date | None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ class ContactDraft:
 @dataclass(frozen=True)
 class ContactRow(ContactDraft):
     id: int = 0
+    version: int = 1  # the row's version when read: send it back with an edit
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,7 @@ class CareTeamDraft:
 @dataclass(frozen=True)
 class CareTeamRow(CareTeamDraft):
     id: int = 0
+    version: int = 1  # the row's version when read: send it back with an edit
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ class HospitalEventDraft:
 @dataclass(frozen=True)
 class HospitalEventRow(HospitalEventDraft):
     id: int = 0
+    version: int = 1  # the row's version when read: send it back with an edit
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,7 @@ class PatientRecord:
     risk_reasons: list[str] = field(default_factory=list)
     allergy_status: str = "not_recorded"  # AllergyStatus; "none_known" only with no allergies
     archive_reason: str | None = None
+    version: int = 1  # the patient row's version when read: update_patient takes it back
 
     @property
     def display_name(self) -> str:

@@ -31,7 +31,7 @@ from carecoord_desktop.models.patient import (
     Sex,
 )
 from carecoord_desktop.models.staff import StaffUser
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_archive import (
     ArchivedPatient,
@@ -306,11 +306,16 @@ def update_patient(
     draft: PatientDraft,
     *,
     confirm_duplicates: bool = False,
+    version: int | None = None,
 ) -> PatientRecord:
-    """Save the demographics form; the audit lists the changed field names, never values."""
+    """Save the demographics form; the audit lists the changed field names, never values.
+
+    `version` is the record's version when the form was opened: a save after someone else's
+    is refused (StaleEditError) rather than reverting theirs."""
     require(actor, Permission.EDIT_PATIENTS)
     with ws.write_session() as session:  # "is this practice id free" holds until the save
         patient = editable_patient(session, patient_id)
+        conflicts.check(session, actor, patient_target(patient_id), patient.version, version)
         values = _clean_draft(session, draft)
         if values["practice_id"] is None:
             values["practice_id"] = patient.practice_id
@@ -327,6 +332,8 @@ def update_patient(
                 setattr(patient, k, values[k])
             patient.updated_at = datetime.now(UTC)
             session.add(patient)
+            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
+                session.flush()  # "... AND version = :seen", before the audit row's autoflush
             audit.record(
                 session,
                 actor,
@@ -363,6 +370,8 @@ def record_no_known_allergies(
             patient.allergy_status = status.value
             patient.updated_at = datetime.now(UTC)
             session.add(patient)
+            with conflicts.refused_if_stale(ws, actor, patient_target(patient_id)):
+                session.flush()  # the compare-and-set, before the audit row's autoflush
             audit.record(
                 session,
                 actor,
@@ -418,7 +427,10 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
         moved = []
         for model in _CHILD_MODELS:
             result = session.execute(
-                update(model).where(model.patient_id == merge_id).values(patient_id=keep_id)
+                # A moved row is changed: its version moves on, so an open edit of it is stale.
+                update(model)
+                .where(model.patient_id == merge_id)
+                .values(patient_id=keep_id, version=model.version + 1)
             )
             if result.rowcount:
                 moved.append(f"{result.rowcount} {model.__tablename__}")
@@ -455,6 +467,8 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
         )
         session.add(keep)
         session.add(gone)
+        with conflicts.refused_if_stale(ws, actor, patient_target(keep_id)):
+            session.flush()  # the compare-and-set, before the audit rows' autoflush
         audit.record(
             session,
             actor,
@@ -480,6 +494,13 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
 
 
 # -- internals -----------------------------------------------------------------------------------
+def patient_target(patient_id: int) -> conflicts.Target:
+    # Adding an allergy ends "no known allergies", a column of the patient row (patient_lists).
+    return conflicts.Target(
+        "patient", patient_id, "this patient's details", also=("allergy",), patient_id=patient_id
+    )
+
+
 def _check_duplicates(
     ws: Workspace, actor: Actor, session, draft: PatientDraft, exclude_id, confirmed: bool
 ) -> None:

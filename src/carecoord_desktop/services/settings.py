@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -11,7 +11,7 @@ from carecoord_desktop.config import DEFAULT_BACKUPS_KEPT, DEFAULT_IDLE_LOCK_MIN
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.practice import PracticeSetting
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -22,18 +22,38 @@ class PracticeSettings:
     practice_name: str = ""
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    # The settings' version when read: the sum of their rows' versions, which every save of any
+    # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
+    version: int = field(default=0, compare=False)
+
+
+_KEYS = tuple(k for k in PracticeSettings.__dataclass_fields__ if k != "version")
 
 
 def load(ws: Workspace) -> PracticeSettings:
     with ws.session() as session:
-        values = {row.key: json.loads(row.value) for row in session.exec(select(PracticeSetting))}
-    known = {k: v for k, v in values.items() if k in PracticeSettings.__dataclass_fields__}
-    return PracticeSettings(**known)
+        return _read(session)
+
+
+def _read(session: Session) -> PracticeSettings:
+    rows = [r for r in session.exec(select(PracticeSetting)) if r.key in _KEYS]
+    known = {r.key: json.loads(r.value) for r in rows}
+    return PracticeSettings(**known, version=sum(r.version for r in rows))
 
 
 def write(session: Session, settings: PracticeSettings) -> None:
-    for key in PracticeSettings.__dataclass_fields__:
-        session.merge(PracticeSetting(key=key, value=json.dumps(getattr(settings, key))))
+    for key in _KEYS:
+        _put(session, key, getattr(settings, key))
+
+
+def _put(session: Session, key: str, value) -> None:
+    # Not session.merge: a new object's version (1) would not match the stored row's.
+    row = session.get(PracticeSetting, key)
+    if row is None:
+        row = PracticeSetting(key=key, value=json.dumps(value))
+    else:
+        row.value = json.dumps(value)
+    session.add(row)
 
 
 def validate(settings: PracticeSettings) -> None:
@@ -47,18 +67,34 @@ def validate(settings: PracticeSettings) -> None:
         raise ValidationError("Keep between 1 and 365 backups.", field="backups_kept")
 
 
-def update(ws: Workspace, actor: Actor, **changes) -> PracticeSettings:
+def update(
+    ws: Workspace, actor: Actor, *, version: int | None = None, **changes
+) -> PracticeSettings:
+    """Save the settings form; `version` is the settings' when the form was opened: a save
+    after another administrator's is refused (StaleEditError) rather than reverting theirs."""
     require(actor, Permission.CHANGE_SETTINGS)
-    new = replace(load(ws), **changes)
-    validate(new)
-    with ws.session() as session:
-        write(session, new)
+    target = conflicts.Target(
+        "practice_setting",
+        None,
+        "the practice settings",
+        advice="What you typed stays on screen: check their settings, then save again.",
+    )
+    with ws.write_session() as session:
+        current = _read(session)
+        conflicts.check(session, actor, target, current.version, version)
+        new = replace(current, **changes)
+        validate(new)
+        changed = sorted(k for k in _KEYS if getattr(new, k) != getattr(current, k))
+        for key in changed:
+            _put(session, key, getattr(new, key))
+        with conflicts.refused_if_stale(ws, actor, target):
+            session.flush()  # "... AND version = :seen" on each changed setting
         audit.record(
             session,
             actor,
             AuditAction.UPDATE,
             record_type="practice_setting",
-            detail=", ".join(sorted(changes)),
+            detail=", ".join(changed) or "saved unchanged",
         )
         session.commit()
-    return new
+        return _read(session)

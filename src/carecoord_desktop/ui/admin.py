@@ -200,11 +200,13 @@ class UsersTab(AdminTab):
             False,
         )
         if ok:
-            self._do(accounts.update_user, user.id, role=list(Role)[labels.index(choice)])
+            role = list(Role)[labels.index(choice)]
+            self._do(accounts.update_user, user.id, role=role, version=user.version)
 
     def toggle_active(self) -> None:
         user = self.selected()
-        self._do(accounts.update_user, user.id, active=not user.active)
+        # The version shown: another administrator's change meanwhile is refused, not undone.
+        self._do(accounts.update_user, user.id, active=not user.active, version=user.version)
 
     def unlock(self) -> None:
         self._do(accounts.unlock_user, self.selected().id)

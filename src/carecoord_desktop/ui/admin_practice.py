@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.errors import CareCoordError, StaleEditError
 from carecoord_desktop.services import audit_text, settings, workspaces
 from carecoord_desktop.services.permissions import Permission
 from carecoord_desktop.ui.admin_common import (
@@ -182,12 +182,25 @@ class PracticeTab(AdminTab):
                 practice_name=self.name.text().strip(),
                 idle_lock_minutes=self.idle.value(),
                 backups_kept=self.keep.value(),
+                version=self.state.settings.version,  # as shown: a save after another's is refused
             )
+        except StaleEditError as exc:
+            # What was typed stays; the next save knows their settings (a deliberate choice).
+            self.state.set_settings(settings.load(self.state.ws))
+            show_error(self.settings_error, f"{exc} Theirs: {self._words()}.")
+            return
         except CareCoordError as exc:
             show_error(self.settings_error, exc)
             return
         self.state.set_settings(new)
         self.settings_status.setText("Settings saved.")
+
+    def _words(self) -> str:
+        s = self.state.settings
+        return (
+            f"practice name “{s.practice_name}”, lock after {s.idle_lock_minutes} minutes, "
+            f"keep {s.backups_kept} backups"
+        )
 
     def backup_now(self) -> None:
         self.backup_error.hide()

@@ -23,12 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord_desktop.errors import CareCoordError, ValidationError
+from carecoord_desktop.errors import CareCoordError, StaleEditError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, Sex
 from carecoord_desktop.services import patients, registry
 from carecoord_desktop.services.patient_types import (
     PatientDraft,
     PatientRecord,
+)
+from carecoord_desktop.ui.conflict_banner import (
+    StaleBanner,
+    field_labels,
+    mark_clashes,
+    merge_reloaded,
+    reloaded_message,
+    shown_values,
 )
 from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
@@ -117,17 +125,20 @@ class PatientForm(QWidget):
     """Edit a patient's details (patient_id set) or register a new one (patient_id None).
 
     `saved(PatientRecord)` after a successful save; `cancelled()` when the user gives up;
-    `existing_requested(patient_id)` when a possible duplicate is to be opened instead.
+    `existing_requested(patient_id)` when a possible duplicate is to be opened instead;
+    `reloaded(PatientRecord)` after "Reload" read the record someone else saved meanwhile.
     """
 
     saved = Signal(object)
     cancelled = Signal()
     existing_requested = Signal(int)
+    reloaded = Signal(object)
 
     def __init__(self, state: AppState, record: PatientRecord | None = None, parent=None) -> None:
         super().__init__(parent)
         self.state = state
         self.patient_id = record.id if record else None
+        self.version = record.version if record else None  # sent back with the save
         self._shown = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +148,9 @@ class PatientForm(QWidget):
         self.error = error_label()
         self.error.setObjectName("error")
         outer.addWidget(self.error)
+        self.stale = StaleBanner()
+        self.stale.reload_requested.connect(self.reload_stored)
+        outer.addWidget(self.stale)
         self.duplicates = DuplicatePanel()
         self.duplicates.hide()
         self.duplicates.go_back.clicked.connect(self._go_back)
@@ -194,6 +208,7 @@ class PatientForm(QWidget):
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
         self.set_draft(PatientDraft.from_record(record) if record else PatientDraft())
+        self._opened = shown_values(self.all_widgets())  # what "you changed" is measured from
         self.widget("given_name").setFocus()
 
     def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
@@ -207,6 +222,11 @@ class PatientForm(QWidget):
         if name == "coordinator_id":
             return self.coordinator
         return next((f.widgets[name] for f in self.forms if name in f.widgets), None)
+
+    def all_widgets(self) -> dict[str, QWidget]:
+        out = {name: w for f in self.forms for name, w in f.widgets.items()}
+        out["coordinator_id"] = self.coordinator
+        return out
 
     def set_draft(self, draft: PatientDraft) -> None:
         values = {f.name: getattr(draft, f.name) for f in fields(PatientDraft)}
@@ -237,8 +257,18 @@ class PatientForm(QWidget):
                 )
             else:
                 rec = patients.update_patient(
-                    ws, actor, self.patient_id, draft, confirm_duplicates=confirm_duplicates
+                    ws,
+                    actor,
+                    self.patient_id,
+                    draft,
+                    confirm_duplicates=confirm_duplicates,
+                    version=self.version,
                 )
+        except StaleEditError as exc:
+            self.duplicates.hide()
+            self._set_default(self.save_button)
+            self.stale.show_stale(str(exc))
+            return
         except patients.PossibleDuplicateError as exc:
             self.duplicates.show_candidates(exc)
             self._set_default(self.duplicates.go_back)
@@ -251,7 +281,28 @@ class PatientForm(QWidget):
             return
         self.duplicates.hide()
         self._set_default(self.save_button)
+        self.stale.hide()
         self.saved.emit(rec)
+
+    def reload_stored(self) -> None:
+        """Read the record someone else saved and merge it in: what you typed stays."""
+        try:
+            fresh = patients.get_record(self.state.ws, self.state.actor, self.patient_id)
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        widgets = self.all_widgets()
+        typed = shown_values(widgets)
+        self.set_draft(PatientDraft.from_record(fresh))
+        theirs = shown_values(widgets)
+        taken, clashes = merge_reloaded(widgets, self._opened, typed, theirs)
+        for form in self.forms:
+            form.clear_problems()
+        mark_clashes(self.forms, clashes)
+        self.version, self._opened = fresh.version, theirs
+        taken_labels = field_labels(self.forms, taken, {"coordinator_id": "Care coordinator"})
+        self.stale.show_reloaded(reloaded_message(taken_labels, clashes))
+        self.reloaded.emit(fresh)
 
     def show_problem(self, name: str | None, text: str) -> None:
         """Say what is wrong at the field it names (marked, focused, scrolled to), or above

@@ -381,6 +381,7 @@ class PatientRecordDialog(QDialog):
         self.form.saved.connect(self._details_saved)
         self.form.cancelled.connect(self._form_cancelled)
         self.form.existing_requested.connect(self.record_open_requested)
+        self.form.reloaded.connect(self.show_record)  # the record behind the form, as saved
         self.stack.addWidget(self.form)
         self.stack.setCurrentWidget(self.form)
 

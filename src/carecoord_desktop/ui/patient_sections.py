@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.patient import ContactMethod, HospitalEventKind
-from carecoord_desktop.services import accounts, patient_lists, registry
+from carecoord_desktop.services import accounts, patient_lists, patients, registry
 from carecoord_desktop.services.patient_rules import ALLERGY_SEVERITIES, CONDITION_STATUSES
 from carecoord_desktop.services.patient_types import (
     AllergyDraft,
@@ -33,6 +33,7 @@ from carecoord_desktop.services.patient_types import (
     PatientRecord,
 )
 from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.ui.conflict_banner import RowFormDialog
 from carecoord_desktop.ui.fitted_table import FittedTableView
 from carecoord_desktop.ui.form_kit import Field, ItemFormDialog, enum_choices
 from carecoord_desktop.ui.state import AppState
@@ -353,17 +354,34 @@ class ListSection(QGroupBox):
         row = self.selected()
         if row is None or not self.editable:
             return
-        spec = self.spec
-        self._open(
+        spec, ws, actor = self.spec, self.state.ws, self.state.actor
+        pid = self.patient_id
+
+        def stored():  # the row as saved now (after a stale save), or None if removed
+            rec = patients.get_record(ws, actor, pid)
+            now = next((r for r in getattr(rec, spec.rows_attr) if r.id == row.id), None)
+            return None if now is None else (row_values(spec, now), now.version)
+
+        self.dialog = RowFormDialog(
             f"Edit {spec.noun}",
-            lambda v: spec.update(self.state.ws, self.state.actor, row.id, make_draft(spec, v)),
+            spec.specs,
+            lambda v, version: spec.update(ws, actor, row.id, make_draft(spec, v), version=version),
             row_values(spec, row),
+            row.version,
+            stored,
+            lambda v: spec.add(ws, actor, pid, make_draft(spec, v)),
+            self,
         )
+        self.dialog.reloaded.connect(self.changed)  # the list behind shows the saved rows
+        self._show(self.dialog)
 
     def _open(self, title: str, save, initial) -> None:
-        self.dialog = ItemFormDialog(title, self.spec.specs, save, initial, self)
-        self.dialog.accepted.connect(self.changed)
-        self.dialog.open()
+        self._show(ItemFormDialog(title, self.spec.specs, save, initial, self))
+
+    def _show(self, dialog: ItemFormDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(self.changed)
+        dialog.open()
 
     def remove(self) -> None:
         row = self.selected()
@@ -378,7 +396,8 @@ class ListSection(QGroupBox):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.spec.remove(self.state.ws, self.state.actor, row.id)
+            # The version shown: a row someone changed or removed meanwhile is not removed blind.
+            self.spec.remove(self.state.ws, self.state.actor, row.id, version=row.version)
         except CareCoordError as exc:
             QMessageBox.warning(self, f"Remove {self.spec.noun}", str(exc))
         self.changed.emit()
