@@ -4,7 +4,6 @@ their changes in while every typed value stays on screen (real widgets, real wor
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -16,18 +15,13 @@ from carecoord_desktop.services.patient_types import ConditionDraft, ContactDraf
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.state import AppState
-from tests_support import staff
+from tests_support import save_shot, staff
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
-SHOTS = Path("/work/shots/conflicts")
-
-
 def _shot(widget, name: str) -> None:
     QApplication.processEvents()  # the layout settles as it would on screen
-    if SHOTS.parent.is_dir():  # only on the development machine
-        SHOTS.mkdir(exist_ok=True)
-        widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_shot(widget, f"conflicts-{name}.png")
 
 
 @pytest.fixture
