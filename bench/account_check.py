@@ -19,33 +19,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import keyring
-from keyring.backend import KeyringBackend
+from _memory_keyring import use_memory_keyring
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, workspaces
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
-from carecoord_desktop.store import keystore
 
 PASSWORD = "bench password phrase"  # noqa: S105 - a throwaway bench workspace
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 def _per_call_us(fn, calls: int) -> float:
@@ -60,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calls", type=int, default=2000)
     ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args(argv)
-    keystore.allow_backend(_MemoryKeyring)
-    keyring.set_keyring(_MemoryKeyring())
+    use_memory_keyring()
     with tempfile.TemporaryDirectory() as tmp:
         made = workspaces.create_practice(
             Path(tmp) / "ws", practice_name="Bench", admin_username="admin",

@@ -21,12 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import keyring
-from keyring.backend import KeyringBackend
+from _memory_keyring import use_memory_keyring
 
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import accounts, audit, audit_view, demo
-from carecoord_desktop.store import keystore
 
 RAW_PAGE = (
     "SELECT id, at, actor_name, action, patient_id, record_type, record_id, detail "
@@ -34,23 +32,6 @@ RAW_PAGE = (
 )
 
 
-class _MemoryKeyring(KeyringBackend):
-    """The OS keystore stand-in (a bench must not write to the real one)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 def _ms(samples: list[float]) -> tuple[float, float]:
@@ -66,8 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=500)
     args = parser.parse_args(argv)
 
-    keystore.allow_backend(_MemoryKeyring)
-    keyring.set_keyring(_MemoryKeyring())
+    use_memory_keyring()
     folder = Path(tempfile.mkdtemp(prefix="cc-bench-audit-"))
     made = demo.create_demo_workspace(folder / "ws", patients=args.patients, seed=7, scrypt_n=2**12)
     ws = made.workspace
