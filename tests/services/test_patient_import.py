@@ -66,7 +66,7 @@ def existing(ws, admin):
         ws,
         admin,
         PatientDraft(given_name="Zoë", family_name="O'Brien", date_of_birth=date(1948, 3, 7)),
-    )
+    ).value
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from carecoord_desktop.models.patient import (
 )
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import audit
+from carecoord_desktop.services.changes import NO_CHANGES, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import (
     ALLERGY_SEVERITIES,
@@ -180,74 +181,82 @@ _HOSPITAL = _Kind(
 
 def add_condition(
     ws: Workspace, actor: Actor, patient_id: int, draft: ConditionDraft
-) -> ConditionRow:
+) -> Changed[ConditionRow]:
     return _add(ws, actor, _CONDITION, patient_id, draft)
 
 
 def update_condition(
     ws: Workspace, actor: Actor, condition_id: int, draft: ConditionDraft
-) -> ConditionRow:
+) -> Changed[ConditionRow]:
     return _update(ws, actor, _CONDITION, condition_id, draft)
 
 
-def remove_condition(ws: Workspace, actor: Actor, condition_id: int) -> None:
-    _remove(ws, actor, _CONDITION, condition_id)
+def remove_condition(ws: Workspace, actor: Actor, condition_id: int) -> Changed[None]:
+    return _remove(ws, actor, _CONDITION, condition_id)
 
 
-def add_allergy(ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft) -> AllergyRow:
+def add_allergy(
+    ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft
+) -> Changed[AllergyRow]:
     return _add(ws, actor, _ALLERGY, patient_id, draft)
 
 
-def update_allergy(ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft) -> AllergyRow:
+def update_allergy(
+    ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft
+) -> Changed[AllergyRow]:
     return _update(ws, actor, _ALLERGY, allergy_id, draft)
 
 
-def remove_allergy(ws: Workspace, actor: Actor, allergy_id: int) -> None:
-    _remove(ws, actor, _ALLERGY, allergy_id)
+def remove_allergy(ws: Workspace, actor: Actor, allergy_id: int) -> Changed[None]:
+    return _remove(ws, actor, _ALLERGY, allergy_id)
 
 
-def add_contact(ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft) -> ContactRow:
+def add_contact(
+    ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft
+) -> Changed[ContactRow]:
     return _add(ws, actor, _CONTACT, patient_id, draft)
 
 
-def update_contact(ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft) -> ContactRow:
+def update_contact(
+    ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft
+) -> Changed[ContactRow]:
     return _update(ws, actor, _CONTACT, contact_id, draft)
 
 
-def remove_contact(ws: Workspace, actor: Actor, contact_id: int) -> None:
-    _remove(ws, actor, _CONTACT, contact_id)
+def remove_contact(ws: Workspace, actor: Actor, contact_id: int) -> Changed[None]:
+    return _remove(ws, actor, _CONTACT, contact_id)
 
 
 def add_care_team_member(
     ws: Workspace, actor: Actor, patient_id: int, draft: CareTeamDraft
-) -> CareTeamRow:
+) -> Changed[CareTeamRow]:
     return _add(ws, actor, _CARE_TEAM, patient_id, draft)
 
 
 def update_care_team_member(
     ws: Workspace, actor: Actor, member_id: int, draft: CareTeamDraft
-) -> CareTeamRow:
+) -> Changed[CareTeamRow]:
     return _update(ws, actor, _CARE_TEAM, member_id, draft)
 
 
-def remove_care_team_member(ws: Workspace, actor: Actor, member_id: int) -> None:
-    _remove(ws, actor, _CARE_TEAM, member_id)
+def remove_care_team_member(ws: Workspace, actor: Actor, member_id: int) -> Changed[None]:
+    return _remove(ws, actor, _CARE_TEAM, member_id)
 
 
 def add_hospital_event(
     ws: Workspace, actor: Actor, patient_id: int, draft: HospitalEventDraft
-) -> HospitalEventRow:
+) -> Changed[HospitalEventRow]:
     return _add(ws, actor, _HOSPITAL, patient_id, draft)
 
 
 def update_hospital_event(
     ws: Workspace, actor: Actor, event_id: int, draft: HospitalEventDraft
-) -> HospitalEventRow:
+) -> Changed[HospitalEventRow]:
     return _update(ws, actor, _HOSPITAL, event_id, draft)
 
 
-def remove_hospital_event(ws: Workspace, actor: Actor, event_id: int) -> None:
-    _remove(ws, actor, _HOSPITAL, event_id)
+def remove_hospital_event(ws: Workspace, actor: Actor, event_id: int) -> Changed[None]:
+    return _remove(ws, actor, _HOSPITAL, event_id)
 
 
 def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
@@ -259,7 +268,7 @@ def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
         session.flush()
         _audit_child(session, actor, AuditAction.CREATE, kind, obj, f"added {kind.label}")
         session.commit()
-        return to_row(kind.row, obj)
+        return Changed(to_row(kind.row, obj), _changes(kind, patient_id))
 
 
 def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
@@ -268,6 +277,7 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
         obj = _child(session, kind, row_id)
         values = kind.clean(session, editable_patient(session, obj.patient_id), draft)
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        changes = _changes(kind, obj.patient_id) if changed else NO_CHANGES
         if changed:
             for k in changed:
                 setattr(obj, k, values[k])
@@ -276,10 +286,10 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft):
                 session, actor, AuditAction.UPDATE, kind, obj, "changed: " + ", ".join(changed)
             )
             session.commit()
-        return to_row(kind.row, obj)
+        return Changed(to_row(kind.row, obj), changes)
 
 
-def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int) -> None:
+def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int) -> Changed[None]:
     require(actor, kind.permission)
     with ws.session() as session:
         obj = _child(session, kind, row_id)
@@ -287,6 +297,21 @@ def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int) -> None:
         _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
         session.delete(obj)
         session.commit()
+        return Changed(None, _changes(kind, obj.patient_id))
+
+
+# The change notice each list's writes send (the record window reloads that section only).
+_NOTICES = {
+    "condition": Kind.CONDITIONS,
+    "allergy": Kind.ALLERGIES,
+    "patient_contact": Kind.CONTACTS,
+    "care_team_member": Kind.CARE_TEAM,
+    "hospital_event": Kind.HOSPITAL,
+}
+
+
+def _changes(kind: _Kind, patient_id: int) -> Changes:
+    return Changes.patient(patient_id, _NOTICES[kind.record_type])
 
 
 def _child(session: Session, kind: _Kind, row_id: int):

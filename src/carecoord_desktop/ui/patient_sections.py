@@ -283,7 +283,8 @@ def make_draft(spec: ListSpec, values: dict):
 
 
 class ListSection(QGroupBox):
-    """One list of the record with Add / Edit / Remove; `changed()` after a write."""
+    """One list of the record with Add / Edit / Remove. A write publishes its change notice
+    (the window refreshes from it); `changed()` asks for a re-read after a refused removal."""
 
     changed = Signal()
 
@@ -345,7 +346,9 @@ class ListSection(QGroupBox):
         spec, pid = self.spec, self.patient_id
         self._open(
             f"Add {spec.noun}",
-            lambda values: spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values)),
+            lambda values: self.state.publish(
+                spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values))
+            ),
             row_values(spec),
         )
 
@@ -356,13 +359,14 @@ class ListSection(QGroupBox):
         spec = self.spec
         self._open(
             f"Edit {spec.noun}",
-            lambda v: spec.update(self.state.ws, self.state.actor, row.id, make_draft(spec, v)),
+            lambda v: self.state.publish(
+                spec.update(self.state.ws, self.state.actor, row.id, make_draft(spec, v))
+            ),
             row_values(spec, row),
         )
 
     def _open(self, title: str, save, initial) -> None:
         self.dialog = ItemFormDialog(title, self.spec.specs, save, initial, self)
-        self.dialog.accepted.connect(self.changed)
         self.dialog.open()
 
     def remove(self) -> None:
@@ -378,7 +382,7 @@ class ListSection(QGroupBox):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            self.spec.remove(self.state.ws, self.state.actor, row.id)
+            self.state.publish(self.spec.remove(self.state.ws, self.state.actor, row.id))
         except CareCoordError as exc:
             QMessageBox.warning(self, f"Remove {self.spec.noun}", str(exc))
-        self.changed.emit()
+            self.changed.emit()  # the row may have gone meanwhile: show the list as it is

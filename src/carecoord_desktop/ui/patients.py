@@ -1,7 +1,8 @@
 """The patient registry screen: search as you type, filter, sort in SQL, see why someone is at risk.
 
 The search query runs on the thread pool so typing never waits for the database; every search
-carries a generation number and only the newest one's result is shown.
+carries a generation number and only the newest one's result is shown. Change notices refresh
+the rows of the patients they name; the search runs again only when who is listed may change.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
+from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.patient_archive import ArchivedPatientsDialog
@@ -45,6 +47,7 @@ from carecoord_desktop.ui.patient_list_view import (
     list_messages,
 )
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.ui.record_opener import RecordOpener
 from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
 from carecoord_desktop.ui.risk_panel import RiskPanel
 from carecoord_desktop.ui.saved_filters import SavedFilters, SavedFiltersButton
@@ -88,10 +91,27 @@ def _load_options(ws, actor) -> _Options:
     )
 
 
+# What each filter reads: a notice touching one of these kinds for a listed patient (or any patient,
+# for a filter that could start to include them) may change who the filtered list holds.
+_FILTER_KINDS = {
+    "text": {Kind.PATIENT},
+    "condition_code": {Kind.CONDITIONS},
+    "risk_tier": {Kind.PATIENT, Kind.CONDITIONS, Kind.HOSPITAL, Kind.MEDICINES, Kind.CONTACTS},
+    "coordinator_id": {Kind.PATIENT},
+    "no_coordinator": {Kind.PATIENT},
+    "recently_discharged_days": {Kind.HOSPITAL},
+}
+
+
 class PatientsScreen(QWidget):
-    def __init__(self, state: AppState, parent=None) -> None:
+    """The register. `opener` is the shell's one RecordOpener (a screen on its own, as in some
+    tests, gets one of its own)."""
+
+    def __init__(self, state: AppState, opener: RecordOpener | None = None, parent=None) -> None:
         super().__init__(parent)
         self.state = state
+        self._own_opener = opener is None
+        self.opener = opener or RecordOpener(state, self)
         self.generation = 0
         self.total = 0
         self._options_pending = False
@@ -209,7 +229,6 @@ class PatientsScreen(QWidget):
         self.view.activated.connect(self.open_patient)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.record_windows: dict[int, PatientRecordDialog] = {}
 
         self.empty = QLabel()
         self.empty.setObjectName("pageSubtitle")
@@ -255,6 +274,7 @@ class PatientsScreen(QWidget):
             combo.currentIndexChanged.connect(self.start_search)
         state.workspace_replaced.connect(self.refresh)
         state.actor_changed.connect(self._actor_changed)
+        state.changes_published.connect(self._changes_published)
         self.refresh()
 
     # -- filters ---------------------------------------------------------------------------
@@ -474,35 +494,41 @@ class PatientsScreen(QWidget):
             self.open_record(self.model.patient_id(index.row()))
 
     def open_record(self, patient_id: int) -> PatientRecordDialog:
-        window = self.record_windows.get(patient_id)
-        if window is None or not window.isVisible():
-            window = PatientRecordDialog(self.state, patient_id, self)
-            window.record_changed.connect(self._record_changed)
-            window.record_open_requested.connect(self.open_record)
-            self.record_windows[patient_id] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+        return self.opener.open(patient_id)
 
     def new_patient(self) -> PatientRecordDialog:
-        window = PatientRecordDialog.new(self.state, self)
-        window.record_changed.connect(self._record_changed)
-        window.record_open_requested.connect(self.open_record)
-        window.show()
-        return window
+        return self.opener.new_patient()
 
     def show_archived(self) -> ArchivedPatientsDialog:
         """The archived records, to open or unarchive (the archive dialog points here)."""
         dialog = ArchivedPatientsDialog(self.state, self)
         dialog.record_open_requested.connect(self.open_record)
-        dialog.patient_unarchived.connect(self._record_changed)
         self.archived_dialog = dialog
         dialog.open()
         return dialog
 
-    def _record_changed(self, _patient_id: int) -> None:
-        self.start_search()  # names, risk and counters may have changed; keeps the filters
+    # -- change notices ----------------------------------------------------------------------
+    def _changes_published(self, changes: Changes) -> None:
+        """Refresh the listed rows of the patients the notice names; search again only when
+        who is listed may change (a patient added, archived or merged, or a change to what a
+        current filter reads), keeping the text, filters and order."""
+        if self._may_change_membership(changes):
+            self._options_pending = True  # condition counts, coordinators and the total
+            self.start_search()
+        if changes.patient_ids:
+            self.model.refresh_patients(changes.patient_ids)
+            shown = self.panel.patient_id
+            if shown in changes.patient_ids and self.panel.isVisible():
+                row = self.model.row_for_id(shown)
+                if row is not None:
+                    self.show_risk(self.model.index(row, 0))
+
+    def _may_change_membership(self, changes: Changes) -> bool:
+        if changes.membership:
+            return True
+        flt = self.model.filter
+        kinds = set().union(*(k for name, k in _FILTER_KINDS.items() if getattr(flt, name, None)))
+        return bool(kinds) and not changes.kinds.isdisjoint(kinds)
 
     def show_risk(self, index) -> None:
         """The risk summary beside the list: who, which tier, and why."""
@@ -613,10 +639,11 @@ class PatientsScreen(QWidget):
     def reset_for_new_user(self) -> None:
         """Forget the previous user's windows, search, filters, selection and risk panel; the
         actor_changed refresh that follows searches as the new user."""
-        for window in self.findChildren(QDialog):  # record, new-patient and import windows
+        for window in self.findChildren(QDialog):  # import and archived-patients windows
             window.blockSignals(True)
             window.deleteLater()
-        self.record_windows.clear()
+        if self._own_opener:
+            self.opener.close_all()  # else the shell closes its opener's record windows
         self.debounce.stop()
         for widget in (self.search, *self._combos()):  # no search runs as the previous user
             widget.blockSignals(True)
