@@ -7,13 +7,10 @@ the rows of the patients they name; the search runs again only when who is liste
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -30,10 +27,19 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
-from carecoord_desktop.services.changes import Changes, Kind
+from carecoord_desktop.services.changes import Changes
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.patient_archive import ArchivedPatientsDialog
+from carecoord_desktop.ui.patient_filters import (
+    NO_COORDINATOR,
+    FilterControls,
+    FilterOptions,
+    SearchResult,
+    filter_reads,
+    load_filter_options,
+    run_search,
+)
 from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
@@ -50,60 +56,14 @@ from carecoord_desktop.ui.patient_record import PatientRecordDialog
 from carecoord_desktop.ui.record_opener import RecordOpener
 from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
 from carecoord_desktop.ui.risk_panel import RiskPanel
-from carecoord_desktop.ui.saved_filters import SavedFilters, SavedFiltersButton
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
 
 SEARCH_DELAY_MS = 200
 FIRST_PAGE = 60  # rows painted before the whole list has loaded (a screenful and more)
-NO_COORDINATOR = -1  # combo data for "No coordinator" (real staff ids are positive)
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    generation: int
-    flt: PatientFilter
-    sort: str
-    descending: bool
-    ids: list[int]
-    spelled_like: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _search(ws, actor, flt: PatientFilter, sort: str, descending: bool, generation: int):
-    """Runs on a worker thread: plain arguments in, plain result out."""
-    found = registry.query(ws, actor, flt, sort=sort, descending=descending)
-    return SearchResult(generation, flt, sort, descending, found.ids, found.spelled_like)
-
-
-@dataclass(frozen=True)
-class _Options:
-    total: int
-    conditions: list[tuple[str, str, int]]
-    coordinators: list[tuple[int, str]]
-
-
-def _load_options(ws, actor) -> _Options:
-    """Worker side: the filter choices and the register's size (no widgets touched)."""
-    return _Options(
-        registry.count_all(ws, actor),
-        registry.condition_options(ws, actor),
-        registry.coordinator_options(ws, actor),
-    )
-
-
-# What each filter reads: a notice touching one of these kinds for a listed patient (or any patient,
-# for a filter that could start to include them) may change who the filtered list holds.
-_FILTER_KINDS = {
-    "text": {Kind.PATIENT},
-    "condition_code": {Kind.CONDITIONS},
-    "risk_tier": {Kind.PATIENT, Kind.CONDITIONS, Kind.HOSPITAL, Kind.MEDICINES, Kind.CONTACTS},
-    "coordinator_id": {Kind.PATIENT},
-    "no_coordinator": {Kind.PATIENT},
-    "recently_discharged_days": {Kind.HOSPITAL},
-}
-
-
-class PatientsScreen(QWidget):
+class PatientsScreen(FilterControls, QWidget):
     """The register. `opener` is the shell's one RecordOpener (a screen on its own, as in some
     tests, gets one of its own)."""
 
@@ -126,31 +86,6 @@ class PatientsScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(380)
         self.search.installEventFilter(self)
-        self.condition = QComboBox()
-        self.risk = QComboBox()
-        self.coordinator = QComboBox()
-        self.discharged = QComboBox()
-        self.discharged.setAccessibleName("Discharged")
-        self._fill(
-            self.discharged,
-            "Discharged: any time",
-            [(f"Discharged: last {days} days", days) for days in registry.DISCHARGE_DAYS],
-        )
-        for combo, tip in (
-            (self.condition, "Show only patients with this condition"),
-            (self.risk, "Show only patients in this risk tier"),
-            (self.coordinator, "Show only patients with this care coordinator"),
-            (self.discharged, "Show only patients discharged from hospital recently"),
-        ):
-            combo.setToolTip(tip)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        # Long condition names would squeeze the search box: the list opens wider instead.
-        self.condition.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.condition.setMinimumContentsLength(22)
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.clicked.connect(self.clear_filters)
 
         self.new_button = QPushButton("New patient…")
         self.new_button.setObjectName("primary")
@@ -179,19 +114,7 @@ class PatientsScreen(QWidget):
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.condition)
-        filters.addWidget(self.risk)
-        filters.addWidget(self.coordinator)
-        filters.addWidget(self.discharged)
-        filters.addWidget(self.clear_button)
-        filters.addStretch(1)
-        self.saved_filters = SavedFiltersButton(
-            SavedFilters(state.ws.folder / "ui-settings.ini"),
-            self.filter_choices,
-            self.apply_filter_choices,
-        )
-        filters.addWidget(self.saved_filters)
+        filters = self._build_filters(state)
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
@@ -308,7 +231,7 @@ class PatientsScreen(QWidget):
 
     def _load_options(self) -> None:
         self._options_pending = False
-        task = Task(_load_options, self.state.ws, self.state.actor)
+        task = Task(load_filter_options, self.state.ws, self.state.actor)
         task.signals.finished.connect(self._apply_options, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(
             lambda exc: self._show_error(str(exc)), Qt.ConnectionType.QueuedConnection
@@ -316,7 +239,7 @@ class PatientsScreen(QWidget):
         self._options_task = task  # keep the signals object alive until it reports
         self.pool.start(task)
 
-    def _apply_options(self, options: _Options) -> None:
+    def _apply_options(self, options: FilterOptions) -> None:
         self.total = options.total
         self._fill(
             self.condition,
@@ -335,60 +258,6 @@ class PatientsScreen(QWidget):
     def _actor_changed(self, _actor) -> None:
         self.refresh()
 
-    @staticmethod
-    def _fill(combo: QComboBox, everyone: str, items: list[tuple[str, object]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(everyone, None)
-        for text, data in items:
-            combo.addItem(text, data)
-        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
-        found = combo.findData(current) if current is not None else -1
-        combo.setCurrentIndex(max(found, 0))
-        combo.blockSignals(False)
-
-    def current_filter(self) -> PatientFilter:
-        coordinator = self.coordinator.currentData()
-        return PatientFilter(
-            text=self.search.text().strip(),
-            condition_code=self.condition.currentData(),
-            risk_tier=self.risk.currentData(),
-            coordinator_id=None if coordinator in (None, NO_COORDINATOR) else coordinator,
-            no_coordinator=coordinator == NO_COORDINATOR,
-            recently_discharged_days=self.discharged.currentData(),
-        )
-
-    def filter_choices(self) -> dict:
-        """The filter combos' choices, by name (the search text is not a choice)."""
-        return {name: combo.currentData() for name, combo in self._named_combos().items()}
-
-    def apply_filter_choices(self, choices: dict) -> None:
-        for name, combo in self._named_combos().items():
-            index = combo.findData(choices.get(name)) if choices.get(name) is not None else 0
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(index, 0))  # a choice no longer offered: everyone
-            combo.blockSignals(False)
-        self.start_search()
-
-    def _named_combos(self) -> dict[str, QComboBox]:
-        return {
-            "condition": self.condition,
-            "risk": self.risk,
-            "coordinator": self.coordinator,
-            "discharged": self.discharged,
-        }
-
-    def clear_filters(self) -> None:
-        for combo in self._combos():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.start_search()
-
     # -- searching on the thread pool ------------------------------------------------------
     def start_search(self) -> None:
         """Search with the current text and filters on the thread pool.
@@ -404,7 +273,7 @@ class PatientsScreen(QWidget):
     def _launch(self) -> None:
         generation = self.generation
         task = Task(
-            _search,
+            run_search,
             self.state.ws,
             self.state.actor,
             self.current_filter(),
@@ -484,9 +353,6 @@ class PatientsScreen(QWidget):
         self.empty.setText(empty)
         self.results.setCurrentWidget(self.empty)
 
-    def _combos(self) -> tuple[QComboBox, ...]:
-        return tuple(self._named_combos().values())
-
     # -- opening a patient -----------------------------------------------------------------
     def open_patient(self, index) -> None:
         """Enter or double-click: the patient's full record."""
@@ -526,9 +392,7 @@ class PatientsScreen(QWidget):
     def _may_change_membership(self, changes: Changes) -> bool:
         if changes.membership:
             return True
-        flt = self.model.filter
-        kinds = set().union(*(k for name, k in _FILTER_KINDS.items() if getattr(flt, name, None)))
-        return bool(kinds) and not changes.kinds.isdisjoint(kinds)
+        return not changes.kinds.isdisjoint(filter_reads(self.model.filter))
 
     def show_risk(self, index) -> None:
         """The risk summary beside the list: who, which tier, and why."""
