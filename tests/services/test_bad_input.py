@@ -137,7 +137,7 @@ def test_staff_names_refuse_control_characters(ws, admin):
                           role=Role.NURSE, password="broken \ud800 phrase")  # fmt: skip
     assert caught.value.field == "password"
     row = accounts.add_user(ws, admin, username="n.one", full_name="N One", role=Role.NURSE,
-                            password="a long enough phrase")  # fmt: skip
+                            password="a long enough phrase").value  # fmt: skip
     with pytest.raises(ValidationError):
         accounts.update_user(ws, admin, row.id, full_name="N \x1b One")
     assert {u.full_name for u in accounts.list_users(ws, admin)} == {"Alex Admin", "N One"}

@@ -12,6 +12,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.practice import PracticeSetting
 from carecoord_desktop.services import audit
+from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -47,7 +48,7 @@ def validate(settings: PracticeSettings) -> None:
         raise ValidationError("Keep between 1 and 365 backups.", field="backups_kept")
 
 
-def update(ws: Workspace, actor: Actor, **changes) -> PracticeSettings:
+def update(ws: Workspace, actor: Actor, **changes) -> Changed[PracticeSettings]:
     require(actor, Permission.CHANGE_SETTINGS)
     new = replace(load(ws), **changes)
     validate(new)
@@ -61,4 +62,4 @@ def update(ws: Workspace, actor: Actor, **changes) -> PracticeSettings:
             detail=", ".join(sorted(changes)),
         )
         session.commit()
-    return new
+    return Changed(new, Changes.of(Kind.SETTINGS, Kind.AUDIT))

@@ -176,12 +176,14 @@ class PracticeTab(AdminTab):
         self.settings_error.hide()
         self.settings_status.clear()
         try:
-            new = settings.update(
-                self.state.ws,
-                self.state.actor,
-                practice_name=self.name.text().strip(),
-                idle_lock_minutes=self.idle.value(),
-                backups_kept=self.keep.value(),
+            new = self.state.publish(
+                settings.update(
+                    self.state.ws,
+                    self.state.actor,
+                    practice_name=self.name.text().strip(),
+                    idle_lock_minutes=self.idle.value(),
+                    backups_kept=self.keep.value(),
+                )
             )
         except CareCoordError as exc:
             show_error(self.settings_error, exc)

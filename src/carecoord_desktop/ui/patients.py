@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
-from carecoord_desktop.services.changes import Changes
+from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.patient_archive import ArchivedPatientsDialog
@@ -378,8 +378,10 @@ class PatientsScreen(FilterControls, QWidget):
         """Refresh the listed rows of the patients the notice names; search again only when
         who is listed may change (a patient added, archived or merged, or a change to what a
         current filter reads), keeping the text, filters and order."""
-        if self._may_change_membership(changes):
-            self._options_pending = True  # condition counts, coordinators and the total
+        if self._may_change_membership(changes) or Kind.STAFF in changes.kinds:
+            # Who is listed, the condition counts, the coordinators (a staff name shows on
+            # the rows and in the filter) and the total may differ: search again, same filters.
+            self._options_pending = True
             self.start_search()
         if changes.patient_ids:
             self.model.refresh_patients(changes.patient_ids)
@@ -438,7 +440,6 @@ class PatientsScreen(FilterControls, QWidget):
 
     def import_csv(self) -> None:
         dialog = PatientImportDialog(self.state, self)
-        dialog.patients_imported.connect(lambda _result: self.refresh())
         dialog.exec()
 
     def export_list(self) -> None:
