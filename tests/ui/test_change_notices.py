@@ -268,3 +268,32 @@ def _same_draft(ws, state, pid):
     rec = patients.reread_record(ws, state.actor, pid)
     names = {f for f in PatientDraft.__dataclass_fields__}
     return PatientDraft(**{k: getattr(rec, k) for k in names if hasattr(rec, k)})
+
+
+def test_renaming_a_coordinator_in_admin_updates_the_patients_rows(qtbot, state, tmp_path):
+    from carecoord_desktop.ui.screens import SCREENS as ALL
+
+    admin_spec = next(s for s in ALL if s.key == "admin")
+    win = MainWindow(state, settings_path=tmp_path / "ui.ini", screens=(ALL[0], admin_spec))
+    qtbot.addWidget(win)
+    win.show()
+    listed = win.screen_widget("patients")
+    qtbot.waitUntil(lambda: listed.model.loaded and not listed.searching, timeout=5000)
+    row = next(
+        r for r in range(listed.model.rowCount()) if listed.model.row_data(r).coordinator_name
+    )
+    old = listed.model.row_data(row).coordinator_name
+    users = {u.full_name: u.id for u in accounts.list_users(state.ws, state.actor)}
+    win.show_screen("admin")
+    tab = win.screen_widget("admin").users
+    tab._do(accounts.update_user, users[old], full_name="Renamed Coordinator")
+    names = [tab.model.row_at(r).full_name for r in range(tab.model.rowCount())]
+    assert "Renamed Coordinator" in names, "the users tab refreshed from the notice"
+    qtbot.waitUntil(
+        lambda: (
+            not listed.searching
+            and listed.model.row_data(row).coordinator_name == "Renamed Coordinator"
+        ),
+        timeout=5000,
+    )
+    QThreadPool.globalInstance().waitForDone()
