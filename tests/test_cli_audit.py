@@ -15,7 +15,9 @@ from tests_support import ADMIN_PASSWORD
 def test_audit_list_shows_actions_in_words_and_patients_by_practice_id_and_name(
     ws, admin, monkeypatch, capsys
 ):
-    ann = patients.create_patient(ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6)))
+    ann = patients.create_patient(
+        ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6))
+    ).value
     patients.get_record(ws, admin, ann.id)
     monkeypatch.setattr("sys.stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
     argv = ["--workspace", str(ws.folder), "audit", "list", "--as", "admin", "--password-stdin"]

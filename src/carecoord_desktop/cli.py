@@ -392,7 +392,7 @@ def cmd_users(args, secrets: _Secrets) -> int:
                 full_name=args.full_name,
                 role=Role(args.role),
                 password=secrets.new_password(args.username),
-            )
+            ).value
             say(
                 f"Added {row.username} ({row.role.label}); they choose a new password at "
                 "first sign-in."

@@ -40,11 +40,11 @@ def main() -> int:
     typed = replace(opened, **job["values"])
     try:
         if job["kind"] == "patient":
-            saved = patients.update_patient(ws, actor, rec.id, typed, version=version).version
+            saved = patients.update_patient(ws, actor, rec.id, typed, version=version).value.version
         else:
             saved = patient_lists.update_condition(
                 ws, actor, int(job["id"]), typed, version=version
-            ).version
+            ).value.version
         result = {"saved": saved}
     except CareCoordError as exc:
         result = {"refused": type(exc).__name__, "message": str(exc)}

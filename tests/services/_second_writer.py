@@ -42,7 +42,7 @@ def main() -> int:
             family_name=f"Number{i:04d}",
             date_of_birth=date(1950, 1, 1 + i % 28),
         )
-        return patients.create_patient(ws, actor, draft, confirm_duplicates=True).id
+        return patients.create_patient(ws, actor, draft, confirm_duplicates=True).value.id
 
     out = sys.stdout
     out.write("ready\n")

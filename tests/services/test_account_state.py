@@ -31,7 +31,7 @@ from tests_support import STAFF_PASSWORD, staff
 @pytest.fixture
 def patient_id(ws, admin):
     draft = PatientDraft(given_name="Iris", family_name="Okafor", date_of_birth=date(1948, 3, 2))
-    return patients.create_patient(ws, admin, draft).id
+    return patients.create_patient(ws, admin, draft).value.id
 
 
 def test_disabled_while_signed_in_is_refused_at_the_next_call(ws, admin, patient_id):

@@ -56,7 +56,7 @@ def add(ws: Workspace, admin: Actor, username: str, role: Role = Role.NURSE, **k
         role=role,
         password=kw.pop("password", PASSWORD),
         **kw,
-    )
+    ).value
     return row.id
 
 
@@ -127,7 +127,7 @@ def test_lockout_after_threshold_even_with_the_right_password(ws, admin):
 
     # An administrator unlocks the account; the right password then works at once.
     mark = last_id(ws)
-    row = accounts.unlock_user(ws, admin, nurse_id)
+    row = accounts.unlock_user(ws, admin, nurse_id).value
     assert not row.locked
     assert events(ws, mark) == [
         ("update", "Alex Admin (administrator)", str(nurse_id), "n.nurse: unlocked")
@@ -162,7 +162,7 @@ def test_success_resets_the_failure_count(ws, admin):
 def test_disabled_user_cannot_sign_in(ws, admin):
     nurse_id = add(ws, admin, "n.nurse", must_change_password=False)
     mark = last_id(ws)
-    row = accounts.update_user(ws, admin, nurse_id, active=False)
+    row = accounts.update_user(ws, admin, nurse_id, active=False).value
     assert not row.active
     assert events(ws, mark) == [
         ("update", "Alex Admin (administrator)", str(nurse_id), "n.nurse: disabled")
@@ -227,7 +227,7 @@ def test_reset_password_forces_a_change_at_next_sign_in(ws, admin):
         with pytest.raises((LoginFailedError, AccountLockedError)):
             accounts.authenticate(ws, "n.nurse", "wrong password here")
     mark = last_id(ws)
-    row = accounts.reset_password(ws, admin, nurse_id, "temporary phrase 1")
+    row = accounts.reset_password(ws, admin, nurse_id, "temporary phrase 1").value
     assert row.must_change_password
     assert not row.locked  # a reset also clears a lockout
     assert events(ws, mark) == [
@@ -268,7 +268,7 @@ def test_add_user_and_list_users(ws, admin):
         full_name=" Jo Smith ",
         role=Role.COORDINATOR,
         password=PASSWORD,
-    )
+    ).value
     assert row.username == "j.smith"
     assert row.full_name == "Jo Smith"
     assert row.role == Role.COORDINATOR
@@ -361,7 +361,9 @@ def test_a_disabled_admin_does_not_count_as_another_admin(ws, admin):
 def test_with_a_second_admin_the_first_can_be_demoted(ws, admin):
     second = add(ws, admin, "second.admin", Role.ADMIN, must_change_password=False)
     mark = last_id(ws)
-    row = accounts.update_user(ws, admin, admin.user_id, role=Role.GP, full_name="Alex A. Admin")
+    row = accounts.update_user(
+        ws, admin, admin.user_id, role=Role.GP, full_name="Alex A. Admin"
+    ).value
     assert row.role == Role.GP
     assert events(ws, mark) == [
         (
@@ -380,7 +382,9 @@ def test_with_a_second_admin_the_first_can_be_demoted(ws, admin):
 def test_update_with_no_change_writes_nothing(ws, admin):
     nurse_id = add(ws, admin, "n.nurse")
     mark = last_id(ws)
-    row = accounts.update_user(ws, admin, nurse_id, role=Role.NURSE, active=True, full_name="  ")
+    row = accounts.update_user(
+        ws, admin, nurse_id, role=Role.NURSE, active=True, full_name="  "
+    ).value
     assert row.role == Role.NURSE
     assert events(ws, mark) == []
     with pytest.raises(ValidationError, match="no longer exists"):

@@ -29,7 +29,9 @@ ALL = audit_view.AuditQuery()
 
 @pytest.fixture
 def ann(ws, admin):
-    return patients.create_patient(ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6)))
+    return patients.create_patient(
+        ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6))
+    ).value
 
 
 def _lines(page, action):
@@ -90,7 +92,9 @@ def test_filters_narrow_the_page_and_the_summary_says_how_many(ws, admin, ann):
 
 def test_every_kind_of_event_reads_as_words(ws, admin, ann):
     """The class of problem: no stored code, internal id, file name or bad plural on screen."""
-    other = patients.create_patient(ws, admin, PatientDraft("Bea", "Fitzgerald", date(1950, 1, 2)))
+    other = patients.create_patient(
+        ws, admin, PatientDraft("Bea", "Fitzgerald", date(1950, 1, 2))
+    ).value
     patients.get_record(ws, admin, ann.id)
     registry.query_ids(ws, admin, PatientFilter(text="fitz"))
     registry.query_ids(ws, admin, PatientFilter(text="Fitzgerald Ann"))

@@ -26,7 +26,7 @@ def test_export_writes_every_active_condition_and_the_risk_score(ws, admin, tmp_
             date_of_birth=date(1961, 5, 17),
             medicare_number="2123456701",
         ),
-    )
+    ).value
     for display, code, status in (
         ("Heart failure", "84114007", "active"),
         ("Chronic kidney disease", "709044004", "active"),

@@ -66,7 +66,7 @@ def existing(ws, admin):
         ws,
         admin,
         PatientDraft(given_name="Zoë", family_name="O'Brien", date_of_birth=date(1948, 3, 7)),
-    )
+    ).value
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_dates_auto_iso_two_digit_years_and_ambiguity(ws, admin, tmp_path):
 def test_semicolon_cp1252_file_imports_accents(ws, admin):
     plan = plan_for(ws, admin, SEMICOLON)
     assert plan.rejected == [] and plan.accepted_count == 2
-    result = patient_import.import_rows(ws, admin, plan)
+    result = patient_import.import_rows(ws, admin, plan).value
     ids = registry.query_ids(ws, admin, PatientFilter(text="zoe muller"))
     assert ids == [result.patient_ids[0]]
 
@@ -226,7 +226,7 @@ def test_partial_import_adds_valid_rows_searchable_and_audited(ws, admin, existi
     seen = []
     result = patient_import.import_rows(
         ws, admin, plan, all_or_nothing=False, progress=lambda d, t: seen.append((d, t))
-    )
+    ).value
     assert result.imported == 3 and result.rejected == 6
     assert (result.first_practice_id, result.last_practice_id) == ("P000002", "P000004")
     assert seen[-1] == (3, 3)
@@ -270,7 +270,7 @@ def test_import_twice_finds_the_first_import_as_duplicates(ws, admin):
 def test_import_keeps_given_practice_ids_and_numbers_after_the_max(ws, admin, tmp_path):
     path = tmp_path / "ids.csv"
     path.write_text("Patient ID,Surname,Given,DOB\nP000500,A,One,01/01/1950\n,B,Two,02/02/1950\n")
-    result = patient_import.import_rows(ws, admin, plan_for(ws, admin, path))
+    result = patient_import.import_rows(ws, admin, plan_for(ws, admin, path)).value
     assert (result.first_practice_id, result.last_practice_id) == ("P000500", "P000501")
 
 
@@ -304,7 +304,7 @@ def test_ten_thousand_rows_in_a_few_seconds(ws, admin, tmp_path):
     start = time.perf_counter()
     plan = plan_for(ws, admin, path)
     checked = time.perf_counter()
-    result = patient_import.import_rows(ws, admin, plan)
+    result = patient_import.import_rows(ws, admin, plan).value
     done = time.perf_counter()
     print(f"10k rows: validate {checked - start:.2f}s, import {done - checked:.2f}s")
     assert plan.rejected == [] and result.imported == 10_000

@@ -131,7 +131,7 @@ def test_create_assigns_practice_id_normalises_and_audits(ws, admin):
                 "housing": "rents a unit, stairs",
             }
         ),
-    )
+    ).value
     assert rec.practice_id == "P000001"
     assert rec.medicare_number == "2123456701"
     assert rec.display_name == "O'BRIEN, Zoë"
@@ -139,9 +139,9 @@ def test_create_assigns_practice_id_normalises_and_audits(ws, admin):
     assert rec.risk_tier in registry.RISK_TIERS
     second = patients.create_patient(
         ws, admin, PatientDraft("Sam", "Lee", date(1960, 1, 2), practice_id="p000042")
-    )
+    ).value
     assert second.practice_id == "P000042"
-    third = patients.create_patient(ws, admin, PatientDraft("Ann", "Lee", date(1961, 1, 2)))
+    third = patients.create_patient(ws, admin, PatientDraft("Ann", "Lee", date(1961, 1, 2))).value
     assert third.practice_id == "P000043"
     assert events(ws, mark)[0] == ("create", rec.id, "patient", str(rec.id), "created record")
     with pytest.raises(ValidationError) as caught:
@@ -153,7 +153,7 @@ def test_create_assigns_practice_id_normalises_and_audits(ws, admin):
 
 # -- duplicates ----------------------------------------------------------------------------------
 def test_duplicate_by_name_and_dob_is_shown_before_saving(ws, admin):
-    first = patients.create_patient(ws, admin, DRAFT)
+    first = patients.create_patient(ws, admin, DRAFT).value
     again = PatientDraft("zoe", "o'brien", date(1948, 3, 7))  # case and accents folded
     before, mark = patient_count(ws), last_id(ws)
     with pytest.raises(PossibleDuplicateError) as caught:
@@ -174,19 +174,19 @@ def test_duplicate_by_name_and_dob_is_shown_before_saving(ws, admin):
     assert patient_count(ws) == before
     assert patients.find_duplicates(ws, admin, again) == caught.value.candidates
     assert patients.find_duplicates(ws, admin, again, exclude_id=first.id) == []
-    saved = patients.create_patient(ws, admin, again, confirm_duplicates=True)
+    saved = patients.create_patient(ws, admin, again, confirm_duplicates=True).value
     assert saved.id != first.id and patient_count(ws) == before + 1
 
 
 def test_duplicate_by_medicare_number(ws, admin):
-    first = patients.create_patient(ws, admin, DRAFT)
+    first = patients.create_patient(ws, admin, DRAFT).value
     other = PatientDraft("Pat", "Other", date(1990, 1, 1), medicare_number="2123456701")
     with pytest.raises(PossibleDuplicateError) as caught:
         patients.create_patient(ws, admin, other)
     assert [(c.id, c.reason) for c in caught.value.candidates] == [
         (first.id, "same Medicare number")
     ]
-    assert patients.create_patient(ws, admin, other, confirm_duplicates=True).id != first.id
+    assert patients.create_patient(ws, admin, other, confirm_duplicates=True).value.id != first.id
 
 
 def test_family_members_on_one_medicare_card_are_not_duplicates(ws, admin):
@@ -198,7 +198,7 @@ def test_family_members_on_one_medicare_card_are_not_duplicates(ws, admin):
 
 
 def test_duplicate_by_practice_id_is_found(ws, admin):
-    first = patients.create_patient(ws, admin, DRAFT)
+    first = patients.create_patient(ws, admin, DRAFT).value
     found = patients.find_duplicates(
         ws, admin, PatientDraft("X", "Y", date(2000, 1, 1), practice_id=first.practice_id)
     )
@@ -207,7 +207,7 @@ def test_duplicate_by_practice_id_is_found(ws, admin):
 
 # -- view, update, archive -----------------------------------------------------------------------
 def test_every_view_is_audited_with_the_patient_id(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     reception = staff(ws, admin, Role.RECEPTION, "rita")
     for who in (admin, reception):
         mark = last_id(ws)
@@ -216,7 +216,7 @@ def test_every_view_is_audited_with_the_patient_id(ws, admin):
 
 
 def test_update_audits_changed_field_names_never_values(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     mark = last_id(ws)
     draft = patients.PatientDraft.from_record(rec)
     new = patients.update_patient(
@@ -224,7 +224,7 @@ def test_update_audits_changed_field_names_never_values(ws, admin):
         admin,
         rec.id,
         PatientDraft(**{**draft.__dict__, "phone": "0491 570 156", "finances": "pension only"}),
-    )
+    ).value
     assert new.phone == "0491 570 156" and new.finances == "pension only"
     assert new.practice_id == rec.practice_id
     ((action, pid, _, _, detail),) = events(ws, mark)
@@ -236,25 +236,25 @@ def test_update_audits_changed_field_names_never_values(ws, admin):
 
 
 def test_update_checks_duplicates_when_identity_changes(ws, admin):
-    first = patients.create_patient(ws, admin, DRAFT)
-    second = patients.create_patient(ws, admin, PatientDraft("Sam", "Lee", date(1960, 1, 2)))
+    first = patients.create_patient(ws, admin, DRAFT).value
+    second = patients.create_patient(ws, admin, PatientDraft("Sam", "Lee", date(1960, 1, 2))).value
     draft = PatientDraft("Zoe", "OBrien", date(1960, 1, 2), medicare_number=GOOD_MEDICARE)
     with pytest.raises(PossibleDuplicateError) as caught:
         patients.update_patient(ws, admin, second.id, draft)
     assert [c.id for c in caught.value.candidates] == [first.id]
     assert patients.get_record(ws, admin, second.id).family_name == "Lee"
-    saved = patients.update_patient(ws, admin, second.id, draft, confirm_duplicates=True)
+    saved = patients.update_patient(ws, admin, second.id, draft, confirm_duplicates=True).value
     assert saved.family_name == "OBrien"
 
 
 def test_archive_keeps_everything_and_marks_it(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     patient_lists.add_condition(ws, admin, rec.id, ConditionDraft("Heart failure"))
     with pytest.raises(ValidationError, match="reason") as caught:
         patients.archive_patient(ws, admin, rec.id, "  ")
     assert caught.value.field == "reason" and not patients.get_record(ws, admin, rec.id).archived
     mark = last_id(ws)
-    archived = patients.archive_patient(ws, admin, rec.id, "Moved to Perth")
+    archived = patients.archive_patient(ws, admin, rec.id, "Moved to Perth").value
     assert archived.archived and archived.archived_at is not None
     assert archived.archive_reason == "Moved to Perth"
     # The reason is patient information: the audit says one was given, not what it was.
@@ -275,7 +275,7 @@ def test_archive_keeps_everything_and_marks_it(ws, admin):
         None,
         "archived patients listed: 1",
     )
-    back = patients.unarchive_patient(ws, admin, rec.id)
+    back = patients.unarchive_patient(ws, admin, rec.id).value
     assert not back.archived and back.archive_reason is None
     assert patients.list_archived(ws, admin) == []
     assert registry.query_ids(ws, admin, registry.PatientFilter()) == [rec.id]
@@ -283,20 +283,20 @@ def test_archive_keeps_everything_and_marks_it(ws, admin):
 
 # -- the record's lists --------------------------------------------------------------------------
 def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     mark = last_id(ws)
     cond = patient_lists.add_condition(
         ws,
         admin,
         rec.id,
         ConditionDraft("Type 2 diabetes", "http://snomed.info/sct", "44054006", date(2010, 1, 1)),
-    )
+    ).value
     allergy = patient_lists.add_allergy(
         ws, admin, rec.id, AllergyDraft("Penicillin", "Rash", "mild")
-    )
+    ).value
     contact = patient_lists.add_contact(
         ws, admin, rec.id, ContactDraft("Kim O'Brien", "daughter", "0491 570 157", None, True)
-    )
+    ).value
     member = patient_lists.add_care_team_member(
         ws,
         admin,
@@ -308,13 +308,13 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
             email="jo@example.org",
             preferred_contact=ContactMethod.EMAIL,
         ),
-    )
+    ).value
     event = patient_lists.add_hospital_event(
         ws,
         admin,
         rec.id,
         HospitalEventDraft(HospitalEventKind.ADMISSION, date(2025, 1, 3), date(2025, 1, 9)),
-    )
+    ).value
     full = patients.get_record(ws, admin, rec.id)
     assert [c.id for c in full.conditions] == [cond.id]
     assert full.allergies == [allergy] and full.contacts == [contact]
@@ -330,7 +330,7 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
     resolved = ConditionDraft(
         "Type 2 diabetes", "http://snomed.info/sct", "44054006", date(2010, 1, 1), "resolved"
     )
-    changed = patient_lists.update_condition(ws, admin, cond.id, resolved)
+    changed = patient_lists.update_condition(ws, admin, cond.id, resolved).value
     assert changed.status == "resolved"
     patient_lists.remove_allergy(ws, admin, allergy.id)
     assert events(ws, mark) == [
@@ -339,58 +339,81 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
     ]
 
     bad = [
-        (lambda: patient_lists.add_condition(ws, admin, rec.id, ConditionDraft(" ")), "display"),
         (
-            lambda: patient_lists.add_condition(
-                ws, admin, rec.id, ConditionDraft("Asthma", onset=date(1940, 1, 1))
+            lambda: patient_lists.add_condition(ws, admin, rec.id, ConditionDraft(" ")).value,
+            "display",
+        ),
+        (
+            lambda: (
+                patient_lists.add_condition(
+                    ws, admin, rec.id, ConditionDraft("Asthma", onset=date(1940, 1, 1))
+                ).value
             ),
             "onset",
         ),
         (
-            lambda: patient_lists.add_condition(
-                ws, admin, rec.id, ConditionDraft("Asthma", status="cured")
+            lambda: (
+                patient_lists.add_condition(
+                    ws, admin, rec.id, ConditionDraft("Asthma", status="cured")
+                ).value
             ),
             "status",
         ),
         (
-            lambda: patient_lists.add_condition(
-                ws, admin, rec.id, ConditionDraft("Asthma", code="1")
+            lambda: (
+                patient_lists.add_condition(
+                    ws, admin, rec.id, ConditionDraft("Asthma", code="1")
+                ).value
             ),
             "code_system",
         ),
-        (lambda: patient_lists.add_allergy(ws, admin, rec.id, AllergyDraft("")), "substance"),
+        (lambda: patient_lists.add_allergy(ws, admin, rec.id, AllergyDraft("")).value, "substance"),
         (
-            lambda: patient_lists.add_allergy(
-                ws, admin, rec.id, AllergyDraft("Latex", None, "awful")
+            lambda: (
+                patient_lists.add_allergy(
+                    ws, admin, rec.id, AllergyDraft("Latex", None, "awful")
+                ).value
             ),
             "severity",
         ),
         (
-            lambda: patient_lists.add_care_team_member(
-                ws, admin, rec.id, CareTeamDraft("Al", "podiatrist")
+            lambda: (
+                patient_lists.add_care_team_member(
+                    ws, admin, rec.id, CareTeamDraft("Al", "podiatrist")
+                ).value
             ),
             "phone",
         ),
         (
-            lambda: patient_lists.add_hospital_event(
-                ws,
-                admin,
-                rec.id,
-                HospitalEventDraft(HospitalEventKind.ED_VISIT, date(2025, 2, 5), date(2025, 2, 1)),
+            lambda: (
+                patient_lists.add_hospital_event(
+                    ws,
+                    admin,
+                    rec.id,
+                    HospitalEventDraft(
+                        HospitalEventKind.ED_VISIT, date(2025, 2, 5), date(2025, 2, 1)
+                    ),
+                ).value
             ),
             "end_date",
         ),
         (
-            lambda: patient_lists.add_hospital_event(
-                ws,
-                admin,
-                rec.id,
-                HospitalEventDraft(HospitalEventKind.ED_VISIT, date.today() + timedelta(days=1)),
+            lambda: (
+                patient_lists.add_hospital_event(
+                    ws,
+                    admin,
+                    rec.id,
+                    HospitalEventDraft(
+                        HospitalEventKind.ED_VISIT, date.today() + timedelta(days=1)
+                    ),
+                ).value
             ),
             "start_date",
         ),
         (
-            lambda: patient_lists.add_contact(ws, admin, rec.id, ContactDraft("A", phone="1")),
+            lambda: (
+                patient_lists.add_contact(ws, admin, rec.id, ContactDraft("A", phone="1")).value
+            ),
             "phone",
         ),
     ]
@@ -404,7 +427,7 @@ def test_lists_are_validated_and_audited_with_record_ids(ws, admin):
 
 def test_reception_edits_demographics_and_contacts_but_not_clinical_lists(ws, admin):
     reception = staff(ws, admin, Role.RECEPTION, "rita")
-    rec = patients.create_patient(ws, reception, DRAFT)
+    rec = patients.create_patient(ws, reception, DRAFT).value
     patient_lists.add_contact(ws, reception, rec.id, ContactDraft("Kim", "daughter", is_carer=True))
     mark = last_id(ws)
     with pytest.raises(PermissionDeniedError):
@@ -417,12 +440,12 @@ def test_reception_edits_demographics_and_contacts_but_not_clinical_lists(ws, ad
         )
     assert events(ws, mark) == []
     nurse = staff(ws, admin, Role.NURSE, "nina")
-    assert patient_lists.add_condition(ws, nurse, rec.id, ConditionDraft("Asthma")).id
+    assert patient_lists.add_condition(ws, nurse, rec.id, ConditionDraft("Asthma")).value.id
 
 
 # -- merge ---------------------------------------------------------------------------------------
 def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
-    keep = patients.create_patient(ws, admin, DRAFT)
+    keep = patients.create_patient(ws, admin, DRAFT).value
     gone = patients.create_patient(
         ws,
         admin,
@@ -434,7 +457,7 @@ def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
             address="1 Example St",
             housing="lives with son",
         ),
-    )
+    ).value
     patient_lists.add_condition(ws, admin, keep.id, ConditionDraft("Asthma"))
     patient_lists.add_condition(ws, admin, gone.id, ConditionDraft("Heart failure"))
     patient_lists.add_allergy(ws, admin, gone.id, AllergyDraft("Latex"))
@@ -446,7 +469,7 @@ def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
         ws, admin, gone.id, HospitalEventDraft(HospitalEventKind.ED_VISIT, date(2025, 1, 1))
     )
     mark = last_id(ws)
-    merged = patients.merge_patients(ws, admin, keep.id, gone.id)
+    merged = patients.merge_patients(ws, admin, keep.id, gone.id).value
     written = events(ws, mark)
     assert sorted(c.display for c in merged.conditions) == ["Asthma", "Heart failure"]
     assert [a.substance for a in merged.allergies] == ["Latex"]
@@ -477,8 +500,8 @@ def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
 
 def test_merge_needs_clinical_rights(ws, admin):
     reception = staff(ws, admin, Role.RECEPTION, "rita")
-    a = patients.create_patient(ws, admin, DRAFT)
-    b = patients.create_patient(ws, admin, PatientDraft("Sam", "Lee", date(1960, 1, 2)))
+    a = patients.create_patient(ws, admin, DRAFT).value
+    b = patients.create_patient(ws, admin, PatientDraft("Sam", "Lee", date(1960, 1, 2))).value
     with pytest.raises(PermissionDeniedError):
         patients.merge_patients(ws, reception, a.id, b.id)
 
@@ -486,7 +509,7 @@ def test_merge_needs_clinical_rights(ws, admin):
 def test_previous_names_are_searchable_and_the_chain_verifies(ws, admin):
     rec = patients.create_patient(
         ws, admin, PatientDraft(**{**DRAFT.__dict__, "previous_names": "Zoe Smith-Jones"})
-    )
+    ).value
     flt = registry.PatientFilter
     assert registry.query_ids(ws, admin, flt(text="smith-jones")) == [rec.id]
     assert registry.query_ids(ws, admin, flt(text="smithjones")) == [rec.id]
@@ -526,7 +549,7 @@ def test_search_sql_reindex_reproduces_what_the_triggers_built(ws, admin):
 def test_migration_0004_downgrades_and_upgrades_with_data(ws, admin):
     rec = patients.create_patient(
         ws, admin, PatientDraft(**{**DRAFT.__dict__, "previous_names": "Zoe Quill"})
-    )
+    ).value
     patient_lists.add_contact(ws, admin, rec.id, ContactDraft("Kim", "daughter"))
     with ws.engine.begin() as conn:
         command.downgrade(migrate._config(conn), "0003")
@@ -561,14 +584,16 @@ def test_medicare_messages_say_what_is_wrong_in_plain_words(ws, admin, typed, sa
 
 
 def test_no_known_allergies_is_a_recorded_clinical_statement(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     assert rec.allergy_status == "not_recorded" and rec.allergies == []
     reception = staff(ws, admin, Role.RECEPTION, "rita")
     with pytest.raises(PermissionDeniedError):
         patients.record_no_known_allergies(ws, reception, rec.id)
     nurse = staff(ws, admin, Role.NURSE, "nina")
     mark = last_id(ws)
-    assert patients.record_no_known_allergies(ws, nurse, rec.id).allergy_status == "none_known"
+    assert (
+        patients.record_no_known_allergies(ws, nurse, rec.id).value.allergy_status == "none_known"
+    )
     assert events(ws, mark) == [
         ("update", rec.id, "patient", str(rec.id), "recorded: no known allergies")
     ]
@@ -577,12 +602,12 @@ def test_no_known_allergies_is_a_recorded_clinical_statement(ws, admin):
     assert patients.get_record(ws, nurse, rec.id).allergy_status == "not_recorded"
     with pytest.raises(ValidationError, match="Allergies are listed"):
         patients.record_no_known_allergies(ws, nurse, rec.id)
-    withdrawn = patients.record_no_known_allergies(ws, nurse, rec.id, none_known=False)
+    withdrawn = patients.record_no_known_allergies(ws, nurse, rec.id, none_known=False).value
     assert withdrawn.allergy_status == "not_recorded"
 
 
 def test_migration_0006_adds_allergy_status_and_archive_reason_to_existing_data(ws, admin):
-    rec = patients.create_patient(ws, admin, DRAFT)
+    rec = patients.create_patient(ws, admin, DRAFT).value
     patients.record_no_known_allergies(ws, admin, rec.id)
     with ws.engine.begin() as conn:
         command.downgrade(migrate._config(conn), "0005")
@@ -592,7 +617,7 @@ def test_migration_0006_adds_allergy_status_and_archive_reason_to_existing_data(
     migrate.upgrade(ws.engine)
     again = patients.get_record(ws, admin, rec.id)
     assert again.allergy_status == "not_recorded" and again.given_name == "Zoë"
-    assert patients.archive_patient(ws, admin, rec.id, "Died").archive_reason == "Died"
+    assert patients.archive_patient(ws, admin, rec.id, "Died").value.archive_reason == "Died"
 
 
 @pytest.mark.parametrize(

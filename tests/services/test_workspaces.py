@@ -128,7 +128,7 @@ def test_check_on_a_healthy_workspace(ws, admin):
 # -- settings -----------------------------------------------------------------------------------
 def test_admin_updates_settings_and_they_persist(ws, admin):
     before = len(audit_rows(ws))
-    new = settings.update(ws, admin, idle_lock_minutes=30, backups_kept=7)
+    new = settings.update(ws, admin, idle_lock_minutes=30, backups_kept=7).value
     assert new.idle_lock_minutes == 30 and new.backups_kept == 7
     assert new.practice_name == "Riverside Family Practice"
     logged = audit_rows(ws)[before:]
@@ -151,7 +151,7 @@ def test_admin_updates_settings_and_they_persist(ws, admin):
 @pytest.mark.parametrize(("value", "ok"), [(0, False), (1, True), (120, True), (121, False)])
 def test_idle_minutes_range(ws, admin, value, ok):
     if ok:
-        assert settings.update(ws, admin, idle_lock_minutes=value).idle_lock_minutes == value
+        assert settings.update(ws, admin, idle_lock_minutes=value).value.idle_lock_minutes == value
         return
     before = audit_rows(ws)
     with pytest.raises(ValidationError, match="1 to 120 idle minutes") as info:
@@ -166,7 +166,7 @@ def test_idle_minutes_range(ws, admin, value, ok):
 )
 def test_backups_kept_range(ws, admin, value, ok):
     if ok:
-        assert settings.update(ws, admin, backups_kept=value).backups_kept == value
+        assert settings.update(ws, admin, backups_kept=value).value.backups_kept == value
         return
     with pytest.raises(ValidationError, match="between 1 and 365") as info:
         settings.update(ws, admin, backups_kept=value)
@@ -175,7 +175,7 @@ def test_backups_kept_range(ws, admin, value, ok):
 
 
 def test_practice_name_rules(ws, admin):
-    assert settings.update(ws, admin, practice_name="Hillside").practice_name == "Hillside"
+    assert settings.update(ws, admin, practice_name="Hillside").value.practice_name == "Hillside"
     for bad in ("", "   ", "x" * 121):
         with pytest.raises(ValidationError) as info:
             settings.update(ws, admin, practice_name=bad)

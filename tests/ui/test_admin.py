@@ -58,7 +58,9 @@ def _audit_tab(qtbot, screen):
 def test_audit_rows_read_in_words_with_the_patient_practice_id_and_name(
     qtbot, qtmodeltester, ws, admin
 ):
-    ann = patients.create_patient(ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6)))
+    ann = patients.create_patient(
+        ws, admin, PatientDraft("Ann", "Fitzgerald", date(1944, 5, 6))
+    ).value
     patients.get_record(ws, admin, ann.id)
     screen = _screen(qtbot, ws, admin)
     tab = _audit_tab(qtbot, screen)

@@ -30,7 +30,7 @@ def people(ws, admin):
     nurse = staff(ws, admin, Role.NURSE, "nina.zhang")
     gp = staff(ws, admin, Role.GP, "greg.lee")
     draft = PatientDraft(given_name="Ada", family_name="Quill", date_of_birth=date(1948, 3, 9))
-    pid = patients.create_patient(ws, admin, draft).id
+    pid = patients.create_patient(ws, admin, draft).value.id
     return AppState(ws, nurse, settings.load(ws)), AppState(ws, gp, settings.load(ws)), pid
 
 
@@ -114,7 +114,7 @@ def test_second_list_row_edit_is_refused_and_reload_keeps_what_was_typed(qtbot, 
     assert "Nina Zhang (practice nurse) changed this condition" in dialog.stale.message.text()
     assert "(status)" in dialog.stale.message.text()
     _shot(dialog, "stale_condition_refused")
-    with qtbot.waitSignal(second.record_changed):  # the list behind shows the saved row
+    with qtbot.waitSignal(theirs.changed):  # the list behind re-reads the saved row
         dialog.stale.reload_button.click()
     _shot(dialog, "stale_condition_reloaded")
     assert dialog.form.widgets["status"].currentData() == "resolved"  # theirs

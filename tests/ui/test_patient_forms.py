@@ -263,9 +263,9 @@ def test_a_second_patient_on_the_same_medicare_number_needs_a_deliberate_choice(
     panel.open_existing.click()
     assert opened == [existing.id] and form.widget("given_name").text() == "Someone"
     panel.different.setChecked(True)
-    with qtbot.waitSignal(dialog.record_changed) as saved:
+    with qtbot.waitSignal(dialog.state.changes_published) as saved:
         panel.save_anyway.click()
-    assert saved.args[0] != existing.id and _count(state) == count + 1
+    assert existing.id not in saved.args[0].patient_ids and _count(state) == count + 1
 
 
 def test_open_the_existing_record_from_the_warning_on_the_patients_screen(qtbot, state):
@@ -278,7 +278,7 @@ def test_open_the_existing_record_from_the_warning_on_the_patients_screen(qtbot,
     _type_existing(qtbot, window.form, existing)
     window.form.save_button.click()
     window.form.duplicates.open_existing.click()
-    opened = screen.record_windows[existing.id]
+    opened = screen.opener.window_for(existing.id)
     assert opened.isVisible() and opened.record.id == existing.id
     assert window.isVisible() and window.form.widget("given_name").text() == existing.given_name
 
@@ -304,7 +304,7 @@ def test_archive_asks_why_defaults_to_keeping_and_unarchives_from_the_patients_s
     assert ask.isVisible() and "Choose why" in ask.error.text()
     ask.choice.setCurrentIndex(ask.choice.findData("Moved away or changed practice"))
     ask.detail.setText("to Darwin")
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         ask.archive_button.click()
     rec = patients.get_record(state.ws, state.actor, pid)
     assert rec.archived and rec.archive_reason == "Moved away or changed practice: to Darwin"
@@ -362,7 +362,7 @@ def test_no_known_allergies_is_recorded_apart_from_not_yet_recorded(qtbot, state
         patient_lists.remove_allergy(state.ws, state.actor, a.id)
     dialog = _open(qtbot, state, pid)
     assert "not yet recorded" in dialog.allergy_line.text()
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         dialog.nka_button.click()
     assert "No known allergies" in dialog.allergy_line.text()
     assert patients.get_record(state.ws, state.actor, pid).allergy_status == "none_known"
@@ -388,7 +388,7 @@ def test_adding_an_allergy_asks_for_reaction_and_severity(qtbot, state, styled):
     _shot(form, "allergy_form_error.png")
     severity = form.form.widgets["severity"]
     severity.setCurrentIndex(severity.findData("moderate"))
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         form.save()
     assert "Sulfonamides (moderate, Hives)" in dialog.allergy_line.text()
 
@@ -414,7 +414,7 @@ def test_reception_edits_details_but_not_allergies(qtbot, demo_ws, styled):
     _shot(dialog, "reception_allergies_tab.png")
     dialog.edit_details()  # reception keeps demographics up to date
     dialog.form.widget("phone").setText("0412 000 111")
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         dialog.form.save_button.click()
     assert patients.get_record(demo_ws, reception, pid).phone == "0412 000 111"
 
@@ -449,7 +449,7 @@ def test_every_table_of_the_record_shows_its_text_at_the_default_size(qtbot, sta
     )  # fmt: skip
     dialog = _open(qtbot, state, pid)
     dialog.resize(1200, 800)
-    views = [s.view for s in dialog.sections.values()] + [dialog.medicines.view]
+    views = [s.view for s in dialog.sections.values()] + [dialog.pages["medicines"].view]
     for tab in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(tab)
         for view in views:
@@ -460,7 +460,7 @@ def test_every_table_of_the_record_shows_its_text_at_the_default_size(qtbot, sta
             _shot(dialog, "medicines_table.png")
         if dialog.tabs.tabText(tab).startswith("Conditions"):
             _shot(dialog, "conditions_allergies.png")
-    medicines = dialog.medicines.view
+    medicines = dialog.pages["medicines"].view
     used = sum(medicines.columnWidth(c) for c in range(medicines.model().columnCount()))
     assert used >= medicines.viewport().width() - 2  # no blank strip beside the table
     dialog.resize(700, 700)  # narrower than the text: it wraps instead of being cut

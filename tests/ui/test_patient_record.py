@@ -90,9 +90,9 @@ def test_edit_a_field_saves_and_emits(qtbot, state):
     form = dialog.form
     form.widget("preferred_language").setText("Greek")
     form.widget("interpreter_needed").setChecked(True)
-    with qtbot.waitSignal(dialog.record_changed) as signal:
+    with qtbot.waitSignal(dialog.state.changes_published) as signal:
         form.save_button.click()
-    assert signal.args == [pid]
+    assert signal.args[0].patient_ids == {pid}
     rec = patients.get_record(state.ws, state.actor, pid)
     assert rec.preferred_language == "Greek" and rec.interpreter_needed
     assert dialog.stack.currentWidget() is dialog.view
@@ -142,9 +142,9 @@ def test_new_duplicate_shows_candidates_and_save_anyway_saves(qtbot, state):
     assert not panel.isVisible() and form.widget("given_name").text() == existing.given_name
     form.save_button.click()
     panel.different.setChecked(True)  # saving a possible duplicate is a deliberate choice
-    with qtbot.waitSignal(dialog.record_changed) as signal:
+    with qtbot.waitSignal(dialog.state.changes_published) as signal:
         panel.save_anyway.click()
-    new_id = signal.args[0]
+    (new_id,) = signal.args[0].patient_ids
     assert new_id != existing.id
     assert dialog.record.id == new_id and dialog.stack.currentWidget() is dialog.view
     assert patients.get_record(state.ws, state.actor, new_id).family_name == existing.family_name
@@ -172,7 +172,7 @@ def test_add_a_condition_and_an_allergy_through_the_forms(qtbot, state):
     widgets = form.form.widgets
     assert widgets["status"].currentData() == "active" and widgets["chronic"].isChecked()
     form.form.widgets["display"].setText("Osteoarthritis of knee")
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         form.buttons.button(form.buttons.StandardButton.Save).click()
     assert section.model.rowCount() == before + 1
     allergies = dialog.sections["allergies"]
@@ -218,7 +218,7 @@ def test_edit_and_remove_a_condition(qtbot, state, confirm):
         if "tophaceous" in section.model.row_at(r).display
     )
     section.view.selectRow(row)
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         section.remove_button.click()
     assert confirm and "Gout (tophaceous)" in confirm[-1]
     rec = patients.get_record(state.ws, state.actor, pid)
@@ -248,7 +248,7 @@ def test_archive_shows_the_banner_and_disables_editing(qtbot, state, confirm):
     dialog.archive_button.click()
     ask = dialog.archive_dialog
     ask.choice.setCurrentIndex(ask.choice.findData("Died"))
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         ask.archive_button.click()
     assert patients.get_record(state.ws, state.actor, pid).archived
     assert dialog.banner.isVisible() and "ARCHIVED" in dialog.banner.text()
@@ -256,7 +256,7 @@ def test_archive_shows_the_banner_and_disables_editing(qtbot, state, confirm):
     assert not dialog.sections["contacts"].add_button.isEnabled()
     assert "unarchive" in dialog.sections["conditions"].add_button.toolTip()
     assert dialog.archive_button.text() == "Unarchive…" and dialog.archive_button.isEnabled()
-    with qtbot.waitSignal(dialog.record_changed):
+    with qtbot.waitSignal(dialog.state.changes_published):
         dialog.archive_button.click()
     assert not dialog.banner.isVisible() and dialog.edit_button.isEnabled()
 
@@ -274,14 +274,14 @@ def test_merge_moves_the_conditions(qtbot, state, confirm):
     merge.find()
     assert merge.model.rowCount() == 1 and merge.other.id == gone_id
     assert gone.practice_id in merge.compare.text()
-    with qtbot.waitSignals([dialog.record_changed, dialog.record_changed]) as signals:
+    with qtbot.waitSignal(dialog.state.changes_published) as signal:
         merge.merge_button.click()
+    assert signal.args[0].patient_ids == {keep_id, gone_id}, "one notice names both records"
     assert "archive" in confirm[-1]
     kept = patients.get_record(state.ws, state.actor, keep_id)
     assert len(kept.conditions) == len(keep.conditions) + len(gone.conditions)
     assert dialog.sections["conditions"].model.rowCount() == len(kept.conditions)
     assert patients.get_record(state.ws, state.actor, gone_id).merged_into_id == keep_id
-    assert signals is not None
     merged = _open(qtbot, state, gone_id)
     assert "MERGED" in merged.banner.text() and not merged.archive_button.isEnabled()
 

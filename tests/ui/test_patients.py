@@ -282,7 +282,7 @@ def test_enter_on_a_row_opens_the_record_and_the_risk_summary_explains(qtbot, sc
     qtbot.keyClick(screen.view, Qt.Key.Key_Down)
     qtbot.keyClick(screen.view, Qt.Key.Key_Return)
     patient_id = screen.model.patient_id(1)
-    window = screen.record_windows[patient_id]
+    window = screen.opener.window_for(patient_id)
     qtbot.addWidget(window)
     assert window.isVisible()
     assert screen.model.row_data(1).display_name in window.windowTitle()
@@ -300,8 +300,8 @@ def test_enter_on_a_row_opens_the_record_and_the_risk_summary_explains(qtbot, sc
         assert _html(reason) in screen.panel.not_counted.text()
     assert "score =" not in screen.panel.reasons.text()
     screen.panel.open_button.click()
-    assert screen.record_windows[patient_id].isVisible()
-    screen.record_windows[patient_id].close()
+    assert screen.opener.window_for(patient_id).isVisible()
+    screen.opener.window_for(patient_id).close()
 
     # How the score is computed is one click away, with its source.
     screen.panel.how_button.click()

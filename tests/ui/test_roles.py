@@ -303,7 +303,7 @@ def test_switch_user_leaves_nothing_of_the_previous_session(qtbot, window, made)
     assert patients_screen.search.text() == ""
     assert all(c.currentIndex() == 0 for c in patients_screen._combos())
     assert not patients_screen.view.selectionModel().hasSelection()
-    assert patients_screen.record_windows == {}
+    assert window.opener.open_windows() == []
     assert "admin" not in window.page_keys
     rows, _ = audit.list_events(ws, accounts.authenticate(ws, "admin", made.password))
     logouts = [r for r in rows if r.action == "logout" and r.actor_name == previous.display]

@@ -23,6 +23,7 @@ from carecoord_desktop.errors import (
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import check_text, text_problem
 from carecoord_desktop.services.permissions import Permission, require
@@ -255,11 +256,11 @@ def create_user(
     return user
 
 
-def add_user(ws: Workspace, actor: Actor, **fields) -> UserRow:
+def add_user(ws: Workspace, actor: Actor, **fields) -> Changed[UserRow]:
     with ws.write_session() as session:  # "is the name taken" holds until the insert
         user = create_user(session, actor, **fields)
         session.commit()
-        return _row(user)
+        return Changed(_row(user), _STAFF_CHANGED)
 
 
 def list_users(ws: Workspace, actor: Actor) -> list[UserRow]:
@@ -310,7 +311,11 @@ def _editing_user(
         yield session, user
 
 
-def _save_user(session: Session, actor: Actor, user: StaffUser, what: str) -> UserRow:
+# Staff names show on patient rows (coordinator) and in the filter and care-team choices.
+_STAFF_CHANGED = Changes.of(Kind.STAFF, Kind.AUDIT)
+
+
+def _save_user(session: Session, actor: Actor, user: StaffUser, what: str) -> Changed[UserRow]:
     user.version += 1  # by hand (models/staff.py): sign-in bookkeeping leaves it alone
     session.add(user)
     audit.record(
@@ -322,7 +327,7 @@ def _save_user(session: Session, actor: Actor, user: StaffUser, what: str) -> Us
         detail=f"{user.username}: {what}",
     )
     session.commit()
-    return _row(user)
+    return Changed(_row(user), _STAFF_CHANGED)
 
 
 def update_user(
@@ -334,7 +339,7 @@ def update_user(
     active: bool | None = None,
     full_name: str | None = None,
     version: int | None = None,
-) -> UserRow:
+) -> Changed[UserRow]:
     """Change role, enable/disable or rename; the last active administrator is protected."""
     with _editing_user(ws, actor, user_id, version) as (session, user):
         losing_admin = (role is not None and role != Role.ADMIN) or active is False
@@ -355,18 +360,20 @@ def update_user(
             changes.append("renamed")
             user.full_name = full_name.strip()
         if not changes:
-            return _row(user)
+            return Changed(_row(user))
         return _save_user(session, actor, user, ", ".join(changes))
 
 
-def unlock_user(ws: Workspace, actor: Actor, user_id: int) -> UserRow:
+def unlock_user(ws: Workspace, actor: Actor, user_id: int) -> Changed[UserRow]:
     with _editing_user(ws, actor, user_id) as (session, user):
         user.locked_until = None
         user.failed_attempts = 0
         return _save_user(session, actor, user, "unlocked")
 
 
-def reset_password(ws: Workspace, actor: Actor, user_id: int, new_password: str) -> UserRow:
+def reset_password(
+    ws: Workspace, actor: Actor, user_id: int, new_password: str
+) -> Changed[UserRow]:
     """An administrator sets a temporary password the user must change at next sign-in."""
     with _editing_user(ws, actor, user_id) as (session, user):
         check_password_rules(new_password, user.username)

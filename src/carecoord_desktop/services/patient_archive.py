@@ -16,6 +16,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.services import audit
+from carecoord_desktop.services.changes import NO_CHANGES, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import aware, clean_text, patient_or_error
 from carecoord_desktop.services.patient_types import PatientRecord
@@ -42,13 +43,15 @@ class ArchivedPatient:
     merged_into: str | None  # practice ID of the record it was merged into (cannot unarchive)
 
 
-def archive_patient(ws: Workspace, actor: Actor, patient_id: int, reason: str) -> PatientRecord:
+def archive_patient(
+    ws: Workspace, actor: Actor, patient_id: int, reason: str
+) -> Changed[PatientRecord]:
     """Take the patient off the active register, saying why; nothing is deleted."""
     reason = clean_text(reason, "reason", 500, "reason for archiving", required=True)
     return _set_archived(ws, actor, patient_id, True, reason)
 
 
-def unarchive_patient(ws: Workspace, actor: Actor, patient_id: int) -> PatientRecord:
+def unarchive_patient(ws: Workspace, actor: Actor, patient_id: int) -> Changed[PatientRecord]:
     """Put an archived patient back on the register (not a merged-away record)."""
     return _set_archived(ws, actor, patient_id, False, None)
 
@@ -90,10 +93,11 @@ def list_archived(ws: Workspace, actor: Actor) -> list[ArchivedPatient]:
 
 def _set_archived(
     ws: Workspace, actor: Actor, patient_id: int, archived: bool, reason: str | None
-) -> PatientRecord:
+) -> Changed[PatientRecord]:
     from carecoord_desktop.services.patients import _load_record, _with_risk
 
     require(actor, Permission.EDIT_PATIENTS)
+    changes = NO_CHANGES
     with ws.session() as session:
         patient = patient_or_error(session, patient_id)
         if patient.merged_into_id is not None:
@@ -118,5 +122,6 @@ def _set_archived(
                 detail="archived (reason recorded)" if archived else "unarchived",
             )
             session.commit()
+            changes = Changes.patient(patient_id, Kind.PATIENT, membership=True)
         rec = _load_record(session, patient_id)
-    return _with_risk(ws, actor, rec)
+    return Changed(_with_risk(ws, actor, rec), changes)

@@ -1,7 +1,6 @@
 """CSV import of a patient list exported from another system.
 
-Three steps, each a plain function the screen (or a script) calls in turn:
-
+Three steps, each a plain function the screen (or a script) calls in turn (writes return Changed):
 1. `read_csv(path)` reads the text strictly (UTF-8 with or without BOM; Windows-1252 only for
    a file with no UTF-8 in it; a mixed file asks the user to choose, see csv_decoding), the
    delimiter (comma, semicolon, tab) and the header row, and returns a preview.
@@ -11,10 +10,9 @@ Three steps, each a plain function the screen (or a script) calls in turn:
 3. `import_rows(ws, actor, plan)` writes every accepted row in ONE transaction with one audit
    CREATE event per patient and one summary event: if anything fails, nothing is imported.
 
-Rows are checked with the same rules as the patient form (required names, a real date of birth
-that is not in the future nor more than 120 years ago, Medicare check digit, phone and e-mail
-shapes, lengths) and for duplicates within the file and against the register (same name and
-date of birth, same Medicare card and reference number, same practice id).
+Rows are checked with the patient form's rules (names, a real date of birth neither in the future
+nor over 120 years ago, Medicare check digit, phone and e-mail shapes, lengths) and for duplicates
+in the file and on the register (name and date of birth, Medicare card and number, practice id).
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import Patient, Sex
 from carecoord_desktop.services import audit
+from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.csv_reading import (
     DATE_FORMATS,
@@ -302,7 +301,7 @@ def import_rows(
     *,
     all_or_nothing: bool = True,
     progress: Progress | None = None,
-) -> ImportResult:
+) -> Changed[ImportResult]:
     """Add the plan's accepted patients in one transaction; nothing is kept if anything fails.
 
     With `all_or_nothing` (the default) a plan with any rejected row is refused.
@@ -394,7 +393,8 @@ def import_rows(
             raise
         finally:
             cursor.close()
-    return ImportResult(total, plan.rejected_count, ids, practice_ids[0], practice_ids[-1])
+    result = ImportResult(total, plan.rejected_count, ids, practice_ids[0], practice_ids[-1])
+    return Changed(result, Changes.of(Kind.PATIENT, Kind.AUDIT, patients=ids, membership=True))
 
 
 # -- reading -------------------------------------------------------------------------------------

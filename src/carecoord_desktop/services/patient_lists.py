@@ -24,6 +24,7 @@ from carecoord_desktop.models.patient import (
 )
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services.changes import NO_CHANGES, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_rules import (
     ALLERGY_SEVERITIES,
@@ -180,7 +181,7 @@ _HOSPITAL = _Kind(
 
 def add_condition(
     ws: Workspace, actor: Actor, patient_id: int, draft: ConditionDraft
-) -> ConditionRow:
+) -> Changed[ConditionRow]:
     return _add(ws, actor, _CONDITION, patient_id, draft)
 
 
@@ -191,69 +192,73 @@ def update_condition(
     draft: ConditionDraft,
     *,
     version: int | None = None,
-) -> ConditionRow:
+) -> Changed[ConditionRow]:
     return _update(ws, actor, _CONDITION, condition_id, draft, version)
 
 
 def remove_condition(
     ws: Workspace, actor: Actor, condition_id: int, *, version: int | None = None
-) -> None:
-    _remove(ws, actor, _CONDITION, condition_id, version)
+) -> Changed[None]:
+    return _remove(ws, actor, _CONDITION, condition_id, version)
 
 
-def add_allergy(ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft) -> AllergyRow:
+def add_allergy(
+    ws: Workspace, actor: Actor, patient_id: int, draft: AllergyDraft
+) -> Changed[AllergyRow]:
     return _add(ws, actor, _ALLERGY, patient_id, draft)
 
 
 def update_allergy(
     ws: Workspace, actor: Actor, allergy_id: int, draft: AllergyDraft, *, version: int | None = None
-) -> AllergyRow:
+) -> Changed[AllergyRow]:
     return _update(ws, actor, _ALLERGY, allergy_id, draft, version)
 
 
 def remove_allergy(
     ws: Workspace, actor: Actor, allergy_id: int, *, version: int | None = None
-) -> None:
-    _remove(ws, actor, _ALLERGY, allergy_id, version)
+) -> Changed[None]:
+    return _remove(ws, actor, _ALLERGY, allergy_id, version)
 
 
-def add_contact(ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft) -> ContactRow:
+def add_contact(
+    ws: Workspace, actor: Actor, patient_id: int, draft: ContactDraft
+) -> Changed[ContactRow]:
     return _add(ws, actor, _CONTACT, patient_id, draft)
 
 
 def update_contact(
     ws: Workspace, actor: Actor, contact_id: int, draft: ContactDraft, *, version: int | None = None
-) -> ContactRow:
+) -> Changed[ContactRow]:
     return _update(ws, actor, _CONTACT, contact_id, draft, version)
 
 
 def remove_contact(
     ws: Workspace, actor: Actor, contact_id: int, *, version: int | None = None
-) -> None:
-    _remove(ws, actor, _CONTACT, contact_id, version)
+) -> Changed[None]:
+    return _remove(ws, actor, _CONTACT, contact_id, version)
 
 
 def add_care_team_member(
     ws: Workspace, actor: Actor, patient_id: int, draft: CareTeamDraft
-) -> CareTeamRow:
+) -> Changed[CareTeamRow]:
     return _add(ws, actor, _CARE_TEAM, patient_id, draft)
 
 
 def update_care_team_member(
     ws: Workspace, actor: Actor, member_id: int, draft: CareTeamDraft, *, version: int | None = None
-) -> CareTeamRow:
+) -> Changed[CareTeamRow]:
     return _update(ws, actor, _CARE_TEAM, member_id, draft, version)
 
 
 def remove_care_team_member(
     ws: Workspace, actor: Actor, member_id: int, *, version: int | None = None
-) -> None:
-    _remove(ws, actor, _CARE_TEAM, member_id, version)
+) -> Changed[None]:
+    return _remove(ws, actor, _CARE_TEAM, member_id, version)
 
 
 def add_hospital_event(
     ws: Workspace, actor: Actor, patient_id: int, draft: HospitalEventDraft
-) -> HospitalEventRow:
+) -> Changed[HospitalEventRow]:
     return _add(ws, actor, _HOSPITAL, patient_id, draft)
 
 
@@ -264,14 +269,14 @@ def update_hospital_event(
     draft: HospitalEventDraft,
     *,
     version: int | None = None,
-) -> HospitalEventRow:
+) -> Changed[HospitalEventRow]:
     return _update(ws, actor, _HOSPITAL, event_id, draft, version)
 
 
 def remove_hospital_event(
     ws: Workspace, actor: Actor, event_id: int, *, version: int | None = None
-) -> None:
-    _remove(ws, actor, _HOSPITAL, event_id, version)
+) -> Changed[None]:
+    return _remove(ws, actor, _HOSPITAL, event_id, version)
 
 
 def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
@@ -287,7 +292,7 @@ def _add(ws: Workspace, actor: Actor, kind: _Kind, patient_id: int, draft):
             session.flush()
         _audit_child(session, actor, AuditAction.CREATE, kind, obj, f"added {kind.label}")
         session.commit()
-        return to_row(kind.row, obj)
+        return Changed(to_row(kind.row, obj), _changes(kind, patient_id))
 
 
 def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft, version=None):
@@ -299,6 +304,7 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft, versio
         conflicts.check(session, actor, target, obj.version, version)
         values = kind.clean(session, editable_patient(session, obj.patient_id), draft)
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        changes = _changes(kind, obj.patient_id) if changed else NO_CHANGES
         if changed:
             for k in changed:
                 setattr(obj, k, values[k])
@@ -309,10 +315,10 @@ def _update(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, draft, versio
                 session, actor, AuditAction.UPDATE, kind, obj, "changed: " + ", ".join(changed)
             )
             session.commit()
-        return to_row(kind.row, obj)
+        return Changed(to_row(kind.row, obj), changes)
 
 
-def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, version=None) -> None:
+def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, version=None) -> Changed[None]:
     """Remove a row; refused when it changed since it was shown (`version`)."""
     require(actor, kind.permission)
     target = _target(kind, row_id)
@@ -325,6 +331,21 @@ def _remove(ws: Workspace, actor: Actor, kind: _Kind, row_id: int, version=None)
             session.flush()  # "DELETE ... AND version = :seen"
         _audit_child(session, actor, AuditAction.DELETE, kind, obj, f"removed {kind.label}")
         session.commit()
+        return Changed(None, _changes(kind, obj.patient_id))
+
+
+# The change notice each list's writes send (the record window reloads that section only).
+_NOTICES = {
+    "condition": Kind.CONDITIONS,
+    "allergy": Kind.ALLERGIES,
+    "patient_contact": Kind.CONTACTS,
+    "care_team_member": Kind.CARE_TEAM,
+    "hospital_event": Kind.HOSPITAL,
+}
+
+
+def _changes(kind: _Kind, patient_id: int) -> Changes:
+    return Changes.patient(patient_id, _NOTICES[kind.record_type])
 
 
 def _target(kind: _Kind, row_id: int) -> conflicts.Target:

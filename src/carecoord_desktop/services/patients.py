@@ -32,6 +32,7 @@ from carecoord_desktop.models.patient import (
 )
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services.changes import NO_CHANGES, PATIENT_LISTS, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_archive import (
     ArchivedPatient,
@@ -266,9 +267,18 @@ def get_record(ws: Workspace, actor: Actor, patient_id: int) -> PatientRecord:
     return _with_risk(ws, actor, rec)
 
 
+def reread_record(ws: Workspace, actor: Actor, patient_id: int) -> PatientRecord:
+    """The record again for a window that already shows it (its opening was audited as a VIEW)
+    after a change notice: a refresh of what was just changed is not a new view."""
+    require(actor, Permission.VIEW_PATIENTS)
+    with ws.session() as session:
+        rec = _load_record(session, patient_id)
+    return _with_risk(ws, actor, rec)
+
+
 def create_patient(
     ws: Workspace, actor: Actor, draft: PatientDraft, *, confirm_duplicates: bool = False
-) -> PatientRecord:
+) -> Changed[PatientRecord]:
     require(actor, Permission.EDIT_PATIENTS)
     # The write lock from the first read: two windows or computers creating at once get
     # consecutive practice ids instead of one UNIQUE failure (services/patients id allocation).
@@ -296,7 +306,9 @@ def create_patient(
         )
         session.commit()
         rec = _load_record(session, patient.id)
-    return _with_risk(ws, actor, rec)
+    return Changed(
+        _with_risk(ws, actor, rec), Changes.patient(rec.id, Kind.PATIENT, membership=True)
+    )
 
 
 def update_patient(
@@ -307,7 +319,7 @@ def update_patient(
     *,
     confirm_duplicates: bool = False,
     version: int | None = None,
-) -> PatientRecord:
+) -> Changed[PatientRecord]:
     """Save the demographics form; the audit lists the changed field names, never values.
 
     `version` is the record's version when the form was opened: a save after someone else's
@@ -345,18 +357,20 @@ def update_patient(
             )
             session.commit()
         rec = _load_record(session, patient_id)
-    return _with_risk(ws, actor, rec)
+    changes = Changes.patient(patient_id, Kind.PATIENT) if changed else NO_CHANGES
+    return Changed(_with_risk(ws, actor, rec), changes)
 
 
 def record_no_known_allergies(
     ws: Workspace, actor: Actor, patient_id: int, none_known: bool = True
-) -> PatientRecord:
+) -> Changed[PatientRecord]:
     """Record that the patient has no known allergies (or withdraw that statement).
 
     A clinical statement (EDIT_CARE_PLANS, like the allergy list); refused while allergies are
     listed. Adding an allergy later ends it (patient_lists)."""
     require(actor, Permission.EDIT_CARE_PLANS)
     status = AllergyStatus.NONE_KNOWN if none_known else AllergyStatus.NOT_RECORDED
+    changes = NO_CHANGES
     with ws.session() as session:
         patient = editable_patient(session, patient_id)
         listed = session.exec(select(Allergy.id).where(Allergy.patient_id == patient_id)).first()
@@ -384,8 +398,9 @@ def record_no_known_allergies(
                 else "withdrew: no known allergies",
             )
             session.commit()
+            changes = Changes.patient(patient_id, Kind.ALLERGIES)
         rec = _load_record(session, patient_id)
-    return _with_risk(ws, actor, rec)
+    return Changed(_with_risk(ws, actor, rec), changes)
 
 
 _CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent)
@@ -410,7 +425,9 @@ _FILLABLE = (
 )
 
 
-def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> PatientRecord:
+def merge_patients(
+    ws: Workspace, actor: Actor, keep_id: int, merge_id: int
+) -> Changed[PatientRecord]:
     """Two records of one person become one: everything of `merge_id` moves to `keep_id`.
 
     The merged record's names and identifiers are kept on the kept record (previous names and
@@ -490,7 +507,11 @@ def merge_patients(ws: Workspace, actor: Actor, keep_id: int, merge_id: int) -> 
         )
         session.commit()
         rec = _load_record(session, keep_id)
-    return _with_risk(ws, actor, rec)
+    moved_kinds = (Kind.PATIENT, *PATIENT_LISTS)  # the kept record gains the lists; both change
+    changes = Changes.patient(keep_id, *moved_kinds, membership=True) | Changes.patient(
+        merge_id, *moved_kinds
+    )
+    return Changed(_with_risk(ws, actor, rec), changes)
 
 
 # -- internals -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.practice import PracticeSetting
 from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -69,7 +70,7 @@ def validate(settings: PracticeSettings) -> None:
 
 def update(
     ws: Workspace, actor: Actor, *, version: int | None = None, **changes
-) -> PracticeSettings:
+) -> Changed[PracticeSettings]:
     """Save the settings form; `version` is the settings' when the form was opened: a save
     after another administrator's is refused (StaleEditError) rather than reverting theirs."""
     require(actor, Permission.CHANGE_SETTINGS)
@@ -97,4 +98,4 @@ def update(
             detail=", ".join(changed) or "saved unchanged",
         )
         session.commit()
-        return _read(session)
+        return Changed(_read(session), Changes.of(Kind.SETTINGS, Kind.AUDIT))

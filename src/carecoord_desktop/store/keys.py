@@ -320,4 +320,3 @@ def write_anchor(path: Path, data_key: DataKey, anchor: dict) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-

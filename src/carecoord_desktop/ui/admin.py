@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts
+from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.permissions import ROLE_PERMISSIONS, Permission
 from carecoord_desktop.ui.admin_audit import AuditTab
 from carecoord_desktop.ui.admin_common import (
@@ -90,7 +91,7 @@ class AddUserDialog(QDialog):
 
     def _save(self) -> None:
         try:
-            accounts.add_user(
+            added = accounts.add_user(
                 self.state.ws,
                 self.state.actor,
                 username=self.username.text(),
@@ -101,6 +102,7 @@ class AddUserDialog(QDialog):
         except CareCoordError as exc:
             show_error(self.error, exc)
             return
+        self.state.publish(added)
         self.accept()
 
 
@@ -109,6 +111,7 @@ class UsersTab(AdminTab):
 
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(state, parent)
+        state.changes_published.connect(self._changes_published)
         self.model = RowsTableModel(
             [
                 Column("Name", lambda u: u.full_name),
@@ -179,13 +182,16 @@ class UsersTab(AdminTab):
     def _do(self, fn, *args, **kwargs) -> None:
         self.error.hide()
         try:
-            fn(self.state.ws, self.state.actor, *args, **kwargs)
+            self.state.publish(fn(self.state.ws, self.state.actor, *args, **kwargs))
         except CareCoordError as exc:
             show_error(self.error, exc)
-        self.refresh()
+            self.refresh()  # show the accounts as they are now
 
     def add_user(self) -> None:
-        if AddUserDialog(self.state, self).exec() == QDialog.DialogCode.Accepted:
+        AddUserDialog(self.state, self).exec()  # the list refreshes from the change notice
+
+    def _changes_published(self, changes: Changes) -> None:
+        if Kind.STAFF in changes.kinds:
             self.refresh()
 
     def change_role(self) -> None:

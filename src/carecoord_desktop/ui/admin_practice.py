@@ -176,13 +176,15 @@ class PracticeTab(AdminTab):
         self.settings_error.hide()
         self.settings_status.clear()
         try:
-            new = settings.update(
-                self.state.ws,
-                self.state.actor,
-                practice_name=self.name.text().strip(),
-                idle_lock_minutes=self.idle.value(),
-                backups_kept=self.keep.value(),
-                version=self.state.settings.version,  # as shown: a save after another's is refused
+            new = self.state.publish(
+                settings.update(
+                    self.state.ws,
+                    self.state.actor,
+                    practice_name=self.name.text().strip(),
+                    idle_lock_minutes=self.idle.value(),
+                    backups_kept=self.keep.value(),
+                    version=self.state.settings.version,  # as shown: a later save is refused
+                )
             )
         except StaleEditError as exc:
             # What was typed stays; the next save knows their settings (a deliberate choice).

@@ -41,6 +41,7 @@ from carecoord_desktop.ui.lock import (
     show_windows,
 )
 from carecoord_desktop.ui.placeholder import UnavailablePage
+from carecoord_desktop.ui.record_opener import RecordOpener
 from carecoord_desktop.ui.screens import (
     SCREENS,
     ScreenContext,
@@ -74,7 +75,8 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self.requests = ShellRequests(self)
         self.requests.restore_requested.connect(self.restore_backup)
-        self.context = ScreenContext(state, self.requests)
+        self.opener = RecordOpener(state, self)
+        self.context = ScreenContext(state, self.requests, self.opener)
         self.setWindowTitle(self._title())
         self.setMinimumSize(720, 520)
         self.ui_settings = QSettings(
@@ -339,6 +341,7 @@ class MainWindow(QMainWindow):
                 call_hook(screen, "reset_for_new_user")
             else:
                 self._drop(key)  # rebuilt for the new user by _sync_screens
+        self.opener.close_all()  # the previous user's record windows, hidden at the lock
         discard_windows(self._hidden_windows)
         self._hidden_windows = []
         if self._help is not None:

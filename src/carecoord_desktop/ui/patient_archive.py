@@ -206,7 +206,7 @@ class ArchivedPatientsDialog(QDialog):
         if row is None or not confirm_unarchive(self, row.name):
             return
         try:
-            patients.unarchive_patient(self.state.ws, self.state.actor, row.id)
+            self.state.publish(patients.unarchive_patient(self.state.ws, self.state.actor, row.id))
         except CareCoordError as exc:
             show_error(self.error, exc)
             return

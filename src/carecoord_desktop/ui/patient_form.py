@@ -252,17 +252,19 @@ class PatientForm(QWidget):
         try:
             draft = self.draft()
             if self.patient_id is None:
-                rec = patients.create_patient(
-                    ws, actor, draft, confirm_duplicates=confirm_duplicates
+                rec = self.state.publish(
+                    patients.create_patient(ws, actor, draft, confirm_duplicates=confirm_duplicates)
                 )
             else:
-                rec = patients.update_patient(
-                    ws,
-                    actor,
-                    self.patient_id,
-                    draft,
-                    confirm_duplicates=confirm_duplicates,
-                    version=self.version,
+                rec = self.state.publish(
+                    patients.update_patient(
+                        ws,
+                        actor,
+                        self.patient_id,
+                        draft,
+                        confirm_duplicates=confirm_duplicates,
+                        version=self.version,
+                    )
                 )
         except StaleEditError as exc:
             self.duplicates.hide()

@@ -406,7 +406,7 @@ class PatientImportDialog(QDialog):
     def _import(self) -> None:
         assert self.plan is not None
         try:
-            result = run_with_progress(
+            changed = run_with_progress(
                 self,
                 f"Importing {self.plan.accepted_count:,} patients…",
                 patient_import.import_rows,
@@ -419,6 +419,7 @@ class PatientImportDialog(QDialog):
         except CareCoordError as exc:
             show_error(self.error, exc)
             return
+        result = self.state.publish(changed)
         self.result_value = result
         text = (
             f"Imported {result.imported:,} patient{'' if result.imported == 1 else 's'} "

@@ -7,7 +7,7 @@ first asks for one, and the least recently used blocks are dropped so memory sta
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -207,6 +207,27 @@ class PatientListModel(QAbstractTableModel):
     @property
     def cached_blocks(self) -> int:
         return len(self._blocks)
+
+    def refresh_patients(self, patient_ids: Iterable[int]) -> int:
+        """A change notice named these patients: re-read their cached rows (those rows only, in
+        one query) and repaint them. Rows not cached are read fresh when next painted anyway.
+        Returns how many rows were refreshed."""
+        wanted = set(patient_ids)
+        found: list[tuple[int, int, int]] = []  # (row, block number, offset)
+        for number, block in self._blocks.items():
+            start = number * self.BLOCK_SIZE
+            for offset, pid in enumerate(self.ids[start : start + len(block)]):
+                if pid in wanted:
+                    found.append((start + offset, number, offset))
+        for chunk in range(0, len(found), self.BLOCK_SIZE):
+            part = found[chunk : chunk + self.BLOCK_SIZE]
+            fetched = registry.fetch_rows(
+                self.state.ws, self.state.actor, [self.ids[row] for row, _, _ in part]
+            )
+            for row, number, offset in part:
+                self._blocks[number][offset] = fetched.get(self.ids[row])
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return len(found)
 
     # -- Qt overrides ----------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt override

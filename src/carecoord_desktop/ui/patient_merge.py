@@ -240,7 +240,9 @@ class MergeDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            rec = patients.merge_patients(self.state.ws, self.state.actor, self.keep.id, o.id)
+            rec = self.state.publish(
+                patients.merge_patients(self.state.ws, self.state.actor, self.keep.id, o.id)
+            )
         except CareCoordError as exc:
             show_error(self.error, exc)
             return

@@ -1,24 +1,20 @@
 """The patient record window: header band, tabs of the record, edit/archive/merge.
 
-Everything shown comes from services.patients.get_record or from the record a write returns;
-after each write the window reloads from the service and emits record_changed(patient_id).
+Everything shown comes from services.patients.get_record (opening, audited as a VIEW) or from
+the record a write returns. The tabs are the declared RECORD_SECTIONS the role may see; on a
+change notice for this patient the window re-reads the record (not a new view: no VIEW row) and
+refreshes only the sections whose kinds it touches.
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFormLayout,
     QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -27,18 +23,19 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import patients, registry
+from carecoord_desktop.services.changes import Changes
 from carecoord_desktop.services.patient_types import PatientRecord
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.patient_archive import ArchiveDialog, confirm_unarchive
 from carecoord_desktop.ui.patient_form import PatientForm
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
-from carecoord_desktop.ui.patient_sections import (
-    ALLERGY_STYLES,
-    ListSection,
-    allergy_banner,
-    list_specs,
-    medicines_table,
+from carecoord_desktop.ui.patient_sections import ALLERGY_STYLES, ListSection, allergy_banner
+from carecoord_desktop.ui.record_sections import (
+    RECORD_SECTIONS,
+    SectionContext,
+    SectionSpec,
+    sections_for,
 )
 from carecoord_desktop.ui.state import AppState
 
@@ -50,25 +47,27 @@ _BANNER = (
 _BADGE = (
     "background: #8e1b12; color: white; padding: 3px 8px; border-radius: 3px; font-weight: 700;"
 )
-_ACD_LABELS = {"none": "None recorded", "discussed": "Discussed", "documented": "Documented"}
 
 
 def _d(value) -> str:
     return f"{value:%d/%m/%Y}" if value else "—"
 
 
-def _t(value) -> str:
-    return escape(value) if value else "<span style='color:#8a96a3'>—</span>"
-
-
 class PatientRecordDialog(QDialog):
-    """One patient's record. Open with PatientRecordDialog(state, patient_id, parent).show();
-    PatientRecordDialog.new(state, parent) starts on the "New patient" form instead."""
+    """One patient's record. Open it through the shell's RecordOpener (it keeps one window per
+    patient); PatientRecordDialog.new(state, parent) starts on the "New patient" form instead."""
 
-    record_changed = Signal(int)  # patient id (created, edited, archived, merged)
+    record_shown = Signal(int)  # patient id, once the window shows a record (a new one: saved)
     record_open_requested = Signal(int)  # another record to open (a possible duplicate)
 
-    def __init__(self, state: AppState, patient_id: int | None, parent=None) -> None:
+    def __init__(
+        self,
+        state: AppState,
+        patient_id: int | None,
+        parent=None,
+        *,
+        sections: tuple[SectionSpec, ...] = RECORD_SECTIONS,
+    ) -> None:
         super().__init__(parent)
         self.state = state
         self.record: PatientRecord | None = None
@@ -88,46 +87,42 @@ class PatientRecordDialog(QDialog):
         layout.addWidget(self.error)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
-        self.summary = QWidget()
-        self.summary_grid = QGridLayout(self.summary)
-        self.summary_grid.setHorizontalSpacing(14)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        scroll.setWidget(self.summary)
-        self.tabs.addTab(scroll, "Summary")
-        self.sections: dict[str, ListSection] = {}
-        for tab_title, specs in list_specs(state):
-            page = QWidget()
-            page_layout = QVBoxLayout(page)
-            for spec in specs:
-                section = ListSection(spec, self)
-                section.changed.connect(self.reload)
-                self.sections[spec.key] = section
-                page_layout.addWidget(section, 1)
-            self.tabs.addTab(page, tab_title)
-            if "allergies" in self.sections and not hasattr(self, "nka_button"):
-                self.nka_button = QPushButton("Record “no known allergies”")
-                self.nka_button.clicked.connect(self.toggle_no_known_allergies)
-                self.sections["allergies"].add_action(self.nka_button)
-            if tab_title.startswith("Conditions"):
-                self.medicines = medicines_table()
-                self.tabs.addTab(self.medicines, "Medicines")
+        self._build_sections(sections)
         layout.addLayout(self._actions())
+        state.changes_published.connect(self._changes_published)
         if patient_id is not None:
             self.reload(patient_id)
 
     @classmethod
-    def new(cls, state: AppState, parent=None) -> PatientRecordDialog:
+    def new(
+        cls, state: AppState, parent=None, *, sections: tuple[SectionSpec, ...] = RECORD_SECTIONS
+    ) -> PatientRecordDialog:
         """A window showing the "New patient" form; on save it shows the new record and emits
-        record_changed(new id). Cancel closes it."""
-        dialog = cls(state, None, parent)
+        record_shown(new id). Cancel closes it."""
+        dialog = cls(state, None, parent, sections=sections)
         dialog.setWindowTitle("New patient")
         dialog.edit_details()
         return dialog
 
     # -- building ----------------------------------------------------------------------------
+    def _build_sections(self, specs: tuple[SectionSpec, ...]) -> None:
+        """One tab per declared section the role may see; the lists found on them by key."""
+        context = SectionContext(self.state, self)
+        self.pages: dict[str, QWidget] = {}
+        self.section_specs = sections_for(self.state.actor, specs)
+        self.sections: dict[str, ListSection] = {}
+        for spec in self.section_specs:
+            page = spec.factory(context)
+            self.pages[spec.key] = page
+            self.tabs.addTab(page, spec.title)
+            for section in getattr(page, "list_sections", ()):
+                section.changed.connect(self.reload)
+                self.sections[section.spec.key] = section
+        if "allergies" in self.sections:
+            self.nka_button = QPushButton("Record “no known allergies”")
+            self.nka_button.clicked.connect(self.toggle_no_known_allergies)
+            self.sections["allergies"].add_action(self.nka_button)
+
     def _header(self) -> QWidget:
         band = QFrame()
         band.setObjectName("card")
@@ -192,20 +187,27 @@ class PatientRecordDialog(QDialog):
         return row
 
     # -- showing -----------------------------------------------------------------------------
-    def reload(self, patient_id: int | None = None) -> None:
-        """Read the record again from the service (after a list change, or on open)."""
-        pid = patient_id if patient_id is not None else self.record.id
+    def reload(self, patient_id: int | None = None, only: frozenset[str] | None = None) -> None:
+        """Open the record (`patient_id`: the view is audited), or read the shown one again
+        after a change (not a new view), refreshing only the sections in `only` when given."""
         try:
-            rec = patients.get_record(self.state.ws, self.state.actor, pid)
+            if patient_id is not None:
+                rec = patients.get_record(self.state.ws, self.state.actor, patient_id)
+            else:
+                rec = patients.reread_record(self.state.ws, self.state.actor, self.record.id)
         except CareCoordError as exc:
             show_error(self.error, exc)
             return
-        changed = self.record is not None and patient_id is None
-        self.show_record(rec)
-        if changed:
-            self.record_changed.emit(rec.id)
+        self.show_record(rec, only)
 
-    def show_record(self, rec: PatientRecord) -> None:
+    def _changes_published(self, changes: Changes) -> None:
+        if self.record is None or self.record.id not in changes.patient_ids:
+            return
+        touched = {s.key for s in self.section_specs if changes.touches(s.kinds)}
+        self.reload(only=frozenset(touched))  # the header (risk, allergies) always follows
+
+    def show_record(self, rec: PatientRecord, only: frozenset[str] | None = None) -> None:
+        first = self.record is None or self.record.id != rec.id
         self.record = rec
         self.error.hide()
         self.setWindowTitle(f"{rec.display_name} — {rec.practice_id}")
@@ -230,11 +232,12 @@ class PatientRecordDialog(QDialog):
         self.tier.setToolTip(reasons)
         self.why.setToolTip(reasons)
         self.reasons.setText(reasons)
-        self._fill_summary(rec)
-        for section in self.sections.values():
-            section.set_rows(rec.id, getattr(rec, section.spec.rows_attr))
-        self.medicines.model().set_rows(rec.medications)
+        for key, page in self.pages.items():
+            if only is None or key in only:
+                page.show_record(rec)
         self._apply_permissions(rec)
+        if first:
+            self.record_shown.emit(rec.id)
 
     def _apply_permissions(self, rec: PatientRecord) -> None:
         actor = self.state.actor
@@ -291,6 +294,8 @@ class PatientRecordDialog(QDialog):
         )
 
     def _apply_allergy_status(self, rec: PatientRecord, locked: str | None) -> None:
+        if "allergies" not in self.sections:
+            return  # no section shows the allergy list
         section, button = self.sections["allergies"], self.nka_button
         known_none = rec.allergy_status == "none_known" and not rec.allergies
         section.empty.setText(
@@ -314,66 +319,6 @@ class PatientRecordDialog(QDialog):
     def toggle_no_known_allergies(self) -> None:
         rec = self.record
         self._write(patients.record_no_known_allergies, rec.id, rec.allergy_status != "none_known")
-
-    def _fill_summary(self, rec: PatientRecord) -> None:
-        while self.summary_grid.count():
-            item = self.summary_grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        interpreter = (
-            "<span style='color:#8e1b12; font-weight:700'>YES — book an interpreter</span>"
-            if rec.interpreter_needed
-            else "No"
-        )
-        acd = _ACD_LABELS.get(rec.acd_status.value, rec.acd_status.value)
-        cards = [
-            (0, "Identity", [
-                ("Given name", _t(rec.given_name)), ("Family name", _t(rec.family_name)),
-                ("Preferred name", _t(rec.preferred_name)),
-                ("Date of birth", f"{_d(rec.date_of_birth)} (age {rec.age})"),
-                ("Sex", rec.sex.value.capitalize()), ("Practice ID", rec.practice_id),
-                ("Medicare", _t(medicare_text(rec.medicare_number))),
-                ("Previous names", _t(rec.previous_names)),
-                ("Previous identifiers", _t(rec.previous_identifiers)),
-            ]),
-            (0, "Contact", [
-                ("Phone", _t(rec.phone)), ("E-mail", _t(rec.email)),
-                ("Address", _t(rec.address)), ("Lives alone", "Yes" if rec.lives_alone else "No"),
-            ]),
-            (1, "Language and communication", [
-                ("Preferred language", _t(rec.preferred_language)),
-                ("Interpreter needed", interpreter),
-                ("Communication", _t(rec.communication_preferences)),
-                ("Cultural / religious", _t(rec.cultural_considerations)),
-            ]),
-            (1, "Advance care directive", [
-                ("Status", acd), ("Date", _d(rec.acd_date)),
-                ("Where it is kept", _t(rec.acd_location)),
-            ]),
-            (2, "Social needs", [
-                ("Housing", _t(rec.housing)), ("Transport", _t(rec.transport)),
-                ("Finances", _t(rec.finances)), ("Social isolation", _t(rec.social_isolation)),
-            ]),
-            (2, "Function", [("Functional status", _t(rec.functional_status))]),
-        ]  # fmt: skip
-        rows = {0: 0, 1: 0, 2: 0}
-        for column, title, items in cards:
-            box = QGroupBox(title)
-            form = QFormLayout(box)
-            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
-            for label, value in items:
-                text = QLabel(value)
-                text.setWordWrap(True)
-                text.setTextFormat(Qt.TextFormat.RichText)
-                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                name = QLabel(label)
-                name.setObjectName("pageSubtitle")
-                form.addRow(name, text)
-            self.summary_grid.addWidget(box, rows[column], column, Qt.AlignmentFlag.AlignTop)
-            rows[column] += 1
-        self.summary_grid.setRowStretch(max(rows.values()), 1)
-        for column in rows:
-            self.summary_grid.setColumnStretch(column, 1)
 
     # -- writes ------------------------------------------------------------------------------
     def edit_details(self) -> None:
@@ -402,12 +347,9 @@ class PatientRecordDialog(QDialog):
         self._close_form()
         self.written(rec)
 
-    def written(self, rec: PatientRecord, *also_changed: int) -> None:
-        """A service wrote and returned the record: show it and tell the list."""
+    def written(self, rec: PatientRecord) -> None:
+        """A service wrote (its notice is published) and returned the record: show it."""
         self.show_record(rec)
-        self.record_changed.emit(rec.id)
-        for pid in also_changed:
-            self.record_changed.emit(pid)
 
     def toggle_archived(self) -> None:
         rec = self.record
@@ -424,7 +366,7 @@ class PatientRecordDialog(QDialog):
 
     def _write(self, action, *args) -> None:
         try:
-            self.written(action(self.state.ws, self.state.actor, *args))
+            self.written(self.state.publish(action(self.state.ws, self.state.actor, *args)))
         except CareCoordError as exc:
             show_error(self.error, exc)
 
@@ -432,6 +374,6 @@ class PatientRecordDialog(QDialog):
         from carecoord_desktop.ui.patient_merge import MergeDialog
 
         dialog = MergeDialog(self.state, self.record, self)
-        dialog.merged.connect(lambda rec, gone: self.written(rec, gone))
+        dialog.merged.connect(lambda rec, _gone: self.written(rec))
         self.merge_dialog = dialog
         dialog.open()

@@ -284,7 +284,8 @@ def make_draft(spec: ListSpec, values: dict):
 
 
 class ListSection(QGroupBox):
-    """One list of the record with Add / Edit / Remove; `changed()` after a write."""
+    """One list of the record with Add / Edit / Remove. A write publishes its change notice
+    (the window refreshes from it); `changed()` asks for a re-read after a refused removal."""
 
     changed = Signal()
 
@@ -346,7 +347,9 @@ class ListSection(QGroupBox):
         spec, pid = self.spec, self.patient_id
         self._open(
             f"Add {spec.noun}",
-            lambda values: spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values)),
+            lambda values: self.state.publish(
+                spec.add(self.state.ws, self.state.actor, pid, make_draft(spec, values))
+            ),
             row_values(spec),
         )
 
@@ -358,18 +361,20 @@ class ListSection(QGroupBox):
         pid = self.patient_id
 
         def stored():  # the row as saved now (after a stale save), or None if removed
-            rec = patients.get_record(ws, actor, pid)
+            rec = patients.reread_record(ws, actor, pid)
             now = next((r for r in getattr(rec, spec.rows_attr) if r.id == row.id), None)
             return None if now is None else (row_values(spec, now), now.version)
 
         self.dialog = RowFormDialog(
             f"Edit {spec.noun}",
             spec.specs,
-            lambda v, version: spec.update(ws, actor, row.id, make_draft(spec, v), version=version),
+            lambda v, version: self.state.publish(
+                spec.update(ws, actor, row.id, make_draft(spec, v), version=version)
+            ),
             row_values(spec, row),
             row.version,
             stored,
-            lambda v: spec.add(ws, actor, pid, make_draft(spec, v)),
+            lambda v: self.state.publish(spec.add(ws, actor, pid, make_draft(spec, v))),
             self,
         )
         self.dialog.reloaded.connect(self.changed)  # the list behind shows the saved rows
@@ -379,8 +384,7 @@ class ListSection(QGroupBox):
         self._show(ItemFormDialog(title, self.spec.specs, save, initial, self))
 
     def _show(self, dialog: ItemFormDialog) -> None:
-        self.dialog = dialog
-        dialog.accepted.connect(self.changed)
+        self.dialog = dialog  # a saved write publishes its notice: the window refreshes from it
         dialog.open()
 
     def remove(self) -> None:
@@ -397,7 +401,9 @@ class ListSection(QGroupBox):
             return
         try:
             # The version shown: a row someone changed or removed meanwhile is not removed blind.
-            self.spec.remove(self.state.ws, self.state.actor, row.id, version=row.version)
+            self.state.publish(
+                self.spec.remove(self.state.ws, self.state.actor, row.id, version=row.version)
+            )
         except CareCoordError as exc:
             QMessageBox.warning(self, f"Remove {self.spec.noun}", str(exc))
-        self.changed.emit()
+            self.changed.emit()  # the row may have gone meanwhile: show the list as it is

@@ -1,18 +1,16 @@
 """The patient registry screen: search as you type, filter, sort in SQL, see why someone is at risk.
 
 The search query runs on the thread pool so typing never waits for the database; every search
-carries a generation number and only the newest one's result is shown.
+carries a generation number and only the newest one's result is shown. Change notices refresh
+the rows of the patients they name; the search runs again only when who is listed may change.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -29,9 +27,19 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import registry
+from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.ui.patient_archive import ArchivedPatientsDialog
+from carecoord_desktop.ui.patient_filters import (
+    NO_COORDINATOR,
+    FilterControls,
+    FilterOptions,
+    SearchResult,
+    filter_reads,
+    load_filter_options,
+    run_search,
+)
 from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.patient_list_model import (
     COLUMNS,
@@ -45,53 +53,25 @@ from carecoord_desktop.ui.patient_list_view import (
     list_messages,
 )
 from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.ui.record_opener import RecordOpener
 from carecoord_desktop.ui.risk_panel import RISK_LABELS as _RISK_LABELS
 from carecoord_desktop.ui.risk_panel import RiskPanel
-from carecoord_desktop.ui.saved_filters import SavedFilters, SavedFiltersButton
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
 
 SEARCH_DELAY_MS = 200
 FIRST_PAGE = 60  # rows painted before the whole list has loaded (a screenful and more)
-NO_COORDINATOR = -1  # combo data for "No coordinator" (real staff ids are positive)
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    generation: int
-    flt: PatientFilter
-    sort: str
-    descending: bool
-    ids: list[int]
-    spelled_like: dict[str, list[str]] = field(default_factory=dict)
+class PatientsScreen(FilterControls, QWidget):
+    """The register. `opener` is the shell's one RecordOpener (a screen on its own, as in some
+    tests, gets one of its own)."""
 
-
-def _search(ws, actor, flt: PatientFilter, sort: str, descending: bool, generation: int):
-    """Runs on a worker thread: plain arguments in, plain result out."""
-    found = registry.query(ws, actor, flt, sort=sort, descending=descending)
-    return SearchResult(generation, flt, sort, descending, found.ids, found.spelled_like)
-
-
-@dataclass(frozen=True)
-class _Options:
-    total: int
-    conditions: list[tuple[str, str, int]]
-    coordinators: list[tuple[int, str]]
-
-
-def _load_options(ws, actor) -> _Options:
-    """Worker side: the filter choices and the register's size (no widgets touched)."""
-    return _Options(
-        registry.count_all(ws, actor),
-        registry.condition_options(ws, actor),
-        registry.coordinator_options(ws, actor),
-    )
-
-
-class PatientsScreen(QWidget):
-    def __init__(self, state: AppState, parent=None) -> None:
+    def __init__(self, state: AppState, opener: RecordOpener | None = None, parent=None) -> None:
         super().__init__(parent)
         self.state = state
+        self._own_opener = opener is None
+        self.opener = opener or RecordOpener(state, self)
         self.generation = 0
         self.total = 0
         self._options_pending = False
@@ -106,31 +86,6 @@ class PatientsScreen(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(380)
         self.search.installEventFilter(self)
-        self.condition = QComboBox()
-        self.risk = QComboBox()
-        self.coordinator = QComboBox()
-        self.discharged = QComboBox()
-        self.discharged.setAccessibleName("Discharged")
-        self._fill(
-            self.discharged,
-            "Discharged: any time",
-            [(f"Discharged: last {days} days", days) for days in registry.DISCHARGE_DAYS],
-        )
-        for combo, tip in (
-            (self.condition, "Show only patients with this condition"),
-            (self.risk, "Show only patients in this risk tier"),
-            (self.coordinator, "Show only patients with this care coordinator"),
-            (self.discharged, "Show only patients discharged from hospital recently"),
-        ):
-            combo.setToolTip(tip)
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        # Long condition names would squeeze the search box: the list opens wider instead.
-        self.condition.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.condition.setMinimumContentsLength(22)
-        self.clear_button = QPushButton("Clear filters")
-        self.clear_button.clicked.connect(self.clear_filters)
 
         self.new_button = QPushButton("New patient…")
         self.new_button.setObjectName("primary")
@@ -159,19 +114,7 @@ class PatientsScreen(QWidget):
 
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
-        filters = QHBoxLayout()
-        filters.addWidget(self.condition)
-        filters.addWidget(self.risk)
-        filters.addWidget(self.coordinator)
-        filters.addWidget(self.discharged)
-        filters.addWidget(self.clear_button)
-        filters.addStretch(1)
-        self.saved_filters = SavedFiltersButton(
-            SavedFilters(state.ws.folder / "ui-settings.ini"),
-            self.filter_choices,
-            self.apply_filter_choices,
-        )
-        filters.addWidget(self.saved_filters)
+        filters = self._build_filters(state)
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")
@@ -209,7 +152,6 @@ class PatientsScreen(QWidget):
         self.view.activated.connect(self.open_patient)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.record_windows: dict[int, PatientRecordDialog] = {}
 
         self.empty = QLabel()
         self.empty.setObjectName("pageSubtitle")
@@ -255,6 +197,7 @@ class PatientsScreen(QWidget):
             combo.currentIndexChanged.connect(self.start_search)
         state.workspace_replaced.connect(self.refresh)
         state.actor_changed.connect(self._actor_changed)
+        state.changes_published.connect(self._changes_published)
         self.refresh()
 
     # -- filters ---------------------------------------------------------------------------
@@ -288,7 +231,7 @@ class PatientsScreen(QWidget):
 
     def _load_options(self) -> None:
         self._options_pending = False
-        task = Task(_load_options, self.state.ws, self.state.actor)
+        task = Task(load_filter_options, self.state.ws, self.state.actor)
         task.signals.finished.connect(self._apply_options, Qt.ConnectionType.QueuedConnection)
         task.signals.failed.connect(
             lambda exc: self._show_error(str(exc)), Qt.ConnectionType.QueuedConnection
@@ -296,7 +239,7 @@ class PatientsScreen(QWidget):
         self._options_task = task  # keep the signals object alive until it reports
         self.pool.start(task)
 
-    def _apply_options(self, options: _Options) -> None:
+    def _apply_options(self, options: FilterOptions) -> None:
         self.total = options.total
         self._fill(
             self.condition,
@@ -315,60 +258,6 @@ class PatientsScreen(QWidget):
     def _actor_changed(self, _actor) -> None:
         self.refresh()
 
-    @staticmethod
-    def _fill(combo: QComboBox, everyone: str, items: list[tuple[str, object]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(everyone, None)
-        for text, data in items:
-            combo.addItem(text, data)
-        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
-        found = combo.findData(current) if current is not None else -1
-        combo.setCurrentIndex(max(found, 0))
-        combo.blockSignals(False)
-
-    def current_filter(self) -> PatientFilter:
-        coordinator = self.coordinator.currentData()
-        return PatientFilter(
-            text=self.search.text().strip(),
-            condition_code=self.condition.currentData(),
-            risk_tier=self.risk.currentData(),
-            coordinator_id=None if coordinator in (None, NO_COORDINATOR) else coordinator,
-            no_coordinator=coordinator == NO_COORDINATOR,
-            recently_discharged_days=self.discharged.currentData(),
-        )
-
-    def filter_choices(self) -> dict:
-        """The filter combos' choices, by name (the search text is not a choice)."""
-        return {name: combo.currentData() for name, combo in self._named_combos().items()}
-
-    def apply_filter_choices(self, choices: dict) -> None:
-        for name, combo in self._named_combos().items():
-            index = combo.findData(choices.get(name)) if choices.get(name) is not None else 0
-            combo.blockSignals(True)
-            combo.setCurrentIndex(max(index, 0))  # a choice no longer offered: everyone
-            combo.blockSignals(False)
-        self.start_search()
-
-    def _named_combos(self) -> dict[str, QComboBox]:
-        return {
-            "condition": self.condition,
-            "risk": self.risk,
-            "coordinator": self.coordinator,
-            "discharged": self.discharged,
-        }
-
-    def clear_filters(self) -> None:
-        for combo in self._combos():
-            combo.blockSignals(True)
-            combo.setCurrentIndex(0)
-            combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.start_search()
-
     # -- searching on the thread pool ------------------------------------------------------
     def start_search(self) -> None:
         """Search with the current text and filters on the thread pool.
@@ -384,7 +273,7 @@ class PatientsScreen(QWidget):
     def _launch(self) -> None:
         generation = self.generation
         task = Task(
-            _search,
+            run_search,
             self.state.ws,
             self.state.actor,
             self.current_filter(),
@@ -464,9 +353,6 @@ class PatientsScreen(QWidget):
         self.empty.setText(empty)
         self.results.setCurrentWidget(self.empty)
 
-    def _combos(self) -> tuple[QComboBox, ...]:
-        return tuple(self._named_combos().values())
-
     # -- opening a patient -----------------------------------------------------------------
     def open_patient(self, index) -> None:
         """Enter or double-click: the patient's full record."""
@@ -474,35 +360,41 @@ class PatientsScreen(QWidget):
             self.open_record(self.model.patient_id(index.row()))
 
     def open_record(self, patient_id: int) -> PatientRecordDialog:
-        window = self.record_windows.get(patient_id)
-        if window is None or not window.isVisible():
-            window = PatientRecordDialog(self.state, patient_id, self)
-            window.record_changed.connect(self._record_changed)
-            window.record_open_requested.connect(self.open_record)
-            self.record_windows[patient_id] = window
-        window.show()
-        window.raise_()
-        window.activateWindow()
-        return window
+        return self.opener.open(patient_id)
 
     def new_patient(self) -> PatientRecordDialog:
-        window = PatientRecordDialog.new(self.state, self)
-        window.record_changed.connect(self._record_changed)
-        window.record_open_requested.connect(self.open_record)
-        window.show()
-        return window
+        return self.opener.new_patient()
 
     def show_archived(self) -> ArchivedPatientsDialog:
         """The archived records, to open or unarchive (the archive dialog points here)."""
         dialog = ArchivedPatientsDialog(self.state, self)
         dialog.record_open_requested.connect(self.open_record)
-        dialog.patient_unarchived.connect(self._record_changed)
         self.archived_dialog = dialog
         dialog.open()
         return dialog
 
-    def _record_changed(self, _patient_id: int) -> None:
-        self.start_search()  # names, risk and counters may have changed; keeps the filters
+    # -- change notices ----------------------------------------------------------------------
+    def _changes_published(self, changes: Changes) -> None:
+        """Refresh the listed rows of the patients the notice names; search again only when
+        who is listed may change (a patient added, archived or merged, or a change to what a
+        current filter reads), keeping the text, filters and order."""
+        if self._may_change_membership(changes) or Kind.STAFF in changes.kinds:
+            # Who is listed, the condition counts, the coordinators (a staff name shows on
+            # the rows and in the filter) and the total may differ: search again, same filters.
+            self._options_pending = True
+            self.start_search()
+        if changes.patient_ids:
+            self.model.refresh_patients(changes.patient_ids)
+            shown = self.panel.patient_id
+            if shown in changes.patient_ids and self.panel.isVisible():
+                row = self.model.row_for_id(shown)
+                if row is not None:
+                    self.show_risk(self.model.index(row, 0))
+
+    def _may_change_membership(self, changes: Changes) -> bool:
+        if changes.membership:
+            return True
+        return not changes.kinds.isdisjoint(filter_reads(self.model.filter))
 
     def show_risk(self, index) -> None:
         """The risk summary beside the list: who, which tier, and why."""
@@ -548,7 +440,6 @@ class PatientsScreen(QWidget):
 
     def import_csv(self) -> None:
         dialog = PatientImportDialog(self.state, self)
-        dialog.patients_imported.connect(lambda _result: self.refresh())
         dialog.exec()
 
     def export_list(self) -> None:
@@ -613,10 +504,11 @@ class PatientsScreen(QWidget):
     def reset_for_new_user(self) -> None:
         """Forget the previous user's windows, search, filters, selection and risk panel; the
         actor_changed refresh that follows searches as the new user."""
-        for window in self.findChildren(QDialog):  # record, new-patient and import windows
+        for window in self.findChildren(QDialog):  # import and archived-patients windows
             window.blockSignals(True)
             window.deleteLater()
-        self.record_windows.clear()
+        if self._own_opener:
+            self.opener.close_all()  # else the shell closes its opener's record windows
         self.debounce.stop()
         for widget in (self.search, *self._combos()):  # no search runs as the previous user
             widget.blockSignals(True)

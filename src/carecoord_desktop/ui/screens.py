@@ -3,7 +3,9 @@
 A feature adds a screen by adding one `ScreenSpec` to `SCREENS`: the main window builds its
 navigation, its Go menu and the F1 guide from this list, builds a screen only for a role that may
 use it, and talks to a screen only through the optional `HOOKS` below. A screen asks the
-shell for things (a restore) through the `ShellRequests` it is given, never through the window.
+shell for things (a restore) through the `ShellRequests` it is given, never through the window;
+it opens a patient's record through `ScreenContext.open_record`, and refreshes from the change
+notices on `state.changes_published`, never because another screen told it to.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin import AdminScreen
 from carecoord_desktop.ui.patients import PatientsScreen
 from carecoord_desktop.ui.placeholder import NotBuiltPage
+from carecoord_desktop.ui.record_opener import RecordOpener
 from carecoord_desktop.ui.resources import resources_dir
 from carecoord_desktop.ui.state import AppState
 
@@ -33,11 +36,16 @@ class ShellRequests(QObject):
 
 @dataclass(frozen=True)
 class ScreenContext:
-    """What a screen factory is given: the app's state (workspace, actor, settings, notices)
-    and the requests it may send to the shell."""
+    """What a screen factory is given: the app's state (workspace, actor, settings, change
+    notices), the requests it may send to the shell, and the one record opener."""
 
     state: AppState
     requests: ShellRequests
+    opener: RecordOpener
+
+    def open_record(self, patient_id: int):
+        """Show the patient's record window (the open one brought forward)."""
+        return self.opener.open(patient_id)
 
 
 # The optional hooks a screen MAY define (the shell looks each one up; none is required):
@@ -81,7 +89,7 @@ def screen_icon(name: str) -> QIcon:
 
 # -- the factories: each wires its screen to what it uses, so the shell never reaches inside ----
 def _patients(ctx: ScreenContext) -> QWidget:
-    return PatientsScreen(ctx.state)
+    return PatientsScreen(ctx.state, ctx.opener)
 
 
 def _admin(ctx: ScreenContext) -> QWidget:
