@@ -31,7 +31,7 @@ from carecoord_desktop.models.patient import (
     Sex,
 )
 from carecoord_desktop.models.staff import StaffUser
-from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services import audit, conflicts, patient_fields
 from carecoord_desktop.services.changes import NO_CHANGES, PATIENT_LISTS, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_archive import (
@@ -405,24 +405,7 @@ def record_no_known_allergies(
 
 _CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent)
 # Empty fields of the kept record are filled from the merged one.
-_FILLABLE = (
-    "preferred_name",
-    "medicare_number",
-    "phone",
-    "email",
-    "address",
-    "coordinator_id",
-    "preferred_language",
-    "communication_preferences",
-    "cultural_considerations",
-    "acd_date",
-    "acd_location",
-    "housing",
-    "transport",
-    "finances",
-    "social_isolation",
-    "functional_status",
-)
+_FILLABLE = patient_fields.FILLABLE
 
 
 def merge_patients(
