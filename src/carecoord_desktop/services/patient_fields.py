@@ -25,7 +25,9 @@ from carecoord_desktop.services.patient_types import PatientDraft
 @dataclass(frozen=True, kw_only=True)
 class PatientField:
     name: str  # the PatientDraft / PatientRecord attribute and the patient column
-    label: str  # as the import's mapping and messages name it
+    label: str  # as the import's mapping and the form name it
+    kind: str  # "text" and "note" are checked by the plain text rule (clean_text); "own": a
+    # rule of its own (Medicare, phone, ...); "date", "choice", "check", "staff"
     csv: tuple[str, ...]  # header synonyms (normalised: lower case, letters and digits); ()
     # means the CSV import does not offer the field
     export: str | None  # the export's column header; None: not exported
@@ -33,76 +35,83 @@ class PatientField:
     required: bool = False
     max_len: int = 80
     export_rank: int = 0  # the export's column order among the exported fields
+    noun: str = ""  # how a message names it, when not the label in lower case
+
+    @property
+    def said(self) -> str:
+        return self.noun or self.label.lower()
 
 
 _NOTE = 500
 
 # In the CSV import's order (its mapping dialog lists the fields so) and the merge's.
+_F = PatientField  # the table below reads better short
+
 PATIENT_FIELDS: tuple[PatientField, ...] = (
-    PatientField(name="given_name", label="Given name", required=True, fillable=False,
-                 csv=("givenname", "given", "firstname", "first", "forename", "forenames",
-                      "givennames", "fname"),
-                 export="Given name", export_rank=2),
-    PatientField(name="family_name", label="Family name", required=True, fillable=False,
-                 csv=("familyname", "surname", "lastname", "last", "family", "lname"),
-                 export="Family name", export_rank=1),
-    PatientField(name="date_of_birth", label="Date of birth", required=True, fillable=False,
-                 csv=("dateofbirth", "dob", "birthdate", "born", "birthday", "dateborn"),
-                 export="Date of birth", export_rank=4),
-    PatientField(name="preferred_name", label="Preferred name", fillable=True,
-                 csv=("preferredname", "knownas", "nickname", "preferred"),
-                 export="Preferred name", export_rank=3),
-    PatientField(name="sex", label="Sex", fillable=False, csv=("sex", "gender"), export=None),
-    PatientField(name="medicare_number", label="Medicare number", fillable=True, max_len=16,
-                 csv=("medicarenumber", "medicare", "medicareno", "medicarecard",
-                      "medicarecardnumber", "medicarenum"),
-                 export="Medicare number", export_rank=5),
-    PatientField(name="phone", label="Phone", fillable=True, max_len=32,
-                 csv=("phone", "mobile", "mobilephone", "phonenumber", "telephone", "tel",
-                      "mobileno", "homephone", "contactnumber", "cell"),
-                 export="Phone", export_rank=6),
-    PatientField(name="email", label="E-mail", fillable=True, max_len=120,
-                 csv=("email", "emailaddress", "mail"), export=None),
-    PatientField(name="address", label="Address", fillable=True, max_len=240,
-                 csv=("address", "homeaddress", "streetaddress", "residentialaddress",
-                      "street"),
-                 export=None),
-    PatientField(name="coordinator_id", label="Coordinator", fillable=True, csv=(),
-                 export=None),
-    PatientField(name="practice_id", label="Practice ID", fillable=False, max_len=32,
-                 csv=("practiceid", "patientid", "chartnumber", "chartno", "mrn",
-                      "recordnumber", "patientnumber", "patientno"),
-                 export="Practice id", export_rank=0),
-    PatientField(name="preferred_language", label="Preferred language", fillable=True,
-                 csv=("preferredlanguage", "language", "languagespoken", "mainlanguage"),
-                 export=None),
-    PatientField(name="previous_names", label="Previous names", fillable=False, max_len=_NOTE,
-                 csv=("previousnames", "previousname", "formername", "formernames",
-                      "maidenname", "aliases", "alias", "othernames"),
-                 export=None),
-    PatientField(name="lives_alone", label="Lives alone", fillable=False, csv=(), export=None),
-    PatientField(name="interpreter_needed", label="Interpreter needed", fillable=False,
-                 csv=(), export=None),
-    PatientField(name="communication_preferences", label="Communication preferences",
-                 fillable=True, max_len=_NOTE, csv=(), export=None),
-    PatientField(name="cultural_considerations", label="Cultural or religious considerations",
-                 fillable=True, max_len=_NOTE, csv=(), export=None),
-    PatientField(name="acd_status", label="Advance care directive", fillable=False, csv=(),
-                 export=None),
-    PatientField(name="acd_date", label="Advance care directive date", fillable=True, csv=(),
-                 export=None),
-    PatientField(name="acd_location", label="Where the directive is kept", fillable=True,
-                 max_len=_NOTE, csv=(), export=None),
-    PatientField(name="housing", label="Housing", fillable=True, max_len=_NOTE, csv=(),
-                 export=None),
-    PatientField(name="transport", label="Transport", fillable=True, max_len=_NOTE, csv=(),
-                 export=None),
-    PatientField(name="finances", label="Finances", fillable=True, max_len=_NOTE, csv=(),
-                 export=None),
-    PatientField(name="social_isolation", label="Social isolation", fillable=True,
-                 max_len=_NOTE, csv=(), export=None),
-    PatientField(name="functional_status", label="Functional status", fillable=True,
-                 max_len=_NOTE, csv=(), export=None),
+    _F(name="given_name", label="Given name", kind="text", required=True, fillable=False,
+      export="Given name", export_rank=2,
+      csv=("givenname", "given", "firstname", "first", "forename", "forenames", "givennames",
+           "fname")),
+    _F(name="family_name", label="Family name", kind="text", required=True, fillable=False,
+      export="Family name", export_rank=1,
+      csv=("familyname", "surname", "lastname", "last", "family", "lname")),
+    _F(name="date_of_birth", label="Date of birth", kind="date", required=True, fillable=False,
+      export="Date of birth", export_rank=4,
+      csv=("dateofbirth", "dob", "birthdate", "born", "birthday", "dateborn")),
+    _F(name="preferred_name", label="Preferred name", kind="text", fillable=True,
+      export="Preferred name", export_rank=3,
+      csv=("preferredname", "knownas", "nickname", "preferred")),
+    _F(name="sex", label="Sex", kind="choice", fillable=False, export=None,
+      csv=("sex", "gender")),
+    _F(name="medicare_number", label="Medicare number", kind="own", max_len=16, fillable=True,
+      export="Medicare number", export_rank=5,
+      csv=("medicarenumber", "medicare", "medicareno", "medicarecard", "medicarecardnumber",
+           "medicarenum")),
+    _F(name="phone", label="Phone", kind="own", max_len=32, fillable=True,
+      export="Phone", export_rank=6,
+      csv=("phone", "mobile", "mobilephone", "phonenumber", "telephone", "tel", "mobileno",
+           "homephone", "contactnumber", "cell")),
+    _F(name="email", label="E-mail", kind="own", max_len=120, fillable=True, export=None,
+      csv=("email", "emailaddress", "mail")),
+    _F(name="address", label="Address", kind="text", max_len=240, fillable=True, export=None,
+      csv=("address", "homeaddress", "streetaddress", "residentialaddress", "street")),
+    _F(name="coordinator_id", label="Coordinator", kind="staff", fillable=True, export=None,
+      csv=()),
+    _F(name="practice_id", label="Practice ID", kind="own", max_len=32, fillable=False,
+      export="Practice id", export_rank=0,
+      csv=("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
+           "patientnumber", "patientno")),
+    _F(name="preferred_language", label="Preferred language", kind="text", fillable=True,
+      export=None,
+      csv=("preferredlanguage", "language", "languagespoken", "mainlanguage")),
+    _F(name="previous_names", label="Previous names", kind="note", max_len=_NOTE, fillable=False,
+      export=None,
+      csv=("previousnames", "previousname", "formername", "formernames", "maidenname",
+           "aliases", "alias", "othernames")),
+    _F(name="lives_alone", label="Lives alone", kind="check", fillable=False, export=None,
+      csv=()),
+    _F(name="interpreter_needed", label="Interpreter needed", kind="check", fillable=False,
+      export=None, csv=()),
+    _F(name="communication_preferences", label="Communication preferences", kind="note",
+      max_len=_NOTE, fillable=True, export=None, csv=()),
+    _F(name="cultural_considerations", label="Cultural or religious considerations", kind="note",
+      max_len=_NOTE, fillable=True, export=None, csv=()),
+    _F(name="acd_status", label="Advance care directive", kind="choice", fillable=False,
+      export=None, csv=()),
+    _F(name="acd_date", label="Advance care directive date", kind="date", fillable=True,
+      export=None, csv=()),
+    _F(name="acd_location", label="Where the directive is kept", kind="note", max_len=_NOTE,
+      noun="place the advance care directive is kept", fillable=True, export=None, csv=()),
+    _F(name="housing", label="Housing", kind="note", max_len=_NOTE, noun="housing note",
+      fillable=True, export=None, csv=()),
+    _F(name="transport", label="Transport", kind="note", max_len=_NOTE, noun="transport note",
+      fillable=True, export=None, csv=()),
+    _F(name="finances", label="Finances", kind="note", max_len=_NOTE, noun="finances note",
+      fillable=True, export=None, csv=()),
+    _F(name="social_isolation", label="Social isolation", kind="note", max_len=_NOTE,
+      noun="social isolation note", fillable=True, export=None, csv=()),
+    _F(name="functional_status", label="Functional status", kind="note", max_len=_NOTE,
+      fillable=True, export=None, csv=()),
 )  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(f.name for f in PATIENT_FIELDS)
@@ -112,6 +121,7 @@ EXPORTED: tuple[PatientField, ...] = tuple(
     sorted((f for f in PATIENT_FIELDS if f.export), key=lambda f: f.export_rank)
 )
 FILLABLE: tuple[str, ...] = tuple(f.name for f in PATIENT_FIELDS if f.fillable)
+TEXT: tuple[PatientField, ...] = tuple(f for f in PATIENT_FIELDS if f.kind in ("text", "note"))
 
 # What a new patient holds in a field nobody filled (the CSV import's unmapped fields).
 DEFAULTS: dict[str, object] = {
