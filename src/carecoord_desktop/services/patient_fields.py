@@ -36,6 +36,7 @@ class PatientField:
     max_len: int = 80
     export_rank: int = 0  # the export's column order among the exported fields
     noun: str = ""  # how a message names it, when not the label in lower case
+    form_label: str = ""  # the form's, under its group heading, when not the label
 
     @property
     def said(self) -> str:
@@ -75,8 +76,7 @@ PATIENT_FIELDS: tuple[PatientField, ...] = (
       csv=("email", "emailaddress", "mail")),
     _F(name="address", label="Address", kind="text", max_len=240, fillable=True, export=None,
       csv=("address", "homeaddress", "streetaddress", "residentialaddress", "street")),
-    _F(name="coordinator_id", label="Coordinator", kind="staff", fillable=True, export=None,
-      csv=()),
+    _F(name="coordinator_id", label="Coordinator", kind="staff", fillable=True, export=None, csv=()),
     _F(name="practice_id", label="Practice ID", kind="own", max_len=32, fillable=False,
       export="Practice id", export_rank=0,
       csv=("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
@@ -88,20 +88,20 @@ PATIENT_FIELDS: tuple[PatientField, ...] = (
       export=None,
       csv=("previousnames", "previousname", "formername", "formernames", "maidenname",
            "aliases", "alias", "othernames")),
-    _F(name="lives_alone", label="Lives alone", kind="check", fillable=False, export=None,
-      csv=()),
+    _F(name="lives_alone", label="Lives alone", kind="check", fillable=False, export=None, csv=()),
     _F(name="interpreter_needed", label="Interpreter needed", kind="check", fillable=False,
       export=None, csv=()),
     _F(name="communication_preferences", label="Communication preferences", kind="note",
-      max_len=_NOTE, fillable=True, export=None, csv=()),
+      max_len=_NOTE, fillable=True, export=None, form_label="Communication", csv=()),
     _F(name="cultural_considerations", label="Cultural or religious considerations", kind="note",
-      max_len=_NOTE, fillable=True, export=None, csv=()),
+      max_len=_NOTE, fillable=True, export=None, form_label="Cultural / religious", csv=()),
     _F(name="acd_status", label="Advance care directive", kind="choice", fillable=False,
-      export=None, csv=()),
+      export=None, form_label="Status", csv=()),
     _F(name="acd_date", label="Advance care directive date", kind="date", fillable=True,
-      export=None, csv=()),
+      export=None, form_label="Date", csv=()),
     _F(name="acd_location", label="Where the directive is kept", kind="note", max_len=_NOTE,
-      noun="place the advance care directive is kept", fillable=True, export=None, csv=()),
+      noun="place the advance care directive is kept", fillable=True, export=None,
+      form_label="Where it is kept", csv=()),
     _F(name="housing", label="Housing", kind="note", max_len=_NOTE, noun="housing note",
       fillable=True, export=None, csv=()),
     _F(name="transport", label="Transport", kind="note", max_len=_NOTE, noun="transport note",
