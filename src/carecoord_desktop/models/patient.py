@@ -1,5 +1,11 @@
 """The patient aggregate: the person, their problem list, allergies and medicines, the people
-around them (next of kin, carers, the care team) and their hospital events."""
+around them (next of kin, carers, the care team) and their hospital events.
+
+These are the table models only. Services take and return the plain dataclasses of
+services/patient_types (drafts, rows, PatientRecord); the `XBase` classes exist because the
+tables inherit them. The `XCreate`/`XUpdate` classes that once sat here had no caller and were
+removed: one model family, not two. A patient's demographic fields are declared once, in
+services/patient_fields."""
 
 from __future__ import annotations
 
@@ -111,37 +117,6 @@ class Patient(PatientBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class PatientCreate(PatientBase):
-    pass
-
-
-class PatientUpdate(SQLModel):
-    given_name: str | None = None
-    family_name: str | None = None
-    preferred_name: str | None = None
-    date_of_birth: date | None = None
-    sex: Sex | None = None
-    medicare_number: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: str | None = None
-    lives_alone: bool | None = None
-    coordinator_id: int | None = None
-    previous_names: str | None = None
-    preferred_language: str | None = None
-    interpreter_needed: bool | None = None
-    communication_preferences: str | None = None
-    cultural_considerations: str | None = None
-    acd_status: AcdStatus | None = None
-    acd_date: date | None = None
-    acd_location: str | None = None
-    housing: str | None = None
-    transport: str | None = None
-    finances: str | None = None
-    social_isolation: str | None = None
-    functional_status: str | None = None
-
-
 _CONDITION_VERSION = version_column()
 
 
@@ -225,20 +200,6 @@ class PatientContact(PatientContactBase, table=True):
     patient_id: int = Field(foreign_key="patient.id", index=True)
 
 
-class PatientContactCreate(PatientContactBase):
-    pass
-
-
-class PatientContactUpdate(SQLModel):
-    name: str | None = None
-    relationship: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    is_next_of_kin: bool | None = None
-    is_carer: bool | None = None
-    notes: str | None = None
-
-
 class CareTeamMemberBase(SQLModel):
     """Practice staff (staff_user_id set) or an external provider, and how best to reach them."""
 
@@ -265,21 +226,6 @@ class CareTeamMember(CareTeamMemberBase, table=True):
     patient_id: int = Field(foreign_key="patient.id", index=True)
 
 
-class CareTeamMemberCreate(CareTeamMemberBase):
-    pass
-
-
-class CareTeamMemberUpdate(SQLModel):
-    staff_user_id: int | None = None
-    name: str | None = None
-    role: str | None = None
-    organisation: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    preferred_contact: ContactMethod | None = None
-    notes: str | None = None
-
-
 class HospitalEventBase(SQLModel):
     """An admission or ED visit (the risk rule and "recently discharged" read these)."""
 
@@ -303,15 +249,3 @@ class HospitalEvent(HospitalEventBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1, sa_column=_HOSPITAL_EVENT_VERSION)
     patient_id: int = Field(foreign_key="patient.id", index=True)
-
-
-class HospitalEventCreate(HospitalEventBase):
-    pass
-
-
-class HospitalEventUpdate(SQLModel):
-    kind: HospitalEventKind | None = None
-    start_date: date | None = None
-    end_date: date | None = None
-    facility: str | None = None
-    reason: str | None = None

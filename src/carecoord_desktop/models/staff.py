@@ -57,14 +57,3 @@ class StaffUser(StaffUserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
     password_changed_at: datetime | None = None
-
-
-class StaffUserCreate(StaffUserBase):
-    password: str
-    must_change_password: bool = True
-
-
-class StaffUserUpdate(SQLModel):
-    full_name: str | None = None
-    role: Role | None = None
-    active: bool | None = None

@@ -41,7 +41,7 @@ from carecoord_desktop.models.patient import (
     Sex,
 )
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, workspaces
+from carecoord_desktop.services import accounts, audit, patient_fields, workspaces
 from carecoord_desktop.services import demo_data as data
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
@@ -203,13 +203,7 @@ def seed_patients(
 
 # -- helpers -------------------------------------------------------------------------------------
 # fmt: off
-_PATIENT_FIELDS = ("id", "practice_id", "given_name", "family_name", "preferred_name",
-                   "date_of_birth", "sex", "medicare_number", "phone", "email", "address",
-                   "lives_alone", "coordinator_id", "is_demo", "archived", "created_at",
-                   "updated_at", "preferred_language", "interpreter_needed",
-                   "communication_preferences", "cultural_considerations", "acd_status",
-                   "acd_date", "acd_location", "housing", "transport", "finances",
-                   "social_isolation", "functional_status")
+_PATIENT_FIELDS = ("id", *patient_fields.NAMES, "is_demo", "archived", "created_at", "updated_at")
 _CONDITION_FIELDS = ("patient_id", "code_system", "code", "display", "onset", "status", "chronic")
 _MEDICATION_FIELDS = ("patient_id", "name", "dose", "route", "frequency", "status", "started")
 _ALLERGY_FIELDS = ("patient_id", "substance", "reaction", "severity")
@@ -398,28 +392,19 @@ class _Synth:
         lives_alone = int(age > 70 and rng.random() < 0.2)
         self._people(pid, age, family, chronic, n_meds, lives_alone, contacts, team)
         self._hospital(pid, age, chronic, events)
-        patients.append(
-            (
-                pid,
-                f"P{self.next_number:06d}",
-                given,
-                family,
-                self._preferred(given, sex),
-                date.fromordinal(born).isoformat(),
-                sex.name,
-                self._medicare(),
-                rng.choice(data.FICTIONAL_MOBILES) if rng.random() < 0.93 else None,
-                self._email(given, family, age),
-                self._address(),
-                lives_alone,
-                coordinator,
-                1,
-                0,
-                self.stamp,
-                self.stamp,
-                *self._social(age, family, lives_alone),
-            )
-        )
+        # By name, in the order the values are drawn (the same seed gives the same people).
+        values = {
+            "id": pid, "practice_id": f"P{self.next_number:06d}", "given_name": given,
+            "family_name": family, "preferred_name": self._preferred(given, sex),
+            "date_of_birth": date.fromordinal(born).isoformat(), "sex": sex.name,
+            "medicare_number": self._medicare(),
+            "phone": rng.choice(data.FICTIONAL_MOBILES) if rng.random() < 0.93 else None,
+            "email": self._email(given, family, age), "address": self._address(),
+            "previous_names": None, "lives_alone": lives_alone, "coordinator_id": coordinator,
+            "is_demo": 1, "archived": 0, "created_at": self.stamp, "updated_at": self.stamp,
+            **self._social(age, family, lives_alone),
+        }  # fmt: skip
+        patients.append(patient_fields.row(values, _PATIENT_FIELDS, "demo seeding"))
         self.next_number += 1
 
     def _conditions(self, pid: int, age: int, born: int, out: list[tuple]) -> list[str]:
@@ -498,8 +483,8 @@ class _Synth:
         return f"{unit}{rng.randint(1, 180)} {rng.choice(self.streets)}, {rng.choice(self.suburbs)}"
 
     # -- the wider record (its own random stream) -------------------------------------------
-    def _social(self, age: int, family: str, lives_alone: int) -> tuple:
-        """Language, communication, culture, ACD, social needs and function, in field order."""
+    def _social(self, age: int, family: str, lives_alone: int) -> dict:
+        """Language, communication, culture, ACD, social needs and function, by field."""
         r = self.more
         language, interpreter = None, 0
         if r.random() < (0.45 if family in data.FAMILY_LANGUAGE else 0.08):
@@ -529,8 +514,12 @@ class _Synth:
             function = r.choice(data.FUNCTION[: 3 if age < 85 else 5])
         elif age >= 65 and r.random() < 0.2:
             function = data.FUNCTION[0]
-        return (language, interpreter, communication, cultural, acd.name, acd_date,
-                acd_location, *social, function)  # fmt: skip
+        housing, transport, finances, isolation = social
+        return dict(preferred_language=language, interpreter_needed=interpreter,
+                    communication_preferences=communication, cultural_considerations=cultural,
+                    acd_status=acd.name, acd_date=acd_date, acd_location=acd_location,
+                    housing=housing, transport=transport, finances=finances,
+                    social_isolation=isolation, functional_status=function)  # fmt: skip
 
     def _people(self, pid, age, family, chronic, n_meds, lives_alone, contacts, team) -> None:
         r = self.more

@@ -1,5 +1,6 @@
 """Which column of a patient list holds what: the importable fields and the header names
-other systems give them (compared without case, spaces or punctuation)."""
+other systems give them (compared without case, spaces or punctuation); both are read from
+the one list of a patient's fields, services/patient_fields."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from carecoord_desktop.models.patient import Sex
+from carecoord_desktop.services import patient_fields
 from carecoord_desktop.services.csv_reading import normalise_header
 
 
@@ -18,42 +20,14 @@ class ImportField:
     max_len: int = 80
 
 
-FIELDS: tuple[ImportField, ...] = (
-    ImportField("given_name", "Given name", True),
-    ImportField("family_name", "Family name", True),
-    ImportField("date_of_birth", "Date of birth", True),
-    ImportField("preferred_name", "Preferred name"),
-    ImportField("sex", "Sex"),
-    ImportField("medicare_number", "Medicare number"),
-    ImportField("phone", "Phone"),
-    ImportField("email", "E-mail", max_len=120),
-    ImportField("address", "Address", max_len=240),
-    ImportField("practice_id", "Practice id"),
-    ImportField("preferred_language", "Preferred language"),
-    ImportField("previous_names", "Previous names", max_len=500),
+# The importable fields and their header synonyms come from the one list of a patient's fields.
+FIELDS: tuple[ImportField, ...] = tuple(
+    ImportField(f.name, f.label, f.required, f.max_len) for f in patient_fields.IMPORTABLE
 )
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 
-# Header synonyms, compared after _norm (lower case, letters and digits only).
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "given_name": ("givenname", "given", "firstname", "first", "forename", "forenames",
-                   "givennames", "fname"),
-    "family_name": ("familyname", "surname", "lastname", "last", "family", "lname"),
-    "date_of_birth": ("dateofbirth", "dob", "birthdate", "born", "birthday", "dateborn"),
-    "preferred_name": ("preferredname", "knownas", "nickname", "preferred"),
-    "sex": ("sex", "gender"),
-    "medicare_number": ("medicarenumber", "medicare", "medicareno", "medicarecard",
-                        "medicarecardnumber", "medicarenum"),
-    "phone": ("phone", "mobile", "mobilephone", "phonenumber", "telephone", "tel", "mobileno",
-              "homephone", "contactnumber", "cell"),
-    "email": ("email", "emailaddress", "mail"),
-    "address": ("address", "homeaddress", "streetaddress", "residentialaddress", "street"),
-    "practice_id": ("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
-                    "patientnumber", "patientno"),
-    "preferred_language": ("preferredlanguage", "language", "languagespoken", "mainlanguage"),
-    "previous_names": ("previousnames", "previousname", "formername", "formernames",
-                       "maidenname", "aliases", "alias", "othernames"),
-}  # fmt: skip
+# Header synonyms, compared after normalise_header (lower case, letters and digits only).
+_SYNONYMS: dict[str, tuple[str, ...]] = {f.name: f.csv for f in patient_fields.IMPORTABLE}
 
 
 def guess_mapping(headers: Iterable[str]) -> dict[str, str | None]:

@@ -16,21 +16,15 @@ from sqlalchemy import text
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import audit, registry
+from carecoord_desktop.services import audit, patient_fields, registry
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.csv_reading import csv_file_atomically
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.store.workspace import Workspace
 
-COLUMNS = (
-    "Practice id",
-    "Family name",
-    "Given name",
-    "Preferred name",
-    "Date of birth",
-    "Medicare number",
-    "Phone",
+# The patient's own fields come first, from the one list of them; then what the register derives.
+_DERIVED = (
     "Active conditions",
     "Risk tier",
     "Coordinator",
@@ -38,6 +32,7 @@ COLUMNS = (
     "Active medicines",
     "Risk score",
 )
+COLUMNS = (*(f.export for f in patient_fields.EXPORTED), *_DERIVED)
 SEPARATOR = "; "  # between conditions in one cell (names may hold commas)
 Progress = Callable[[int, int], None]
 
@@ -63,23 +58,16 @@ def export_list(
         for start in range(0, len(ids), registry.MAX_BLOCK):
             block = ids[start : start + registry.MAX_BLOCK]
             rows = registry.fetch_rows(ws, actor, block)
-            names = _names(ws, block)
+            own = _own_fields(ws, block)
             conditions = _conditions(ws, block)
             for pid in block:
                 row = rows.get(pid)
                 if row is None:  # removed since the list was read
                     continue
-                family, given, preferred, phone = names[pid]
                 held = conditions.get(pid, [])
                 writer.writerow(
                     [
-                        row.practice_id,
-                        family,
-                        given,
-                        preferred or "",
-                        row.date_of_birth.isoformat(),
-                        row.medicare_number or "",
-                        phone or "",
+                        *own[pid],
                         SEPARATOR.join(display for display, _ in held),
                         row.risk_tier,
                         row.coordinator_name or "",
@@ -126,16 +114,18 @@ def describe(flt: PatientFilter, sort: str, descending: bool) -> str:
     return ", ".join(parts)
 
 
-def _names(ws: Workspace, ids: list[int]) -> dict[int, tuple]:
+def _own_fields(ws: Workspace, ids: list[int]) -> dict[int, list[str]]:
+    """Each patient's exported fields as cells, as stored (ISO dates, the full Medicare)."""
+    columns = ", ".join(f.name for f in patient_fields.EXPORTED)
     with ws.session() as session:
         rows = session.execute(
             text(
-                "SELECT id, family_name, given_name, preferred_name, phone FROM patient "
+                f"SELECT id, {columns} FROM patient "  # column names from the list
                 "WHERE id IN (SELECT value FROM json_each(:ids))"
             ),
             {"ids": json.dumps(ids)},
         ).all()
-    return {r[0]: tuple(r[1:]) for r in rows}
+    return {r[0]: ["" if v is None else str(v) for v in r[1:]] for r in rows}
 
 
 def _conditions(ws: Workspace, ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:

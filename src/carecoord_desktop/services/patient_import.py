@@ -25,7 +25,7 @@ from pathlib import Path
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import Patient, Sex
-from carecoord_desktop.services import audit
+from carecoord_desktop.services import audit, patient_fields
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.csv_reading import (
@@ -70,12 +70,9 @@ PREVIEW_ROWS = 20
 Progress = Callable[[int, int], None]
 
 
-_INSERT_COLUMNS = (
-    "id", "practice_id", "given_name", "family_name", "preferred_name", "date_of_birth", "sex",
-    "medicare_number", "phone", "email", "address", "preferred_language", "previous_names",
-    "lives_alone", "interpreter_needed", "acd_status", "is_demo", "archived", "created_at",
-    "updated_at",
-)  # fmt: skip
+# Every field of the list (unmapped ones get a new patient's defaults), then the bookkeeping.
+_BOOKKEEPING = {"is_demo": 0, "archived": 0}
+_INSERT_COLUMNS = ("id", *patient_fields.NAMES, *_BOOKKEEPING, "created_at", "updated_at")
 _BATCH = 500
 
 
@@ -583,13 +580,11 @@ def _insert_sql() -> str:
 
 
 def _insert_row(pid: int, practice_id: str, v: dict, now: str) -> tuple:
-    # Enums are stored by NAME and booleans as 0/1, as the ORM stores them.
-    return (
-        pid, practice_id, v["given_name"], v["family_name"], v["preferred_name"],
-        v["date_of_birth"].isoformat(), Sex(v["sex"]).name, v["medicare_number"], v["phone"],
-        v["email"], v["address"], v["preferred_language"], v["previous_names"],
-        0, 0, "NONE", 0, 0, now, now,
-    )  # fmt: skip
+    # Stored as the ORM stores them (enum names, 0/1, ISO dates): see patient_fields.stored.
+    values = {**patient_fields.DEFAULTS, **v, "id": pid, "practice_id": practice_id,
+              **_BOOKKEEPING, "created_at": now, "updated_at": now}  # fmt: skip
+    ordered = patient_fields.row(values, _INSERT_COLUMNS, "CSV import")
+    return tuple(patient_fields.stored(x) for x in ordered)
 
 
 def _stamp() -> str:

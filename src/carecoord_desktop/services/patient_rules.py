@@ -253,19 +253,6 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-NOTE_FIELDS = {
-    "previous_names": "previous names",
-    "communication_preferences": "communication preferences",
-    "cultural_considerations": "cultural or religious considerations",
-    "acd_location": "place the advance care directive is kept",
-    "housing": "housing note",
-    "transport": "transport note",
-    "finances": "finances note",
-    "social_isolation": "social isolation note",
-    "functional_status": "functional status",
-}
-
-
 def patient_or_error(session: Session, patient_id: int) -> Patient:
     patient = session.get(Patient, patient_id)
     if patient is None:

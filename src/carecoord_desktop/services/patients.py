@@ -31,7 +31,7 @@ from carecoord_desktop.models.patient import (
     Sex,
 )
 from carecoord_desktop.models.staff import StaffUser
-from carecoord_desktop.services import audit, conflicts
+from carecoord_desktop.services import audit, conflicts, patient_fields
 from carecoord_desktop.services.changes import NO_CHANGES, PATIENT_LISTS, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patient_archive import (
@@ -43,7 +43,6 @@ from carecoord_desktop.services.patient_archive import (
 from carecoord_desktop.services.patient_rules import (
     EARLIEST_DOB,
     MAX_AGE,
-    NOTE_FIELDS,
     PRACTICE_ID_PATTERN,
     age_on,
     aware,
@@ -99,11 +98,8 @@ __all__ = [
 def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     """The draft's values checked and normalised, as Patient columns (practice_id may be None)."""
     v = asdict(draft)
-    v["given_name"] = clean_text(draft.given_name, "given_name", 80, "given name", required=True)
-    v["family_name"] = clean_text(
-        draft.family_name, "family_name", 80, "family name", required=True
-    )
-    v["preferred_name"] = clean_text(draft.preferred_name, "preferred_name", 80, "preferred name")
+    for f in patient_fields.TEXT:  # names, address, language and the notes: the plain text rule
+        v[f.name] = clean_text(getattr(draft, f.name), f.name, f.max_len, f.said, f.required)
     dob = draft.date_of_birth
     if dob is None:
         raise ValidationError("Enter the date of birth.", field="date_of_birth")
@@ -131,12 +127,6 @@ def _clean_draft(session: Session, draft: PatientDraft) -> dict:
     v["medicare_number"] = medicare
     v["phone"] = clean_phone(draft.phone)
     v["email"] = clean_email(draft.email)
-    v["address"] = clean_text(draft.address, "address", 240, "address")
-    v["preferred_language"] = clean_text(
-        draft.preferred_language, "preferred_language", 80, "preferred language"
-    )
-    for name, label in NOTE_FIELDS.items():
-        v[name] = clean_text(getattr(draft, name), name, 500, label)
     try:
         v["sex"] = Sex(draft.sex)
     except ValueError:
@@ -405,24 +395,7 @@ def record_no_known_allergies(
 
 _CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent)
 # Empty fields of the kept record are filled from the merged one.
-_FILLABLE = (
-    "preferred_name",
-    "medicare_number",
-    "phone",
-    "email",
-    "address",
-    "coordinator_id",
-    "preferred_language",
-    "communication_preferences",
-    "cultural_considerations",
-    "acd_date",
-    "acd_location",
-    "housing",
-    "transport",
-    "finances",
-    "social_isolation",
-    "functional_status",
-)
+_FILLABLE = patient_fields.FILLABLE
 
 
 def merge_patients(

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError, StaleEditError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, Sex
 from carecoord_desktop.services import patients, registry
+from carecoord_desktop.services.patient_fields import BY_NAME as _PATIENT_FIELDS
 from carecoord_desktop.services.patient_types import (
     PatientDraft,
     PatientRecord,
@@ -58,63 +59,67 @@ _ACD = enum_choices(
         AcdStatus.DOCUMENTED: "Documented",
     },
 )
+
+
+def _spec(name: str, kind: str = "text", **more) -> Field:
+    """A field of the form, its label and whether it is required from the one list of them."""
+    f = _PATIENT_FIELDS[name]
+    return Field(name, f.form_label or f.label, kind, required=f.required, **more)
+
+
 _GROUPS: tuple[tuple[str, int, tuple[Field, ...]], ...] = (
     (
         "Name and identifiers",
         0,
         (
-            Field("given_name", "Given name", required=True),
-            Field("family_name", "Family name", required=True),
-            Field("preferred_name", "Preferred name"),
-            Field("date_of_birth", "Date of birth", "date", required=True),
-            Field("sex", "Sex", "combo", choices=_SEX),
-            Field("practice_id", "Practice ID", hint="Leave empty to get the next free one"),
-            Field(
-                "medicare_number",
-                "Medicare number",
-                hint="10 digits, then the reference number beside the name",
-            ),
-            Field("previous_names", "Previous names", hint="Separate names with ;"),
+            _spec("given_name"),
+            _spec("family_name"),
+            _spec("preferred_name"),
+            _spec("date_of_birth", "date"),
+            _spec("sex", "combo", choices=_SEX),
+            _spec("practice_id", hint="Leave empty to get the next free one"),
+            _spec("medicare_number", hint="10 digits, then the reference number beside the name"),
+            _spec("previous_names", hint="Separate names with ;"),
         ),
     ),
     (
         "Contact",
         0,
         (
-            Field("phone", "Phone"),
-            Field("email", "E-mail"),
-            Field("address", "Address", "long"),
-            Field("lives_alone", "Lives alone", "check"),
+            _spec("phone"),
+            _spec("email"),
+            _spec("address", "long"),
+            _spec("lives_alone", "check"),
         ),
     ),
     (
         "Language and communication",
         1,
         (
-            Field("preferred_language", "Preferred language"),
-            Field("interpreter_needed", "Interpreter needed", "check"),
-            Field("communication_preferences", "Communication", "long"),
-            Field("cultural_considerations", "Cultural / religious", "long"),
+            _spec("preferred_language"),
+            _spec("interpreter_needed", "check"),
+            _spec("communication_preferences", "long"),
+            _spec("cultural_considerations", "long"),
         ),
     ),
     (
         "Advance care directive",
         1,
         (
-            Field("acd_status", "Status", "combo", choices=_ACD),
-            Field("acd_date", "Date", "date"),
-            Field("acd_location", "Where it is kept"),
+            _spec("acd_status", "combo", choices=_ACD),
+            _spec("acd_date", "date"),
+            _spec("acd_location"),
         ),
     ),
     (
         "Social needs and function",
         2,
         (
-            Field("housing", "Housing", "long"),
-            Field("transport", "Transport", "long"),
-            Field("finances", "Finances", "long"),
-            Field("social_isolation", "Social isolation", "long"),
-            Field("functional_status", "Functional status", "long"),
+            _spec("housing", "long"),
+            _spec("transport", "long"),
+            _spec("finances", "long"),
+            _spec("social_isolation", "long"),
+            _spec("functional_status", "long"),
         ),
     ),
 )
