@@ -375,6 +375,9 @@ class PatientRecordDialog(QDialog):
         for column in rows:
             self.summary_grid.setColumnStretch(column, 1)
 
+    def has_unsaved_edits(self) -> bool:  # asked before a restore swaps the workspace
+        return self.form is not None
+
     # -- writes ------------------------------------------------------------------------------
     def edit_details(self) -> None:
         self.form = PatientForm(self.state, self.record, self)
