@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog, QWidget
@@ -32,10 +33,12 @@ class Task(QRunnable):
         super().__init__()
         self.signals = _Signals()
         self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.started = False
         if with_progress:
             self.kwargs["progress"] = self.signals.progressed.emit
 
     def run(self) -> None:
+        self.started = True
         try:
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # reported to the GUI thread, never swallowed
@@ -87,7 +90,10 @@ class Job(QObject):
     def cancel(self) -> bool:
         """Take the task back if it has not started (True); a running one cannot be stopped,
         and its answer is still delivered (callers drop it by generation)."""
-        if self.running and (self._pool or QThreadPool.globalInstance()).tryTake(self.task):
+        # A task that has run is deleted by the pool before its answer arrives here.
+        if not self.running or not shiboken6.isValid(self.task) or self.task.started:
+            return False
+        if (self._pool or QThreadPool.globalInstance()).tryTake(self.task):
             self.running, self.cancelled = False, True
             _LIVE.discard(self)
             return True
