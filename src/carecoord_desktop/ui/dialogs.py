@@ -168,6 +168,8 @@ class LoginDialog(QDialog):
     def _busy(self, busy: bool) -> None:
         self.checking = busy
         set_busy((self.buttons, self.username, self.password), busy)
+        sign_in = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        sign_in.setText("Checking…" if busy else "Sign in")
         self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
 
     def _refused(self, exc: Exception) -> None:

@@ -136,7 +136,7 @@ def start_job(
 
 
 class WaitDialog(QProgressDialog):
-    """"Please wait" while a job runs: modal to the whole app, no cancel, cannot be closed by
+    """A "please wait" while a job runs: modal to the whole app, no cancel, cannot be closed by
     the user; the job closes it."""
 
     def __init__(self, label: str, parent: QWidget | None) -> None:
