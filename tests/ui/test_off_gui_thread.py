@@ -228,3 +228,35 @@ def test_a_restore_is_refused_while_a_record_has_an_edit_open(
     assert record.isVisible() and window.state.ws is ws
     assert registry.query_ids(ws, admin, PatientFilter(text="quill")), "nothing was restored"
     record.close()
+
+
+def test_a_read_running_when_the_restore_starts_ends_before_the_swap(
+    qtbot, ws, admin, tmp_path, monkeypatch
+):
+    from carecoord_desktop.ui import workers
+    from carecoord_desktop.ui.workers import start_job
+
+    window, _boxes, backup, _patient = _main_window(qtbot, ws, admin, tmp_path, monkeypatch)
+    order: list[str] = []
+    release = threading.Event()
+    real_restore = workspaces.restore
+
+    def slow_read():
+        assert release.wait(30)
+        order.append("read ended")
+
+    def restore(*args):
+        order.append("swap")
+        return real_restore(*args)
+
+    monkeypatch.setattr(workspaces, "restore", restore)
+    reader = start_job(window, slow_read)
+    qtbot.waitUntil(lambda: reader.task.started)
+    job = window.restore_backup(backup)
+    qtbot.waitUntil(lambda: workers._running.waiting == 1, timeout=10_000)
+    assert order == [], "the swap waits for the read"
+    release.set()
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        pass
+    assert order == ["read ended", "swap"]
+    window.state.ws.close()

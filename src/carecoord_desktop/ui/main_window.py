@@ -51,7 +51,13 @@ from carecoord_desktop.ui.screens import (
     screen_icon,
 )
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.workers import start_backup, start_with_progress
+from carecoord_desktop.ui.workers import start_backup, start_with_progress, wait_for_other_work
+
+
+def _restore_when_idle(ws, actor, path: Path):
+    """Worker side: reads started before the restore finish on the old database first."""
+    wait_for_other_work()
+    return workspaces.restore(ws, actor, path)
 
 
 class MainWindow(QMainWindow):
@@ -369,9 +375,7 @@ class MainWindow(QMainWindow):
         """Every screen lets go of the old workspace before it is swapped: record and other
         windows are closed (refused while one has an edit open), list fetches and searches
         stop; the restore then runs on a worker behind a modal wait."""
-        windows = [
-            w for w in self.findChildren(QDialog) if w.isVisible() and w.isWindow()
-        ]
+        windows = [w for w in self.findChildren(QDialog) if w.isVisible() and w.isWindow()]
         editing = [w for w in windows if getattr(w, "has_unsaved_edits", lambda: False)()]
         if editing:
             names = "\n".join(f"• {w.windowTitle()}" for w in editing)
@@ -404,7 +408,7 @@ class MainWindow(QMainWindow):
         return start_with_progress(
             self,
             "Checking the backup and restoring it…",
-            workspaces.restore,
+            _restore_when_idle,
             self.state.ws,
             self.state.actor,
             path,

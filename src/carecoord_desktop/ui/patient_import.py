@@ -331,9 +331,7 @@ class PatientImportDialog(QDialog):
             (on_failed or (lambda e: show_error(self.error, e)))(exc)
             self.step_done.emit(False)
 
-        return start_with_progress(
-            self, label, fn, *args, on_done=done, on_failed=failed, **kwargs
-        )
+        return start_with_progress(self, label, fn, *args, on_done=done, on_failed=failed, **kwargs)
 
     def _file_read(self, preview) -> None:
         self.preview = preview

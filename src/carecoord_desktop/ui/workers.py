@@ -8,6 +8,7 @@ loop, so no timer or repaint runs in the middle of a caller's half-finished step
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,8 @@ class Task(QRunnable):
 
     def run(self) -> None:
         self.started = True
+        with _running:
+            _running.count += 1
         try:
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # reported to the GUI thread, never swallowed
@@ -47,6 +50,29 @@ class Task(QRunnable):
             self.signals.failed.emit(as_user_error(exc, where=getattr(self.fn, "__name__", "")))
         else:
             self.signals.finished.emit(result)
+        finally:
+            with _running:
+                _running.count -= 1
+                _running.notify_all()
+
+
+class _Running(threading.Condition):
+    count = 0  # tasks running now
+    waiting = 0  # tasks waiting for the others to end
+
+
+_running = _Running()
+
+
+def wait_for_other_work(timeout: float = 60.0) -> bool:
+    """On a worker: wait until no other task runs (a restore lets earlier reads finish before
+    it swaps the database). False if some still ran after `timeout` seconds."""
+    with _running:
+        _running.waiting += 1
+        try:
+            return _running.wait_for(lambda: _running.count <= 1, timeout)
+        finally:
+            _running.waiting -= 1
 
 
 class Job(QObject):
