@@ -28,7 +28,7 @@ from carecoord_desktop.ui.first_run import FirstRunWizard
 from carecoord_desktop.ui.main_window import MainWindow
 from carecoord_desktop.ui.resources import app_icon, stylesheet
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.workers import run_with_progress
+from carecoord_desktop.ui.workers import run_modal
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -129,7 +129,7 @@ NO_KEYSTORE_UNLOCK = (
 def unlock_workspace(folder: Path, parent: QWidget | None = None):
     """Open with the keystore's key, or ask for the recovery key. None if the user gave up."""
     try:
-        return run_with_progress(
+        return run_modal(
             parent, "Opening the practice workspace…", workspaces.open_workspace, folder
         )
     except (KeyNotInKeystoreError, WrongKeyError) as exc:  # no key here, or a stale one
@@ -146,7 +146,7 @@ def unlock_workspace(folder: Path, parent: QWidget | None = None):
 
 
 def sign_in(ws, practice_name: str, *, username: str = "", hint: str = "") -> Actor | None:
-    """The sign-in dialog; a forced password change happens inside it (`sign_in_user`, the one
+    """The sign-in dialog; a forced password change happens inside it (`start_sign_in`, the one
     rule every way in follows, the lock screen's too)."""
     dialog = LoginDialog(ws, practice_name=practice_name, username=username, hint=hint)
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 throwaway = Path(tempfile.mkdtemp(prefix="carecoord-demo-"))
                 folder = throwaway / "workspace"
-            made = run_with_progress(
+            made = run_modal(
                 None,
                 f"Creating a demo practice with {args.patients:,} synthetic patients…",
                 demo.create_demo_workspace,

@@ -95,7 +95,8 @@ def test_backups_show_a_no_backups_state_then_a_table(qtbot, ws, admin, boxes):
     assert tab.model.rowCount() == 0
     assert tab.empty.isVisible() and not tab.view.isVisible()
     assert tab.empty.text() == NO_BACKUPS
-    tab.backup_now()
+    with qtbot.waitSignal(tab.backup_now().finished, timeout=30_000):
+        pass
     assert tab.view.isVisible() and not tab.empty.isVisible()
     headers = [
         tab.model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
@@ -212,10 +213,12 @@ def test_backup_and_restore_messages_name_backups_by_when_not_by_file(
 
     window = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=tmp_path / "ui.ini")
     qtbot.addWidget(window)
-    window.backup_now()
+    with qtbot.waitSignal(window.backup_now().finished, timeout=30_000):
+        pass
     assert "Backed up and checked: the backup of " in window.statusBar().currentMessage()
     path = window.screen_widget("admin").practice.model.row_at(0).path
-    window.restore_backup(path)
+    with qtbot.waitSignal(window.restore_backup(path).finished, timeout=30_000):
+        pass
     kind, title, text = boxes[-1]
     assert (kind, title) == ("information", "Backup restored")
     assert text.startswith("Restored the backup of ") and ".ccbackup" not in text
@@ -306,7 +309,8 @@ def test_a_backup_keeps_settings_typed_but_not_saved(qtbot, ws, admin):
     screen = _screen(qtbot, ws, admin)
     tab = screen.practice
     tab.name.setText("Riverside Family Practice & Clinic")
-    tab.backup_now()
+    with qtbot.waitSignal(tab.backup_now().finished, timeout=30_000):
+        pass
     assert tab.model.rowCount() == 1
     assert tab.name.text() == "Riverside Family Practice & Clinic"
 

@@ -18,6 +18,13 @@ from tests_support import save_shot
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+def step(qtbot, dialog, action, *args) -> bool:
+    """One step of the import: its reading, checking or importing runs on a worker."""
+    with qtbot.waitSignal(dialog.step_done, timeout=30_000) as blocker:
+        action(*args)
+    return blocker.args[0]
+
+
 @pytest.fixture
 def dialog(qtbot, ws, admin):
     QApplication.instance().setStyleSheet(stylesheet())
@@ -28,19 +35,19 @@ def dialog(qtbot, ws, admin):
     QApplication.instance().setStyleSheet("")
 
 
-def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(dialog):
-    assert not dialog.load_file(FIXTURES / "patients_mixed_encoding.csv")
+def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(qtbot, dialog):
+    assert not step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_mixed_encoding.csv")
     assert dialog.pages.currentIndex() == ui.FILE
     assert dialog.encoding_box.isVisible()
     assert "line 3, byte 2 (0xE9) is not UTF-8" in dialog.encoding_detail.text()
     assert not dialog.next_button.isVisible()  # nothing to go on with until the user chooses
     save_shot(dialog, "import_mixed_encoding_choice.png")
 
-    dialog.encoding_buttons["utf-8"].click()
+    step(qtbot, dialog, dialog.encoding_buttons["utf-8"].click)
     assert dialog.pages.currentIndex() == ui.MAPPING and not dialog.encoding_box.isVisible()
     assert dialog.file_notes.isVisible() and "rejected" in dialog.file_notes.text()
     assert "UTF-8 text" in dialog.file_summary.text()
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert dialog.pages.currentIndex() == ui.PREVIEW
     model = dialog.rejected_model
     assert model.rowCount() == 1 and model.row_at(0).line == 3
@@ -49,16 +56,16 @@ def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(dial
     save_shot(dialog, "import_mixed_encoding_checked.png")
 
 
-def test_choosing_windows_1252_shows_the_names_as_they_would_be_saved(dialog):
-    dialog.load_file(FIXTURES / "patients_mixed_encoding.csv")
-    dialog.encoding_buttons["cp1252"].click()
+def test_choosing_windows_1252_shows_the_names_as_they_would_be_saved(qtbot, dialog):
+    step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_mixed_encoding.csv")
+    step(qtbot, dialog, dialog.encoding_buttons["cp1252"].click)
     assert dialog.pages.currentIndex() == ui.MAPPING
     assert "Windows-1252 text" in dialog.file_summary.text()
     assert dialog.samples["family_name"].text() == "e.g. MÃ¼ller"
 
 
-def test_a_stray_quote_is_shown_on_the_mapping_page(dialog):
-    assert dialog.load_file(FIXTURES / "patients_stray_quote.csv")
+def test_a_stray_quote_is_shown_on_the_mapping_page(qtbot, dialog):
+    assert step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_stray_quote.csv")
     assert dialog.file_notes.isVisible()
     assert "stray quotation mark on line 3 joins lines 3-4" in dialog.file_notes.text()
     save_shot(dialog, "import_stray_quote.png")

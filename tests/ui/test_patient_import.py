@@ -34,6 +34,13 @@ def messages(monkeypatch):
     return shown
 
 
+def step(qtbot, dialog, action, *args) -> bool:
+    """One step of the import: its reading, checking or importing runs on a worker."""
+    with qtbot.waitSignal(dialog.step_done, timeout=30_000) as blocker:
+        action(*args)
+    return blocker.args[0]
+
+
 @pytest.fixture
 def dialog(qtbot, ws, admin):
     QApplication.instance().setStyleSheet(stylesheet())
@@ -49,7 +56,7 @@ def shot(widget, name: str) -> None:
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
-def test_import_dialog_mapping_preview_partial_import(dialog, ws, admin, messages, tmp_path):
+def test_import_dialog_mapping_preview_partial_import(qtbot, dialog, ws, admin, messages, tmp_path):
     create_patient(
         ws,
         admin,
@@ -57,7 +64,7 @@ def test_import_dialog_mapping_preview_partial_import(dialog, ws, admin, message
     )
     imported = []
     dialog.patients_imported.connect(imported.append)
-    assert dialog.load_file(FIXTURES / "patients_mixed.csv")
+    assert step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_mixed.csv")
     assert dialog.pages.currentIndex() == ui.MAPPING
     assert dialog.mapping()["family_name"] == "Surname"
     assert dialog.mapping()["date_of_birth"] == "DOB"
@@ -67,7 +74,7 @@ def test_import_dialog_mapping_preview_partial_import(dialog, ws, admin, message
     assert "9 rows, comma-separated" in dialog.file_summary.text()
     shot(dialog, "import-mapping")
 
-    dialog.next_step()  # check every row
+    step(qtbot, dialog, dialog.next_step)  # check every row
     assert dialog.pages.currentIndex() == ui.PREVIEW
     assert dialog.counts.text() == "3 rows ready to import, 6 rejected."
     assert dialog.ready_model.rowCount() == 3
@@ -86,7 +93,7 @@ def test_import_dialog_mapping_preview_partial_import(dialog, ws, admin, message
 
     dialog.all_or_nothing.setChecked(False)
     assert dialog.next_button.isEnabled() and dialog.next_button.text() == "Import 3 patients"
-    dialog.next_step()  # import on the worker
+    step(qtbot, dialog, dialog.next_step)  # import on the worker
     assert dialog.pages.currentIndex() == ui.DONE
     assert "Imported 3 patients (P000002 to P000004)" in dialog.done_text.text()
     assert "6 rows were not imported" in dialog.done_text.text()
@@ -97,37 +104,37 @@ def test_import_dialog_mapping_preview_partial_import(dialog, ws, admin, message
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_import_dialog_all_valid_file_imports_everything(dialog, ws, admin):
-    assert dialog.load_file(FIXTURES / "patients_semicolon_cp1252.csv")
+def test_import_dialog_all_valid_file_imports_everything(qtbot, dialog, ws, admin):
+    assert step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_semicolon_cp1252.csv")
     assert "semicolon-separated, Windows-1252" in dialog.file_summary.text()
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert dialog.counts.text() == "2 rows ready to import, 0 rejected."
     assert dialog.next_button.isEnabled()
     assert not dialog.save_rejected_button.isEnabled()
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert dialog.pages.currentIndex() == ui.DONE
     assert registry.query_ids(ws, admin, PatientFilter(text="zoe"))
 
 
-def test_import_dialog_clear_messages(dialog, tmp_path):
-    assert not dialog.load_file(FIXTURES / "binary.csv")
+def test_import_dialog_clear_messages(qtbot, dialog, tmp_path):
+    assert not step(qtbot, dialog, dialog.load_file, FIXTURES / "binary.csv")
     assert dialog.pages.currentIndex() == ui.FILE
     assert "not a CSV text file" in dialog.error.text() and dialog.error.isVisible()
-    assert not dialog.load_file(FIXTURES / "empty.csv")
+    assert not step(qtbot, dialog, dialog.load_file, FIXTURES / "empty.csv")
     assert "empty" in dialog.error.text()
 
-    assert dialog.load_file(FIXTURES / "patients_good.csv")
+    assert step(qtbot, dialog, dialog.load_file, FIXTURES / "patients_good.csv")
     assert not dialog.error.isVisible()
     dialog.set_mapping("date_of_birth", None)
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert dialog.pages.currentIndex() == ui.MAPPING
     assert "Date of birth" in dialog.error.text()
 
     dialog.set_mapping("date_of_birth", "Mobile")
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert "chosen for both Date of birth and Phone" in dialog.error.text()
     dialog.set_mapping("phone", None)  # now only the wrong column: nothing importable
-    dialog.next_step()
+    step(qtbot, dialog, dialog.next_step)
     assert dialog.pages.currentIndex() == ui.PREVIEW
     assert dialog.counts.text() == "0 rows ready to import, 4 rejected."
     assert "No row can be imported" in dialog.error.text()
@@ -144,7 +151,12 @@ def test_export_action_writes_file_and_reports(qtbot, ws, admin, messages, tmp_p
     )
     patient_import.import_rows(ws, admin, plan)
     out = tmp_path / "list.csv"
-    assert export_patient_list(state, None, PatientFilter(), sort="name", path=out) == 4
+    job = export_patient_list(state, None, PatientFilter(), sort="name", path=out)
+    with qtbot.waitSignal(job.finished, timeout=30_000) as written:
+        pass
+    assert written.args == [4]
     assert messages[-1][0] == "information" and "Exported 4 patients" in messages[-1][1]
-    assert export_patient_list(state, None, PatientFilter(), path=tmp_path / "no" / "x.csv") is None
+    job = export_patient_list(state, None, PatientFilter(), path=tmp_path / "no" / "x.csv")
+    with qtbot.waitSignal(job.failed, timeout=30_000):
+        pass
     assert messages[-1][0] == "warning" and "Cannot write" in messages[-1][1]

@@ -204,6 +204,7 @@ def test_clicking_headers_sorts_in_sql(qtbot, screen):
     def click(column):
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 10))
+        qtbot.waitUntil(lambda: not model.querying)  # the new order is queried on a worker
 
     click(DOB)
     assert model.sort_key == "dob"
@@ -235,31 +236,36 @@ def test_sorting_keeps_the_selected_patient_selected(qtbot, screen):
     assert [screen.model.patient_id(i.row()) for i in selected] == [chosen]
 
 
-def test_model_passes_qt_model_tester(qtmodeltester, state):
+def test_model_passes_qt_model_tester(qtbot, qtmodeltester, state):
     model = PatientListModel(state)
-    model.refresh()
+    with qtbot.waitSignal(model.query_finished):
+        model.refresh()
     assert model.rowCount() == PATIENTS
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COLUMNS))][:2] == [
         "Name",
         "DOB (age)",
     ]
     qtmodeltester.check(model)
+    qtbot.waitUntil(lambda: not model.fetching)  # the blocks the tester's reads asked for
 
 
-def test_scrolling_to_the_end_fetches_blocks_and_the_cache_is_bounded(screen):
+def test_scrolling_to_the_end_fetches_blocks_and_the_cache_is_bounded(qtbot, screen):
     model, view = screen.model, screen.view
+    qtbot.waitUntil(lambda: not model.fetching)
     assert model.cached_blocks <= 1, "only the visible block is fetched at first"
     view.scrollToBottom()
     last = model.rowCount() - 1
+    qtbot.waitUntil(lambda: model.is_loaded(last))  # fetched on a worker for the paint
     name = model.data(model.index(last, NAME))
-    assert isinstance(name, str) and name
+    assert isinstance(name, str) and name and name != "Loading…"
     assert model.cached_blocks == 2
 
     model.MAX_BLOCKS = 1
     model.set_ids(model.ids)  # same rows, empty cache
-    model.data(model.index(0, NAME))
-    model.data(model.index(last, NAME))
-    assert model.cached_blocks == 1
+    qtbot.waitUntil(lambda: model.is_loaded(last))  # the rows in view come back
+    with qtbot.waitSignal(model.block_loaded, check_params_cb=lambda number: number == 0):
+        model.data(model.index(0, NAME))
+    assert model.cached_blocks == 1 and model.is_loaded(0) and not model.is_loaded(last)
 
 
 def test_a_stale_search_result_does_not_overwrite_a_newer_one(qtbot, screen):
@@ -320,12 +326,14 @@ def _html(text: str) -> str:
 def test_needs_attention_orders_by_risk_score(qtbot, screen, state):
     screen.attention_button.setChecked(True)
     assert screen.model.sort_key == "attention"
+    qtbot.waitUntil(lambda: not screen.model.querying)
     ids = registry.query_ids(state.ws, state.actor, registry.PatientFilter(), sort="attention")
     assert [screen.model.patient_id(i) for i in range(10)] == ids[:10]
     scores = [screen.model.row_data(i).risk_score for i in range(20)]
     assert scores == sorted(scores, reverse=True)
     screen.attention_button.setChecked(False)
     assert screen.model.sort_key == "name"
+    qtbot.waitUntil(lambda: not screen.model.querying)
 
 
 def test_reception_cannot_export_but_can_add_patients(qtbot, state):
@@ -559,7 +567,7 @@ def test_export_warns_about_patient_data_before_any_file_is_written(
     go["on"] = True
     steps.clear()
     screen.export_list()
-    assert steps == ["warning", "file dialog", "done"]
+    qtbot.waitUntil(lambda: steps == ["warning", "file dialog", "done"])  # written on a worker
     with out.open(encoding="utf-8-sig") as f:
         assert sum(1 for _ in f) == PATIENTS + 1
 

@@ -65,7 +65,7 @@ class ModalDriver:
 
     def _tick(self) -> None:
         modal = QApplication.activeModalWidget()
-        if modal is None or isinstance(modal, QProgressDialog):
+        if modal is None or isinstance(modal, QProgressDialog) or getattr(modal, "checking", 0):
             return  # nothing to answer, or work in progress that closes itself
         for cls, step in self.steps.items():
             if type(modal) is cls:
@@ -132,7 +132,8 @@ def _visit_everything(qtbot, window, password: str) -> set[str]:
                 lock = window.lock_screen
                 lock.username.setText(window.state.actor.username)
                 lock.password.setText(password)
-                lock.try_unlock()
+                with qtbot.waitSignal(lock.check_finished, timeout=10_000):
+                    lock.try_unlock()
                 assert not window.is_locked, lock.error.text()
     return visited
 
@@ -230,7 +231,8 @@ def test_ctrl_l_in_a_record_window_locks_the_whole_app(qtbot, window, made):
     assert window.lock_label.text() == "Locked"
     assert not record.isVisible(), "a record window shows patient data: hidden while locked"
     window.lock_screen.password.setText(made.password)
-    window.lock_screen.try_unlock()
+    with qtbot.waitSignal(window.lock_screen.check_finished, timeout=10_000):
+        window.lock_screen.try_unlock()
     assert not window.is_locked
     assert record.isVisible(), "the same user gets their windows back"
     assert window.lock_label.text().startswith("Unlocked")
@@ -294,7 +296,8 @@ def test_switch_user_leaves_nothing_of_the_previous_session(qtbot, window, made)
     nurse = _account(made, Role.NURSE)
     lock.username.setText(nurse.username)
     lock.password.setText(made.password)
-    lock.try_unlock()
+    with qtbot.waitSignal(lock.check_finished, timeout=10_000):
+        lock.try_unlock()
     assert not window.is_locked
     assert window.state.actor.username == nurse.username
     assert nurse.full_name in window.user_label.text()
@@ -317,7 +320,8 @@ def test_a_modal_dialog_open_at_a_lock_is_cancelled_not_left_behind(qtbot, windo
     assert dialog.exec() == QDialog.DialogCode.Rejected
     assert window.is_locked and not dialog.isVisible()
     window.lock_screen.password.setText(made.password)
-    window.lock_screen.try_unlock()
+    with qtbot.waitSignal(window.lock_screen.check_finished, timeout=10_000):
+        window.lock_screen.try_unlock()
     assert not window.is_locked
     assert not dialog.isVisible(), "its caller took the lock as Cancel: it must not reappear"
 
@@ -329,7 +333,8 @@ def test_back_from_switch_user_keeps_the_session(qtbot, window, made):
     assert not window.lock_screen.switching
     assert window.lock_screen.username.text() == "admin"
     window.lock_screen.password.setText(made.password)
-    window.lock_screen.try_unlock()
+    with qtbot.waitSignal(window.lock_screen.check_finished, timeout=10_000):
+        window.lock_screen.try_unlock()
     assert record.isVisible(), "a stray click on Switch user loses nothing"
 
 
@@ -347,7 +352,8 @@ def test_switch_user_applies_the_forced_password_change(qtbot, window, made, cho
         window.switch_user()
         window.lock_screen.username.setText(nurse.username)
         window.lock_screen.password.setText(TEMPORARY)
-        window.lock_screen.try_unlock()
+        with qtbot.waitSignal(window.lock_screen.check_finished, timeout=10_000):
+            window.lock_screen.try_unlock()
     finally:
         driver.stop()
     assert driver.seen == ["ChangePasswordDialog"], "switching user is a sign-in like any other"

@@ -147,12 +147,14 @@ def test_login_dialog_wrong_then_right_password(qtbot, ws):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.password, "wrong password")
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
-    assert dialog.actor is None
+    with qtbot.waitSignal(dialog.check_finished, timeout=10_000) as checked:
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert checked.args == [False] and dialog.actor is None
     assert "not right" in dialog.error.text()
     assert dialog.password.text() == "", "a failed password is cleared"
     qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.check_finished, timeout=10_000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor.username == "admin"
     rows, _ = audit.list_events(ws, dialog.actor)
@@ -221,11 +223,12 @@ def test_idle_lock_hides_everything_and_needs_the_password(qtbot, window, ws):
 
     lock = window.lock_screen
     lock.password.setText("not the password")
-    lock.try_unlock()
+    with qtbot.waitSignal(lock.check_finished, timeout=10_000):
+        lock.try_unlock()
     assert window.is_locked
     assert "not right" in lock.error.text()
     lock.password.setText(ADMIN_PASSWORD)
-    with qtbot.waitSignal(window.locked_changed, timeout=2000):
+    with qtbot.waitSignal(window.locked_changed, timeout=10_000):
         lock.try_unlock()
     assert not window.is_locked
     assert window.root.currentIndex() == 0
@@ -244,7 +247,8 @@ def test_lock_hides_open_dialogs_and_switch_user_closes_them(qtbot, window, nurs
     window.lock_screen.switch_user()
     window.lock_screen.username.setText("nurse.kim")
     window.lock_screen.password.setText(NURSE_PASSWORD)
-    window.lock_screen.try_unlock()
+    with qtbot.waitSignal(window.lock_screen.check_finished, timeout=10_000):
+        window.lock_screen.try_unlock()
     assert window.state.actor.username == "nurse.kim"
     assert not dialog.isVisible(), "the previous user's dialog is not shown to the next user"
     assert "admin" not in window.page_keys
@@ -310,7 +314,8 @@ def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse):
 
 def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_message_boxes):
     tab = window.screen_widget("admin").practice
-    tab.backup_now()
+    with qtbot.waitSignal(tab.backup_now().finished, timeout=30_000):
+        pass
     assert "checked" in tab.backup_status.text()
     assert tab.model.rowCount() == 1
     accounts.add_user(
@@ -322,7 +327,8 @@ def test_backup_and_restore_from_the_practice_tab(qtbot, window, ws, admin, no_m
         password="late user pass 1",
     )
     backup_path = tab.model.row_at(0).path
-    window.restore_backup(backup_path)
+    with qtbot.waitSignal(window.restore_backup(backup_path).finished, timeout=30_000):
+        pass
     assert no_message_boxes and no_message_boxes[-1][0] == "information"
     restored = window.state.ws
     assert restored is not ws

@@ -17,7 +17,8 @@ def test_the_audit_screen_shows_unknown_user_not_what_was_typed(qtbot, ws, admin
     dialog.show()
     dialog.username.setText(ADMIN_PASSWORD)  # the password, in the wrong box
     dialog.password.setText("x")
-    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    with qtbot.waitSignal(dialog.check_finished, timeout=10_000):
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.error.isVisible() and dialog.actor is None
 
     tab = AuditTab(AppState(ws, admin, settings.load(ws)))

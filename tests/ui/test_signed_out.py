@@ -25,7 +25,9 @@ def test_disabled_admin_is_signed_out_at_their_next_action(qtbot, ws, admin, tmp
     qtbot.addWidget(win)
     win.show()
     accounts.update_user(ws, admin, second.user_id, active=False)  # from another window
-    win.backup_now()  # the next action: runs on a worker thread, like every long action
+    job = win.backup_now()  # the next action: runs on a worker thread, like every long action
+    with qtbot.waitSignal(job.failed, timeout=30_000):
+        pass
     qtbot.waitUntil(lambda: win.is_locked)
     assert win.root.currentWidget() is win.lock_screen
     assert "Your account was disabled; you have been signed out" in win.lock_screen.who.text()
@@ -53,7 +55,8 @@ def test_switching_in_with_a_temporary_password_asks_for_a_new_one(
             return QDialog.DialogCode.Rejected
         dialog.new.setText(STAFF_PASSWORD + " mine")
         dialog.again.setText(STAFF_PASSWORD + " mine")
-        dialog._save()
+        with qtbot.waitSignal(dialog.check_finished, timeout=10_000):
+            dialog._save()
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ChangePasswordDialog, "exec", fake_exec)
@@ -63,7 +66,8 @@ def test_switching_in_with_a_temporary_password_asks_for_a_new_one(
     win.switch_user()
     win.lock_screen.username.setText("n.temp")
     win.lock_screen.password.setText("temporary phrase 9")
-    win.lock_screen.try_unlock()
+    with qtbot.waitSignal(win.lock_screen.check_finished, timeout=10_000):
+        win.lock_screen.try_unlock()
     assert asked == ["Choose your own password"]  # not asked again for the one just typed
     if chooses:
         assert not win.is_locked and win.state.actor.username == "n.temp"

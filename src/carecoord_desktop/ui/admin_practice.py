@@ -33,7 +33,7 @@ from carecoord_desktop.ui.admin_common import (
 )
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
-from carecoord_desktop.ui.workers import backup_with_progress
+from carecoord_desktop.ui.workers import start_backup
 
 NO_BACKUPS = (
     "No backups yet.\n\nBack up now makes the first one. Make one at the end of each day, "
@@ -204,13 +204,18 @@ class PracticeTab(AdminTab):
             f"keep {s.backups_kept} backups"
         )
 
-    def backup_now(self) -> None:
+    def backup_now(self):
+        """Back up on a worker; returns its job (the screen updates when it reports)."""
         self.backup_error.hide()
-        try:
-            result = backup_with_progress(self, self.state.ws, self.state.actor)
-        except CareCoordError as exc:
-            show_error(self.backup_error, exc)
-            return
+        return start_backup(
+            self,
+            self.state.ws,
+            self.state.actor,
+            on_done=self._backed_up,
+            on_failed=lambda exc: show_error(self.backup_error, exc),
+        )
+
+    def _backed_up(self, result) -> None:
         made = backup_item(result.path)
         self.load_backups()
         self.backup_status.setText(

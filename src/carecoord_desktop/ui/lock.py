@@ -16,14 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.ui.dialogs import (
     CHOOSE_OWN_FIRST,
     error_label,
+    set_busy,
     show_error,
-    sign_in_user,
+    start_sign_in,
 )
 
 _ACTIVITY = {
@@ -96,15 +96,17 @@ def discard_windows(windows: list[QWidget]) -> None:
 
 class LockScreen(QWidget):
     """Shown instead of every screen while locked. Emits who unlocked it, once that user has
-    passed every sign-in rule (`sign_in_user`, the same one the sign-in dialog uses)."""
+    passed every sign-in rule (`start_sign_in`, the same one the sign-in dialog uses)."""
 
     unlocked = Signal(object)  # Actor
+    check_finished = Signal(bool)  # a password check ended: True if someone signed in
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state  # reads state.ws at sign-in time: a restore swaps the workspace
         self.actor: Actor | None = None
         self.switching = False
+        self.checking = False  # a password check runs on a worker
         self.setObjectName("lockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         outer = QVBoxLayout(self)
@@ -201,6 +203,8 @@ class LockScreen(QWidget):
         self.username.setFocus()
 
     def try_unlock(self) -> None:
+        if self.checking:
+            return
         if not self.username.text().strip() or not self.password.text():
             show_error(self.error, "Enter your user name and password.")
             return
@@ -209,21 +213,35 @@ class LockScreen(QWidget):
         )
         password = self.password.text()
         self.password.clear()
-        try:
-            actor = sign_in_user(
-                self.state.ws,
-                self.username.text(),
-                password,
-                action=AuditAction.UNLOCK if same else AuditAction.LOGIN,
-                parent=self,
-            )
-        except CareCoordError as exc:
-            show_error(self.error, exc)
-            self.password.setFocus()
-            return
+        self._busy(True)
+        start_sign_in(
+            self,
+            self.state.ws,
+            self.username.text(),
+            password,
+            action=AuditAction.UNLOCK if same else AuditAction.LOGIN,
+            on_done=self._checked,
+            on_refused=self._refused,
+        )
+
+    def _busy(self, busy: bool) -> None:
+        self.checking = busy
+        buttons = (self.unlock_button, self.switch_button, self.back_button)
+        set_busy((self.username, self.password, *buttons), busy)
+
+    def _refused(self, exc: Exception) -> None:
+        self._busy(False)
+        show_error(self.error, exc)
+        self.password.setFocus()
+        self.check_finished.emit(False)
+
+    def _checked(self, actor: Actor | None) -> None:
+        self._busy(False)
         if actor is None:
             show_error(self.error, CHOOSE_OWN_FIRST)
             self.password.setFocus()
+            self.check_finished.emit(False)
             return
         self.error.hide()
+        self.check_finished.emit(True)
         self.unlocked.emit(actor)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -51,7 +52,13 @@ from carecoord_desktop.ui.screens import (
     screen_icon,
 )
 from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.workers import backup_with_progress, run_with_progress
+from carecoord_desktop.ui.workers import start_backup, start_with_progress, wait_for_other_work
+
+
+def _restore_when_idle(ws, actor, path: Path):
+    """Worker side: reads started before the restore finish on the old database first."""
+    wait_for_other_work()
+    return workspaces.restore(ws, actor, path)
 
 
 class MainWindow(QMainWindow):
@@ -352,34 +359,64 @@ class MainWindow(QMainWindow):
         )
 
     # -- actions ---------------------------------------------------------------------------
-    def backup_now(self) -> None:
-        try:
-            result = backup_with_progress(self, self.state.ws, self.state.actor)
-        except CareCoordError as exc:
-            QMessageBox.warning(self, "Backup failed", str(exc))
-            return
-        self.statusBar().showMessage(f"Backed up and checked: {backup_label(result.path)}.", 8000)
-        self.state.backups_changed.emit()
-
-    def restore_backup(self, path: Path) -> None:
-        try:
-            restored, kept = run_with_progress(
-                self,
-                "Checking the backup and restoring it…",
-                workspaces.restore,
-                self.state.ws,
-                self.state.actor,
-                path,
+    def backup_now(self):
+        def done(result) -> None:
+            self.statusBar().showMessage(
+                f"Backed up and checked: {backup_label(result.path)}.", 8000
             )
-        except CareCoordError as exc:
-            QMessageBox.critical(self, "Restore failed", f"{exc}\n\nThe database was not changed.")
-            return
-        self.state.replace_workspace(restored)
-        QMessageBox.information(
+            self.state.backups_changed.emit()
+
+        return start_backup(
             self,
-            "Backup restored",
-            f"Restored {backup_label(path)}. The database it replaced is kept as "
-            f"{backup_label(kept)}.",
+            self.state.ws,
+            self.state.actor,
+            on_done=done,
+            on_failed=lambda exc: QMessageBox.warning(self, "Backup failed", str(exc)),
+        )
+
+    def restore_backup(self, path: Path):
+        """Every screen lets go of the old workspace before it is swapped: record and other
+        windows are closed (refused while one has an edit open), list fetches and searches
+        stop; the restore then runs on a worker behind a modal wait."""
+        windows = [w for w in self.findChildren(QDialog) if w.isVisible() and w.isWindow()]
+        editing = [w for w in windows if getattr(w, "has_unsaved_edits", lambda: False)()]
+        if editing:
+            names = "\n".join(f"• {w.windowTitle()}" for w in editing)
+            QMessageBox.warning(
+                self,
+                "Restore not started",
+                "These windows have changes that are not saved:\n"
+                f"{names}\n\nSave or cancel them, then restore again. The database was "
+                "not changed.",
+            )
+            return None
+        for window in windows:
+            window.close()
+        self.state.close_workspace_use()
+
+        def done(outcome) -> None:
+            restored, kept = outcome
+            self.state.replace_workspace(restored)
+            QMessageBox.information(
+                self,
+                "Backup restored",
+                f"Restored {backup_label(path)}. The database it replaced is kept as "
+                f"{backup_label(kept)}.",
+            )
+
+        def failed(exc) -> None:
+            self.state.replace_workspace(self.state.ws)  # the old one stays, and is used again
+            QMessageBox.critical(self, "Restore failed", f"{exc}\n\nThe database was not changed.")
+
+        return start_with_progress(
+            self,
+            "Checking the backup and restoring it…",
+            _restore_when_idle,
+            self.state.ws,
+            self.state.actor,
+            path,
+            on_done=done,
+            on_failed=failed,
         )
 
     def change_password(self) -> None:

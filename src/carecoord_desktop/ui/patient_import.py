@@ -43,7 +43,7 @@ from carecoord_desktop.services.patient_import import (
 from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
-from carecoord_desktop.ui.workers import run_with_progress
+from carecoord_desktop.ui.workers import Job, start_with_progress
 
 NOT_IN_FILE = "(not in file)"
 FILE, MAPPING, PREVIEW, DONE = range(4)
@@ -94,6 +94,7 @@ class PatientImportDialog(QDialog):
     """
 
     patients_imported = Signal(object)  # ImportResult
+    step_done = Signal(bool)  # a worker step (read, check, import) ended; True if it succeeded
 
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -293,26 +294,46 @@ class PatientImportDialog(QDialog):
         return page
 
     # -- steps -----------------------------------------------------------------------------------
-    def load_file(self, path: str | Path, encoding: str = "auto") -> bool:
-        """Read the file and show the mapping page (False, with a message, if it is unusable;
-        a file that mixes encodings shows the choice of how to read it)."""
+    def load_file(self, path: str | Path, encoding: str = "auto") -> Job:
+        """Read the file on a worker (up to 100 MB), then show the mapping page; step_done(False)
+        with a message if it is unusable (a file that mixes encodings shows the choice of how to
+        read it)."""
         self.error.hide()
         self.encoding_box.hide()
         self._path = Path(path)
-        try:
-            preview = patient_import.read_csv(path, encoding=encoding)
-        except MixedEncodingError as exc:
-            self.file_label.setText(f"Chosen: {Path(path).name}")
+        return self._run(
+            "Reading the file…",
+            patient_import.read_csv,
+            path,
+            encoding=encoding,
+            on_done=self._file_read,
+            on_failed=self._file_refused,
+        )
+
+    def _file_refused(self, exc: Exception) -> None:
+        self.file_label.setText(f"Chosen: {self._path.name}")
+        if isinstance(exc, MixedEncodingError):
             self.encoding_detail.setText(str(exc))
             self.encoding_box.show()
             self.preview = None
-            self._show(FILE)
-            return False
-        except CareCoordError as exc:
-            self.file_label.setText(f"Chosen: {Path(path).name}")
+        else:
             show_error(self.error, exc)
-            self._show(FILE)
-            return False
+        self._show(FILE)
+
+    def _run(self, label, fn, *args, on_done, on_failed=None, **kwargs) -> Job:
+        """One step on a worker behind a modal wait; step_done(ok) says when it is over."""
+
+        def done(result) -> None:
+            on_done(result)
+            self.step_done.emit(True)
+
+        def failed(exc: Exception) -> None:
+            (on_failed or (lambda e: show_error(self.error, e)))(exc)
+            self.step_done.emit(False)
+
+        return start_with_progress(self, label, fn, *args, on_done=done, on_failed=failed, **kwargs)
+
+    def _file_read(self, preview) -> None:
         self.preview = preview
         self.plan = None
         self.file_label.setText(f"Chosen: {preview.path}")
@@ -335,7 +356,6 @@ class PatientImportDialog(QDialog):
             combo.blockSignals(False)
             self._sample(name)
         self._show(MAPPING)
-        return True
 
     def mapping(self) -> dict[str, str | None]:
         return {name: combo.currentData() for name, combo in self.combos.items()}
@@ -367,22 +387,20 @@ class PatientImportDialog(QDialog):
 
     def _check(self) -> None:
         assert self.preview is not None
-        try:
-            plan = run_with_progress(
-                self,
-                "Checking every row…",
-                patient_import.validate,
-                self.state.ws,
-                self.state.actor,
-                self.preview.path,
-                self.mapping(),
-                date_format=self.date_format.currentData(),
-                encoding=self.preview.encoding_choice,
-                with_progress=True,
-            )
-        except CareCoordError as exc:
-            show_error(self.error, exc)
-            return
+        self._run(
+            "Checking every row…",
+            patient_import.validate,
+            self.state.ws,
+            self.state.actor,
+            self.preview.path,
+            self.mapping(),
+            date_format=self.date_format.currentData(),
+            encoding=self.preview.encoding_choice,
+            with_progress=True,
+            on_done=self._checked,
+        )
+
+    def _checked(self, plan) -> None:
         self.plan = plan
         ready = plan.accepted_count
         self.counts.setText(
@@ -405,20 +423,18 @@ class PatientImportDialog(QDialog):
 
     def _import(self) -> None:
         assert self.plan is not None
-        try:
-            changed = run_with_progress(
-                self,
-                f"Importing {self.plan.accepted_count:,} patients…",
-                patient_import.import_rows,
-                self.state.ws,
-                self.state.actor,
-                self.plan,
-                all_or_nothing=self.all_or_nothing.isChecked(),
-                with_progress=True,
-            )
-        except CareCoordError as exc:
-            show_error(self.error, exc)
-            return
+        self._run(
+            f"Importing {self.plan.accepted_count:,} patients…",
+            patient_import.import_rows,
+            self.state.ws,
+            self.state.actor,
+            self.plan,
+            all_or_nothing=self.all_or_nothing.isChecked(),
+            with_progress=True,
+            on_done=self._imported,
+        )
+
+    def _imported(self, changed) -> None:
         result = self.state.publish(changed)
         self.result_value = result
         text = (
@@ -515,10 +531,10 @@ def export_patient_list(
     sort: str = "name",
     descending: bool = False,
     path: str | Path | None = None,
-) -> int | None:
+) -> Job | None:
     """Ask where to save (unless `path` is given), export on a worker and say how it went.
 
-    Returns the number of patients written, or None if cancelled or refused.
+    Returns the export's job (finished(count) or failed(error)), or None if cancelled.
     """
     if path is None:
         default = Path.home() / f"patients-{date.today().isoformat()}.csv"
@@ -528,26 +544,26 @@ def export_patient_list(
         if not chosen:
             return None
         path = chosen
-    try:
-        count = run_with_progress(
+
+    def done(count: int) -> None:
+        QMessageBox.information(
             parent,
-            "Exporting the list…",
-            patient_export.export_list,
-            state.ws,
-            state.actor,
-            flt,
-            sort=sort,
-            descending=descending,
-            path=path,
-            with_progress=True,
+            "List exported",
+            f"Exported {count:,} patient{'' if count == 1 else 's'} to {path}. The file holds "
+            "patient data: keep it on practice computers only.",
         )
-    except CareCoordError as exc:
-        QMessageBox.warning(parent, "Export not done", str(exc))
-        return None
-    QMessageBox.information(
+
+    return start_with_progress(
         parent,
-        "List exported",
-        f"Exported {count:,} patient{'' if count == 1 else 's'} to {path}. The file holds "
-        "patient data: keep it on practice computers only.",
+        "Exporting the list…",
+        patient_export.export_list,
+        state.ws,
+        state.actor,
+        flt,
+        sort=sort,
+        descending=descending,
+        path=path,
+        with_progress=True,
+        on_done=done,
+        on_failed=lambda exc: QMessageBox.warning(parent, "Export not done", str(exc)),
     )
-    return count

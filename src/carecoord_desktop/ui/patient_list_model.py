@@ -1,7 +1,10 @@
 """The patient list as a windowed table model: it holds ids, fetches rows in blocks, sorts in SQL.
 
-Only the ids of the matching patients live in memory; rows are fetched 200 at a time when the view
-first asks for one, and the least recently used blocks are dropped so memory stays flat at 100k.
+Only the ids of the matching patients live in memory; rows are fetched 200 at a time on a worker
+when the view first asks for one ("Loading…" shows until the block lands), and the least recently
+used blocks are dropped so memory stays flat at 100k. A re-sort queries the ids on a worker too:
+the old order stays on screen until the new one arrives, and an answer overtaken by a newer query
+is dropped (a generation counter), as is a block fetched for an order no longer shown.
 """
 
 from __future__ import annotations
@@ -10,12 +13,19 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from carecoord_desktop.services import registry
 from carecoord_desktop.services.registry import PatientFilter, PatientListRow
 from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.workers import Job, start_job
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -35,6 +45,20 @@ HEADER_TIPS = {DOB: "Date of birth (age today)", RISK: "Risk tier"}
 
 _HIGH_RISK_BACKGROUND = QBrush(QColor("#fbe9e7"))
 _HIGH_RISK_FOREGROUND = QBrush(QColor("#8e1b12"))
+_LOADING_FOREGROUND = QBrush(QColor("#8a8f98"))
+LOADING = "Loading…"
+
+
+def _fetch_block(ws, actor, block_ids: list[int], number: int, generation: int):
+    """Worker side: one block's rows, in the block's order (None for a patient since removed)."""
+    fetched = registry.fetch_rows(ws, actor, block_ids)
+    return number, generation, [fetched.get(pid) for pid in block_ids]
+
+
+def _query(ws, actor, flt: PatientFilter, sort: str, descending: bool, generation: int):
+    """Worker side: the ids for `flt` in the asked order."""
+    ids = registry.query_ids(ws, actor, flt, sort=sort, descending=descending)
+    return generation, flt, ids
 
 
 def _medicare(number: str | None) -> str:
@@ -69,9 +93,13 @@ class PatientListModel(QAbstractTableModel):
     """Ids of the patients matching a filter, in the order SQL sorted them; rows on demand."""
 
     count_changed = Signal(int)
+    block_loaded = Signal(int)  # block number: its rows are now shown
+    query_finished = Signal()  # a sort or filter query's ids were applied (or it failed)
+    query_failed = Signal(object)  # the error, in words
 
     BLOCK_SIZE = 200
     MAX_BLOCKS = 50
+    MAX_PENDING = 4  # block fetches queued at once; fast scrolling drops the oldest waiting
 
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(parent)
@@ -83,25 +111,63 @@ class PatientListModel(QAbstractTableModel):
         self.loaded = False
         self.partial = False
         self._blocks: OrderedDict[int, list[PatientListRow | None]] = OrderedDict()
+        self._pending: dict[int, Job] = {}
+        self._ids_generation = 0  # blocks fetched for an older list of ids are dropped
+        self._query_generation = 0  # a query overtaken by a newer one is dropped
+        self._query_job: Job | None = None
+        self._suspended = False  # the workspace is being replaced: nothing may query it
         self.fetches = 0  # blocks fetched since creation (tests and benchmarks read it)
+        state.workspace_closing.connect(self.suspend)
+        state.workspace_replaced.connect(self._resume)
 
     # -- querying --------------------------------------------------------------------------
-    def query(self, flt: PatientFilter | None = None) -> list[int]:
-        """The ids for `flt` (default: the current filter) in the current sort order."""
-        return registry.query_ids(
+    @property
+    def querying(self) -> bool:
+        return self._query_job is not None
+
+    def start_query(self, flt: PatientFilter | None = None) -> None:
+        """Query the ids for `flt` (default: the current filter) in the current sort order on a
+        worker; the list shown stays until they arrive."""
+        self._query_generation += 1
+        generation = self._query_generation
+        if self._suspended:
+            return
+        self._query_job = start_job(
+            self,
+            _query,
             self.state.ws,
             self.state.actor,
             self.filter if flt is None else flt,
-            sort=self.sort_key,
-            descending=self.descending,
+            self.sort_key,
+            self.descending,
+            generation,
+            on_done=self._query_done,
+            on_failed=lambda exc: self._query_refused(generation, exc),
         )
 
+    def _query_done(self, result) -> None:
+        generation, flt, ids = result
+        if generation != self._query_generation:
+            return  # overtaken by a newer sort or filter
+        self._query_job = None
+        if flt == self.filter and self.loaded:
+            self._reorder(ids)
+        else:
+            self.set_ids(ids, flt)
+        self.query_finished.emit()
+
+    def _query_refused(self, generation: int, exc: Exception) -> None:
+        if generation == self._query_generation:
+            self._query_job = None
+            self.query_failed.emit(exc)
+            self.query_finished.emit()
+
     def set_filter(self, flt: PatientFilter) -> None:
-        self.set_ids(self.query(flt), flt)
+        self.start_query(flt)
 
     def refresh(self) -> None:
         """Query again (after the workspace changed or patients were edited)."""
-        self.set_ids(self.query(), self.filter)
+        self.start_query()
 
     def set_ids(
         self, ids: Sequence[int], flt: PatientFilter | None = None, *, partial: bool = False
@@ -114,7 +180,7 @@ class PatientListModel(QAbstractTableModel):
         if flt is not None:
             self.filter = flt
         self.ids = list(ids)
-        self._blocks.clear()
+        self._drop_blocks()
         self.loaded = True
         self.partial = partial
         self.endResetModel()
@@ -144,7 +210,7 @@ class PatientListModel(QAbstractTableModel):
             return
         self.sort_key, self.descending = key, descending
         if self.loaded:
-            self._reorder(self.query())
+            self.start_query()
 
     @property
     def sort_order(self) -> Qt.SortOrder:
@@ -154,11 +220,7 @@ class PatientListModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS) or COLUMNS[column][1] is None:
             return  # Medicare numbers carry no useful order
         key, descending = COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder
-        if (key, descending) == (self.sort_key, self.descending):
-            return
-        self.sort_key, self.descending = key, descending
-        if self.loaded:
-            self._reorder(self.query())
+        self.set_sort_key(key, descending)
 
     def _reorder(self, ids: list[int]) -> None:
         """Reorder in place so the selection and current row stay on the same patients."""
@@ -169,12 +231,25 @@ class PatientListModel(QAbstractTableModel):
         old_ids = self.ids
         new_rows = {pid: row for row, pid in enumerate(ids)}
         self.ids = ids
-        self._blocks.clear()
+        self._drop_blocks()
         for index in self.persistentIndexList():
             if index.isValid() and index.row() < len(old_ids):
                 new_row = new_rows[old_ids[index.row()]]
                 self.changePersistentIndex(index, self.index(new_row, index.column()))
         self.layoutChanged.emit()
+
+    # -- the workspace being replaced --------------------------------------------------------
+    def suspend(self) -> None:
+        """Stop using the workspace: waiting fetches and queries are dropped, none start."""
+        self._suspended = True
+        self._query_generation += 1
+        if self._query_job is not None:
+            self._query_job.cancel()
+            self._query_job = None
+        self._drop_blocks()
+
+    def _resume(self) -> None:
+        self._suspended = False
 
     # -- rows ------------------------------------------------------------------------------
     def patient_id(self, row: int) -> int:
@@ -186,23 +261,76 @@ class PatientListModel(QAbstractTableModel):
         except ValueError:
             return None
 
+    def cached_row(self, row: int) -> PatientListRow | None:
+        """The row's data if its block has arrived, else None (and its fetch is started)."""
+        number, offset = divmod(row, self.BLOCK_SIZE)
+        block = self._blocks.get(number)
+        if block is None:
+            self._request_block(number)
+            return None
+        self._blocks.move_to_end(number)
+        return block[offset]
+
+    def is_loaded(self, row: int) -> bool:
+        return row // self.BLOCK_SIZE in self._blocks
+
     def row_data(self, row: int) -> PatientListRow | None:
-        """The row's data, fetching its block if it is not cached (None if since deleted)."""
+        """The row's data for an action on it (risk panel, context menu): from the cache, or
+        fetched at once for this one row (None if since deleted)."""
         if not 0 <= row < len(self.ids):
             return None
         number, offset = divmod(row, self.BLOCK_SIZE)
         block = self._blocks.get(number)
-        if block is None:
-            block_ids = self.ids[number * self.BLOCK_SIZE : (number + 1) * self.BLOCK_SIZE]
-            fetched = registry.fetch_rows(self.state.ws, self.state.actor, block_ids)
-            block = [fetched.get(pid) for pid in block_ids]
-            self._blocks[number] = block
-            self.fetches += 1
-            while len(self._blocks) > self.MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
+        if block is not None:
             self._blocks.move_to_end(number)
-        return block[offset]
+            return block[offset]
+        pid = self.ids[row]
+        return registry.fetch_rows(self.state.ws, self.state.actor, [pid]).get(pid)
+
+    def _request_block(self, number: int) -> None:
+        if number in self._pending or self._suspended:
+            return
+        block_ids = self.ids[number * self.BLOCK_SIZE : (number + 1) * self.BLOCK_SIZE]
+        if not block_ids:
+            return
+        while len(self._pending) >= self.MAX_PENDING:  # scrolled past: not worth fetching
+            oldest = next(iter(self._pending))
+            if not self._pending[oldest].cancel():
+                break  # already running: it lands soon anyway
+            del self._pending[oldest]
+        self._pending[number] = start_job(
+            self,
+            _fetch_block,
+            self.state.ws,
+            self.state.actor,
+            block_ids,
+            number,
+            self._ids_generation,
+            on_done=self._block_arrived,
+            on_failed=lambda _exc, n=number: self._pending.pop(n, None),
+        )
+
+    def _block_arrived(self, result) -> None:
+        number, generation, block = result
+        if generation != self._ids_generation:
+            return  # fetched for an order or list no longer shown
+        self._pending.pop(number, None)
+        self._blocks[number] = block
+        self.fetches += 1
+        while len(self._blocks) > self.MAX_BLOCKS:
+            self._blocks.popitem(last=False)
+        first = number * self.BLOCK_SIZE
+        last = min(first + len(block), len(self.ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.block_loaded.emit(number)
+
+    def _drop_blocks(self) -> None:
+        self._ids_generation += 1
+        self._blocks.clear()
+        for job in self._pending.values():
+            job.cancel()
+        self._pending.clear()
 
     @property
     def cached_blocks(self) -> int:
@@ -229,6 +357,10 @@ class PatientListModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         return len(found)
 
+    @property
+    def fetching(self) -> bool:
+        return bool(self._pending)
+
     # -- Qt overrides ----------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt override
         return 0 if parent.isValid() else len(self.ids)
@@ -248,8 +380,13 @@ class PatientListModel(QAbstractTableModel):
             Qt.ItemDataRole.ForegroundRole,
         ):
             return None
-        row = self.row_data(index.row())
         column = index.column()
+        if not self.is_loaded(index.row()):
+            self.cached_row(index.row())  # starts the block's fetch on a worker
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _LOADING_FOREGROUND
+            return LOADING if role == Qt.ItemDataRole.DisplayRole and column == NAME else None
+        row = self.cached_row(index.row())
         if row is None:  # removed since the ids were queried
             return "(no longer listed)" if role == Qt.ItemDataRole.DisplayRole else None
         high = row.risk_tier == "high"

@@ -320,6 +320,9 @@ class PatientRecordDialog(QDialog):
         rec = self.record
         self._write(patients.record_no_known_allergies, rec.id, rec.allergy_status != "none_known")
 
+    def has_unsaved_edits(self) -> bool:  # asked before a restore swaps the workspace
+        return self.form is not None
+
     # -- writes ------------------------------------------------------------------------------
     def edit_details(self) -> None:
         self.form = PatientForm(self.state, self.record, self)

@@ -196,6 +196,8 @@ class PatientsScreen(FilterControls, QWidget):
         for combo in self._combos():
             combo.currentIndexChanged.connect(self.start_search)
         state.workspace_replaced.connect(self.refresh)
+        state.workspace_closing.connect(self.debounce.stop)  # a restore is swapping it
+        self.model.query_failed.connect(lambda exc: self._show_error(f"The search failed: {exc}"))
         state.actor_changed.connect(self._actor_changed)
         state.changes_published.connect(self._changes_published)
         self.refresh()
@@ -291,7 +293,7 @@ class PatientsScreen(FilterControls, QWidget):
 
     @property
     def searching(self) -> bool:
-        return self._running is not None
+        return self._running is not None or self.model.querying
 
     def _finished(self, generation: int) -> bool:
         """Note that a search ended; True when it is the newest (else the newest is started)."""

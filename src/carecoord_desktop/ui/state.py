@@ -20,6 +20,7 @@ T = TypeVar("T")
 
 class AppState(QObject):
     actor_changed = Signal(object)  # Actor
+    workspace_closing = Signal()  # a restore is about to swap it: stop querying it
     workspace_replaced = Signal()
     settings_changed = Signal(object)  # PracticeSettings
     backups_changed = Signal()  # a backup was written or removed outside the screen that lists them
@@ -38,6 +39,10 @@ class AppState(QObject):
     def set_settings(self, settings: PracticeSettings) -> None:
         self.settings = settings
         self.settings_changed.emit(settings)
+
+    def close_workspace_use(self) -> None:
+        """Screens stop querying `ws` (pending fetches dropped) until workspace_replaced."""
+        self.workspace_closing.emit()
 
     def replace_workspace(self, ws) -> None:
         self.ws = ws
