@@ -195,7 +195,7 @@ def _main_window(qtbot, ws, admin, tmp_path, monkeypatch):
         ws,
         admin,
         PatientDraft(given_name="Ada", family_name="Quill", date_of_birth=date(1950, 1, 2)),
-    )
+    ).value
     return window, boxes, backup, patient
 
 
@@ -206,13 +206,16 @@ def test_a_restore_closes_the_record_windows_before_the_swap(
     record = window.screen_widget("patients").open_record(patient.id)
     qtbot.waitExposed(record)
     open_at_swap: list[bool] = []
-    window.state.workspace_closing.connect(lambda: open_at_swap.append(record.isVisible()))
+    # A closed record window is deleted (the opener lets it go): ask the opener, not the window.
+    window.state.workspace_closing.connect(
+        lambda: open_at_swap.append(bool(window.opener.open_windows()))
+    )
     job = window.restore_backup(backup)
     assert open_at_swap == [False], "every window let go of the old workspace first"
     with qtbot.waitSignal(job.finished, timeout=30_000):
         pass
     assert boxes[-1][0] == "information" and window.state.ws is not ws
-    assert not record.isVisible()
+    assert window.opener.window_for(patient.id) is None
     window.state.ws.close()
 
 
