@@ -28,7 +28,7 @@ FIELDS: tuple[ImportField, ...] = (
     ImportField("phone", "Phone"),
     ImportField("email", "E-mail", max_len=120),
     ImportField("address", "Address", max_len=240),
-    ImportField("practice_id", "Practice id"),
+    ImportField("practice_id", "Practice ID"),
     ImportField("preferred_language", "Preferred language"),
     ImportField("previous_names", "Previous names", max_len=500),
 )

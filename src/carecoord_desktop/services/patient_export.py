@@ -24,7 +24,7 @@ from carecoord_desktop.services.registry import PatientFilter
 from carecoord_desktop.store.workspace import Workspace
 
 COLUMNS = (
-    "Practice id",
+    "Practice ID",
     "Family name",
     "Given name",
     "Preferred name",
