@@ -138,6 +138,10 @@ class PatientListModel(QAbstractTableModel):
         """The column sorted by, or -1 for an order no column shows ("needs attention")."""
         return next((i for i, (_, key) in enumerate(COLUMNS) if key == self.sort_key), -1)
 
+    def reset_order(self) -> None:
+        """The default order (by name), set without querying: for a new user's first search."""
+        self.sort_key, self.descending = "name", False
+
     def set_sort_key(self, key: str, descending: bool = False) -> None:
         """Order by any of registry.SORT_KEYS, including ones without a column."""
         if (key, descending) == (self.sort_key, self.descending):

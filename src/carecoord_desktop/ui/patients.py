@@ -438,6 +438,19 @@ class PatientsScreen(FilterControls, QWidget):
             header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         header.blockSignals(False)
 
+    def _reset_order(self) -> None:
+        """Back to the order a fresh sign-in has (by name, the header arrow on Name), without
+        querying: the refresh that follows sorts as the new user."""
+        self.attention_button.blockSignals(True)
+        self.attention_button.setChecked(False)
+        self.attention_button.blockSignals(False)
+        self.model.reset_order()
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)  # else the view re-sorts (a query) as the previous user
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        header.blockSignals(False)
+
     def import_csv(self) -> None:
         dialog = PatientImportDialog(self.state, self)
         dialog.exec()
@@ -509,14 +522,13 @@ class PatientsScreen(FilterControls, QWidget):
             window.deleteLater()
         if self._own_opener:
             self.opener.close_all()  # else the shell closes its opener's record windows
-        self.debounce.stop()
-        for widget in (self.search, *self._combos()):  # no search runs as the previous user
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in self._combos():
+        for combo in self._combos():  # no search runs as the previous user
+            combo.blockSignals(True)
             combo.setCurrentIndex(0)
-        for widget in (self.search, *self._combos()):
-            widget.blockSignals(False)
+            combo.blockSignals(False)
+        self._clear_search_text()
+        self._reset_order()
         self.view.clearSelection()
+        self.view.setCurrentIndex(self.model.index(-1, -1))
         self.panel.hide()
         self.panel.patient_id = None
