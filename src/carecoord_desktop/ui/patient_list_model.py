@@ -196,7 +196,7 @@ class PatientListModel(QAbstractTableModel):
             return None
         number, offset = divmod(row, self.BLOCK_SIZE)
         block = self._blocks.get(number)
-        if block is None:
+        if block is None or offset >= len(block):  # a block read before the list completed
             block_ids = self.ids[number * self.BLOCK_SIZE : (number + 1) * self.BLOCK_SIZE]
             fetched = registry.fetch_rows(self.state.ws, self.state.actor, block_ids)
             block = [fetched.get(pid) for pid in block_ids]
