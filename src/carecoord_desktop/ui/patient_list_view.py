@@ -98,6 +98,7 @@ class ColumnFitter(QObject):
                 break
             hidden.add(column)
         spare = available - sum(w for c, w in fixed.items() if c not in hidden)
+        # Name takes what its longest name needs; Conditions (elided before "+n") gives way.
         name = self.user_widths.get(
             NAME, max(MIN_NAME, min(self.name_need, spare - min_conditions))
         )
