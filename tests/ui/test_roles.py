@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QTabWidget,
+    QToolButton,
 )
 
 from carecoord_desktop import app as app_module
@@ -311,6 +312,78 @@ def test_switch_user_leaves_nothing_of_the_previous_session(qtbot, window, made)
     rows, _ = audit.list_events(ws, accounts.authenticate(ws, "admin", made.password))
     logouts = [r for r in rows if r.action == "logout" and r.actor_name == previous.display]
     assert logouts, "the previous user's session ends in the audit log"
+
+
+def _view_of_patients(window) -> dict:
+    """What a user sees of their own view on the Patients screen, beyond the data itself."""
+    screen = window.screen_widget("patients")
+    header = screen.view.horizontalHeader()
+    return {
+        "screen": window.current_screen(),
+        "attention first": screen.attention_button.isChecked(),
+        "sort": (screen.model.sort_key, screen.model.descending),
+        "header arrow": (
+            header.isSortIndicatorShown(),
+            header.sortIndicatorSection(),
+            header.sortIndicatorOrder(),
+        ),
+        "search": screen.search.text(),
+        "filters": screen.filter_choices(),
+        "selected": screen.view.selectionModel().hasSelection(),
+        "current row": screen.view.currentIndex().row(),
+        "risk panel": screen.panel.isVisible(),
+    }
+
+
+def _clear_button(line_edit):
+    return line_edit.findChild(QToolButton)  # Qt's own clear (x) button
+
+
+def test_the_next_user_starts_as_a_fresh_sign_in_does(qtbot, window, made, tmp_path):
+    """Every view choice of the previous user is undone: sort, 'needs attention first', the
+    header arrow, search (and its clear button), a saved filter applied, the selection, the
+    risk panel and the screen left open."""
+    screen = window.screen_widget("patients")
+    screen.saved_filters.store.save("High risk", {"risk": "high"})
+    screen.saved_filters.apply(screen.saved_filters.store.all()["High risk"])
+    screen.attention_button.click()
+    qtbot.keyClicks(screen.search, "a")
+    qtbot.waitUntil(lambda: not screen.searching and screen.model.rowCount() > 0)
+    screen.view.selectRow(0)
+    screen.show_risk(screen.model.index(0, 0))
+    qtbot.waitUntil(lambda: _clear_button(screen.search).property("opacity") == 1.0)
+    window.show_screen("conferences")
+    assert window.current_screen() == "conferences"
+
+    for role in (Role.NURSE, Role.GP, Role.RECEPTION, Role.COORDINATOR):
+        account = _account(made, role)
+        window.switch_user()
+        window.lock_screen.username.setText(account.username)
+        window.lock_screen.password.setText(made.password)
+        window.lock_screen.try_unlock()
+        assert window.state.actor.username == account.username
+        screen = window.screen_widget("patients")
+        qtbot.waitUntil(lambda s=screen: not s.searching)
+        fresh = MainWindow(
+            AppState(made.workspace, window.state.actor, settings.load(made.workspace)),
+            settings_path=tmp_path / f"fresh-{role.value}.ini",
+        )
+        qtbot.addWidget(fresh)
+        fresh.show()
+        qtbot.waitUntil(lambda f=fresh: not f.screen_widget("patients").searching)
+        assert _view_of_patients(window) == _view_of_patients(fresh), role
+        assert window.current_screen() == window.page_keys[0] == "patients"
+        # The empty box's clear button fades out as it does after typing and deleting.
+        qtbot.waitUntil(lambda s=screen: _clear_button(s.search).property("opacity") == 0.0)
+        assert not _clear_button(screen.search).isVisible()
+        # The next user changes the view too, for the one after them.
+        screen.attention_button.click()
+        header = screen.view.horizontalHeader()
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # date of birth, newest first
+        qtbot.keyClicks(screen.search, "b")
+        qtbot.waitUntil(lambda s=screen: _clear_button(s.search).property("opacity") == 1.0)
+        window.show_screen(window.page_keys[-1])
+        fresh.close()
 
 
 def test_a_modal_dialog_open_at_a_lock_is_cancelled_not_left_behind(qtbot, window, made):

@@ -79,7 +79,7 @@ PATIENT_FIELDS: tuple[PatientField, ...] = (
     _F(name="coordinator_id", label="Coordinator", kind="staff", fillable=True, export=None,
       csv=()),
     _F(name="practice_id", label="Practice ID", kind="own", max_len=32, fillable=False,
-      export="Practice id", export_rank=0,
+      export="Practice ID", export_rank=0,
       csv=("practiceid", "patientid", "chartnumber", "chartno", "mrn", "recordnumber",
            "patientnumber", "patientno")),
     _F(name="preferred_language", label="Preferred language", kind="text", fillable=True,

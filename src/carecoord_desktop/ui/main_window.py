@@ -349,6 +349,9 @@ class MainWindow(QMainWindow):
             else:
                 self._drop(key)  # rebuilt for the new user by _sync_screens
         self.opener.close_all()  # the previous user's record windows, hidden at the lock
+        # No screen is current, so the new user lands where a fresh sign-in does (the first
+        # screen their role has), not on the one the previous user left open.
+        self.nav.setCurrentRow(-1)
         discard_windows(self._hidden_windows)
         self._hidden_windows = []
         if self._help is not None:

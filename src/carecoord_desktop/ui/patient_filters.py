@@ -2,7 +2,7 @@
 saved-filter button, and the plain search and option loaders that run on the thread pool.
 
 `FilterControls` is mixed into PatientsScreen, which provides `search` (the text box),
-`start_search()` and `state`.
+`debounce` (its delayed-search timer), `start_search()` and `state`.
 """
 
 from __future__ import annotations
@@ -161,10 +161,15 @@ class FilterControls:
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
+        self._clear_search_text()
         self.start_search()
+
+    def _clear_search_text(self) -> None:
+        """Empty the search box with its signals on (its clear (x) button hides on textChanged:
+        cleared with signals blocked, the button stayed over an empty box), and stop the
+        delayed search that textChanged starts; the caller decides whether to search."""
+        self.search.clear()
+        self.debounce.stop()
 
     def _combos(self) -> tuple[QComboBox, ...]:
         return tuple(self._named_combos().values())

@@ -241,7 +241,7 @@ class PatientImportDialog(QDialog):
                 Column("Sex", lambda r: str(r[1]["sex"]).capitalize()),
                 Column("Medicare", lambda r: r[1]["medicare_number"]),
                 Column("Phone", lambda r: r[1]["phone"]),
-                Column("Practice id", lambda r: r[1]["practice_id"] or "(next free)"),
+                Column("Practice ID", lambda r: r[1]["practice_id"] or "(next free)"),
             ]
         )
         self.ready_view = _table(self.ready_model)

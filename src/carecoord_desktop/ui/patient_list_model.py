@@ -204,6 +204,10 @@ class PatientListModel(QAbstractTableModel):
         """The column sorted by, or -1 for an order no column shows ("needs attention")."""
         return next((i for i, (_, key) in enumerate(COLUMNS) if key == self.sort_key), -1)
 
+    def reset_order(self) -> None:
+        """The default order (by name), set without querying: for a new user's first search."""
+        self.sort_key, self.descending = "name", False
+
     def set_sort_key(self, key: str, descending: bool = False) -> None:
         """Order by any of registry.SORT_KEYS, including ones without a column."""
         if (key, descending) == (self.sort_key, self.descending):
@@ -281,7 +285,7 @@ class PatientListModel(QAbstractTableModel):
             return None
         number, offset = divmod(row, self.BLOCK_SIZE)
         block = self._blocks.get(number)
-        if block is not None:
+        if block is not None and offset < len(block):  # not a block read before the list grew
             self._blocks.move_to_end(number)
             return block[offset]
         pid = self.ids[row]

@@ -1,16 +1,19 @@
 """How the Patients list is shown: columns sized to content and window, counts, empty messages.
 
 Fixed-format columns (date of birth, practice ID, Medicare, risk, coordinator) get the width their
-content needs, measured with the table's own fonts; the name and the conditions share what is
-left. When even the narrowest useful name and conditions do not fit (a small window, the risk
-panel open), the columns the risk panel repeats are hidden one by one (Medicare, coordinator,
-practice ID) rather than making the list scroll sideways. A column the user has dragged keeps
-the width they gave it.
+content needs, measured with the table's own fonts. Name gets the width the longest name shown
+needs (a preferred name in brackets included, up to MAX_NAME); Conditions, whose summary elides
+before its "+n" count, takes what is left and gives way first. When even the narrowest useful
+name and conditions do not fit (a small window, the risk panel open), columns are hidden in
+this order rather than making the list scroll sideways: Medicare, then practice ID (both
+repeated in the risk panel and searchable), and the coordinator only last (people look for it;
+at 1280 wide it stays). A column the user has dragged keeps the width they gave it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -37,9 +40,9 @@ SAMPLES = {
     RISK: "Medium",
     COORDINATOR: "Coordinator",
 }
-HIDE_FIRST = (MEDICARE, COORDINATOR, PRACTICE_ID)  # the risk panel shows these
-MIN_NAME, MAX_NAME = 170, 300
-MIN_CONDITIONS = 170
+HIDE_FIRST = (MEDICARE, PRACTICE_ID, COORDINATOR)  # in this order (see the module docstring)
+MIN_NAME, MAX_NAME = 170, 320
+MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220
 _CELL_PADDING = 22  # the item's margins and focus frame, both sides
 _HEADER_PADDING = 34  # the section's padding (style.qss) and the sort arrow
@@ -51,6 +54,7 @@ class ColumnFitter(QObject):
         self.view = view
         self.user_widths: dict[int, int] = {}
         self.coordinator_names: list[str] = []
+        self.name_need = MIN_NAME  # what the longest name shown needs (set_names)
         self._fitting = False
         self.header = view.horizontalHeader()
         self.header.sectionResized.connect(self._section_resized)
@@ -59,6 +63,15 @@ class ColumnFitter(QObject):
     def set_coordinator_names(self, names: list[str]) -> None:
         self.coordinator_names = list(names)
         self.fit()
+
+    def set_names(self, names: Iterable[str]) -> None:
+        """The names listed now: Name is fitted to the widest (between MIN_NAME and MAX_NAME)."""
+        metrics = self.view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(n) for n in names), default=0)
+        need = max(MIN_NAME, min(MAX_NAME, widest + _CELL_PADDING))
+        if need != self.name_need:
+            self.name_need = need
+            self.fit()
 
     def content_width(self, column: int) -> int:
         cell = self.view.fontMetrics()
@@ -85,7 +98,10 @@ class ColumnFitter(QObject):
                 break
             hidden.add(column)
         spare = available - sum(w for c, w in fixed.items() if c not in hidden)
-        name = self.user_widths.get(NAME, max(MIN_NAME, min(MAX_NAME, int(spare * 0.4))))
+        # Name takes what its longest name needs; Conditions (elided before "+n") gives way.
+        name = self.user_widths.get(
+            NAME, max(MIN_NAME, min(self.name_need, spare - min_conditions))
+        )
         conditions = self.user_widths.get(CONDITIONS, max(MIN_CONDITIONS, spare - name))
         if CONDITIONS in self.user_widths and NAME not in self.user_widths:
             name = max(MIN_NAME, spare - conditions)

@@ -8,6 +8,7 @@ the rows of the patients they name; the search runs again only when who is liste
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -60,6 +61,8 @@ from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.workers import Task
 
 SEARCH_DELAY_MS = 200
+PANEL_WIDTH = 320  # the risk panel: leaves the list room for Name and Coordinator at 1280 wide
+RISK_KEY = "Ctrl+R"  # the risk summary of the selected patient (help and tooltip say so)
 FIRST_PAGE = 60  # rows painted before the whole list has loaded (a screenful and more)
 
 
@@ -120,6 +123,15 @@ class PatientsScreen(FilterControls, QWidget):
         self.count.setObjectName("pageSubtitle")
         self.count.setTextFormat(Qt.TextFormat.PlainText)
         self.spelled_like: dict[str, list[str]] = {}
+        self.risk_button = QPushButton("&Why this risk?")
+        self.risk_button.setToolTip(
+            f"Show why the selected patient is in their risk tier, beside the list ({RISK_KEY})"
+        )
+        self.risk_button.setEnabled(False)  # until a patient is selected
+        self.risk_button.clicked.connect(self.show_selected_risk)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count, 1)
+        count_row.addWidget(self.risk_button)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -150,6 +162,14 @@ class PatientsScreen(FilterControls, QWidget):
         self.view.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.view.activated.connect(self.open_patient)
+        self.view.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.risk_shortcut = QShortcut(QKeySequence(RISK_KEY), self, self.show_selected_risk)
+        self.risk_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._name_timer = QTimer(self)  # measure the names once the model has settled
+        self._name_timer.setSingleShot(True)
+        self._name_timer.timeout.connect(self._measure_names)
+        for changed in (self.model.modelReset, self.model.rowsInserted, self.model.layoutChanged):
+            changed.connect(self._name_timer.start)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
 
@@ -183,7 +203,7 @@ class PatientsScreen(FilterControls, QWidget):
         layout.addLayout(actions)
         layout.addLayout(search_row)
         layout.addLayout(filters)
-        layout.addWidget(self.count)
+        layout.addLayout(count_row)
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
 
@@ -341,6 +361,7 @@ class PatientsScreen(FilterControls, QWidget):
 
     # -- counts and the empty state --------------------------------------------------------
     def _update_count(self, shown: int) -> None:
+        self.risk_button.setEnabled(self.view.currentIndex().isValid())  # a reset clears it
         if self.model.partial:
             self.count.setText("Loading the register…")
             self.results.setCurrentWidget(self.view)
@@ -410,9 +431,28 @@ class PatientsScreen(FilterControls, QWidget):
             return
         if not self.panel.isVisible():
             width = sum(self.splitter.sizes())
-            self.splitter.setSizes([width - 340, 340])
+            self.splitter.setSizes([width - PANEL_WIDTH, PANEL_WIDTH])
         self.panel.show_patient(patient_id, self.model.row_data(index.row()), explained)
         self.view.scrollTo(index)  # the columns narrow as the panel opens: keep the row in sight
+
+    def show_selected_risk(self) -> None:
+        """The "Why this risk?" button and its key: the risk summary of the current row."""
+        index = self.view.currentIndex()
+        if index.isValid() and self.results.currentWidget() is self.view:
+            self.show_risk(index)
+
+    def _current_row_changed(self, current, _previous) -> None:
+        self.risk_button.setEnabled(current.isValid())
+        if current.isValid() and self.panel.isVisible():
+            self.show_risk(current)  # an open summary follows the selection
+
+    def _measure_names(self) -> None:
+        """Give Name the width the longest name in the first block needs (the block painted
+        first; later blocks are read as they scroll into view)."""
+        rows = (
+            self.model.row_data(r) for r in range(min(self.model.rowCount(), self.model.BLOCK_SIZE))
+        )
+        self.columns.set_names([row.display_name for row in rows if row is not None])
 
     def _context_menu(self, pos) -> None:
         index = self.view.indexAt(pos)
@@ -438,6 +478,19 @@ class PatientsScreen(FilterControls, QWidget):
         header.setSortIndicatorShown(not on)
         if not on:
             header.setSortIndicator(self.model.sort_column, self.model.sort_order)
+        header.blockSignals(False)
+
+    def _reset_order(self) -> None:
+        """Back to the order a fresh sign-in has (by name, the header arrow on Name), without
+        querying: the refresh that follows sorts as the new user."""
+        self.attention_button.blockSignals(True)
+        self.attention_button.setChecked(False)
+        self.attention_button.blockSignals(False)
+        self.model.reset_order()
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)  # else the view re-sorts (a query) as the previous user
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(self.model.sort_column, self.model.sort_order)
         header.blockSignals(False)
 
     def import_csv(self) -> None:
@@ -511,14 +564,13 @@ class PatientsScreen(FilterControls, QWidget):
             window.deleteLater()
         if self._own_opener:
             self.opener.close_all()  # else the shell closes its opener's record windows
-        self.debounce.stop()
-        for widget in (self.search, *self._combos()):  # no search runs as the previous user
-            widget.blockSignals(True)
-        self.search.clear()
-        for combo in self._combos():
+        for combo in self._combos():  # no search runs as the previous user
+            combo.blockSignals(True)
             combo.setCurrentIndex(0)
-        for widget in (self.search, *self._combos()):
-            widget.blockSignals(False)
+            combo.blockSignals(False)
+        self._clear_search_text()
+        self._reset_order()
         self.view.clearSelection()
+        self.view.setCurrentIndex(self.model.index(-1, -1))
         self.panel.hide()
         self.panel.patient_id = None

@@ -120,7 +120,9 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "Ctrl+1",
         "patients",
         "Find a patient by name, date of birth, practice ID, Medicare or phone number; filter by "
-        "condition, risk, coordinator or a recent discharge; open the full record with Enter.",
+        "condition, risk, coordinator or a recent discharge; open the full record with Enter "
+        "or a double-click. To see why a patient is in their risk tier, select them and press "
+        "Why this risk? (Ctrl+R) or right-click them: the summary opens beside the list.",
     ),
     ScreenSpec(
         "care_plans",
