@@ -322,3 +322,45 @@ def test_an_empty_date_can_be_typed_and_cleared(qtbot, typed):
     assert field.value() == date(1948, 3, 7)
     field.edit.clear()
     assert field.value() is None
+
+
+def test_why_shows_the_lists_risk_presentation_score_points_not_counted_and_rule(qtbot, state):
+    """QA 24_why.png: the record's Why? had no score, no threshold and one mixed list."""
+    from carecoord_desktop.ui.risk_panel import RiskExplanationView
+
+    pid = _rich(state.ws, state.actor)
+    explained = registry.risk_explanation(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    assert not dialog.reasons.isVisible()
+    dialog.why.click()
+    view = dialog.reasons
+    assert isinstance(view, RiskExplanationView) and view.isVisible()
+    assert explained.summary in view.tier.text()  # "Score 9 (High from 5)"
+    assert explained.factors and explained.not_counted
+    for factor in explained.factors:
+        assert f"+{factor.points}" in view.reasons.text()
+        assert factor.label.split(" ")[0] in view.reasons.text()
+    for reason in explained.not_counted:
+        assert reason.split(" ")[0] in view.not_counted.text()
+        assert reason.split(" ")[0] not in view.reasons.text().split("<table")[0]
+    assert view.how.isVisible()
+    view.how.click()
+    qtbot.waitUntil(lambda: view.rule_dialog is not None and view.rule_dialog.isVisible())
+    assert "Charlson" in view.rule_dialog.text.toPlainText()
+    view.rule_dialog.close()
+
+
+def test_the_identity_and_allergy_banner_stays_in_view_while_editing(qtbot, state):
+    """QA 31_edit.png: Edit details hid the header with the allergies."""
+    pid = next(
+        p for p in _ids(state.ws, state.actor)
+        if patients.get_record(state.ws, state.actor, p).allergies
+    )  # fmt: skip
+    rec = patients.get_record(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    assert dialog.allergy_line.isVisible()
+    dialog.edit_details()
+    assert dialog.stack.currentWidget() is dialog.form
+    assert dialog.allergy_line.isVisible() and dialog.name.isVisible()
+    assert rec.allergies[0].substance in dialog.allergy_line.text()
+    assert dialog.name.text() == rec.display_name

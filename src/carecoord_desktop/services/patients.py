@@ -602,11 +602,13 @@ def _load_record(session: Session, patient_id: int) -> PatientRecord:
 
 
 def _with_risk(ws: Workspace, actor: Actor, rec: PatientRecord) -> PatientRecord:
-    """Add the register's risk tier and its reasons (registry.risk_reasons, when available)."""
+    """Add the register's risk explanation: tier, score, factors and what did not count."""
     from carecoord_desktop.services import registry
 
-    risk = getattr(registry, "risk_reasons", None)
-    if risk is None:
-        return rec
-    tier, reasons = risk(ws, actor, rec.id)
-    return replace(rec, risk_tier=tier, risk_reasons=list(reasons))
+    explanation = registry.risk_explanation(ws, actor, rec.id)
+    return replace(
+        rec,
+        risk_tier=explanation.tier,
+        risk_reasons=list(explanation.reasons),
+        risk=explanation,
+    )

@@ -31,6 +31,7 @@ from carecoord_desktop.ui.patient_archive import ArchiveDialog, confirm_unarchiv
 from carecoord_desktop.ui.patient_form import PatientForm
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_sections import ALLERGY_STYLES, ListSection, allergy_banner
+from carecoord_desktop.ui.risk_panel import RiskExplanationView
 from carecoord_desktop.ui.record_sections import (
     RECORD_SECTIONS,
     SectionContext,
@@ -77,12 +78,16 @@ class PatientRecordDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
-        outer.addWidget(self.stack)
+        # The header (identity, allergies, risk) sits above the stack, so it stays in view
+        # while "Edit details" is open: the allergies are never out of sight.
+        self.header = self._header()
+        self.header.hide()  # until there is a record (a "New patient" has none)
+        outer.addWidget(self.header)
+        outer.addWidget(self.stack, 1)
         self.view = QWidget()
         self.stack.addWidget(self.view)
         layout = QVBoxLayout(self.view)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._header())
         self.error = error_label()
         layout.addWidget(self.error)
         self.tabs = QTabWidget()
@@ -160,9 +165,7 @@ class PatientRecordDialog(QDialog):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         grid.addWidget(self.details)
-        self.reasons = QLabel()
-        self.reasons.setWordWrap(True)
-        self.reasons.setObjectName("pageSubtitle")
+        self.reasons = RiskExplanationView()  # the Patients list's panel shows the same
         self.reasons.hide()
         self.why.toggled.connect(self.reasons.setVisible)
         grid.addWidget(self.reasons)
@@ -228,10 +231,11 @@ class PatientRecordDialog(QDialog):
         tier = rec.risk_tier or "unknown"
         colour = _TIER_COLOURS.get(tier, "#12355b")
         self.tier.setText(f"<b>Risk: <span style='color:{colour}'>{tier.capitalize()}</span></b>")
-        reasons = "\n".join(f"• {r}" for r in rec.risk_reasons) or "No risk factors recorded."
-        self.tier.setToolTip(reasons)
-        self.why.setToolTip(reasons)
-        self.reasons.setText(reasons)
+        if rec.risk is not None:
+            self.tier.setToolTip(rec.risk.summary)
+            self.reasons.show_explanation(rec.risk)
+        self.why.setVisible(rec.risk is not None)
+        self.header.show()
         for key, page in self.pages.items():
             if only is None or key in only:
                 page.show_record(rec)
