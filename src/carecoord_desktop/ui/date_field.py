@@ -42,16 +42,16 @@ class _DateEdit(QLineEdit):
         self._armed = True  # the next click is the one that comes into the field
         self._swallow_release = False
 
-    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def focusInEvent(self, event) -> None:
         if event.reason() != Qt.FocusReason.MouseFocusReason:
             self._armed = False  # Tab selected it already; a click now places the cursor
         super().focusInEvent(event)
 
-    def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def focusOutEvent(self, event) -> None:
         self._armed = True
         super().focusOutEvent(event)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self._armed and self._holds_date():
             self._armed = False
             self.setFocus(Qt.FocusReason.MouseFocusReason)
@@ -63,13 +63,13 @@ class _DateEdit(QLineEdit):
         self._swallow_release = False
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mouseMoveEvent(self, event) -> None:
         if self._swallow_release:
             event.accept()
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def mouseReleaseEvent(self, event) -> None:
         if self._swallow_release:
             self._swallow_release = False
             event.accept()

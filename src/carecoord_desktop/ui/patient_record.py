@@ -31,13 +31,13 @@ from carecoord_desktop.ui.patient_archive import ArchiveDialog, confirm_unarchiv
 from carecoord_desktop.ui.patient_form import PatientForm
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_sections import ALLERGY_STYLES, ListSection, allergy_banner
-from carecoord_desktop.ui.risk_panel import RiskExplanationView
 from carecoord_desktop.ui.record_sections import (
     RECORD_SECTIONS,
     SectionContext,
     SectionSpec,
     sections_for,
 )
+from carecoord_desktop.ui.risk_panel import RiskExplanationView
 from carecoord_desktop.ui.state import AppState
 
 _TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
