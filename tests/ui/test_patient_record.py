@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from carecoord_desktop.models.staff import Role
@@ -151,11 +152,99 @@ def test_new_duplicate_shows_candidates_and_save_anyway_saves(qtbot, state):
 
 
 def test_cancel_a_new_patient_closes_without_saving(qtbot, state):
+    """Nothing typed: Cancel closes at once, nothing to ask."""
     dialog = PatientRecordDialog.new(state)
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.rejected):
         dialog.form.cancel_button.click()
+
+
+def _answer_discard(choice: str) -> dict:
+    """Answer the discard question when it shows, with the button named `choice`; what it
+    asked is put in the returned dict."""
+    seen: dict = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        seen["text"], seen["default"] = box.text(), box.defaultButton().text()
+        seen["escape"] = box.escapeButton().text()
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+@pytest.mark.parametrize("how", ["cancel", "escape", "close"])
+def test_leaving_a_new_patient_with_typed_details_asks_and_keep_editing_keeps_them(
+    qtbot, state, how
+):
+    """QA 55_cancel.png: Cancel, Escape or closing the window threw the typed details away."""
+    dialog = PatientRecordDialog.new(state)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.form
+    form.widget("given_name").setText("Marguerite")
+    leave = {
+        "cancel": form.cancel_button.click,
+        "escape": lambda: qtbot.keyClick(form.widget("given_name"), Qt.Key.Key_Escape),
+        "close": dialog.close,
+    }[how]
+    seen = _answer_discard("Keep editing")
+    leave()
+    assert seen == {
+        "text": "Discard the new patient's details?",
+        "default": "Keep editing",
+        "escape": "Keep editing",
+    }
+    assert dialog.isVisible() and dialog.form is form
+    assert form.widget("given_name").text() == "Marguerite"
+    _answer_discard("Discard")
+    with qtbot.waitSignal(dialog.rejected):
+        leave()
+    assert not dialog.isVisible()
+
+
+def test_an_edit_form_asks_only_when_something_was_changed(qtbot, state):
+    pid = _ids(state.ws, state.actor)[3]
+    dialog = _open(qtbot, state, pid)
+    dialog.edit_details()
+    dialog.form.cancel_button.click()  # nothing changed: no question, back to the record
+    assert dialog.form is None and dialog.stack.currentWidget() is dialog.view
+    dialog.edit_details()
+    form = dialog.form
+    form.widget("phone").setText("0400 111 222")
+    seen = _answer_discard("Keep editing")
+    form.cancel_button.click()
+    assert seen["text"] == "Discard your changes to this patient's details?"
+    assert dialog.form is form and form.widget("phone").text() == "0400 111 222"
+    _answer_discard("Discard")
+    form.cancel_button.click()
+    assert dialog.form is None
+    assert patients.get_record(state.ws, state.actor, pid).phone != "0400 111 222"
+
+
+def test_a_list_row_dialog_asks_before_throwing_away_what_was_typed(qtbot, state):
+    dialog = _open(qtbot, state, _ids(state.ws, state.actor)[6])
+    section = dialog.sections["conditions"]
+    section.add_button.click()
+    row_form = section.dialog
+    qtbot.waitExposed(row_form)
+    row_form.form.widgets["display"].setText("Gout")
+    seen = _answer_discard("Keep editing")
+    qtbot.keyClick(row_form.form.widgets["display"], Qt.Key.Key_Escape)
+    assert seen["text"] == "Discard what you typed in “Add condition”?"
+    assert seen["default"] == "Keep editing"
+    assert row_form.isVisible() and row_form.form.widgets["display"].text() == "Gout"
+    _answer_discard("Discard")
+    row_form.buttons.button(row_form.buttons.StandardButton.Cancel).click()
+    assert not row_form.isVisible()
+    section.add_button.click()
+    untouched = section.dialog
+    qtbot.waitExposed(untouched)
+    untouched.reject()  # nothing typed: closes without a question
+    assert not untouched.isVisible()
 
 
 def test_add_a_condition_and_an_allergy_through_the_forms(qtbot, state):

@@ -40,7 +40,13 @@ from carecoord_desktop.ui.conflict_banner import (
 )
 from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
-from carecoord_desktop.ui.form_kit import Field, FieldsForm, ItemFormDialog, enum_choices
+from carecoord_desktop.ui.form_kit import (
+    Field,
+    FieldsForm,
+    ItemFormDialog,
+    ask_discard,
+    enum_choices,
+)
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_merge import DuplicatePanel
 from carecoord_desktop.ui.state import AppState
@@ -202,7 +208,7 @@ class PatientForm(QWidget):
         self.save_button = QPushButton("Save patient" if record is None else "Save changes")
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
-        self.cancel_button.clicked.connect(self.cancelled)
+        self.cancel_button.clicked.connect(self.cancel)
         self.save_button.clicked.connect(lambda: self.save())
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.save_button)
@@ -216,6 +222,24 @@ class PatientForm(QWidget):
         if not self._shown:
             self._shown = True
             self.widget("given_name").setFocus()
+
+    def has_changes(self) -> bool:
+        """Anything typed since the form opened (or since Reload took the stored record in)."""
+        return shown_values(self.all_widgets()) != self._opened
+
+    def may_discard(self) -> bool:
+        """True when nothing typed would be lost, or the user chose to discard it."""
+        if not self.has_changes():
+            return True
+        question = (
+            "Discard the new patient's details?" if self.patient_id is None
+            else "Discard your changes to this patient's details?"
+        )  # fmt: skip
+        return ask_discard(self, question)
+
+    def cancel(self) -> None:
+        if self.may_discard():
+            self.cancelled.emit()
 
     # -- values ----------------------------------------------------------------------------
     def widget(self, name: str) -> QWidget | None:

@@ -343,9 +343,16 @@ class PatientRecordDialog(QDialog):
 
     def _form_cancelled(self) -> None:
         if self.record is None:
-            self.reject()  # a "New patient" that was never saved
+            super().reject()  # a "New patient" that was never saved (the form asked already)
             return
         self._close_form()
+
+    def reject(self) -> None:  # Escape and closing the window come here (QDialog)
+        # Typed details are asked about before the window goes; a window hidden first (the
+        # screen lock, the end of a session) is being dismissed, not asked about.
+        if self.isVisible() and self.form is not None and not self.form.may_discard():
+            return
+        super().reject()
 
     def _details_saved(self, rec: PatientRecord) -> None:
         self._close_form()
