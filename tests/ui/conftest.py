@@ -162,9 +162,10 @@ def no_windows_left_open(request, qapp):
 _TEARDOWN = {"on": False}
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-qt's wrapper closes the widgets
 def pytest_runtest_teardown(item):
     _TEARDOWN["on"] = True
+    return (yield)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -99,8 +100,10 @@ def ask_discard(parent: QWidget, question: str) -> bool:
     keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
+    chosen: list[bool] = []  # from the signal: the box may be deleted once exec() returns
+    discard.clicked.connect(lambda: chosen.append(True))
     box.exec()
-    return box.clickedButton() is discard
+    return bool(chosen)
 
 
 def shown_input(widgets: dict[str, QWidget]) -> dict[str, object]:
@@ -286,7 +289,8 @@ class ItemFormDialog(QDialog):
         question = f"Discard what you typed in “{self.windowTitle()}”?"
         if self.isVisible() and self.has_changes() and not ask_discard(self, question):
             return
-        super().reject()
+        if shiboken6.isValid(self):  # the question's event loop may have seen it deleted
+            super().reject()
 
     def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
         super().showEvent(event)

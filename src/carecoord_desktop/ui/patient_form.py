@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -238,7 +239,7 @@ class PatientForm(QWidget):
         return ask_discard(self, question)
 
     def cancel(self) -> None:
-        if self.may_discard():
+        if self.may_discard() and shiboken6.isValid(self):
             self.cancelled.emit()
 
     # -- values ----------------------------------------------------------------------------

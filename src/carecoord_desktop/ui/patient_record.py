@@ -8,6 +8,7 @@ refreshes only the sections whose kinds it touches.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -352,7 +353,8 @@ class PatientRecordDialog(QDialog):
         # screen lock, the end of a session) is being dismissed, not asked about.
         if self.isVisible() and self.form is not None and not self.form.may_discard():
             return
-        super().reject()
+        if shiboken6.isValid(self):  # the question's event loop may have seen it deleted
+            super().reject()
 
     def _details_saved(self, rec: PatientRecord) -> None:
         self._close_form()
