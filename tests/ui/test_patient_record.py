@@ -322,13 +322,54 @@ def test_reception_cannot_add_clinical_items(qtbot, demo_ws, admin):
     reception = accounts.authenticate(demo_ws, "front.desk", "front desk pass 1")
     state = AppState(demo_ws, reception, settings.load(demo_ws))
     dialog = _open(qtbot, state, _rich(demo_ws, reception))
-    for key in ("conditions", "allergies", "hospital"):
-        button = dialog.sections[key].add_button
-        assert not button.isEnabled()
-        assert "cannot edit care plans" in button.toolTip()
+    said = {
+        "conditions": "Only clinical staff can change conditions.",
+        "allergies": "Only clinical staff can change allergies.",
+        "hospital": "Only clinical staff can change hospital events.",
+    }
+    for key, why in said.items():
+        section = dialog.sections[key]
+        dialog.tabs.setCurrentWidget(section.parentWidget())
+        assert not section.add_button.isEnabled()
+        assert section.add_button.toolTip() == why
+        # QA 69_rec_cond.png: greyed buttons and nothing on screen saying why.
+        assert section.locked_note.isVisible() and section.locked_note.text() == why
+    dialog.tabs.setCurrentWidget(dialog.sections["contacts"].parentWidget())
     assert dialog.sections["contacts"].add_button.isEnabled()
+    assert not dialog.sections["contacts"].locked_note.isVisible()
     assert dialog.edit_button.isEnabled()
     assert not dialog.merge_button.isEnabled()
+    # QA 74_rec_summary.png: the details form let reception change clinical information.
+    from carecoord_desktop.services.permissions import CLINICAL_DETAILS
+
+    dialog.edit_details()
+    form = dialog.form
+    locked = {
+        name for name, w in form.all_widgets().items()
+        if (w.edit.isReadOnly() if hasattr(w, "edit") else
+            w.isReadOnly() if hasattr(w, "isReadOnly") else not w.isEnabled())
+    }  # fmt: skip
+    assert locked == CLINICAL_DETAILS
+    shown = {label.text() for label in form.findChildren(type(dialog.name)) if label.isVisible()}
+    assert "Only clinical staff can change the advance care directive." in shown
+    assert "Only clinical staff can change social needs and function." in shown
+    form.widget("phone").setText("0400 222 333")
+    with qtbot.waitSignal(state.changes_published):
+        form.save_button.click()  # demographics still save
+    assert dialog.form is None
+
+
+def test_clinical_staff_edit_function_social_needs_and_the_directive(qtbot, state):
+    dialog = _open(qtbot, state, _ids(state.ws, state.actor)[2])
+    dialog.edit_details()
+    form = dialog.form
+    assert not form.widget("functional_status").isReadOnly()
+    assert form.widget("acd_status").isEnabled() and not form.widget("acd_date").edit.isReadOnly()
+    form.widget("functional_status").setPlainText("Walks with a frame")
+    with qtbot.waitSignal(state.changes_published):
+        form.save_button.click()
+    rec = patients.get_record(state.ws, state.actor, dialog.record.id)
+    assert rec.functional_status == "Walks with a frame"
 
 
 def test_archive_shows_the_banner_and_disables_editing(qtbot, state, confirm):

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from carecoord_desktop.services.patient_types import (
     PatientDraft,
     PatientRecord,
 )
+from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conflict_banner import (
     StaleBanner,
     field_labels,
@@ -126,6 +129,29 @@ _GROUPS: tuple[tuple[str, int, tuple[Field, ...]], ...] = (
     ),
 )
 _DRAFT_FIELDS = {f.name for f in fields(PatientDraft)}
+# Clinical information (services.permissions.CLINICAL_DETAILS): shown read-only, with why, to a
+# role that may not change it; the service refuses the change whatever the form shows.
+_CLINICAL_GROUPS = {
+    "Advance care directive": "Only clinical staff can change the advance care directive.",
+    "Social needs and function": "Only clinical staff can change social needs and function.",
+}
+
+
+def _read_only(form: FieldsForm, why: str) -> QLabel:
+    """Make the form's fields read-only (still readable and copyable); the line that says why."""
+    for name, widget in form.widgets.items():
+        if isinstance(widget, DateField):
+            widget.edit.setReadOnly(True)
+            widget.pick.setEnabled(False)
+        elif isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(True)
+        else:
+            widget.setEnabled(False)
+        widget.setToolTip(why)
+    note = QLabel(why)
+    note.setObjectName("pageSubtitle")
+    note.setWordWrap(True)
+    return note
 
 
 class PatientForm(QWidget):
@@ -170,10 +196,13 @@ class PatientForm(QWidget):
         grid.setHorizontalSpacing(14)
         self.forms: list[FieldsForm] = []
         columns: dict[int, QVBoxLayout] = {}
+        clinical = can(state.actor, Permission.EDIT_CARE_PLANS)
         for title, column, specs in _GROUPS:
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             form = FieldsForm(specs)
+            if not clinical and title in _CLINICAL_GROUPS:
+                box_layout.addWidget(_read_only(form, _CLINICAL_GROUPS[title]))
             box_layout.addWidget(form)
             self.forms.append(form)
             if column not in columns:

@@ -273,11 +273,8 @@ class PatientRecordDialog(QDialog):
             if locked:
                 section.set_editable(False, locked)
             elif not can(actor, section.spec.permission):
-                section.set_editable(
-                    False,
-                    f"A {role} account cannot {section.spec.permission.value}: ask a nurse, "
-                    "GP or care coordinator.",
-                )
+                what = section.spec.rows_attr.replace("_", " ")
+                section.set_editable(False, f"Only clinical staff can change {what}.")
             else:
                 section.set_editable(True, "")
         self._apply_allergy_status(rec, locked)
