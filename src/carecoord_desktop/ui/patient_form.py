@@ -139,7 +139,7 @@ _CLINICAL_GROUPS = {
 
 def _read_only(form: FieldsForm, why: str) -> QLabel:
     """Make the form's fields read-only (still readable and copyable); the line that says why."""
-    for name, widget in form.widgets.items():
+    for widget in form.widgets.values():
         if isinstance(widget, DateField):
             widget.edit.setReadOnly(True)
             widget.pick.setEnabled(False)
