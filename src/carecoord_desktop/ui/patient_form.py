@@ -137,14 +137,19 @@ _CLINICAL_GROUPS = {
 }
 
 
+_READ_ONLY = "background: #eef1f4; color: #3d4752;"
+
+
 def _read_only(form: FieldsForm, why: str) -> QLabel:
     """Make the form's fields read-only (still readable and copyable); the line that says why."""
     for widget in form.widgets.values():
         if isinstance(widget, DateField):
             widget.edit.setReadOnly(True)
+            widget.edit.setStyleSheet(_READ_ONLY)
             widget.pick.setEnabled(False)
         elif isinstance(widget, QLineEdit | QPlainTextEdit):
             widget.setReadOnly(True)
+            widget.setStyleSheet(_READ_ONLY)  # not a white box that looks like it takes typing
         else:
             widget.setEnabled(False)
         widget.setToolTip(why)
