@@ -3,6 +3,7 @@ merge, the record's lists, roles, and the audit trail behind every view and chan
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -496,6 +497,35 @@ def test_merge_moves_everything_keeps_both_names_and_is_audited(ws, admin):
     with pytest.raises(ValidationError, match="merged"):
         patients.unarchive_patient(ws, admin, gone.id)
     assert audit.verify_chain(ws).ok
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("functional_status", "Needs help with stairs"), ("housing", "Boarding house"),
+     ("transport", "No car"), ("finances", "Pension only"), ("social_isolation", "Alone"),
+     ("acd_status", AcdStatus.DOCUMENTED), ("acd_date", date(2024, 3, 1)),
+     ("acd_location", "Top drawer")],
+)  # fmt: skip
+def test_reception_cannot_set_clinical_details_in_the_patients_details(ws, admin, name, value):
+    """QA 74_rec_summary.png: reception saved functional status, social needs and the ACD."""
+    reception = staff(ws, admin, Role.RECEPTION, "rita")
+    rec = patients.create_patient(ws, reception, DRAFT).value  # demographics: allowed
+    draft = PatientDraft.from_record(rec)
+    mark = last_id(ws)
+    with pytest.raises(PermissionDeniedError, match="advance care directive"):
+        patients.update_patient(ws, reception, rec.id, replace(draft, **{name: value}))
+    with pytest.raises(PermissionDeniedError, match="social needs"):
+        new = replace(DRAFT, given_name="Ann", **{name: value})
+        patients.create_patient(ws, reception, new, confirm_duplicates=True)
+    assert events(ws, mark) == []
+    assert getattr(patients.get_record(ws, admin, rec.id), name) != value
+    nurse = staff(ws, admin, Role.NURSE, "nina")
+    assert getattr(patients.update_patient(ws, nurse, rec.id, replace(draft, **{name: value}))
+                   .value, name) == value  # fmt: skip
+    # What a nurse recorded does not stop reception changing the phone number.
+    fresh = PatientDraft.from_record(patients.get_record(ws, reception, rec.id))
+    updated = patients.update_patient(ws, reception, rec.id, replace(fresh, phone="0400 000 111"))
+    assert updated.value.phone == "0400 000 111" and getattr(updated.value, name) == value
 
 
 def test_merge_needs_clinical_rights(ws, admin):

@@ -17,7 +17,7 @@ import weakref
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 # Work that is finishing as the test ends (its `finished` already delivered) gets this long.
 GRACE_MS = 2_000
@@ -154,3 +154,33 @@ def no_windows_left_open(request, qapp):
             "qtbot.addWidget() or close them before the test ends",
             pytrace=False,
         )
+
+
+# While a test is torn down, the windows it leaves (closed by qtbot) are dismissed as a user who
+# answers "Discard" would: a record form with typed input asks before it closes (ui.form_kit.
+# ask_discard), and that question must not wait for a click no test will give.
+_TEARDOWN = {"on": False}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # before pytest-qt's wrapper closes the widgets
+def pytest_runtest_teardown(item):
+    _TEARDOWN["on"] = True
+    return (yield)
+
+
+@pytest.fixture(autouse=True)
+def unsaved_input_discarded_at_teardown(monkeypatch):
+    exec_ = QMessageBox.exec
+
+    def exec_or_discard(box, *args):
+        if _TEARDOWN["on"]:
+            for button in box.buttons():
+                if box.buttonRole(button) == QMessageBox.ButtonRole.DestructiveRole:
+                    button.click()
+                    return 0
+        return exec_(box, *args)
+
+    _TEARDOWN["on"] = False
+    monkeypatch.setattr(QMessageBox, "exec", exec_or_discard)
+    yield
+    _TEARDOWN["on"] = False

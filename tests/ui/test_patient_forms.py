@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt, QThreadPool
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, demo, patient_lists, patients, registry, settings
@@ -113,12 +113,51 @@ def test_ctrl_a_then_typing_replaces_the_whole_date(qtbot):
     assert field.value() == date(1950, 6, 15)
 
 
+@pytest.mark.parametrize("where", [0.05, 0.3, 0.5, 0.7, 0.95])
+def test_a_click_into_a_filled_date_selects_it_so_typing_replaces_it(qtbot, where):
+    """QA: a click in 03/12/1953, then 22/07/1951 typed, read "03/12/221953"."""
+    field = DateField("date of birth", required=True)
+    qtbot.addWidget(field)
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    field.show()
+    other.show()
+    field.set_value(date(1953, 12, 3))
+    other.setFocus()
+    edit = field.edit
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=QPoint(int(edit.width() * where), 8))
+    assert edit.selectedText() == "03/12/1953"
+    qtbot.keyClicks(edit, "22/07/1951")
+    assert field.text() == "22/07/1951" and field.value() == date(1951, 7, 22)
+
+
+def test_tab_into_a_filled_date_selects_it_so_typing_replaces_it(qtbot):
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    before = QLineEdit()
+    field = DateField("date of birth")
+    layout.addWidget(before)
+    layout.addWidget(field)
+    qtbot.addWidget(box)
+    box.show()
+    field.set_value(date(1953, 12, 3))
+    before.setFocus()
+    qtbot.waitUntil(before.hasFocus)
+    qtbot.keyClick(before, Qt.Key.Key_Tab)
+    qtbot.waitUntil(field.edit.hasFocus)
+    qtbot.keyClicks(field.edit, "22/07/1951")
+    assert field.text() == "22/07/1951"
+
+
 def test_typing_into_the_middle_of_a_date_is_refused_never_another_date(qtbot):
+    """The second click places the cursor (a deliberate edit); what it makes is read as typed."""
     field = DateField("date of birth")
     qtbot.addWidget(field)
     field.show()
     field.set_value(date(1951, 7, 22))
     qtbot.mouseClick(field.edit, Qt.MouseButton.LeftButton, pos=QPoint(30, 8))
+    qtbot.mouseClick(field.edit, Qt.MouseButton.LeftButton, pos=QPoint(30, 8))
+    assert not field.edit.hasSelectedText()
     qtbot.keyClicks(field.edit, "15/06/1950")
     assert field.text() != "22/07/1951" and "Type the date of birth" in field.problem()
     with pytest.raises(Exception, match="day/month/year"):

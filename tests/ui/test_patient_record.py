@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -151,11 +152,99 @@ def test_new_duplicate_shows_candidates_and_save_anyway_saves(qtbot, state):
 
 
 def test_cancel_a_new_patient_closes_without_saving(qtbot, state):
+    """Nothing typed: Cancel closes at once, nothing to ask."""
     dialog = PatientRecordDialog.new(state)
     qtbot.addWidget(dialog)
     dialog.show()
     with qtbot.waitSignal(dialog.rejected):
         dialog.form.cancel_button.click()
+
+
+def _answer_discard(choice: str) -> dict:
+    """Answer the discard question when it shows, with the button named `choice`; what it
+    asked is put in the returned dict."""
+    seen: dict = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        seen["text"], seen["default"] = box.text(), box.defaultButton().text()
+        seen["escape"] = box.escapeButton().text()
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+@pytest.mark.parametrize("how", ["cancel", "escape", "close"])
+def test_leaving_a_new_patient_with_typed_details_asks_and_keep_editing_keeps_them(
+    qtbot, state, how
+):
+    """QA 55_cancel.png: Cancel, Escape or closing the window threw the typed details away."""
+    dialog = PatientRecordDialog.new(state)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.form
+    form.widget("given_name").setText("Marguerite")
+    leave = {
+        "cancel": form.cancel_button.click,
+        "escape": lambda: qtbot.keyClick(form.widget("given_name"), Qt.Key.Key_Escape),
+        "close": dialog.close,
+    }[how]
+    seen = _answer_discard("Keep editing")
+    leave()
+    assert seen == {
+        "text": "Discard the new patient's details?",
+        "default": "Keep editing",
+        "escape": "Keep editing",
+    }
+    assert dialog.isVisible() and dialog.form is form
+    assert form.widget("given_name").text() == "Marguerite"
+    _answer_discard("Discard")
+    with qtbot.waitSignal(dialog.rejected):
+        leave()
+    assert not dialog.isVisible()
+
+
+def test_an_edit_form_asks_only_when_something_was_changed(qtbot, state):
+    pid = _ids(state.ws, state.actor)[3]
+    dialog = _open(qtbot, state, pid)
+    dialog.edit_details()
+    dialog.form.cancel_button.click()  # nothing changed: no question, back to the record
+    assert dialog.form is None and dialog.stack.currentWidget() is dialog.view
+    dialog.edit_details()
+    form = dialog.form
+    form.widget("phone").setText("0400 111 222")
+    seen = _answer_discard("Keep editing")
+    form.cancel_button.click()
+    assert seen["text"] == "Discard your changes to this patient's details?"
+    assert dialog.form is form and form.widget("phone").text() == "0400 111 222"
+    _answer_discard("Discard")
+    form.cancel_button.click()
+    assert dialog.form is None
+    assert patients.get_record(state.ws, state.actor, pid).phone != "0400 111 222"
+
+
+def test_a_list_row_dialog_asks_before_throwing_away_what_was_typed(qtbot, state):
+    dialog = _open(qtbot, state, _ids(state.ws, state.actor)[6])
+    section = dialog.sections["conditions"]
+    section.add_button.click()
+    row_form = section.dialog
+    qtbot.waitExposed(row_form)
+    row_form.form.widgets["display"].setText("Gout")
+    seen = _answer_discard("Keep editing")
+    qtbot.keyClick(row_form.form.widgets["display"], Qt.Key.Key_Escape)
+    assert seen["text"] == "Discard what you typed in “Add condition”?"
+    assert seen["default"] == "Keep editing"
+    assert row_form.isVisible() and row_form.form.widgets["display"].text() == "Gout"
+    _answer_discard("Discard")
+    row_form.buttons.button(row_form.buttons.StandardButton.Cancel).click()
+    assert not row_form.isVisible()
+    section.add_button.click()
+    untouched = section.dialog
+    qtbot.waitExposed(untouched)
+    untouched.reject()  # nothing typed: closes without a question
+    assert not untouched.isVisible()
 
 
 def test_add_a_condition_and_an_allergy_through_the_forms(qtbot, state):
@@ -233,13 +322,54 @@ def test_reception_cannot_add_clinical_items(qtbot, demo_ws, admin):
     reception = accounts.authenticate(demo_ws, "front.desk", "front desk pass 1")
     state = AppState(demo_ws, reception, settings.load(demo_ws))
     dialog = _open(qtbot, state, _rich(demo_ws, reception))
-    for key in ("conditions", "allergies", "hospital"):
-        button = dialog.sections[key].add_button
-        assert not button.isEnabled()
-        assert "cannot edit care plans" in button.toolTip()
+    said = {
+        "conditions": "Only clinical staff can change conditions.",
+        "allergies": "Only clinical staff can change allergies.",
+        "hospital": "Only clinical staff can change hospital events.",
+    }
+    for key, why in said.items():
+        section = dialog.sections[key]
+        dialog.tabs.setCurrentWidget(section.parentWidget())
+        assert not section.add_button.isEnabled()
+        assert section.add_button.toolTip() == why
+        # QA 69_rec_cond.png: greyed buttons and nothing on screen saying why.
+        assert section.locked_note.isVisible() and section.locked_note.text() == why
+    dialog.tabs.setCurrentWidget(dialog.sections["contacts"].parentWidget())
     assert dialog.sections["contacts"].add_button.isEnabled()
+    assert not dialog.sections["contacts"].locked_note.isVisible()
     assert dialog.edit_button.isEnabled()
     assert not dialog.merge_button.isEnabled()
+    # QA 74_rec_summary.png: the details form let reception change clinical information.
+    from carecoord_desktop.services.permissions import CLINICAL_DETAILS
+
+    dialog.edit_details()
+    form = dialog.form
+    locked = {
+        name for name, w in form.all_widgets().items()
+        if (w.edit.isReadOnly() if hasattr(w, "edit") else
+            w.isReadOnly() if hasattr(w, "isReadOnly") else not w.isEnabled())
+    }  # fmt: skip
+    assert locked == CLINICAL_DETAILS
+    shown = {label.text() for label in form.findChildren(type(dialog.name)) if label.isVisible()}
+    assert "Only clinical staff can change the advance care directive." in shown
+    assert "Only clinical staff can change social needs and function." in shown
+    form.widget("phone").setText("0400 222 333")
+    with qtbot.waitSignal(state.changes_published):
+        form.save_button.click()  # demographics still save
+    assert dialog.form is None
+
+
+def test_clinical_staff_edit_function_social_needs_and_the_directive(qtbot, state):
+    dialog = _open(qtbot, state, _ids(state.ws, state.actor)[2])
+    dialog.edit_details()
+    form = dialog.form
+    assert not form.widget("functional_status").isReadOnly()
+    assert form.widget("acd_status").isEnabled() and not form.widget("acd_date").edit.isReadOnly()
+    form.widget("functional_status").setPlainText("Walks with a frame")
+    with qtbot.waitSignal(state.changes_published):
+        form.save_button.click()
+    rec = patients.get_record(state.ws, state.actor, dialog.record.id)
+    assert rec.functional_status == "Walks with a frame"
 
 
 def test_archive_shows_the_banner_and_disables_editing(qtbot, state, confirm):
@@ -322,3 +452,45 @@ def test_an_empty_date_can_be_typed_and_cleared(qtbot, typed):
     assert field.value() == date(1948, 3, 7)
     field.edit.clear()
     assert field.value() is None
+
+
+def test_why_shows_the_lists_risk_presentation_score_points_not_counted_and_rule(qtbot, state):
+    """QA 24_why.png: the record's Why? had no score, no threshold and one mixed list."""
+    from carecoord_desktop.ui.risk_panel import RiskExplanationView
+
+    pid = _rich(state.ws, state.actor)
+    explained = registry.risk_explanation(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    assert not dialog.reasons.isVisible()
+    dialog.why.click()
+    view = dialog.reasons
+    assert isinstance(view, RiskExplanationView) and view.isVisible()
+    assert explained.summary in view.tier.text()  # "Score 9 (High from 5)"
+    assert explained.factors and explained.not_counted
+    for factor in explained.factors:
+        assert f"+{factor.points}" in view.reasons.text()
+        assert factor.label.split(" ")[0] in view.reasons.text()
+    for reason in explained.not_counted:
+        assert reason.split(" ")[0] in view.not_counted.text()
+        assert reason.split(" ")[0] not in view.reasons.text().split("<table")[0]
+    assert view.how.isVisible()
+    view.how.click()
+    qtbot.waitUntil(lambda: view.rule_dialog is not None and view.rule_dialog.isVisible())
+    assert "Charlson" in view.rule_dialog.text.toPlainText()
+    view.rule_dialog.close()
+
+
+def test_the_identity_and_allergy_banner_stays_in_view_while_editing(qtbot, state):
+    """QA 31_edit.png: Edit details hid the header with the allergies."""
+    pid = next(
+        p for p in _ids(state.ws, state.actor)
+        if patients.get_record(state.ws, state.actor, p).allergies
+    )  # fmt: skip
+    rec = patients.get_record(state.ws, state.actor, pid)
+    dialog = _open(qtbot, state, pid)
+    assert dialog.allergy_line.isVisible()
+    dialog.edit_details()
+    assert dialog.stack.currentWidget() is dialog.form
+    assert dialog.allergy_line.isVisible() and dialog.name.isVisible()
+    assert rec.allergies[0].substance in dialog.allergy_line.text()
+    assert dialog.name.text() == rec.display_name

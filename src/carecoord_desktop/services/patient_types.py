@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.patient import (
@@ -12,6 +13,9 @@ from carecoord_desktop.models.patient import (
     HospitalEventKind,
     Sex,
 )
+
+if TYPE_CHECKING:
+    from carecoord_desktop.services.patient_risk import RiskExplanation
 
 
 class PossibleDuplicateError(ValidationError):
@@ -213,6 +217,7 @@ class PatientRecord:
     hospital_events: list[HospitalEventRow] = field(default_factory=list)
     risk_tier: str | None = None
     risk_reasons: list[str] = field(default_factory=list)
+    risk: RiskExplanation | None = None  # the score, its factors and what did not count
     allergy_status: str = "not_recorded"  # AllergyStatus; "none_known" only with no allergies
     archive_reason: str | None = None
     version: int = 1  # the patient row's version when read: update_patient takes it back

@@ -70,7 +70,7 @@ from carecoord_desktop.services.patient_types import (
     PossibleDuplicateError,
     to_row,
 )
-from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.permissions import Permission, require, require_clinical_details
 from carecoord_desktop.store.workspace import Workspace
 
 # The record's public surface for callers that only need the record (lists: patient_lists).
@@ -274,6 +274,8 @@ def create_patient(
     # consecutive practice ids instead of one UNIQUE failure (services/patients id allocation).
     with ws.write_session() as session:
         values = _clean_draft(session, draft)
+        given = [k for k, v in values.items() if v is not None and (k, v) != ("acd_status", "none")]
+        require_clinical_details(actor, given)  # reception: demographics and contacts only
         if values["practice_id"] is None:
             values["practice_id"] = _next_practice_id(session)
         else:
@@ -324,6 +326,7 @@ def update_patient(
         elif values["practice_id"] != patient.practice_id:
             _practice_id_free(session, values["practice_id"], patient_id)
         changed = [k for k, val in values.items() if getattr(patient, k) != val]
+        require_clinical_details(actor, changed)  # reception: demographics and contacts only
         identity = {"given_name", "family_name", "date_of_birth", "medicare_number"}
         if identity & set(changed):
             _check_duplicates(
@@ -575,11 +578,8 @@ def _load_record(session: Session, patient_id: int) -> PatientRecord:
 
 
 def _with_risk(ws: Workspace, actor: Actor, rec: PatientRecord) -> PatientRecord:
-    """Add the register's risk tier and its reasons (registry.risk_reasons, when available)."""
+    """Add the register's risk explanation: tier, score, factors and what did not count."""
     from carecoord_desktop.services import registry
 
-    risk = getattr(registry, "risk_reasons", None)
-    if risk is None:
-        return rec
-    tier, reasons = risk(ws, actor, rec.id)
-    return replace(rec, risk_tier=tier, risk_reasons=list(reasons))
+    risk = registry.risk_explanation(ws, actor, rec.id)
+    return replace(rec, risk_tier=risk.tier, risk_reasons=list(risk.reasons), risk=risk)

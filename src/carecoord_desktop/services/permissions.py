@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from carecoord_desktop.errors import PermissionDeniedError
@@ -58,3 +59,28 @@ def require(actor: Actor, permission: Permission) -> None:
     role = actor.current_role() if actor.current_role is not None else actor.role
     if permission not in ROLE_PERMISSIONS[role]:
         raise PermissionDeniedError(role.label, permission.value)
+
+
+# The parts of the patient's details that are clinical information: a GP, nurse or care
+# coordinator records them (EDIT_CARE_PLANS). Reception keeps demographics and contacts only.
+CLINICAL_DETAILS = frozenset(
+    {
+        "acd_status",
+        "acd_date",
+        "acd_location",
+        "housing",
+        "transport",
+        "finances",
+        "social_isolation",
+        "functional_status",
+    }
+)
+CLINICAL_DETAILS_ACTION = "change functional status, social needs or the advance care directive"
+
+
+def require_clinical_details(actor: Actor, names: Iterable[str]) -> None:
+    """Refuse a write that sets any of CLINICAL_DETAILS unless the role may edit care plans."""
+    if CLINICAL_DETAILS & set(names):
+        role = actor.current_role() if actor.current_role is not None else actor.role
+        if Permission.EDIT_CARE_PLANS not in ROLE_PERMISSIONS[role]:
+            raise PermissionDeniedError(role.label, CLINICAL_DETAILS_ACTION)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError, StaleEditError
 from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import show_error
-from carecoord_desktop.ui.form_kit import Field, FieldsForm, ItemFormDialog
+from carecoord_desktop.ui.form_kit import Field, FieldsForm, ItemFormDialog, shown_input
 
 _STYLE = (
     "QFrame#staleBanner { background: #fff4d6; border: 1px solid #d9b44a; border-radius: 4px; }"
@@ -74,19 +74,7 @@ class StaleBanner(QFrame):
 
 # -- the form's values as shown, unchecked (a half-typed date is kept as typed) -------------------
 def shown_values(widgets: Mapping[str, QWidget]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for name, w in widgets.items():
-        if isinstance(w, DateField):
-            out[name] = w.text().strip()
-        elif isinstance(w, QPlainTextEdit):
-            out[name] = w.toPlainText().strip()
-        elif isinstance(w, QComboBox):
-            out[name] = w.currentData()
-        elif isinstance(w, QCheckBox):
-            out[name] = w.isChecked()
-        elif isinstance(w, QLineEdit):
-            out[name] = w.text().strip()
-    return out
+    return shown_input(dict(widgets))
 
 
 def set_shown(widget: QWidget, value: object) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -25,6 +25,56 @@ from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.services.patient_rules import DATE_EXAMPLE, typed_date
 
 DISPLAY_FORMAT = "%d/%m/%Y"
+
+
+class _DateEdit(QLineEdit):
+    """A line edit where the first click into a written date selects all of it.
+
+    A date is replaced far more often than edited digit by digit: a click that put the cursor
+    in the middle made "22/07/1951" typed over 03/12/1953 read "03/12/221953". So the click
+    that brings focus selects the whole date (Tab focus already does, QLineEdit's default);
+    a second click, with the field focused, places the cursor for a deliberate edit.
+    """
+
+    def __init__(self, holds_date) -> None:
+        super().__init__()
+        self._holds_date = holds_date
+        self._armed = True  # the next click is the one that comes into the field
+        self._swallow_release = False
+
+    def focusInEvent(self, event) -> None:
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self._armed = False  # Tab selected it already; a click now places the cursor
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._armed = True
+        super().focusOutEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._armed and self._holds_date():
+            self._armed = False
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.selectAll()
+            self._swallow_release = True  # the release and any drag must not undo the selection
+            event.accept()
+            return
+        self._armed = False
+        self._swallow_release = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._swallow_release:
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._swallow_release:
+            self._swallow_release = False
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
 
 class DateField(QWidget):
@@ -43,7 +93,7 @@ class DateField(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.edit = QLineEdit()
+        self.edit = _DateEdit(self._holds_date)
         self.edit.setPlaceholderText("dd/mm/yyyy")
         self.edit.setMaxLength(12)
         width = self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24
@@ -82,6 +132,9 @@ class DateField(QWidget):
         except ValidationError as exc:
             return str(exc)
         return ""
+
+    def _holds_date(self) -> bool:
+        return bool(self.edit.text().strip()) and not self.problem()
 
     def set_value(self, value: date | None) -> None:
         self.edit.setText(value.strftime(DISPLAY_FORMAT) if value else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QVBoxLayout,
@@ -81,6 +83,45 @@ class FieldBox(QWidget):
         target = self.input.edit if isinstance(self.input, DateField) else self.input
         kind = type(target).__name__
         target.setStyleSheet(f"{kind} {{ {_MARKED} }}" if text else "")
+
+
+def ask_discard(parent: QWidget, question: str) -> bool:
+    """Ask before typed input is thrown away; True only for an explicit "Discard".
+
+    "Keep editing" is the default and what Escape or closing the question gives: a reflex
+    Enter or Escape never loses what was typed.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Unsaved input")
+    box.setText(question)
+    box.setInformativeText("What you typed has not been saved.")
+    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    chosen: list[bool] = []  # from the signal: the box may be deleted once exec() returns
+    discard.clicked.connect(lambda: chosen.append(True))
+    box.exec()
+    return bool(chosen)
+
+
+def shown_input(widgets: dict[str, QWidget]) -> dict[str, object]:
+    """What the widgets show, as typed (a date that is not one yet included): "changed" is
+    this differing from what the form opened with."""
+    out: dict[str, object] = {}
+    for name, w in widgets.items():
+        if isinstance(w, DateField):
+            out[name] = w.text().strip()
+        elif isinstance(w, QPlainTextEdit):
+            out[name] = w.toPlainText().strip()
+        elif isinstance(w, QComboBox):
+            out[name] = w.currentData()
+        elif isinstance(w, QCheckBox):
+            out[name] = w.isChecked()
+        elif isinstance(w, QLineEdit):
+            out[name] = w.text().strip()
+    return out
 
 
 class FieldsForm(QWidget):
@@ -238,6 +279,18 @@ class ItemFormDialog(QDialog):
         layout.addWidget(self.buttons)
         self.first = specs[0].name
         self._shown = False
+        self.opened_input = shown_input(self.form.widgets)  # what "changed" is measured from
+
+    def has_changes(self) -> bool:
+        return shown_input(self.form.widgets) != self.opened_input
+
+    def reject(self) -> None:  # Cancel, Escape and closing the window all come here
+        # A dialog hidden first (the screen lock) is being dismissed, not asked about.
+        question = f"Discard what you typed in “{self.windowTitle()}”?"
+        if self.isVisible() and self.has_changes() and not ask_discard(self, question):
+            return
+        if shiboken6.isValid(self):  # the question's event loop may have seen it deleted
+            super().reject()
 
     def showEvent(self, event) -> None:  # Qt override: the form opens on its first field
         super().showEvent(event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -31,6 +34,7 @@ from carecoord_desktop.services.patient_types import (
     PatientDraft,
     PatientRecord,
 )
+from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conflict_banner import (
     StaleBanner,
     field_labels,
@@ -41,7 +45,13 @@ from carecoord_desktop.ui.conflict_banner import (
 )
 from carecoord_desktop.ui.date_field import DateField
 from carecoord_desktop.ui.dialogs import error_label, show_error
-from carecoord_desktop.ui.form_kit import Field, FieldsForm, ItemFormDialog, enum_choices
+from carecoord_desktop.ui.form_kit import (
+    Field,
+    FieldsForm,
+    ItemFormDialog,
+    ask_discard,
+    enum_choices,
+)
 from carecoord_desktop.ui.patient_list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patient_merge import DuplicatePanel
 from carecoord_desktop.ui.state import AppState
@@ -124,6 +134,34 @@ _GROUPS: tuple[tuple[str, int, tuple[Field, ...]], ...] = (
     ),
 )
 _DRAFT_FIELDS = {f.name for f in fields(PatientDraft)}
+# Clinical information (services.permissions.CLINICAL_DETAILS): shown read-only, with why, to a
+# role that may not change it; the service refuses the change whatever the form shows.
+_CLINICAL_GROUPS = {
+    "Advance care directive": "Only clinical staff can change the advance care directive.",
+    "Social needs and function": "Only clinical staff can change social needs and function.",
+}
+
+
+_READ_ONLY = "background: #eef1f4; color: #3d4752;"
+
+
+def _read_only(form: FieldsForm, why: str) -> QLabel:
+    """Make the form's fields read-only (still readable and copyable); the line that says why."""
+    for widget in form.widgets.values():
+        if isinstance(widget, DateField):
+            widget.edit.setReadOnly(True)
+            widget.edit.setStyleSheet(_READ_ONLY)
+            widget.pick.setEnabled(False)
+        elif isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(True)
+            widget.setStyleSheet(_READ_ONLY)  # not a white box that looks like it takes typing
+        else:
+            widget.setEnabled(False)
+        widget.setToolTip(why)
+    note = QLabel(why)
+    note.setObjectName("pageSubtitle")
+    note.setWordWrap(True)
+    return note
 
 
 class PatientForm(QWidget):
@@ -168,10 +206,13 @@ class PatientForm(QWidget):
         grid.setHorizontalSpacing(14)
         self.forms: list[FieldsForm] = []
         columns: dict[int, QVBoxLayout] = {}
+        clinical = can(state.actor, Permission.EDIT_CARE_PLANS)
         for title, column, specs in _GROUPS:
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             form = FieldsForm(specs)
+            if not clinical and title in _CLINICAL_GROUPS:
+                box_layout.addWidget(_read_only(form, _CLINICAL_GROUPS[title]))
             box_layout.addWidget(form)
             self.forms.append(form)
             if column not in columns:
@@ -207,7 +248,7 @@ class PatientForm(QWidget):
         self.save_button = QPushButton("Save patient" if record is None else "Save changes")
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
-        self.cancel_button.clicked.connect(self.cancelled)
+        self.cancel_button.clicked.connect(self.cancel)
         self.save_button.clicked.connect(lambda: self.save())
         bottom.addWidget(self.cancel_button)
         bottom.addWidget(self.save_button)
@@ -221,6 +262,24 @@ class PatientForm(QWidget):
         if not self._shown:
             self._shown = True
             self.widget("given_name").setFocus()
+
+    def has_changes(self) -> bool:
+        """Anything typed since the form opened (or since Reload took the stored record in)."""
+        return shown_values(self.all_widgets()) != self._opened
+
+    def may_discard(self) -> bool:
+        """True when nothing typed would be lost, or the user chose to discard it."""
+        if not self.has_changes():
+            return True
+        question = (
+            "Discard the new patient's details?" if self.patient_id is None
+            else "Discard your changes to this patient's details?"
+        )  # fmt: skip
+        return ask_discard(self, question)
+
+    def cancel(self) -> None:
+        if self.may_discard() and shiboken6.isValid(self):
+            self.cancelled.emit()
 
     # -- values ----------------------------------------------------------------------------
     def widget(self, name: str) -> QWidget | None:

@@ -8,6 +8,7 @@ refreshes only the sections whose kinds it touches.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,6 +38,7 @@ from carecoord_desktop.ui.record_sections import (
     SectionSpec,
     sections_for,
 )
+from carecoord_desktop.ui.risk_panel import RiskExplanationView
 from carecoord_desktop.ui.state import AppState
 
 _TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
@@ -77,12 +79,16 @@ class PatientRecordDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
-        outer.addWidget(self.stack)
+        # The header (identity, allergies, risk) sits above the stack, so it stays in view
+        # while "Edit details" is open: the allergies are never out of sight.
+        self.header = self._header()
+        self.header.hide()  # until there is a record (a "New patient" has none)
+        outer.addWidget(self.header)
+        outer.addWidget(self.stack, 1)
         self.view = QWidget()
         self.stack.addWidget(self.view)
         layout = QVBoxLayout(self.view)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._header())
         self.error = error_label()
         layout.addWidget(self.error)
         self.tabs = QTabWidget()
@@ -160,9 +166,7 @@ class PatientRecordDialog(QDialog):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         grid.addWidget(self.details)
-        self.reasons = QLabel()
-        self.reasons.setWordWrap(True)
-        self.reasons.setObjectName("pageSubtitle")
+        self.reasons = RiskExplanationView()  # the Patients list's panel shows the same
         self.reasons.hide()
         self.why.toggled.connect(self.reasons.setVisible)
         grid.addWidget(self.reasons)
@@ -228,10 +232,11 @@ class PatientRecordDialog(QDialog):
         tier = rec.risk_tier or "unknown"
         colour = _TIER_COLOURS.get(tier, "#12355b")
         self.tier.setText(f"<b>Risk: <span style='color:{colour}'>{tier.capitalize()}</span></b>")
-        reasons = "\n".join(f"• {r}" for r in rec.risk_reasons) or "No risk factors recorded."
-        self.tier.setToolTip(reasons)
-        self.why.setToolTip(reasons)
-        self.reasons.setText(reasons)
+        if rec.risk is not None:
+            self.tier.setToolTip(rec.risk.summary)
+            self.reasons.show_explanation(rec.risk)
+        self.why.setVisible(rec.risk is not None)
+        self.header.show()
         for key, page in self.pages.items():
             if only is None or key in only:
                 page.show_record(rec)
@@ -268,11 +273,8 @@ class PatientRecordDialog(QDialog):
             if locked:
                 section.set_editable(False, locked)
             elif not can(actor, section.spec.permission):
-                section.set_editable(
-                    False,
-                    f"A {role} account cannot {section.spec.permission.value}: ask a nurse, "
-                    "GP or care coordinator.",
-                )
+                what = section.spec.rows_attr.replace("_", " ")
+                section.set_editable(False, f"Only clinical staff can change {what}.")
             else:
                 section.set_editable(True, "")
         self._apply_allergy_status(rec, locked)
@@ -342,9 +344,17 @@ class PatientRecordDialog(QDialog):
 
     def _form_cancelled(self) -> None:
         if self.record is None:
-            self.reject()  # a "New patient" that was never saved
+            super().reject()  # a "New patient" that was never saved (the form asked already)
             return
         self._close_form()
+
+    def reject(self) -> None:  # Escape and closing the window come here (QDialog)
+        # Typed details are asked about before the window goes; a window hidden first (the
+        # screen lock, the end of a session) is being dismissed, not asked about.
+        if self.isVisible() and self.form is not None and not self.form.may_discard():
+            return
+        if shiboken6.isValid(self):  # the question's event loop may have seen it deleted
+            super().reject()
 
     def _details_saved(self, rec: PatientRecord) -> None:
         self._close_form()

@@ -307,6 +307,11 @@ class ListSection(QGroupBox):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit)
         self.remove_button.clicked.connect(self.remove)
+        # Why Add / Edit / Remove are greyed (a role, an archived record), said in the section.
+        self.locked_note = QLabel()
+        self.locked_note.setObjectName("pageSubtitle")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.hide()
         self.buttons = QHBoxLayout()
         self.buttons.addWidget(self.empty)
         self.buttons.addStretch(1)
@@ -314,6 +319,7 @@ class ListSection(QGroupBox):
             self.buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.locked_note)
         layout.addLayout(self.buttons)
         self.editable = True
 
@@ -331,6 +337,8 @@ class ListSection(QGroupBox):
         self.editable = editable
         for b in (self.add_button, self.edit_button, self.remove_button):
             b.setToolTip(reason)
+        self.locked_note.setText(reason)
+        self.locked_note.setVisible(not editable and bool(reason))
         self._selection_changed()
 
     def _selection_changed(self, *_args) -> None:

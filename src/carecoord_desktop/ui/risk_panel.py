@@ -53,6 +53,72 @@ class RiskRuleDialog(QDialog):
         layout.addWidget(buttons)
 
 
+class RiskExplanationView(QWidget):
+    """The tier with its score and thresholds, each factor with its points, what did not count,
+    and the link to the rule: one presentation for the Patients list's panel and the record."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tier = QLabel()
+        self.tier.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.tier)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.reasons)
+        self.not_counted = QLabel()
+        self.not_counted.setWordWrap(True)
+        self.not_counted.setTextFormat(Qt.TextFormat.RichText)
+        self.not_counted.setObjectName("pageSubtitle")
+        layout.addWidget(self.not_counted)
+        self.how = QPushButton("How is the score worked out?")
+        self.how.setFlat(True)
+        self.how.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.how.setStyleSheet(
+            "QPushButton { color: #1f5f9e; text-decoration: underline; border: none; "
+            "text-align: left; padding: 2px 0; background: transparent; }"
+        )
+        self.how.clicked.connect(self.show_rule)
+        layout.addWidget(self.how, 0, Qt.AlignmentFlag.AlignLeft)
+        self.rule_dialog: RiskRuleDialog | None = None
+
+    def show_explanation(self, explanation: registry.RiskExplanation) -> None:
+        tier = explanation.tier
+        label = RISK_LABELS.get(tier, tier.capitalize())
+        colour = TIER_COLOURS.get(tier, "#12355b")
+        self.tier.setText(
+            f"<b>Risk tier: <span style='color: {colour}'>{label}</span></b>"
+            f"<br><span style='color: #555'>{escape(explanation.summary)}</span>"
+        )
+        if explanation.factors:
+            rows = "".join(
+                f"<tr><td style='padding: 2px 8px 2px 0'>{escape(f.label)}</td>"
+                f"<td align='right' style='padding: 2px 0; white-space: nowrap'>"
+                f"<b>+{f.points}</b></td></tr>"
+                for f in explanation.factors
+            )
+            self.reasons.setText(f"<b>Why</b><table width='100%'>{rows}</table>")
+        else:
+            self.reasons.setText("<b>Why</b><br>Nothing in the record raises the score.")
+        if explanation.not_counted:
+            items = "".join(f"<li>{escape(r)}</li>" for r in explanation.not_counted)
+            self.not_counted.setText(
+                f"Not counted:<ul style='margin-left: -16px; margin-top: 0'>{items}</ul>"
+            )
+        else:
+            self.not_counted.clear()
+
+    def show_rule(self) -> RiskRuleDialog:
+        if self.rule_dialog is None:
+            self.rule_dialog = RiskRuleDialog(self)
+        self.rule_dialog.show()
+        self.rule_dialog.raise_()
+        return self.rule_dialog
+
+
 class RiskPanel(QFrame):
     """Read-only: who the patient is, their risk tier and the reasons for it."""
 
@@ -84,28 +150,11 @@ class RiskPanel(QFrame):
         self.details.setWordWrap(True)
         layout.addWidget(self.details)
         layout.addSpacing(8)
-        self.tier = QLabel()
-        self.tier.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(self.tier)
-        self.reasons = QLabel()
-        self.reasons.setWordWrap(True)
-        self.reasons.setTextFormat(Qt.TextFormat.RichText)
-        self.reasons.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.reasons)
-        self.not_counted = QLabel()
-        self.not_counted.setWordWrap(True)
-        self.not_counted.setTextFormat(Qt.TextFormat.RichText)
-        self.not_counted.setObjectName("pageSubtitle")
-        layout.addWidget(self.not_counted)
-        self.how_button = QPushButton("How is the score worked out?")
-        self.how_button.setFlat(True)
-        self.how_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.how_button.setStyleSheet(
-            "QPushButton { color: #1f5f9e; text-decoration: underline; border: none; "
-            "text-align: left; padding: 2px 0; background: transparent; }"
-        )
-        self.how_button.clicked.connect(self.show_rule)
-        layout.addWidget(self.how_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.explanation = RiskExplanationView()
+        # The names the panel had before the view was shared with the record window.
+        self.tier, self.reasons = self.explanation.tier, self.explanation.reasons
+        self.not_counted, self.how_button = self.explanation.not_counted, self.explanation.how
+        layout.addWidget(self.explanation)
         layout.addStretch(1)
         scroll = QScrollArea()  # a long list of reasons scrolls; nothing is cut off
         scroll.setWidget(body)
@@ -118,7 +167,6 @@ class RiskPanel(QFrame):
         self.open_button = QPushButton("Open full record")
         self.open_button.setObjectName("primary")
         outer.addWidget(self.open_button)
-        self.rule_dialog: RiskRuleDialog | None = None
 
     def show_patient(self, patient_id: int, row, explanation: registry.RiskExplanation) -> None:
         self.patient_id = patient_id
@@ -132,35 +180,12 @@ class RiskPanel(QFrame):
                 f"{'' if row.medication_count == 1 else 's'}<br>"
                 f"Coordinator: {escape(row.coordinator_name or 'none')}"
             )
-        tier = explanation.tier
-        label = RISK_LABELS.get(tier, tier.capitalize())
-        colour = TIER_COLOURS.get(tier, "#12355b")
-        self.tier.setText(
-            f"<b>Risk tier: <span style='color: {colour}'>{label}</span></b>"
-            f"<br><span style='color: #555'>{escape(explanation.summary)}</span>"
-        )
-        if explanation.factors:
-            rows = "".join(
-                f"<tr><td style='padding: 2px 8px 2px 0'>{escape(f.label)}</td>"
-                f"<td align='right' style='padding: 2px 0; white-space: nowrap'>"
-                f"<b>+{f.points}</b></td></tr>"
-                for f in explanation.factors
-            )
-            self.reasons.setText(f"<b>Why</b><table width='100%'>{rows}</table>")
-        else:
-            self.reasons.setText("<b>Why</b><br>Nothing in the record raises the score.")
-        if explanation.not_counted:
-            items = "".join(f"<li>{escape(r)}</li>" for r in explanation.not_counted)
-            self.not_counted.setText(
-                f"Not counted:<ul style='margin-left: -16px; margin-top: 0'>{items}</ul>"
-            )
-        else:
-            self.not_counted.clear()
+        self.explanation.show_explanation(explanation)
         self.show()
 
+    @property
+    def rule_dialog(self) -> RiskRuleDialog | None:
+        return self.explanation.rule_dialog
+
     def show_rule(self) -> RiskRuleDialog:
-        if self.rule_dialog is None:
-            self.rule_dialog = RiskRuleDialog(self)
-        self.rule_dialog.show()
-        self.rule_dialog.raise_()
-        return self.rule_dialog
+        return self.explanation.show_rule()
