@@ -1,4 +1,4 @@
-""""Verify the log" answers a practice manager in words: what was found, what it was compared
+""" "Verify the log" answers a practice manager in words: what was found, what it was compared
 with (never "0 anchors"), and the chain head in small print, saying what it is for."""
 
 from __future__ import annotations
@@ -49,3 +49,27 @@ def test_with_a_checkpoint_and_a_backup_it_names_both(qtbot, ws, admin, monkeypa
     _title, _text, more = _verify(qtbot, ws, admin, monkeypatch, "verify_checkpoint_backups.png")
     assert "Compared with the sealed checkpoint kept with the key file and 2 backups." in more
     assert "No backup" not in more
+
+
+def test_the_who_filter_shows_its_whole_placeholder(qtbot, tmp_path):
+    from carecoord_desktop.services import accounts, demo
+    from carecoord_desktop.ui.admin import AdminScreen
+    from carecoord_desktop.ui.resources import stylesheet
+    from tests_support import TEST_SCRYPT_N
+
+    made = demo.create_demo_workspace(tmp_path / "ws", patients=200, seed=2, scrypt_n=TEST_SCRYPT_N)
+    ws = made.workspace
+    actor = accounts.authenticate(ws, "admin", demo.DEMO_PASSWORD)
+    screen = AdminScreen(AppState(ws, actor, settings.load(ws)))
+    qtbot.addWidget(screen)
+    screen.setStyleSheet(stylesheet())
+    screen.resize(1180, 720)
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.tabs.setCurrentWidget(screen.audit)
+    qtbot.waitUntil(lambda: screen.audit.model.rowCount() > 0)
+    who = screen.audit.who
+    room = who.width() - 2 * who.fontMetrics().averageCharWidth() - 16  # frame, clear button
+    assert who.fontMetrics().horizontalAdvance(who.placeholderText()) <= room
+    save_shot(screen, "audit_log_demo.png")
+    ws.close()
