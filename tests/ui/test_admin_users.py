@@ -30,6 +30,8 @@ def asked(monkeypatch):
                 "escape": box.escapeButton().text() if box.escapeButton() else None,
             }
         )
+        box.show()
+        save_shot(box, f"users_confirm_{len(seen)}.png")
         pick = answer.pop(0) if answer else None
         chosen = next((b for b in box.buttons() if b.text() == pick), default)
         chosen.click()
