@@ -135,7 +135,7 @@ def test_every_kind_of_event_reads_as_words(ws, admin, ann):
 
 def test_counts_and_codes_in_details_become_words():
     assert audit_text.detail_text("view", "patient_list", "sort name, 1 patients") == (
-        "sorted by name, 1 patient found"
+        "1 patient, sorted by name"
     )
     found = "duplicate check: 1 candidate(s) (records 7, 9)"
     assert audit_text.detail_text("view", "patient_duplicates", found, {7: "P000007 · LI, Bo"}) == (

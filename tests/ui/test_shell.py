@@ -298,7 +298,8 @@ def test_add_user_dialog_validates_and_adds(qtbot, window, ws, admin):
     assert users["dr.patel"].role is Role.GP and users["dr.patel"].must_change_password
 
 
-def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse):
+def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse, monkeypatch):
+    monkeypatch.setattr("carecoord_desktop.ui.admin.confirm", lambda *a, **k: True)
     tab = window.screen_widget("admin").users
     tab.refresh()
     names = [tab.model.row_at(i).username for i in range(tab.model.rowCount())]

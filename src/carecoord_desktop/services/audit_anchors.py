@@ -54,6 +54,8 @@ class AnchorReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     anchors: int = 0  # how many anchors the live chain was compared with
+    checkpoint: bool = False  # the sealed checkpoint was one of them
+    backups: int = 0  # and this many backups
 
     @property
     def ok(self) -> bool:
@@ -144,6 +146,7 @@ def _check_checkpoint(ws: Workspace, conn, report: AnchorReport) -> None:
         report.notes.append("no audit checkpoint yet; one is written now")
         return
     report.anchors += 1
+    report.checkpoint = True
     n, h, at = int(anchor["rows"]), str(anchor["head"]), str(anchor["at"])
     if n == 0 or (n <= report.rows and _hash_at(conn, n) == h):
         return
@@ -167,6 +170,7 @@ def _check_backup(ws: Workspace, conn, path, report: AnchorReport) -> None:
         if n == 0:
             return
         report.anchors += 1
+        report.backups += 1
         if n <= report.rows and _hash_at(conn, n) == _hash_at(other, n):
             return
         # The longest common prefix (hash-chained: equal at k means equal up to k).
@@ -241,10 +245,41 @@ class Verdict:
     problems: list[str]
     notes: list[str]
     head_line: str
+    checkpoint: bool = False
+    backups: int = 0
+    head: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def words(self) -> tuple[str, str, str]:
+        """An intact log for a practice manager: what was found, what it was compared with,
+        and the chain head to write down (with what it is for)."""
+        events = f"{self.rows:,} event{'' if self.rows == 1 else 's'}"
+        found = f"All {events} in the log are as they were written: none was changed or removed."
+        backups = f"{self.backups} backup{'' if self.backups == 1 else 's'}"
+        if self.checkpoint and self.backups:
+            compared = f"Compared with the sealed checkpoint kept with the key file and {backups}."
+        elif self.checkpoint:
+            compared = "Compared with the sealed checkpoint kept with the key file."
+        elif self.backups:
+            compared = (
+                f"Compared with {backups}. A sealed checkpoint is now kept with the key file."
+            )
+        else:
+            compared = (
+                "This was the first check: a sealed checkpoint is now kept with the key file, "
+                "so later checks have something to compare with."
+            )
+        if not self.backups:
+            compared += " No backup holds the log yet: make one to protect it further."
+        details = (
+            f"Chain head: {self.rows:,} events, fingerprint {self.head or '(none)'}. Write it "
+            "down or print it with today's date: if the log is ever questioned, this line shows "
+            "what it held on that day."
+        )
+        return found, compared, details
 
 
 def verify_all(ws: Workspace) -> Verdict:
@@ -255,4 +290,13 @@ def verify_all(ws: Workspace) -> Verdict:
     problems += anchors.problems
     if not problems:
         advance_quietly(ws)
-    return Verdict(chain.rows, anchors.anchors, problems, anchors.notes, anchors.head_line())
+    return Verdict(
+        chain.rows,
+        anchors.anchors,
+        problems,
+        anchors.notes,
+        anchors.head_line(),
+        anchors.checkpoint,
+        anchors.backups,
+        anchors.head,
+    )

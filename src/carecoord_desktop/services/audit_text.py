@@ -247,8 +247,13 @@ def _list_words(text: str) -> str:
         text,
     )
     text = re.sub(r"\brisk filter (\w+)", r"risk \1 only", text)
-    text = re.sub(r"(\d+) patients( \(first page\))?$", r"\1 patients found\2", text)
-    return text.replace("(first page)", "(first page shown)")
+    # How many were found comes first ("200 patients, sorted by name"). Events written before
+    # one search made one event still end "(first page)".
+    text = text.replace("(first page)", "(first page shown)")
+    head, sep, found = text.rpartition(", ")
+    if sep and re.fullmatch(r"\d[\d,]* patients?( \(first page shown\))?", found):
+        text = f"{found}, {head}"
+    return text
 
 
 def _plurals(text: str) -> str:

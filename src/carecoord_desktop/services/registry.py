@@ -138,7 +138,8 @@ def query_ids(
     """The ids of the patients matching `flt`, in the requested order (one audit event).
 
     `limit` returns only the first ids: a screen paints its first page from them while the
-    whole list loads.
+    whole list loads. Such a preview is not audited by itself: the full query of the same
+    search that must follow writes the one audit event, with the true number found.
     """
     return query(ws, actor, flt, sort=sort, descending=descending, limit=limit).ids
 
@@ -194,15 +195,15 @@ def query(
         else:
             sql = f"SELECT s.patient_id {source} WHERE 1 = 1{where} ORDER BY {order}"
             ids = _ids(session, sql, params)
-        audit.record(
-            session,
-            actor,
-            AuditAction.VIEW,
-            record_type="patient_list",
-            detail=_describe(flt, sort, descending, len(ids), bool(spelled_like))
-            + (" (first page)" if limit is not None else ""),
-        )
-        session.commit()
+        if limit is None:  # one search, one event: see query_ids on the first-page preview
+            audit.record(
+                session,
+                actor,
+                AuditAction.VIEW,
+                record_type="patient_list",
+                detail=_describe(flt, sort, descending, len(ids), bool(spelled_like)),
+            )
+            session.commit()
     return PatientQuery(ids, spelled_like)
 
 

@@ -30,7 +30,9 @@ from carecoord_desktop.ui.admin_common import (
     PRIMARY,
     SECONDARY,
     AdminTab,
+    StatusLine,
     button,
+    confirm,
     set_kind,
     table,
     when,
@@ -40,7 +42,14 @@ from carecoord_desktop.ui.dialogs import error_label, show_error
 from carecoord_desktop.ui.state import AppState
 from carecoord_desktop.ui.table_model import Column, RowsTableModel
 
-__all__ = ["AddUserDialog", "AdminScreen", "AuditTab", "PracticeTab", "UsersTab"]
+__all__ = [
+    "AddUserDialog",
+    "AdminScreen",
+    "AuditTab",
+    "PracticeTab",
+    "ResetPasswordDialog",
+    "UsersTab",
+]
 
 LEAST_PRIVILEGED_ROLE = min(Role, key=lambda r: len(ROLE_PERMISSIONS[r]))
 
@@ -106,8 +115,65 @@ class AddUserDialog(QDialog):
         self.accept()
 
 
+class ResetPasswordDialog(QDialog):
+    """A new temporary password, typed twice so a slip is caught here, not at the front desk."""
+
+    def __init__(self, state: AppState, user, parent=None) -> None:
+        super().__init__(parent)
+        self.state, self.user = state, user
+        self.setWindowTitle("Reset password")
+        self.setMinimumWidth(460)
+        form = QFormLayout(self)
+        intro = QLabel(
+            f"Choose a temporary password for {user.full_name}. Tell it to them in person; "
+            "they must change it when they next sign in."
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.password = QLineEdit()
+        self.again = QLineEdit()
+        for field in (self.password, self.again):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Temporary password", self.password)
+        form.addRow("Type it again", self.again)
+        self.error = error_label()
+        form.addRow(self.error)
+        buttons = QDialogButtonBox()
+        self.reset_button = buttons.addButton(
+            "Reset password", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        set_kind(self.reset_button, DESTRUCTIVE)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # The safe default: Enter in a field does not replace someone's password.
+        self.reset_button.setAutoDefault(False)
+        self.cancel_button.setDefault(True)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _save(self) -> None:
+        if self.password.text() != self.again.text():
+            show_error(self.error, "The two passwords are not the same: type them again.")
+            self.again.clear()
+            self.again.setFocus()
+            return
+        try:
+            changed = accounts.reset_password(
+                self.state.ws, self.state.actor, self.user.id, self.password.text()
+            )
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.state.publish(changed)
+        self.accept()
+
+
 class UsersTab(AdminTab):
     permissions = (Permission.MANAGE_USERS,)
+    HINT = (
+        "Choose someone in the list to change their role, disable or unlock their account, "
+        "or reset their password."
+    )
 
     def __init__(self, state: AppState, parent=None) -> None:
         super().__init__(state, parent)
@@ -122,8 +188,7 @@ class UsersTab(AdminTab):
             ]
         )
         self.view = table(self.model)
-        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.error = error_label()
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         buttons = QHBoxLayout()
         self.add_button = button("Add user…", PRIMARY)
         self.role_button = button("Change role…")
@@ -144,21 +209,24 @@ class UsersTab(AdminTab):
         self.toggle_button.clicked.connect(self.toggle_active)
         self.unlock_button.clicked.connect(self.unlock)
         self.reset_button.clicked.connect(self.reset_password)
-        self.hint = QLabel(
-            "Choose someone in the list to change their role, disable or unlock their account, "
-            "or reset their password."
-        )
-        self.hint.setObjectName("pageSubtitle")
-        self.hint.setWordWrap(True)
+        # One line for the hint, the chosen person or an error: its words change, its height
+        # never does, so the rows stay where the mouse is.
+        self.status = StatusLine()
         layout = QVBoxLayout(self.body)
         layout.addLayout(buttons)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.error)
+        layout.addWidget(self.status)
         layout.addWidget(self.view)
         self.refresh()
 
+    @property
+    def error(self) -> StatusLine:
+        return self.status
+
     def load(self) -> None:
+        keep = self.selected()
         self.model.set_rows(accounts.list_users(self.state.ws, self.state.actor))
+        if keep is not None:
+            self.select_user(keep.id)  # an action or a refresh keeps the same person chosen
         self._update_buttons()
 
     def clear(self) -> None:
@@ -169,23 +237,41 @@ class UsersTab(AdminTab):
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def _update_buttons(self, *_args) -> None:
+    def select_user(self, user_id: int) -> bool:
+        for r in range(self.model.rowCount()):
+            if self.model.row_at(r).id == user_id:
+                self.view.selectRow(r)
+                return True
+        return False
+
+    def _selection_changed(self, *_args) -> None:
+        self._update_buttons(clear_error=True)  # an error was about the previous choice
+
+    def _update_buttons(self, *_args, clear_error: bool = False) -> None:
         user = self.selected()
         for b in (self.role_button, self.toggle_button, self.unlock_button, self.reset_button):
             b.setEnabled(user is not None)
-        self.hint.setVisible(user is None and bool(self.model.rows))
         if user is not None:
             self.toggle_button.setText("Enable" if not user.active else "Disable")
             set_kind(self.toggle_button, SECONDARY if not user.active else DESTRUCTIVE)
             self.unlock_button.setEnabled(user.locked)
+        if self.status.is_error() and not clear_error:
+            return
+        if user is None:
+            self.status.set_message(self.HINT if self.model.rows else "")
+        else:
+            self.status.set_message(
+                f"Chosen: {user.full_name} ({user.username}), {_role_words(user.role).lower()}"
+                f", {_status(user).lower()}."
+            )
 
     def _do(self, fn, *args, **kwargs) -> None:
-        self.error.hide()
+        self._update_buttons(clear_error=True)
         try:
             self.state.publish(fn(self.state.ws, self.state.actor, *args, **kwargs))
         except CareCoordError as exc:
-            show_error(self.error, exc)
-            self.refresh()  # show the accounts as they are now
+            self.refresh()  # show the accounts as they are now (the same person stays chosen)
+            self.status.set_message(str(exc), error=True)
 
     def add_user(self) -> None:
         AddUserDialog(self.state, self).exec()  # the list refreshes from the change notice
@@ -211,6 +297,14 @@ class UsersTab(AdminTab):
 
     def toggle_active(self) -> None:
         user = self.selected()
+        if user.active and not confirm(
+            self,
+            "Disable account",
+            f"Disable {user.full_name}? They will not be able to sign in until an "
+            "administrator enables the account.",
+            "Disable",
+        ):
+            return
         # The version shown: another administrator's change meanwhile is refused, not undone.
         self._do(accounts.update_user, user.id, active=not user.active, version=user.version)
 
@@ -218,15 +312,8 @@ class UsersTab(AdminTab):
         self._do(accounts.unlock_user, self.selected().id)
 
     def reset_password(self) -> None:
-        user = self.selected()
-        password, ok = QInputDialog.getText(
-            self,
-            "Reset password",
-            f"Temporary password for {user.full_name} (they must change it at next sign-in):",
-            QLineEdit.EchoMode.Password,
-        )
-        if ok:
-            self._do(accounts.reset_password, user.id, password)
+        self._update_buttons(clear_error=True)
+        ResetPasswordDialog(self.state, self.selected(), self).exec()  # refreshes by notice
 
 
 class AdminScreen(QWidget):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -220,3 +222,59 @@ class AdminTab(QWidget):
 
     def clear(self) -> None:
         raise NotImplementedError
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action: str, detail: str = "") -> bool:
+    """Ask before an action that takes something away; Cancel is the default and Esc answer,
+    so a stray Enter never does it. The action button says what happens ("Disable")."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    set_kind(go, DESTRUCTIVE)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is go
+
+
+class StatusLine(QLabel):
+    """A line of help or error that changes its words, never its height (two lines' worth):
+    a table below it must not move under the mouse when the message changes."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.set_message("")
+
+    def hasHeightForWidth(self) -> bool:  # Qt override: the height does not follow the text
+        return False
+
+    def sizeHint(self) -> QSize:  # Qt override
+        margins = self.contentsMargins()
+        height = self.fontMetrics().lineSpacing() * self.LINES + margins.top() + margins.bottom()
+        return QSize(super().sizeHint().width(), height + 4)
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        return QSize(0, self.sizeHint().height())
+
+    def set_message(self, text: str, *, error: bool = False) -> None:
+        kind = "error" if error else "pageSubtitle"
+        if self.objectName() != kind:
+            self.setObjectName(kind)
+            self.style().unpolish(self)
+            self.style().polish(self)
+            self.updateGeometry()  # the error style may use another font
+        self.setText(text)
+        self.setToolTip(text if error else "")
+
+    def is_error(self) -> bool:
+        return self.objectName() == "error"
