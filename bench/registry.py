@@ -30,9 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from carecoord_desktop.services import demo, registry
+from carecoord_desktop.services import demo
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.register import PatientFilter
 
 TARGET_P95_MS = 25.0
 TARGET_RATIO = 3.0
@@ -190,9 +191,9 @@ def measure_screen(ws, actor, plain: sqlite3.Connection) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from carecoord_desktop.services import settings
-    from carecoord_desktop.ui.patients import PatientsScreen
+    from carecoord_desktop.ui.patients.screen import PatientsScreen
     from carecoord_desktop.ui.resources import stylesheet
-    from carecoord_desktop.ui.state import AppState
+    from carecoord_desktop.ui.shell.state import AppState
 
     app = QApplication.instance() or QApplication([])
     app.setStyleSheet(stylesheet())

@@ -58,9 +58,10 @@ def test_init_then_check_backup_and_audit_verify(folder, run, tmp_path):
 
 
 def test_check_reindex_rebuilds_the_search_index(folder, run):
-    from carecoord_desktop.services import patients, registry
     from carecoord_desktop.services.context import Actor
-    from carecoord_desktop.services.registry import PatientFilter
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients import register as registry
+    from carecoord_desktop.services.patients.register import PatientFilter
 
     ws = workspaces.open_workspace(folder)
     admin = Actor(1, "admin", "Alex Admin", Role.ADMIN)

@@ -7,8 +7,9 @@ import re
 from datetime import date
 
 from carecoord_desktop import cli
-from carecoord_desktop.services import audit, patients
-from carecoord_desktop.services.patient_types import PatientDraft
+from carecoord_desktop.services import audit
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import PatientDraft
 from tests_support import ADMIN_PASSWORD
 
 

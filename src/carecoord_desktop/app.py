@@ -22,13 +22,13 @@ from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.errors import CareCoordError, KeyNotInKeystoreError, WrongKeyError
 from carecoord_desktop.services import demo, settings, workspaces
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.ui.dialogs import LoginDialog, RecoveryKeyDialog
-from carecoord_desktop.ui.error_report import install_gui_hooks
-from carecoord_desktop.ui.first_run import FirstRunWizard
-from carecoord_desktop.ui.main_window import MainWindow
 from carecoord_desktop.ui.resources import app_icon, stylesheet
-from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.workers import run_modal
+from carecoord_desktop.ui.shell.dialogs import LoginDialog, RecoveryKeyDialog
+from carecoord_desktop.ui.shell.error_report import install_gui_hooks
+from carecoord_desktop.ui.shell.first_run import FirstRunWizard
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.shell.workers import run_modal
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -4,7 +4,7 @@ A database error's message can hold the row it failed on (SQLAlchemy appends `[p
 a Python error repeats the value it choked on). Everything that reaches stderr, a log or a
 message box goes through here: the user gets a plain message that says what to do, the log gets
 the exception types and the code's frames with every value-like part of the messages masked.
-No Qt here: the GUI's hooks (ui/error_report.py) and the CLI share these functions.
+No Qt here: the GUI's hooks (ui/shell/error_report.py) and the CLI share these functions.
 """
 
 from __future__ import annotations

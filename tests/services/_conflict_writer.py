@@ -18,8 +18,10 @@ from pathlib import Path
 def main() -> int:
     job = json.loads(sys.stdin.readline())
     from carecoord_desktop.errors import CareCoordError
-    from carecoord_desktop.services import accounts, patient_lists, patients
-    from carecoord_desktop.services.patient_types import ConditionDraft, PatientDraft
+    from carecoord_desktop.services import accounts
+    from carecoord_desktop.services.patients import lists as patient_lists
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients.types import ConditionDraft, PatientDraft
     from carecoord_desktop.store.keys import DataKey
     from carecoord_desktop.store.workspace import Workspace
 

@@ -24,9 +24,10 @@ from pathlib import Path
 def main() -> int:
     job = json.loads(sys.stdin.readline())
     from carecoord_desktop.errors import CareCoordError
-    from carecoord_desktop.services import accounts, patients
+    from carecoord_desktop.services import accounts
     from carecoord_desktop.services.context import Actor
-    from carecoord_desktop.services.patient_types import PatientDraft
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients.types import PatientDraft
     from carecoord_desktop.store import lock
     from carecoord_desktop.store.keys import DataKey
     from carecoord_desktop.store.workspace import Workspace

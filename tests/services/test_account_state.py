@@ -16,15 +16,17 @@ from carecoord_desktop.errors import (
     SignedOutError,
 )
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import (
-    accounts,
-    audit,
-    patient_lists,
-    patients,
-    registry,
-    signed_in,
+from carecoord_desktop.services import accounts, audit, signed_in
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
 )
-from carecoord_desktop.services.patient_types import ConditionDraft, PatientDraft
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.types import ConditionDraft, PatientDraft
 from tests_support import STAFF_PASSWORD, staff
 
 

@@ -9,19 +9,18 @@ import pytest
 
 from carecoord_desktop.errors import LoginFailedError, PermissionDeniedError
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import (
-    accounts,
-    audit,
-    audit_text,
-    audit_view,
-    patient_lists,
-    patients,
-    registry,
-    settings,
-    workspaces,
+from carecoord_desktop.services import accounts, audit, audit_text, audit_view, settings, workspaces
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
 )
-from carecoord_desktop.services.patient_types import AllergyDraft, PatientDraft
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.services.patients.types import AllergyDraft, PatientDraft
 from tests_support import staff
 
 ALL = audit_view.AuditQuery()

@@ -10,15 +10,17 @@ import pytest
 
 from carecoord_desktop.errors import LoginFailedError, ValidationError
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patient_import, patient_lists
-from carecoord_desktop.services.patient_rules import text_problem
-from carecoord_desktop.services.patient_types import CareTeamDraft
-from carecoord_desktop.services.patients import (
+from carecoord_desktop.services import accounts, audit
+from carecoord_desktop.services.patients import imports as patient_import
+from carecoord_desktop.services.patients import lists as patient_lists
+from carecoord_desktop.services.patients.record import (
     PatientDraft,
     create_patient,
     get_record,
     update_patient,
 )
+from carecoord_desktop.services.patients.rules import text_problem
+from carecoord_desktop.services.patients.types import CareTeamDraft
 
 BAD = {
     "NUL": "Ann\x00e",
@@ -196,7 +198,7 @@ def test_cli_audit_list_shows_unknown_user_not_the_typed_password(
 
 @pytest.mark.parametrize("multiline", [False, True])
 def test_the_fast_check_lets_through_nothing_the_worded_check_refuses(multiline):
-    from carecoord_desktop.services import patient_rules
+    from carecoord_desktop.services.patients import rules as patient_rules
 
     pattern = patient_rules._SUSPECT_MULTI_LINE if multiline else patient_rules._SUSPECT_ONE_LINE
     passed = "".join(ch for ch in map(chr, range(0x110000)) if not pattern.search(ch))

@@ -21,8 +21,10 @@ from sqlalchemy import text
 from carecoord_desktop.errors import StaleEditError
 from carecoord_desktop.models.patient import Condition
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, conflicts, patient_lists, patients, settings
-from carecoord_desktop.services.patient_types import ConditionDraft, ContactDraft, PatientDraft
+from carecoord_desktop.services import accounts, conflicts, settings
+from carecoord_desktop.services.patients import lists as patient_lists
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import ConditionDraft, ContactDraft, PatientDraft
 from carecoord_desktop.store import keystore
 from carecoord_desktop.store.workspace import Workspace
 from tests_support import STAFF_PASSWORD, staff
@@ -195,7 +197,7 @@ def test_archiving_makes_an_open_details_form_stale(ws, admin, pid):
 
 
 def test_adding_an_allergy_that_ends_no_known_allergies_is_named(ws, second, two_staff, pid):
-    from carecoord_desktop.services.patient_types import AllergyDraft
+    from carecoord_desktop.services.patients.types import AllergyDraft
 
     _nurse, gp = two_staff
     patients.record_no_known_allergies(ws, gp, pid)
@@ -390,7 +392,7 @@ def test_an_allergy_added_while_the_patient_changes_is_refused_not_half_saved(
 ):
     """Adding an allergy writes the patient row too (it ends "no known allergies"): another
     save of the patient between the read and the write is not overwritten."""
-    from carecoord_desktop.services.patient_types import AllergyDraft
+    from carecoord_desktop.services.patients.types import AllergyDraft
 
     patients.record_no_known_allergies(ws, admin, pid)
     real = patient_lists.editable_patient

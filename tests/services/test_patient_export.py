@@ -5,10 +5,18 @@ from __future__ import annotations
 import csv
 from datetime import date
 
-from carecoord_desktop.services import patient_export, patient_lists, registry
-from carecoord_desktop.services.patient_types import ConditionDraft, PatientDraft
-from carecoord_desktop.services.patients import create_patient
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services.patients import (
+    export as patient_export,
+)
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.record import create_patient
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.services.patients.types import ConditionDraft, PatientDraft
 
 
 def _read(path) -> list[dict[str, str]]:

@@ -10,17 +10,25 @@ from datetime import date
 import pytest
 
 from carecoord_desktop.models.patient import Patient
-from carecoord_desktop.services import (
-    demo,
-    import_mapping,
-    patient_export,
-    patient_fields,
-    patient_import,
-    patients,
+from carecoord_desktop.services import demo
+from carecoord_desktop.services.patients import (
+    export as patient_export,
 )
-from carecoord_desktop.services.patient_fields import NAMES, PATIENT_FIELDS
-from carecoord_desktop.services.patient_types import PatientDraft, PatientRecord
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services.patients import (
+    fields as patient_fields,
+)
+from carecoord_desktop.services.patients import (
+    import_mapping,
+)
+from carecoord_desktop.services.patients import (
+    imports as patient_import,
+)
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients.fields import NAMES, PATIENT_FIELDS
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.services.patients.types import PatientDraft, PatientRecord
 
 # Patient columns that are not demographics: the record's own bookkeeping, or written by
 # archive and merge only. A new column must be either here or in PATIENT_FIELDS.

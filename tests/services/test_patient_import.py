@@ -12,14 +12,18 @@ import pytest
 
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import (
-    csv_reading,
-    patient_export,
-    patient_import,
-    registry,
+from carecoord_desktop.services import csv_reading
+from carecoord_desktop.services.patients import (
+    export as patient_export,
 )
-from carecoord_desktop.services.patients import PatientDraft, create_patient
-from carecoord_desktop.services.registry import PatientFilter
+from carecoord_desktop.services.patients import (
+    imports as patient_import,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
+from carecoord_desktop.services.patients.register import PatientFilter
 from tests_support import staff
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -246,7 +250,7 @@ def test_partial_import_adds_valid_rows_searchable_and_audited(ws, admin, existi
     assert len(summary) == 1 and "3 patients imported" in summary[0][4]
     assert "6 rows rejected" in summary[0][4] and "Nguyen" not in summary[0][4]
     # The ORM reads what the bulk INSERT wrote.
-    from carecoord_desktop.services.patients import get_record
+    from carecoord_desktop.services.patients.record import get_record
 
     rec = get_record(ws, admin, result.patient_ids[0])
     assert rec.sex.value == "female" and rec.medicare_number == "2123456701"

@@ -12,22 +12,25 @@ from alembic import command
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.patient import AcdStatus, ContactMethod, HospitalEventKind
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import (
-    audit,
-    csv_reading,
-    patient_lists,
-    patients,
-    registry,
+from carecoord_desktop.services import audit, csv_reading
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
 )
-from carecoord_desktop.services.patient_rules import typed_date
-from carecoord_desktop.services.patient_types import (
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.record import PatientDraft, PossibleDuplicateError
+from carecoord_desktop.services.patients.rules import typed_date
+from carecoord_desktop.services.patients.types import (
     AllergyDraft,
     CareTeamDraft,
     ConditionDraft,
     ContactDraft,
     HospitalEventDraft,
 )
-from carecoord_desktop.services.patients import PatientDraft, PossibleDuplicateError
 from carecoord_desktop.store import migrate, search_sql
 from carecoord_desktop.store.workspace import Workspace
 from tests_support import staff

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import carecoord_desktop
-from carecoord_desktop.services import patient_export
-from carecoord_desktop.services.import_mapping import FIELD_BY_NAME, guess_mapping
+from carecoord_desktop.services.patients import export as patient_export
+from carecoord_desktop.services.patients.import_mapping import FIELD_BY_NAME, guess_mapping
 
 SRC = Path(carecoord_desktop.__file__).parent
 

@@ -19,9 +19,10 @@ from carecoord_desktop.models.patient import (
     PatientContact,
 )
 from carecoord_desktop.models.staff import Role, StaffUser
-from carecoord_desktop.services import demo, permissions, registry
+from carecoord_desktop.services import demo, permissions
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.registry import PatientFilter, fetch_rows, query_ids
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.register import PatientFilter, fetch_rows, query_ids
 from carecoord_desktop.store import migrate
 from tests_support import TEST_SCRYPT_N
 
@@ -248,7 +249,7 @@ def test_papadopolous_finds_papadopoulos(register):
 
 
 def test_similar_words_ranks_the_closest_first():
-    from carecoord_desktop.services.patient_search import similar_words
+    from carecoord_desktop.services.patients.search import similar_words
 
     vocabulary = [("smith", 40), ("smithson", 3), ("smythe", 2), ("schmidt", 5), ("jones", 60)]
     assert similar_words("smyth", vocabulary)[:2] == ["smythe", "smith"]  # 0 then 1 edit
@@ -294,7 +295,7 @@ def test_hostile_search_input_never_raises(register, typed):
 
 
 def test_the_spelling_fallback_compares_few_words_whatever_is_typed(register, monkeypatch):
-    from carecoord_desktop.services import patient_search
+    from carecoord_desktop.services.patients import search as patient_search
 
     compared = []
     real = patient_search.similar_words

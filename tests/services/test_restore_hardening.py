@@ -18,8 +18,10 @@ from tests.services.writers import Writer
 
 from carecoord_desktop import cli
 from carecoord_desktop.errors import WorkspaceBusyError
-from carecoord_desktop.services import patients, registry, workspaces
-from carecoord_desktop.services.patient_types import PatientDraft
+from carecoord_desktop.services import workspaces
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.types import PatientDraft
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store.lock import WorkspaceLock
 from carecoord_desktop.store.workspace import DB_NAME, Workspace

@@ -7,8 +7,9 @@ from datetime import date
 
 from tests.services.writers import Writer
 
-from carecoord_desktop.services import patients, workspaces
-from carecoord_desktop.services.patient_types import PatientDraft
+from carecoord_desktop.services import workspaces
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import PatientDraft
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store.workspace import Workspace
 

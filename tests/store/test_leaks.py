@@ -16,8 +16,8 @@ import pytest
 
 from carecoord_desktop import cli, scrub
 from carecoord_desktop.errors import CareCoordError
-from carecoord_desktop.services import patient_import
-from carecoord_desktop.services.patients import PatientDraft, create_patient
+from carecoord_desktop.services.patients import imports as patient_import
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
 from tests_support import ADMIN_PASSWORD
 
 GIVEN, FAMILY = "Zebedina", "Quackenbush"

@@ -329,7 +329,7 @@ def test_every_revision_has_the_same_schema_going_down_as_coming_up(tmp_path):
 
 
 def test_the_live_rebuild_gives_what_the_migrations_and_triggers_built(migrated_with_data):
-    from carecoord_desktop.services import registry
+    from carecoord_desktop.services.patients import register as registry
 
     ws = migrated_with_data
     built = _index_content(ws)  # by each migration's backfill and each revision's triggers

@@ -10,13 +10,14 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import audit, patients, settings, workspaces
-from carecoord_desktop.services.patient_types import PatientDraft
-from carecoord_desktop.ui.admin import AdminScreen
-from carecoord_desktop.ui.admin_audit import COLUMNS
-from carecoord_desktop.ui.admin_practice import NO_BACKUPS
+from carecoord_desktop.services import audit, settings, workspaces
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import PatientDraft
+from carecoord_desktop.ui.admin.audit import COLUMNS
+from carecoord_desktop.ui.admin.practice import NO_BACKUPS
+from carecoord_desktop.ui.admin.screen import AdminScreen
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import staff
 
 
@@ -211,7 +212,7 @@ def test_buttons_share_one_style_by_kind(qtbot, ws, admin):
 def test_backup_and_restore_messages_name_backups_by_when_not_by_file(
     qtbot, ws, admin, boxes, tmp_path
 ):
-    from carecoord_desktop.ui.main_window import MainWindow
+    from carecoord_desktop.ui.shell.main_window import MainWindow
 
     window = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=tmp_path / "ui.ini")
     qtbot.addWidget(window)
@@ -232,7 +233,7 @@ def test_the_main_window_builds_for_a_role_without_admin_rights(
     qtbot, ws, admin, boxes, tmp_path, role
 ):
     """The screen used to list staff accounts while being built, and the app closed."""
-    from carecoord_desktop.ui.main_window import MainWindow
+    from carecoord_desktop.ui.shell.main_window import MainWindow
 
     someone = staff(ws, admin, role, username=f"w.{role.value}")
     window = MainWindow(AppState(ws, someone, settings.load(ws)), settings_path=tmp_path / "ui")

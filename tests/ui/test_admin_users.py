@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, settings
-from carecoord_desktop.ui.admin import AdminScreen, ResetPasswordDialog
+from carecoord_desktop.ui.admin.screen import AdminScreen, ResetPasswordDialog
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import STAFF_PASSWORD, save_shot, staff
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.services import audit, settings, workspaces
-from carecoord_desktop.ui.admin import AuditTab
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.admin.screen import AuditTab
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import save_shot
 
 
@@ -53,7 +53,7 @@ def test_with_a_checkpoint_and_a_backup_it_names_both(qtbot, ws, admin, monkeypa
 
 def test_the_who_filter_shows_its_whole_placeholder(qtbot, tmp_path):
     from carecoord_desktop.services import accounts, demo
-    from carecoord_desktop.ui.admin import AdminScreen
+    from carecoord_desktop.ui.admin.screen import AdminScreen
     from carecoord_desktop.ui.resources import stylesheet
     from tests_support import TEST_SCRYPT_N
 

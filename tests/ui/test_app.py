@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QApplication
 
 from carecoord_desktop import app as app_module
 from carecoord_desktop.services.demo import DEMO_PASSWORD
-from carecoord_desktop.ui.dialogs import LoginDialog
-from carecoord_desktop.ui.main_window import MainWindow
+from carecoord_desktop.ui.shell.dialogs import LoginDialog
+from carecoord_desktop.ui.shell.main_window import MainWindow
 
 
 def _poll(check, interval_ms: int = 50) -> QTimer:
@@ -159,8 +159,8 @@ def test_first_run_without_a_keystore_sets_up_recovery_key_only(qtbot, tmp_path,
     from functools import partial
 
     from carecoord_desktop.services import workspaces
-    from carecoord_desktop.ui.dialogs import RecoveryKeyDialog
-    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from carecoord_desktop.ui.shell.dialogs import RecoveryKeyDialog
+    from carecoord_desktop.ui.shell.first_run import FirstRunWizard
     from tests_support import TEST_SCRYPT_N
 
     _no_keystore()
@@ -209,7 +209,7 @@ def test_first_run_keystore_refusal_leaves_nothing_and_offers_the_other_way(
     import keyring.errors
 
     from carecoord_desktop.services import workspaces
-    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from carecoord_desktop.ui.shell.first_run import FirstRunWizard
     from tests_support import TEST_SCRYPT_N
 
     def refuse(*_args):
@@ -248,7 +248,7 @@ def test_closing_the_wizard_before_the_key_is_stored_removes_the_new_workspace(
     from PySide6.QtWidgets import QMessageBox
 
     from carecoord_desktop.services import workspaces
-    from carecoord_desktop.ui.first_run import FirstRunWizard
+    from carecoord_desktop.ui.shell.first_run import FirstRunWizard
     from tests_support import TEST_SCRYPT_N
 
     folder = tmp_path / "practice"
@@ -290,7 +290,7 @@ def test_a_stale_keystore_key_is_replaced_through_the_recovery_key_dialog(
 
     from carecoord_desktop.services import workspaces
     from carecoord_desktop.store.keys import DataKey
-    from carecoord_desktop.ui.dialogs import RecoveryKeyDialog
+    from carecoord_desktop.ui.shell.dialogs import RecoveryKeyDialog
 
     ws = new_practice.workspace
     folder, key = ws.folder, new_practice.recovery_key.formatted()

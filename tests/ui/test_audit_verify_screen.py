@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.services import settings, workspaces
-from carecoord_desktop.ui.admin import AuditTab
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.admin.screen import AuditTab
+from carecoord_desktop.ui.shell.state import AppState
 
 
 def _boxes(monkeypatch):

@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from carecoord_desktop.services import registry, settings
-from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.services import settings
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.ui.patients.record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import save_shot
 
 

@@ -11,18 +11,27 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patient_lists, patients, registry
+from carecoord_desktop.services import accounts, audit
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.changes import Changes, Kind
-from carecoord_desktop.services.patient_types import ConditionDraft
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
+)
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.types import ConditionDraft
 from carecoord_desktop.services.permissions import Permission
-from carecoord_desktop.ui.main_window import MainWindow
-from carecoord_desktop.ui.patient_list_model import CONDITIONS, COORDINATOR
-from carecoord_desktop.ui.patients import PatientsScreen
-from carecoord_desktop.ui.record_opener import RecordOpener
-from carecoord_desktop.ui.record_sections import RECORD_SECTIONS, SectionSpec
-from carecoord_desktop.ui.screens import SCREENS, ScreenContext, ScreenSpec
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.patients.list_model import CONDITIONS, COORDINATOR
+from carecoord_desktop.ui.patients.record_opener import RecordOpener
+from carecoord_desktop.ui.patients.record_sections import RECORD_SECTIONS, SectionSpec
+from carecoord_desktop.ui.patients.screen import PatientsScreen
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.screens import SCREENS, ScreenContext, ScreenSpec
+from carecoord_desktop.ui.shell.state import AppState
 
 
 @pytest.fixture
@@ -263,7 +272,7 @@ def test_a_declared_section_appears_for_the_roles_with_its_permission(qtbot, mad
 
 
 def _same_draft(ws, state, pid):
-    from carecoord_desktop.services.patient_types import PatientDraft
+    from carecoord_desktop.services.patients.types import PatientDraft
 
     rec = patients.reread_record(ws, state.actor, pid)
     names = {f for f in PatientDraft.__dataclass_fields__}
@@ -271,7 +280,7 @@ def _same_draft(ws, state, pid):
 
 
 def test_renaming_a_coordinator_in_admin_updates_the_patients_rows(qtbot, state, tmp_path):
-    from carecoord_desktop.ui.screens import SCREENS as ALL
+    from carecoord_desktop.ui.shell.screens import SCREENS as ALL
 
     admin_spec = next(s for s in ALL if s.key == "admin")
     win = MainWindow(state, settings_path=tmp_path / "ui.ini", screens=(ALL[0], admin_spec))

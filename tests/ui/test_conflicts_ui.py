@@ -10,11 +10,13 @@ from PySide6.QtWidgets import QApplication
 
 from carecoord_desktop.config import DEFAULT_IDLE_LOCK_MINUTES
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import patient_lists, patients, settings
-from carecoord_desktop.services.patient_types import ConditionDraft, ContactDraft, PatientDraft
-from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.services import settings
+from carecoord_desktop.services.patients import lists as patient_lists
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import ConditionDraft, ContactDraft, PatientDraft
+from carecoord_desktop.ui.patients.record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import save_shot, staff
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -150,7 +152,7 @@ def test_editing_a_row_removed_in_another_window_can_add_it_back(qtbot, people, 
 
 
 def test_second_settings_save_is_refused_and_the_next_one_is_deliberate(qtbot, ws, admin):
-    from carecoord_desktop.ui.admin_practice import PracticeTab
+    from carecoord_desktop.ui.admin.practice import PracticeTab
 
     other = staff(ws, admin, Role.ADMIN, "ann.admin")
     tabs = []

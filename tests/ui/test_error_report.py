@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop import scrub
 from carecoord_desktop.scrub import UnexpectedError
-from carecoord_desktop.services.patients import PatientDraft, create_patient
-from carecoord_desktop.ui import error_report
-from carecoord_desktop.ui.workers import start_with_progress
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
+from carecoord_desktop.ui.shell import error_report
+from carecoord_desktop.ui.shell.workers import start_with_progress
 
 NAME = "Quackenbush"
 DRAFT = PatientDraft(given_name="Zebedina", family_name=NAME, date_of_birth=date(1947, 5, 23),
@@ -47,7 +47,7 @@ def test_a_worker_error_reaches_the_caller_in_words(qtbot, refusing_ws, admin, c
     out, err = capfd.readouterr()
     assert "Traceback" not in err
     # The log's report names the failure and where in our code, and no value.
-    assert "IntegrityError" in caplog.text and "services/patients.py" in caplog.text
+    assert "IntegrityError" in caplog.text and "services/patients/record.py" in caplog.text
     for secret in (NAME, "Zebedina", "1947-05-23", "2123456701"):
         assert secret not in out + err + str(error) + caplog.text
 

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from carecoord_desktop.services import settings
-from carecoord_desktop.ui import patient_import as ui
-from carecoord_desktop.ui.patient_import import PatientImportDialog
+from carecoord_desktop.ui.patients import import_dialog as ui
+from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import save_shot
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -14,15 +14,16 @@ import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
-from carecoord_desktop.services import accounts, demo, registry, settings, workspaces
-from carecoord_desktop.services import patient_import as import_service
-from carecoord_desktop.services.patients import PatientDraft, create_patient
-from carecoord_desktop.services.registry import PatientFilter
-from carecoord_desktop.ui import patient_list_model
-from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog
-from carecoord_desktop.ui.patient_import import PatientImportDialog
-from carecoord_desktop.ui.patient_list_model import DOB, LOADING, NAME, PatientListModel
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.services import accounts, demo, settings, workspaces
+from carecoord_desktop.services.patients import imports as import_service
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.ui.patients import list_model as patient_list_model
+from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog
+from carecoord_desktop.ui.patients.list_model import DOB, LOADING, NAME, PatientListModel
+from carecoord_desktop.ui.shell.dialogs import ChangePasswordDialog, LoginDialog
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import ADMIN_PASSWORD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -180,7 +181,7 @@ def test_the_import_reads_the_csv_on_a_worker(qtbot, ws, admin, monkeypatch):
 
 
 def _main_window(qtbot, ws, admin, tmp_path, monkeypatch):
-    from carecoord_desktop.ui.main_window import MainWindow
+    from carecoord_desktop.ui.shell.main_window import MainWindow
 
     boxes: list[tuple[str, str]] = []
     for kind in ("information", "warning", "critical"):
@@ -236,8 +237,8 @@ def test_a_restore_is_refused_while_a_record_has_an_edit_open(
 def test_a_read_running_when_the_restore_starts_ends_before_the_swap(
     qtbot, ws, admin, tmp_path, monkeypatch
 ):
-    from carecoord_desktop.ui import workers
-    from carecoord_desktop.ui.workers import start_job
+    from carecoord_desktop.ui.shell import workers
+    from carecoord_desktop.ui.shell.workers import start_job
 
     window, _boxes, backup, _patient = _main_window(qtbot, ws, admin, tmp_path, monkeypatch)
     order: list[str] = []

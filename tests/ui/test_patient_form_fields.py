@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from carecoord_desktop.services.patient_fields import BY_NAME, NAMES
-from carecoord_desktop.ui.patient_form import _GROUPS
+from carecoord_desktop.services.patients.fields import BY_NAME, NAMES
+from carecoord_desktop.ui.patients.form import _GROUPS
 
 
 def test_the_form_has_every_field_of_the_list_with_its_label():

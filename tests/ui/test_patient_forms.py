@@ -15,15 +15,24 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, demo, patient_lists, patients, registry, settings
-from carecoord_desktop.services.patient_types import AllergyDraft
+from carecoord_desktop.services import accounts, demo, settings
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
+)
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.types import AllergyDraft
 from carecoord_desktop.store.workspace import Workspace
-from carecoord_desktop.ui.date_field import DateField
-from carecoord_desktop.ui.fitted_table import PADDING
-from carecoord_desktop.ui.patient_record import PatientRecordDialog
-from carecoord_desktop.ui.patients import PatientsScreen
+from carecoord_desktop.ui.patients.record import PatientRecordDialog
+from carecoord_desktop.ui.patients.screen import PatientsScreen
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.widgets.date_field import DateField
+from carecoord_desktop.ui.widgets.fitted_table import PADDING
 from tests_support import TEST_SCRYPT_N, save_shot
 
 
@@ -508,7 +517,7 @@ def test_every_table_of_the_record_shows_its_text_at_the_default_size(qtbot, sta
 
 
 def test_identifiers_read_the_same_in_the_record_as_in_the_list(qtbot, state):
-    from carecoord_desktop.ui.patient_list_model import MEDICARE, display_text
+    from carecoord_desktop.ui.patients.list_model import MEDICARE, display_text
 
     pid = next(
         i for i in _ids(state) if patients.get_record(state.ws, state.actor, i).medicare_number
@@ -531,7 +540,7 @@ def test_no_form_of_the_app_uses_qdateedit():
 
 
 def test_the_audit_log_dates_are_typed_text_and_refused_when_not_real(qtbot, state):
-    from carecoord_desktop.ui.admin import AuditTab
+    from carecoord_desktop.ui.admin.screen import AuditTab
 
     tab = AuditTab(state)
     qtbot.addWidget(tab)

@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from carecoord_desktop.services import patient_import, registry, settings
-from carecoord_desktop.services.patients import PatientDraft, create_patient
-from carecoord_desktop.services.registry import PatientFilter
-from carecoord_desktop.ui import patient_import as ui
-from carecoord_desktop.ui.patient_import import PatientImportDialog, export_patient_list
+from carecoord_desktop.services import settings
+from carecoord_desktop.services.patients import imports as patient_import
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.record import PatientDraft, create_patient
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.ui.patients import import_dialog as ui
+from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog, export_patient_list
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHOTS = os.environ.get("CARECOORD_SCREENSHOTS")  # a folder: save pictures of the pages there

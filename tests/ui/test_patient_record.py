@@ -10,11 +10,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, demo, patients, registry, settings
-from carecoord_desktop.services.patient_types import ConditionDraft
-from carecoord_desktop.ui.patient_record import PatientRecordDialog
+from carecoord_desktop.services import accounts, demo, settings
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.types import ConditionDraft
+from carecoord_desktop.ui.patients.record import PatientRecordDialog
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import assert_has_text, page_key
 from tests_support import rect_in as _rect_in
 
@@ -287,7 +289,7 @@ def test_add_a_condition_and_an_allergy_through_the_forms(qtbot, state):
 
 def test_edit_and_remove_a_condition(qtbot, state, confirm):
     pid = _ids(state.ws, state.actor)[7]
-    patients_lists = __import__("carecoord_desktop.services.patient_lists", fromlist=["x"])
+    patients_lists = __import__("carecoord_desktop.services.patients.lists", fromlist=["x"])
     patients_lists.add_condition(state.ws, state.actor, pid, ConditionDraft("Gout"))
     dialog = _open(qtbot, state, pid)
     section = dialog.sections["conditions"]
@@ -442,7 +444,7 @@ def test_screenshots_of_every_tab(qtbot, state, tmp_path):
 def test_an_empty_date_can_be_typed_and_cleared(qtbot, typed):
     from PySide6.QtTest import QTest
 
-    from carecoord_desktop.ui.date_field import DateField
+    from carecoord_desktop.ui.widgets.date_field import DateField
 
     field = DateField()
     qtbot.addWidget(field)
@@ -456,7 +458,7 @@ def test_an_empty_date_can_be_typed_and_cleared(qtbot, typed):
 
 def test_why_shows_the_lists_risk_presentation_score_points_not_counted_and_rule(qtbot, state):
     """QA 24_why.png: the record's Why? had no score, no threshold and one mixed list."""
-    from carecoord_desktop.ui.risk_panel import RiskExplanationView
+    from carecoord_desktop.ui.patients.risk_panel import RiskExplanationView
 
     pid = _rich(state.ws, state.actor)
     explained = registry.risk_explanation(state.ws, state.actor, pid)

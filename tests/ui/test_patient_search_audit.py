@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from carecoord_desktop.services import accounts, audit, audit_text, demo, settings
-from carecoord_desktop.ui.patients import FIRST_PAGE, PatientsScreen
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.patients.screen import FIRST_PAGE, PatientsScreen
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import TEST_SCRYPT_N
 
 PATIENTS = FIRST_PAGE + 25  # more than a first page

@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from carecoord_desktop.services import accounts, demo, registry, settings
-from carecoord_desktop.services.registry import PatientFilter
-from carecoord_desktop.ui.patient_list_model import (
+from carecoord_desktop.services import accounts, demo, settings
+from carecoord_desktop.services.patients import register as registry
+from carecoord_desktop.services.patients.register import PatientFilter
+from carecoord_desktop.ui.patients.list_model import (
     COLUMNS,
     CONDITIONS,
     COORDINATOR,
@@ -20,9 +21,9 @@ from carecoord_desktop.ui.patient_list_model import (
     NAME,
     PatientListModel,
 )
-from carecoord_desktop.ui.patient_list_view import KeepCountDelegate, list_messages
-from carecoord_desktop.ui.patients import PatientsScreen, SearchResult
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.patients.list_view import KeepCountDelegate, list_messages
+from carecoord_desktop.ui.patients.screen import PatientsScreen, SearchResult
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import TEST_SCRYPT_N
 
 PATIENTS = 300
@@ -339,7 +340,7 @@ def test_needs_attention_orders_by_risk_score(qtbot, screen, state):
 def test_reception_cannot_export_but_can_add_patients(qtbot, state):
     from carecoord_desktop.models.staff import Role
     from carecoord_desktop.services import accounts
-    from carecoord_desktop.ui.patients import PatientsScreen
+    from carecoord_desktop.ui.patients.screen import PatientsScreen
 
     accounts.add_user(
         state.ws,
@@ -444,7 +445,7 @@ def test_saved_filters_round_trip_without_the_search_text(qtbot, screen, state):
 
 
 def test_first_page_paints_at_once_and_the_rest_appends_without_a_reset(qtbot, state):
-    from carecoord_desktop.ui.patients import FIRST_PAGE, PatientsScreen
+    from carecoord_desktop.ui.patients.screen import FIRST_PAGE, PatientsScreen
 
     screen = PatientsScreen(state)  # the first page is queried before the worker starts
     qtbot.addWidget(screen)
@@ -465,8 +466,8 @@ def test_first_page_paints_at_once_and_the_rest_appends_without_a_reset(qtbot, s
 
 
 def test_at_the_default_window_size_every_column_fits_without_sideways_scrolling(qtbot, state):
-    from carecoord_desktop.ui.main_window import MainWindow
     from carecoord_desktop.ui.resources import stylesheet
+    from carecoord_desktop.ui.shell.main_window import MainWindow
 
     QApplication.instance().setStyleSheet(stylesheet())
     window = MainWindow(state)
@@ -575,9 +576,9 @@ def test_export_warns_about_patient_data_before_any_file_is_written(
 def test_the_risk_panel_shows_markup_in_a_record_as_text(qtbot):
     from datetime import date
 
-    from carecoord_desktop.services.patient_risk import RiskExplanation, RiskFactor
-    from carecoord_desktop.services.registry import PatientListRow
-    from carecoord_desktop.ui.risk_panel import RiskPanel
+    from carecoord_desktop.services.patients.register import PatientListRow
+    from carecoord_desktop.services.patients.risk import RiskExplanation, RiskFactor
+    from carecoord_desktop.ui.patients.risk_panel import RiskPanel
 
     panel = RiskPanel()
     qtbot.addWidget(panel)

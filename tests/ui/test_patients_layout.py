@@ -9,19 +9,19 @@ from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from carecoord_desktop.services import accounts, demo, settings
-from carecoord_desktop.ui.help import guide_html
-from carecoord_desktop.ui.main_window import MainWindow
-from carecoord_desktop.ui.patient_list_model import (
+from carecoord_desktop.ui.patients.list_model import (
     COLUMNS,
     COORDINATOR,
     MEDICARE,
     NAME,
     PRACTICE_ID,
 )
-from carecoord_desktop.ui.patients import RISK_KEY
+from carecoord_desktop.ui.patients.screen import RISK_KEY
 from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.screens import SCREENS
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.help import guide_html
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.screens import SCREENS
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import TEST_SCRYPT_N
 
 

@@ -6,12 +6,21 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
 
-from carecoord_desktop.services import accounts, demo, patient_lists, patients, registry, settings
-from carecoord_desktop.services.patient_types import AllergyDraft, AllergyRow
-from carecoord_desktop.ui.patient_record import PatientRecordDialog
-from carecoord_desktop.ui.patient_sections import RecordTableModel, list_specs
-from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.table_model import Column
+from carecoord_desktop.services import accounts, demo, settings
+from carecoord_desktop.services.patients import (
+    lists as patient_lists,
+)
+from carecoord_desktop.services.patients import (
+    record as patients,
+)
+from carecoord_desktop.services.patients import (
+    register as registry,
+)
+from carecoord_desktop.services.patients.types import AllergyDraft, AllergyRow
+from carecoord_desktop.ui.patients.record import PatientRecordDialog
+from carecoord_desktop.ui.patients.sections import RecordTableModel, list_specs
+from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.widgets.table_model import Column
 
 
 @pytest.fixture

@@ -25,12 +25,12 @@ from carecoord_desktop.errors import PermissionDeniedError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, demo, settings, workspaces
 from carecoord_desktop.services.permissions import ROLE_PERMISSIONS, Permission, can
-from carecoord_desktop.ui.admin import AddUserDialog
-from carecoord_desktop.ui.dialogs import ChangePasswordDialog, LoginDialog
-from carecoord_desktop.ui.help import HelpDialog
-from carecoord_desktop.ui.main_window import MainWindow
-from carecoord_desktop.ui.screens import SCREENS, ScreenSpec
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.admin.screen import AddUserDialog
+from carecoord_desktop.ui.shell.dialogs import ChangePasswordDialog, LoginDialog
+from carecoord_desktop.ui.shell.help import HelpDialog
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.screens import SCREENS, ScreenSpec
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import TEST_SCRYPT_N
 
 NEW_PASSWORD = "my very own phrase 7"

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, settings, workspaces
-from carecoord_desktop.ui.admin import AddUserDialog
-from carecoord_desktop.ui.dialogs import LoginDialog, RecoveryKeyDialog
-from carecoord_desktop.ui.first_run import FirstRunWizard
-from carecoord_desktop.ui.main_window import MainWindow
-from carecoord_desktop.ui.state import AppState
-from carecoord_desktop.ui.table_model import Column, RowsTableModel
+from carecoord_desktop.ui.admin.screen import AddUserDialog
+from carecoord_desktop.ui.shell.dialogs import LoginDialog, RecoveryKeyDialog
+from carecoord_desktop.ui.shell.first_run import FirstRunWizard
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N
 
 NURSE_PASSWORD = "nurse password 42"
@@ -299,7 +299,7 @@ def test_add_user_dialog_validates_and_adds(qtbot, window, ws, admin):
 
 
 def test_users_tab_disable_and_last_admin_protection(qtbot, window, ws, nurse, monkeypatch):
-    monkeypatch.setattr("carecoord_desktop.ui.admin.confirm", lambda *a, **k: True)
+    monkeypatch.setattr("carecoord_desktop.ui.admin.screen.confirm", lambda *a, **k: True)
     tab = window.screen_widget("admin").users
     tab.refresh()
     names = [tab.model.row_at(i).username for i in range(tab.model.rowCount())]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from carecoord_desktop.services import settings
-from carecoord_desktop.ui.admin import AuditTab
-from carecoord_desktop.ui.dialogs import LoginDialog
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.admin.screen import AuditTab
+from carecoord_desktop.ui.shell.dialogs import LoginDialog
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import ADMIN_PASSWORD
 
 

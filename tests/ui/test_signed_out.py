@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from carecoord_desktop.errors import AccountDisabledError
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, settings
-from carecoord_desktop.ui.dialogs import ChangePasswordDialog
-from carecoord_desktop.ui.main_window import MainWindow
-from carecoord_desktop.ui.state import AppState
+from carecoord_desktop.ui.shell.dialogs import ChangePasswordDialog
+from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.state import AppState
 from tests_support import STAFF_PASSWORD, save_shot, staff
 
 

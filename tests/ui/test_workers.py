@@ -1,4 +1,4 @@
-"""ui/workers.py: work runs on the pool and reports through signals; no nested event loop."""
+"""ui/shell/workers.py: work runs on the pool and reports through signals; no nested event loop."""
 
 from __future__ import annotations
 
@@ -12,8 +12,14 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QWidget
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.ui import workers
-from carecoord_desktop.ui.workers import Job, WaitDialog, run_modal, start_job, start_with_progress
+from carecoord_desktop.ui.shell import workers
+from carecoord_desktop.ui.shell.workers import (
+    Job,
+    WaitDialog,
+    run_modal,
+    start_job,
+    start_with_progress,
+)
 
 UI = Path(workers.__file__).resolve().parent
 

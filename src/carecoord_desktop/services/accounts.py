@@ -25,7 +25,7 @@ from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.patient_rules import check_text, text_problem
+from carecoord_desktop.services.patients.rules import check_text, text_problem
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.services.signed_in import live_actor
 from carecoord_desktop.store.workspace import Workspace

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.services.csv_decoding import Decoded, decode_bytes, read_bytes
-from carecoord_desktop.services.patient_rules import DMY_DATE, YMD_DATE, fold, read_date
+from carecoord_desktop.interop.csv.decoding import Decoded, decode_bytes, read_bytes
+from carecoord_desktop.services.patients.rules import DMY_DATE, YMD_DATE, fold, read_date
 
 MAX_ROWS = 50_000
 FORMAT_NAMES = {"dmy": "day/month/year", "ymd": "year-month-day", "mdy": "month/day/year"}

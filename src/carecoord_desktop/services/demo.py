@@ -41,9 +41,10 @@ from carecoord_desktop.models.patient import (
     Sex,
 )
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, patient_fields, workspaces
+from carecoord_desktop.services import accounts, audit, workspaces
 from carecoord_desktop.services import demo_data as data
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patients import fields as patient_fields
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
 from carecoord_desktop.store.workspace import Workspace

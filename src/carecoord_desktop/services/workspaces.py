@@ -18,8 +18,9 @@ from carecoord_desktop.errors import (
 )
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, audit_anchors, registry, settings
+from carecoord_desktop.services import accounts, audit, audit_anchors, settings
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.patients import register as registry
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store import backup as backups
 from carecoord_desktop.store import keystore, migrate

@@ -1,0 +1,1 @@
+"""Other systems' formats (CSV now, FHIR later). Imports no services or ui."""

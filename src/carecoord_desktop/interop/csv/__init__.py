@@ -1,0 +1,1 @@
+"""CSV bytes to text: encodings, size limits, sniffing."""

@@ -1,0 +1,1 @@
+"""The patient feature's services: record, lists, search, risk, register."""

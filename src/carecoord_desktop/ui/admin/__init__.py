@@ -1,0 +1,1 @@
+"""The Admin screen: users, practice settings, the audit log."""

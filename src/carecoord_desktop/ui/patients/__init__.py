@@ -1,0 +1,1 @@
+"""The Patients screen and the patient record window with its sections."""

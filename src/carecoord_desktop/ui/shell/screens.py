@@ -1,0 +1,177 @@
+"""The screens of the main window, each declared once, and the small protocol the shell uses.
+
+A feature adds a screen by adding one `ScreenSpec` to `SCREENS`: the main window builds its
+navigation, its Go menu and the F1 guide from this list, builds a screen only for a role that may
+use it, and talks to a screen only through the optional `HOOKS` below. A screen asks the
+shell for things (a restore) through the `ShellRequests` it is given, never through the window;
+it opens a patient's record through `ScreenContext.open_record`, and refreshes from the change
+notices on `state.changes_published`, never because another screen told it to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QWidget
+
+from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.ui.admin.screen import AdminScreen
+from carecoord_desktop.ui.patients.record_opener import RecordOpener
+from carecoord_desktop.ui.patients.screen import PatientsScreen
+from carecoord_desktop.ui.resources import resources_dir
+from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
+from carecoord_desktop.ui.shell.state import AppState
+
+
+class ShellRequests(QObject):
+    """What a screen may ask of the shell; the shell connects these once."""
+
+    restore_requested = Signal(object)  # Path of the backup to restore
+
+
+@dataclass(frozen=True)
+class ScreenContext:
+    """What a screen factory is given: the app's state (workspace, actor, settings, change
+    notices), the requests it may send to the shell, and the one record opener."""
+
+    state: AppState
+    requests: ShellRequests
+    opener: RecordOpener
+
+    def open_record(self, patient_id: int):
+        """Show the patient's record window (the open one brought forward)."""
+        return self.opener.open(patient_id)
+
+
+# The optional hooks a screen MAY define (the shell looks each one up; none is required):
+# - save_ui_state() -> object / restore_ui_state(value): layout kept between runs (column widths,
+#   splitter sizes), never patient data.
+# - reset_for_new_user(): forget the previous user's session (search text, filters, selection,
+#   windows it opened). Called before the next user becomes the actor; the screen's own
+#   actor_changed handler then loads what the new user may see. A screen without this hook is
+#   rebuilt instead, which is always safe.
+# - screen_shown(): the user navigated to it (refresh what may have gone stale).
+HOOKS = frozenset({"save_ui_state", "restore_ui_state", "reset_for_new_user", "screen_shown"})
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    key: str
+    title: str
+    factory: Callable[[ScreenContext], QWidget]
+    permission: Permission | None  # None: every signed-in role
+    shortcut: str
+    icon: str  # resources/icons/<icon>.svg
+    guide: str  # one or two sentences for the F1 guide: what the screen is for, in plain words
+
+    def allowed(self, actor: Actor) -> bool:
+        return self.permission is None or can(actor, self.permission)
+
+
+def call_hook(screen: QWidget, name: str, *args: Any) -> Any:
+    """Call an optional screen hook; None when the screen does not define it."""
+    if name not in HOOKS:
+        raise ValueError(f"not a screen hook: {name}")
+    hook = getattr(screen, name, None)
+    return hook(*args) if callable(hook) else None
+
+
+def screen_icon(name: str) -> QIcon:
+    root = resources_dir()
+    path = root / "icons" / f"{name}.svg" if root else None
+    return QIcon(str(path)) if path and path.exists() else QIcon()
+
+
+# -- the factories: each wires its screen to what it uses, so the shell never reaches inside ----
+def _patients(ctx: ScreenContext) -> QWidget:
+    return PatientsScreen(ctx.state, ctx.opener)
+
+
+def _admin(ctx: ScreenContext) -> QWidget:
+    screen = AdminScreen(ctx.state)
+    # The admin feature's own wiring (moves into ui/admin/ with the feature package).
+    screen.practice.restore_requested.connect(ctx.requests.restore_requested)
+    ctx.state.backups_changed.connect(screen.practice.refresh)
+    return screen
+
+
+def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
+    return lambda _ctx: NotBuiltPage(title, what)
+
+
+_CARE_PLANS = (
+    "write care plans with problems, goals in the patient's words, interventions and reviews."
+)
+_MEDICATIONS = "reconcile a patient's medicines with new orders and sign off the reconciled list."
+_TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
+_CONFERENCES = "prepare and record multidisciplinary care conferences."
+
+SCREENS: tuple[ScreenSpec, ...] = (
+    ScreenSpec(
+        "patients",
+        "Patients",
+        _patients,
+        Permission.VIEW_PATIENTS,
+        "Ctrl+1",
+        "patients",
+        "Find a patient by name, date of birth, practice ID, Medicare or phone number; filter by "
+        "condition, risk, coordinator or a recent discharge; open the full record with Enter "
+        "or a double-click. To see why a patient is in their risk tier, select them and press "
+        "Why this risk? (Ctrl+R) or right-click them: the summary opens beside the list.",
+    ),
+    ScreenSpec(
+        "care_plans",
+        "Care plans",
+        _not_built("Care plans", _CARE_PLANS),
+        Permission.VIEW_PATIENTS,
+        "Ctrl+2",
+        "care_plans",
+        "Not built yet: will " + _CARE_PLANS,
+    ),
+    ScreenSpec(
+        "medications",
+        "Medications",
+        _not_built("Medications", _MEDICATIONS),
+        Permission.VIEW_PATIENTS,
+        "Ctrl+3",
+        "medications",
+        "Not built yet: will " + _MEDICATIONS,
+    ),
+    ScreenSpec(
+        "tasks",
+        "Task board",
+        _not_built("Task board", _TASKS),
+        Permission.MANAGE_TASKS,
+        "Ctrl+4",
+        "tasks",
+        "Not built yet: will " + _TASKS,
+    ),
+    ScreenSpec(
+        "conferences",
+        "Conferences",
+        _not_built("Conferences", _CONFERENCES),
+        Permission.VIEW_PATIENTS,
+        "Ctrl+5",
+        "conferences",
+        "Not built yet: will " + _CONFERENCES,
+    ),
+    ScreenSpec(
+        "admin",
+        "Admin",
+        _admin,
+        Permission.MANAGE_USERS,
+        "Ctrl+6",
+        "admin",
+        "Staff accounts (add, change role, disable, reset a password), the audit log with its "
+        "tamper check, practice settings, and backups with restore.",
+    ),
+)
+
+
+def screens_for(actor: Actor, specs: tuple[ScreenSpec, ...] = SCREENS) -> list[ScreenSpec]:
+    return [spec for spec in specs if spec.allowed(actor)]

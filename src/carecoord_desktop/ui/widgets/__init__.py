@@ -1,0 +1,1 @@
+"""Widgets with no feature knowledge: form kit, date field, tables, table models."""
