@@ -20,7 +20,7 @@ from carecoord_desktop.services import audit_anchors, audit_text, audit_view
 from carecoord_desktop.services.patients import rules as patient_rules
 from carecoord_desktop.services.permissions import Permission
 from carecoord_desktop.ui.admin.common import DATE, DATE_TIME, AdminTab, button, table
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 WHEN = DATE_TIME + ":%S"  # seconds matter when events are compared

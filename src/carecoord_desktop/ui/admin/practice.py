@@ -31,8 +31,8 @@ from carecoord_desktop.ui.admin.common import (
     notice,
     table,
 )
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.shell.workers import start_backup
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 NO_BACKUPS = (

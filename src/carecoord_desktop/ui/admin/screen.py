@@ -38,8 +38,8 @@ from carecoord_desktop.ui.admin.common import (
     when,
 )
 from carecoord_desktop.ui.admin.practice import PracticeTab
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 __all__ = [

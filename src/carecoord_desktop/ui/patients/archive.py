@@ -21,8 +21,8 @@ from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services.patients import record as patients
 from carecoord_desktop.services.patients.archive import ARCHIVE_REASONS
 from carecoord_desktop.services.permissions import Permission, can
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 OTHER = "Another reason (type it below)"

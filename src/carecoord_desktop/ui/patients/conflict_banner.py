@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError, StaleEditError
-from carecoord_desktop.ui.shell.dialogs import show_error
 from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.form_kit import Field, FieldsForm, ItemFormDialog, shown_input
+from carecoord_desktop.ui.widgets.messages import show_error
 
 _STYLE = (
     "QFrame#staleBanner { background: #fff4d6; border: 1px solid #d9b44a; border-radius: 4px; }"

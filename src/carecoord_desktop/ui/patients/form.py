@@ -46,7 +46,6 @@ from carecoord_desktop.ui.patients.conflict_banner import (
 )
 from carecoord_desktop.ui.patients.list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patients.merge import DuplicatePanel
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.form_kit import (
@@ -56,6 +55,7 @@ from carecoord_desktop.ui.widgets.form_kit import (
     ask_discard,
     enum_choices,
 )
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 __all__ = ["DateField", "Field", "FieldsForm", "ItemFormDialog", "PatientForm", "enum_choices"]
 

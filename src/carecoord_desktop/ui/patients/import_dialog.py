@@ -41,9 +41,9 @@ from carecoord_desktop.services.patients.imports import (
     ImportPlan,
     ImportResult,
 )
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.shell.workers import Job, start_with_progress
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 NOT_IN_FILE = "(not in file)"

@@ -23,8 +23,8 @@ from carecoord_desktop.services.patients import register as registry
 from carecoord_desktop.services.patients.register import PatientFilter
 from carecoord_desktop.services.patients.types import PatientRecord
 from carecoord_desktop.ui.patients.list_model import _medicare as medicare_text
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 MAX_RESULTS = 50

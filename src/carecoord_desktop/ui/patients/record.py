@@ -39,8 +39,8 @@ from carecoord_desktop.ui.patients.record_sections import (
 )
 from carecoord_desktop.ui.patients.risk_panel import RiskExplanationView
 from carecoord_desktop.ui.patients.sections import ALLERGY_STYLES, ListSection, allergy_banner
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 _TIER_COLOURS = {"high": "#8e1b12", "medium": "#6b4e00", "low": "#1d5a2c"}
 _BANNER = (

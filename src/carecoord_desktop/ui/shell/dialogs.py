@@ -24,24 +24,12 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import accounts, audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.ui.shell.workers import Job, start_job
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 CHOOSE_OWN_FIRST = (
     "Your password was set by an administrator: choose your own to continue. Sign in again "
     "when you are ready."
 )
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def show_error(label: QLabel, exc: Exception | str) -> None:
-    label.setText(str(exc))
-    label.show()
 
 
 def _authenticate(ws, username: str, password: str, action: AuditAction):

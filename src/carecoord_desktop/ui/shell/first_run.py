@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
 from carecoord_desktop.errors import CareCoordError, KeystoreUnavailableError
 from carecoord_desktop.services import accounts, workspaces
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 NO_KEYSTORE_NOTE = (
     "This computer has no secure keystore that CareCoord trusts (Windows Credential Locker, "

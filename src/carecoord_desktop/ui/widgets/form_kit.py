@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError, ValidationError
-from carecoord_desktop.ui.shell.dialogs import error_label, show_error
 from carecoord_desktop.ui.widgets.date_field import DateField
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 _HINT_STYLE = "color: #4a5a6a; font-size: 9pt;"
 _ERROR_STYLE = "color: #a11d1d; font-size: 9pt; font-weight: 600;"
