@@ -95,23 +95,8 @@ def export_list(
 
 def describe(flt: PatientFilter, sort: str, descending: bool) -> str:
     """Which filters were used, never what was typed."""
-    parts = []
-    if flt.text.strip():
-        parts.append("search")
-    if flt.condition_code:
-        parts.append("condition filter")
-    if flt.risk_tier:
-        parts.append(f"risk filter {flt.risk_tier}")
-    if flt.recently_discharged_days is not None:
-        parts.append(f"discharged in the last {flt.recently_discharged_days} days")
-    if flt.no_coordinator:
-        parts.append("no coordinator")
-    elif flt.coordinator_id is not None:
-        parts.append("coordinator filter")
-    if flt.include_archived:
-        parts.append("including archived")
-    if not parts:
-        parts.append("whole register")
+    parts = (["search"] if flt.text.strip() else []) + registry.filter_words(flt)
+    parts = parts or ["whole register"]
     parts.append(f"sort {sort}{' desc' if descending else ''}")
     return ", ".join(parts)
 

@@ -387,6 +387,15 @@ def _describe(flt: PatientFilter, sort: str, descending: bool, found: int, fuzzy
     typed = flt.text.strip()
     if typed:
         parts.append(f"search ({len(typed)} chars{', typo-tolerant' if fuzzy else ''})")
+    parts += filter_words(flt)
+    parts.append(f"sort {sort}{' desc' if descending else ''}")
+    parts.append(f"{found} patients")
+    return ", ".join(parts)
+
+
+def filter_words(flt: PatientFilter) -> list[str]:
+    """The filters other than the search, in words for the audit log (never typed text)."""
+    parts = []
     if flt.condition_code:
         parts.append("condition filter")
     if flt.risk_tier:
@@ -399,7 +408,5 @@ def _describe(flt: PatientFilter, sort: str, descending: bool, found: int, fuzzy
         parts.append("coordinator filter")
     if flt.include_archived:
         parts.append("including archived")
-    parts.append(f"sort {sort}{' desc' if descending else ''}")
-    parts.append(f"{found} patients")
-    return ", ".join(parts)
+    return parts
 
