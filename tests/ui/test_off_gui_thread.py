@@ -264,3 +264,20 @@ def test_a_read_running_when_the_restore_starts_ends_before_the_swap(
         pass
     assert order == ["read ended", "swap"]
     window.state.ws.close()
+
+
+def test_the_first_page_paints_at_once_and_its_block_grows_with_the_whole_list(qtbot, model):
+    """The first page's rows are there as soon as it is shown (not queued behind the full
+    query); when the whole list arrives, the rows past the first page are fetched, never read
+    past the end of the first page's short block."""
+    ids = list(model.ids)
+    first_page = ids[:60]
+    model.set_ids(first_page, model.filter, partial=True)
+    assert model.data(model.index(0, NAME)) not in (None, LOADING)
+    assert model.data(model.index(59, NAME)) not in (None, LOADING)
+    model.complete_ids(ids, model.filter)
+    assert model.rowCount() == len(ids) > 60
+    assert model.data(model.index(60, NAME)) == LOADING  # asked for, not an IndexError
+    qtbot.waitUntil(lambda: model.data(model.index(60, NAME)) not in (None, LOADING))
+    row = registry.fetch_rows(model.state.ws, model.state.actor, [ids[60]])[ids[60]]
+    assert model.data(model.index(60, NAME)) == row.display_name

@@ -183,6 +183,12 @@ class PatientListModel(QAbstractTableModel):
         self._drop_blocks()
         self.loaded = True
         self.partial = partial
+        if partial and self.ids and not self._suspended:
+            # The first page paints at once: its one small read (like the first-page query
+            # itself) runs here, so its rows never wait on the pool behind the full query.
+            block = registry.fetch_rows(self.state.ws, self.state.actor, self.ids)
+            self._blocks[0] = [block.get(pid) for pid in self.ids]
+            self.fetches += 1
         self.endResetModel()
         self.count_changed.emit(len(self.ids))
 
@@ -269,14 +275,16 @@ class PatientListModel(QAbstractTableModel):
         """The row's data if its block has arrived, else None (and its fetch is started)."""
         number, offset = divmod(row, self.BLOCK_SIZE)
         block = self._blocks.get(number)
-        if block is None:
+        if block is None or offset >= len(block):  # none yet, or read before the list grew
             self._request_block(number)
             return None
         self._blocks.move_to_end(number)
         return block[offset]
 
     def is_loaded(self, row: int) -> bool:
-        return row // self.BLOCK_SIZE in self._blocks
+        number, offset = divmod(row, self.BLOCK_SIZE)
+        block = self._blocks.get(number)
+        return block is not None and offset < len(block)  # a first page's block is short
 
     def row_data(self, row: int) -> PatientListRow | None:
         """The row's data for an action on it (risk panel, context menu): from the cache, or
