@@ -281,7 +281,7 @@ def test_switch_user_leaves_nothing_of_the_previous_session(qtbot, window, made)
     patients_screen.risk.setCurrentIndex(
         patients_screen.risk.findData(patients_screen.model.row_data(0).risk_tier)
     )
-    qtbot.waitUntil(lambda: not patients_screen.searching and patients_screen.model.rowCount())
+    qtbot.waitUntil(lambda: not patients_screen.searching and patients_screen.model.rowCount() > 0)
     patients_screen.view.selectRow(0)
     record = _open_record(qtbot, window)
     previous = window.state.actor
