@@ -272,6 +272,26 @@ def test_the_console_script_accepts_workspace_after_the_command(tmp_path):
     assert workspaces.exists(target)
 
 
+
+def test_output_cut_short_by_the_reader_is_not_reported_as_a_failure(tmp_path):
+    """`carecoord demo … | head -1`: the demo is made; a reader that stops early is no error."""
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "piped-ws"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from carecoord_desktop.cli import main; raise SystemExit(main())",
+         "demo", "--patients", "5", "--workspace", str(target)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ},
+    )  # fmt: skip
+    proc.stdout.readline()  # like `head -1`: one line, then the reader is gone
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=240) == 0, stderr
+    assert "unexpected" not in stderr and "BrokenPipe" not in stderr
+    assert workspaces.exists(target)
+
 # -- a computer with no keystore CareCoord trusts ----------------------------------------------
 @pytest.fixture
 def no_keystore():

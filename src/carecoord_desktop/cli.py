@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import re
 import shutil
 import sys
@@ -572,6 +573,11 @@ def main(argv: list[str] | None = None) -> int:
         say(err=True)
         say("Stopped; nothing half-done was saved.", err=True)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`carecoord … | head`): the command itself finished, say nothing.
+        # Python's own advice: point stdout at devnull so the flush at exit cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # never a raw traceback: it can carry the row it failed on
         say(f"carecoord: {UnexpectedError(exc)}", err=True)
         say(f"  details for support: {describe(exc)}", err=True)
