@@ -1,5 +1,7 @@
 """Constants shared by tests (importable from any test module: tests/ is on sys.path)."""
 
+import pytest
+
 # Fast scrypt for tests that do not measure it (production uses 2**17).
 TEST_SCRYPT_N = 2**12
 ADMIN_PASSWORD = "correct horse battery"
@@ -80,3 +82,30 @@ def save_shot(widget, name: str) -> None:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     assert widget.grab().save(str(Path(folder) / name)), f"could not save {name}"
+
+
+def import_step(qtbot, dialog, action, *args) -> bool:
+    """One step of the CSV import dialog: its reading, checking or importing runs on a worker."""
+    with qtbot.waitSignal(dialog.step_done, timeout=30_000) as blocker:
+        action(*args)
+    return blocker.args[0]
+
+
+def _import_dialog(qtbot, ws, admin):
+    from PySide6.QtWidgets import QApplication
+
+    from carecoord_desktop.services import settings
+    from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog
+    from carecoord_desktop.ui.resources import stylesheet
+    from carecoord_desktop.ui.shell.state import AppState
+
+    QApplication.instance().setStyleSheet(stylesheet())
+    dlg = PatientImportDialog(AppState(ws, admin, settings.load(ws)))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    yield dlg
+    QApplication.instance().setStyleSheet("")
+
+
+# The import dialog on a new practice, as the admin: `from tests_support import import_dialog`.
+import_dialog = pytest.fixture(name="dialog")(_import_dialog)

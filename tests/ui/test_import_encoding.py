@@ -5,34 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtWidgets import QApplication
-
-from carecoord_desktop.services import settings
 from carecoord_desktop.ui.patients import import_dialog as ui
-from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog
-from carecoord_desktop.ui.resources import stylesheet
-from carecoord_desktop.ui.shell.state import AppState
-from tests_support import save_shot
+from tests_support import (
+    import_dialog,  # noqa: F401 - the `dialog` fixture
+    save_shot,
+)
+from tests_support import import_step as step
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def step(qtbot, dialog, action, *args) -> bool:
-    """One step of the import: its reading, checking or importing runs on a worker."""
-    with qtbot.waitSignal(dialog.step_done, timeout=30_000) as blocker:
-        action(*args)
-    return blocker.args[0]
-
-
-@pytest.fixture
-def dialog(qtbot, ws, admin):
-    QApplication.instance().setStyleSheet(stylesheet())
-    dlg = PatientImportDialog(AppState(ws, admin, settings.load(ws)))
-    qtbot.addWidget(dlg)
-    dlg.show()
-    yield dlg
-    QApplication.instance().setStyleSheet("")
 
 
 def test_a_mixed_file_asks_how_to_read_it_and_utf8_rejects_the_damaged_line(qtbot, dialog):

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.services import settings
 from carecoord_desktop.services.patients import imports as patient_import
@@ -16,9 +16,10 @@ from carecoord_desktop.services.patients import register as registry
 from carecoord_desktop.services.patients.record import PatientDraft, create_patient
 from carecoord_desktop.services.patients.register import PatientFilter
 from carecoord_desktop.ui.patients import import_dialog as ui
-from carecoord_desktop.ui.patients.import_dialog import PatientImportDialog, export_patient_list
-from carecoord_desktop.ui.resources import stylesheet
+from carecoord_desktop.ui.patients.import_dialog import export_patient_list
 from carecoord_desktop.ui.shell.state import AppState
+from tests_support import import_dialog  # noqa: F401 - the `dialog` fixture
+from tests_support import import_step as step
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHOTS = os.environ.get("CARECOORD_SCREENSHOTS")  # a folder: save pictures of the pages there
@@ -34,23 +35,6 @@ def messages(monkeypatch):
             lambda *a, _n=name, **k: shown.append((_n, a[2] if len(a) > 2 else "")),
         )
     return shown
-
-
-def step(qtbot, dialog, action, *args) -> bool:
-    """One step of the import: its reading, checking or importing runs on a worker."""
-    with qtbot.waitSignal(dialog.step_done, timeout=30_000) as blocker:
-        action(*args)
-    return blocker.args[0]
-
-
-@pytest.fixture
-def dialog(qtbot, ws, admin):
-    QApplication.instance().setStyleSheet(stylesheet())
-    dlg = PatientImportDialog(AppState(ws, admin, settings.load(ws)))
-    qtbot.addWidget(dlg)
-    dlg.show()
-    yield dlg
-    QApplication.instance().setStyleSheet("")
 
 
 def shot(widget, name: str) -> None:
