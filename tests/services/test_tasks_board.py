@@ -64,7 +64,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_saved(ws, admin, pid):
         edit.create_task(ws, admin, TaskDraft(title="   "))
     with pytest.raises(ValidationError, match="queue"):
         edit.create_task(ws, admin, TaskDraft(title="x", owner_role="plumbers"))
-    with pytest.raises(ValidationError, match="priority|urgent"):
+    with pytest.raises(ValidationError, match="urgent"):
         edit.create_task(ws, admin, TaskDraft(title="x", priority="whenever"))
     with pytest.raises(ValidationError, match="owner"):
         edit.create_task(ws, admin, TaskDraft(title="x", owner_id=999))
@@ -86,7 +86,8 @@ def test_moves_keep_their_order_across_columns_and_reads(ws, admin):
 
 
 def test_many_moves_into_the_same_gap_keep_a_strict_order(ws, admin):
-    first, second = _add(ws, admin, "first"), _add(ws, admin, "second")
+    _add(ws, admin, "first")
+    second = _add(ws, admin, "second")
     for n in range(60):  # halves the gap each time: the column is renumbered when it wears thin
         card = _add(ws, admin, f"n{n}")
         edit.move_task(ws, admin, card.id, "todo", before_id=second.id)
