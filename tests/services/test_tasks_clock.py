@@ -111,9 +111,13 @@ def pid(ws, admin) -> int:
 
 def test_a_discharge_opens_four_tasks_due_by_the_practice_calendar(ws, admin, pid):
     made = transitions.record_discharge(
-        ws, admin, pid, discharged=D(2026, 11, 20), facility="Royal North Shore",
+        ws,
+        admin,
+        pid,
+        discharged=D(2026, 11, 20),
+        facility="Royal North Shore",
         complexity="moderate",
-    )  # fmt: skip
+    )
     tasks = {t.kind: t for t in made.value.tasks}
     assert list(tasks) == ["contact", "medrec", "visit", "summary"]
     assert tasks["contact"].due == D(2026, 11, 24)  # Friday + 2 business days
@@ -210,8 +214,9 @@ def test_a_voicemail_does_not_close_the_contact_but_a_call_answered_does(ws, adm
     assert done.card.state == TaskState.DONE and "phone call, answered" in done.resolution
     rows = transitions.list_transitions(ws, nurse, pid)
     assert rows[0].contacted and [c.method.value for c in rows[0].contacts] == [
-        "voicemail", "phone_answered",
-    ]  # fmt: skip
+        "voicemail",
+        "phone_answered",
+    ]
 
 
 def test_a_contact_task_can_be_closed_without_a_call_only_with_a_reason(ws, admin, pid):

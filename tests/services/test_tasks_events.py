@@ -36,10 +36,16 @@ def pid(ws, admin) -> int:
 
 def _review(pid, **kw) -> TaskEvent:
     fields = {
-        "source": "plan", "source_id": "12", "kind": "review", "title": "Care plan review due",
-        "patient_id": pid, "due_date": date(2026, 12, 14), "owner_role": "nurse",
-        "checklist": ("Book the review", "Update goals"), **kw,
-    }  # fmt: skip
+        "source": "plan",
+        "source_id": "12",
+        "kind": "review",
+        "title": "Care plan review due",
+        "patient_id": pid,
+        "due_date": date(2026, 12, 14),
+        "owner_role": "nurse",
+        "checklist": ("Book the review", "Update goals"),
+        **kw,
+    }
     return TaskEvent(**fields)
 
 
@@ -114,9 +120,12 @@ class Child:
     def __init__(self, ws, **job) -> None:
         key = keystore.load_key(ws.id)
         self.proc = subprocess.Popen(
-            [sys.executable, str(CHILD)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [sys.executable, str(CHILD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         job = {"folder": str(ws.folder), "key": key.hex(), "password": STAFF_PASSWORD, **job}
         self.send(json.dumps(job))
         self.opened = self.result()
@@ -175,8 +184,13 @@ def test_two_computers_moving_at_once_one_move_stands(ws, admin, pid):
 def test_two_computers_sending_the_same_event_at_once_make_one_task(ws, admin, pid):
     for name in ("nina.zhang", "greg.lee"):
         staff(ws, admin, Role.NURSE, name)
-    event = {"source": "referral", "source_id": "77", "kind": "unanswered",
-             "title": "Referral unanswered", "patient_id": pid}  # fmt: skip
+    event = {
+        "source": "referral",
+        "source_id": "77",
+        "kind": "unanswered",
+        "title": "Referral unanswered",
+        "patient_id": pid,
+    }
     children = [Child(ws, job="event", event=event, username=n) for n in ("nina.zhang", "greg.lee")]
     for child in children:
         child.send("go")

@@ -93,9 +93,12 @@ def test_a_timer_survives_a_crashed_process(ws, nurse, pid):
     )
     key = keystore.load_key(ws.id)
     done = subprocess.run(
-        [sys.executable, "-c", script, str(ws.folder)], input=key.hex() + "\n", text=True,
-        capture_output=True, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", script, str(ws.folder)],
+        input=key.hex() + "\n",
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 9, done.stderr
     (found,) = minutes.my_timers(ws, nurse)
     assert found.running and found.patient_id == pid
@@ -141,8 +144,11 @@ def test_the_month_meets_the_ccm_thresholds(ws, admin, nurse, pid):
     minutes.add_minutes(ws, nurse, pid, minutes=30, activity="Dec", work_date=date(2026, 12, 1))
     rows = {r.patient_id: r for r in minutes.monthly_totals(ws, nurse, "2026-11")}
     assert {p: r.minutes for p, r in rows.items()} == {
-        pid: 18, others[0]: 41, others[1]: 58, others[2]: 5,
-    }  # fmt: skip
+        pid: 18,
+        others[0]: 41,
+        others[1]: 58,
+        others[2]: 5,
+    }
     assert rows[pid].threshold.near and rows[pid].threshold.reached is None  # 2 to 20
     assert rows[others[0]].threshold.reached == 40
     assert rows[others[1]].threshold.label == "past 40; 2 min to 60"
@@ -154,8 +160,9 @@ def test_the_month_meets_the_ccm_thresholds(ws, admin, nurse, pid):
     assert [e.minutes for e in entries] == [10, 8] and where.to_next == 2
 
 
-@pytest.mark.parametrize(("total", "reached", "to_next"), [(0, None, 20), (20, 20, 20),
-                                                          (59, 40, 1), (60, 60, None)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("total", "reached", "to_next"), [(0, None, 20), (20, 20, 20), (59, 40, 1), (60, 60, None)]
+)
 def test_thresholds(total, reached, to_next):
     got = minutes.threshold(total)
     assert (got.reached, got.to_next) == (reached, to_next)
