@@ -120,7 +120,7 @@ def seed(ws: Workspace, admin: Actor, rng: random.Random, *, patient_ids, staff,
     chosen = rng.sample(list(patient_ids), min(DISCHARGES, len(patient_ids)))
     for n, pid in enumerate(chosen):
         _discharge(ws, admin, rng, pid, today - timedelta(days=1 + n * 2), nurses)
-    _bulk_tasks(ws, admin, rng, count, list(patient_ids), people, today)
+    bulk_tasks(ws, admin, rng, count, list(patient_ids), people, today)
     _minutes(ws, admin, rng, list(patient_ids), people, today)
 
 
@@ -146,7 +146,7 @@ def _discharge(ws, admin, rng, pid, day, nurses) -> None:
         )
 
 
-def _bulk_tasks(ws, admin, rng, count, patient_ids, people, today) -> None:
+def bulk_tasks(ws, admin, rng, count, patient_ids, people, today) -> None:
     now = datetime.now(UTC)
     positions = {"todo": 0.0, "in_progress": 0.0, "waiting": 0.0, "done": 0.0}
     with ws.write_session() as session:  # ids and positions read, then written, under one lock
@@ -156,6 +156,7 @@ def _bulk_tasks(ws, admin, rng, count, patient_ids, people, today) -> None:
                 text("SELECT max(position) FROM task WHERE state = :s"), {"s": state}
             ).scalar()
             positions[state] = top or 0.0
+        base = conn.execute(text("SELECT coalesce(max(id), 0) FROM task")).scalar()
         rows, by_role = [], {}
         for p in people:
             by_role.setdefault(p.role.value, []).append(p)
@@ -184,9 +185,9 @@ def _bulk_tasks(ws, admin, rng, count, patient_ids, people, today) -> None:
                         0
                     ],
                     "source": source,
-                    "source_id": f"demo{n}" if source != "manual" else None,
+                    "source_id": f"demo{base + n}" if source != "manual" else None,
                     "kind": kind,
-                    "dedupe_key": f"{source}:demo{n}:{kind}" if kind else None,
+                    "dedupe_key": f"{source}:demo{base + n}:{kind}" if kind else None,
                     "created_by_id": admin.user_id,
                     "created_at": _stamp(created),
                     "updated_at": _stamp(created),
