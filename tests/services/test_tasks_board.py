@@ -212,3 +212,24 @@ def test_two_workstations_moving_the_same_card_get_a_conflict_not_a_lost_move(
         edit.move_task(ws, nurse, card.id, "in_progress", version=card.version)
     assert "Greg Lee" in str(caught.value) and "this task" in str(caught.value)
     assert boards.board(ws, admin).cards()[0].state == TaskState.WAITING
+
+
+def test_a_merge_moves_the_tasks_discharges_and_minutes_to_the_kept_record(ws, admin, pid):
+    from carecoord_desktop.services.tasks import minutes, transitions
+
+    twin = patients.create_patient(
+        ws,
+        admin,
+        PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9)),
+    ).value.id
+    card = _add(ws, admin, "Call her", patient_id=twin)
+    transitions.record_discharge(ws, admin, twin, discharged=date(2026, 11, 20), facility="RNS")
+    minutes.add_minutes(ws, admin, twin, minutes=12, activity="calls", work_date=TODAY)
+    merged = patients.merge_patients(ws, admin, pid, twin)
+    assert merged.changes.touches([Kind.TASKS], pid)
+    assert {c.patient_id for c in boards.board(ws, admin).cards()} == {pid}
+    assert boards.open_task_counts(ws, admin, [pid, twin]) == {pid: 5}
+    assert transitions.list_transitions(ws, admin, pid)[0].facility == "RNS"
+    assert [r.patient_id for r in minutes.monthly_totals(ws, admin, TODAY)] == [pid]
+    with pytest.raises(StaleEditError):  # the card moved with the record: it changed
+        edit.move_task(ws, admin, card.id, "in_progress", version=card.version)

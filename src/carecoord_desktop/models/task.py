@@ -299,3 +299,9 @@ class LocalHoliday(SQLModel, table=True):
     name: str = Field(max_length=120)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The rows of this module that belong to a patient: a merge of two records moves them with the
+# record's own lists (services/patients/record.py). Timers are not moved: one is stopped or
+# discarded by its owner, on whichever record it ran.
+PATIENT_ROWS = (Task, CareTransition, TransitionContact, MinutesEntry)
