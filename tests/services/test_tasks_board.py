@@ -233,3 +233,19 @@ def test_a_merge_moves_the_tasks_discharges_and_minutes_to_the_kept_record(ws, a
     assert [r.patient_id for r in minutes.monthly_totals(ws, admin, TODAY)] == [pid]
     with pytest.raises(StaleEditError):  # the card moved with the record: it changed
         edit.move_task(ws, admin, card.id, "in_progress", version=card.version)
+
+
+def test_the_list_view_reads_ids_sorted_in_sql_then_rows_in_blocks(ws, admin, pid):
+    late = _add(ws, admin, "b late", due_date=TODAY, priority="low", patient_id=pid)
+    soon = _add(ws, admin, "a soon", due_date=TODAY - timedelta(days=2), priority="urgent")
+    undated = _add(ws, admin, "c none")
+    assert boards.task_ids(ws, admin, sort="due") == [soon.id, late.id, undated.id]
+    assert boards.task_ids(ws, admin, sort="priority")[0] == soon.id
+    assert boards.task_ids(ws, admin, sort="title", descending=True)[0] == undated.id
+    rows = boards.task_rows(ws, admin, [undated.id, 999, soon.id])
+    assert [r.id for r in rows] == [undated.id, soon.id]  # in the order asked; gone left out
+    assert [c.id for c in boards.patient_tasks(ws, admin, pid)] == [late.id]
+    with pytest.raises(ValueError, match="unknown sort"):
+        boards.task_ids(ws, admin, sort="colour")
+    with pytest.raises(ValidationError, match="Choose a source"):
+        boards.board(ws, admin, BoardFilter(source="gossip"))

@@ -174,7 +174,12 @@ def _where(actor: Actor, f: BoardFilter, today: date) -> tuple[str, dict]:
         params["week_end"] = week_end(today).isoformat()
     if f.source is not None:
         clauses.append("t.source = :source")
-        params["source"] = TaskSource(f.source).value
+        try:
+            params["source"] = TaskSource(getattr(f.source, "value", f.source)).value
+        except ValueError:
+            raise ValidationError(
+                "Choose a source: " + ", ".join(s.value for s in TaskSource) + ".", "source"
+            ) from None
     return " AND ".join(clauses), params
 
 
