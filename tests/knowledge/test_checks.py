@@ -10,7 +10,7 @@ from carecoord_desktop.knowledge.base import knowledge_base
 from carecoord_desktop.knowledge.checks import check
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-from drug_kb import interactions as curated  # noqa: E402
+from drug_kb import interactions as curated
 
 
 def _pairs(result):

@@ -113,8 +113,8 @@ def test_classes_per_ingredient():
         "Analgesic and Antipyretic [EPC]", "Opioid Agonist [EPC]")
 
 
-BRIEF_BRANDS = """Panadeine Forte, Coversyl, Seretide, Diabex, Panadol, Ventolin, Lasix, Noten, Somac,
-Nexium, Cartia, Karvea, Micardis Plus, Symbicort, Spiriva, Lipitor, Crestor, Zocor, Lanoxin,
+BRIEF_BRANDS = """Panadeine Forte, Coversyl, Seretide, Diabex, Panadol, Ventolin, Lasix, Noten,
+Somac, Nexium, Cartia, Karvea, Micardis Plus, Symbicort, Spiriva, Lipitor, Crestor, Zocor, Lanoxin,
 Isoptin, Coumadin, Marevan, Mobic, Nurofen, Voltaren, Celebrex, Endone, Tramal, Lyrica, Zoloft,
 Lexapro, Cipramil, Efexor, Avanza, Seroquel, Xarelto, Eliquis, Pradaxa, Plavix, Cardiprin, Astrix,
 Jardiance, Forxiga, Januvia, Janumet, Trulicity, Lantus, Novorapid"""

@@ -224,8 +224,9 @@ def parse_line(text: str) -> MedLine:
         t = tokens[i]
         low = t.lower().strip(".")
         if (_strength(t) or _number(low) is not None or _RATIO_RE.match(low)
-                or _COUNT_RE.match(low) or _UNIT_WORD_RE.match(low) or low in _FREQ or low in _PRN_WORDS
-                or low in _STOP_WORDS or _QH_RE.match(low) or (name_words and low in _ROUTES)):
+                or _COUNT_RE.match(low) or _UNIT_WORD_RE.match(low) or low in _FREQ
+                or low in _PRN_WORDS or low in _STOP_WORDS or _QH_RE.match(low)
+                or (name_words and low in _ROUTES)):
             break
         if t.startswith("[") or t.endswith("]"):
             break
