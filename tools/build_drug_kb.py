@@ -181,6 +181,8 @@ def build(dner: dict, products: list[dict], out: Path) -> dict:
                 have.add(c)
                 class_source.setdefault(c, "au-class")
 
+    for ingredient, wrong in classes_au.REMOVE.items():
+        classes.get(ingredient, set()).difference_update(wrong)
     # Interactions: every member must be an ingredient the names can reach.
     unknown = sorted({m for r in interactions.RULES for m in r["a"] + r["b"]}
                      - ingredient_keys)

@@ -100,3 +100,9 @@ def test_every_shipped_rule_has_severity_mechanism_advice_and_source():
     for rule in kb.rules:
         assert rule.severity in {"contraindicated", "major", "moderate", "minor"}
         assert rule.mechanism and rule.advice and rule.source and rule.title
+
+
+def test_low_dose_aspirin_with_an_nsaid_is_an_interaction_not_two_nsaids():
+    result = check(["Cartia 100mg mane", "Nurofen 200mg tds"])
+    assert result.duplicates == ()
+    assert [f.rule_id for f in result.interactions] == ["aspirin-nsaid"]

@@ -161,6 +161,11 @@ RULES = [
        "major", "Reduced renal clearance of methotrexate; bone marrow and kidney toxicity.",
        "Avoid with high-dose methotrexate; with weekly low dose, monitor FBC, creatinine.",
        PI_LABEL),
+    _r("aspirin-nsaid", "Aspirin with an NSAID", ["aspirin"], NSAIDS, "moderate",
+       "Additive gastrointestinal bleeding risk; ibuprofen and naproxen can block low-dose "
+       "aspirin's antiplatelet effect.",
+       "Avoid regular NSAIDs; if needed, take aspirin 2 hours before ibuprofen and add a PPI.",
+       PI_LABEL),
     _r("methotrexate-ppi", "Methotrexate with a proton pump inhibitor", ["methotrexate"], PPIS,
        "moderate", "PPIs can delay methotrexate elimination (mainly at high doses).",
        "Usually acceptable with low weekly doses; monitor blood counts.", PI_LABEL),
