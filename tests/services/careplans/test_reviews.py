@@ -178,3 +178,18 @@ def test_agreement_and_copies_are_recorded_and_reception_may_log_a_copy_only(ws,
             given_on=TODAY,
             method="post",
         )
+
+
+def test_a_merge_keeps_both_records_plans_and_observations(ws, admin, team, register):
+    from carecoord_desktop.services.careplans import observations
+
+    observations.add_observation(
+        ws, team["nurse"], register["Dora"], kind="weight", value=70, observed_on=TODAY
+    )
+    patients.merge_patients(ws, admin, register["Olive"], register["Dora"])
+    kept = plans.list_plans(ws, team["gp"], register["Olive"])
+    assert {p.id for p in kept} == {
+        register["olive_plan"].draft.plan_id,
+        register["dora_plan"].draft.plan_id,
+    }
+    assert [o.value for o in observations.list_observations(ws, admin, register["Olive"])] == [70]
