@@ -292,7 +292,7 @@ def save_plan(
             "changed: " + ", ".join(_changed_sections(old, d)),
         )
         session.commit()
-        rec = record(session, plan)
+        rec = record(session, plan, d)
     return Changed(SaveResult(rec, lines, True), changes_for(plan.patient_id))
 
 
