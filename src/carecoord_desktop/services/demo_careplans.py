@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # demo_features lists this module's seed: no import back at r
     from carecoord_desktop.services.demo_features import DemoStaff
 
 DEFAULT_SHARE = 0.5
+BATCH = 500  # plans held in memory before they are written
 # status mix of the plans: (weight, kind)
 MIX = (
     (0.50, "complete"),
@@ -107,15 +108,8 @@ def seed(
             ).all()
         )
         plan_id = (session.execute(select(func.max(CarePlan.id))).scalar() or 0) + 1
-        rows: dict[str, list[dict]] = {
-            "plan": [],
-            "revision": [],
-            "intensity": [],
-            "copy": [],
-            "observation": [],
-        }
-        rows.update({name: [] for name in CHILDREN})
-        made = 0
+        rows = _empty_rows()
+        made = observed = 0
         for pid in patient_ids:
             fits = [
                 t for t in templates if any(c.code in t.snomed for c in conditions.get(pid, ()))
@@ -138,24 +132,38 @@ def seed(
             )
             plan_id += 1
             made += 1
-        for name, table in (
-            ("plan", CarePlan.__table__),
-            *((n, CHILDREN[n][0].__table__) for n in CHILDREN),
-            ("revision", CarePlanRevision.__table__),
-            ("intensity", CarePlanIntensityChange.__table__),
-            ("copy", CarePlanCopy.__table__),
-            ("observation", Observation.__table__),
-        ):
-            if rows[name]:
-                session.execute(table.insert(), rows[name])
+            if len(rows["plan"]) >= BATCH:  # bounded memory at 100k patients
+                observed += _insert(session, rows)
+                rows = _empty_rows()
+        observed += _insert(session, rows)
         audit.record(
             session,
             admin,
             AuditAction.CREATE,
             record_type="care_plan",
-            detail=f"demo: seeded {made} care plans and {len(rows['observation'])} observations",
+            detail=f"demo: seeded {made} care plans and {observed} observations",
         )
         session.commit()
+
+
+def _empty_rows() -> dict[str, list[dict]]:
+    names = ("plan", *CHILDREN, "revision", "intensity", "copy", "observation")
+    return {name: [] for name in names}
+
+
+def _insert(session, rows: dict[str, list[dict]]) -> int:
+    """Write one batch, parents first; returns the observations written."""
+    for name, table in (
+        ("plan", CarePlan.__table__),
+        *((n, CHILDREN[n][0].__table__) for n in CHILDREN),
+        ("revision", CarePlanRevision.__table__),
+        ("intensity", CarePlanIntensityChange.__table__),
+        ("copy", CarePlanCopy.__table__),
+        ("observation", Observation.__table__),
+    ):
+        if rows[name]:
+            session.execute(table.insert(), rows[name])
+    return len(rows["observation"])
 
 
 def _plan(rng, rows, plan_id, pid, fits, conditions, cultural, kind, author, today) -> None:
