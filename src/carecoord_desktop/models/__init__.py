@@ -1,6 +1,20 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from carecoord_desktop.models.audit import AuditEvent
+from carecoord_desktop.models.careplan import (
+    CarePlan,
+    CarePlanAction,
+    CarePlanAutosave,
+    CarePlanCopy,
+    CarePlanGoal,
+    CarePlanIntensityChange,
+    CarePlanIntervention,
+    CarePlanProblem,
+    CarePlanRevision,
+    CarePlanTemplate,
+    CarePlanWarningSign,
+    Observation,
+)
 from carecoord_desktop.models.patient import (
     Allergy,
     CareTeamMember,
@@ -27,6 +41,17 @@ from carecoord_desktop.models.task import (
 __all__ = [
     "Allergy",
     "AuditEvent",
+    "CarePlan",
+    "CarePlanAction",
+    "CarePlanAutosave",
+    "CarePlanCopy",
+    "CarePlanGoal",
+    "CarePlanIntensityChange",
+    "CarePlanIntervention",
+    "CarePlanProblem",
+    "CarePlanRevision",
+    "CarePlanTemplate",
+    "CarePlanWarningSign",
     "CareTeamMember",
     "CareTransition",
     "Condition",
@@ -35,6 +60,7 @@ __all__ = [
     "Medication",
     "MinutesEntry",
     "MinutesTimer",
+    "Observation",
     "Patient",
     "PatientContact",
     "PracticeSetting",

@@ -32,6 +32,8 @@ class Kind(StrEnum):
     TASKS = "tasks"  # the board: tasks, their comments, checklists and history
     TRANSITIONS = "transitions"  # admissions, discharges, ED visits and the contacts after them
     MINUTES = "minutes"  # coordination minutes: entries and running timers
+    CARE_PLANS = "care_plans"  # a patient's plans, their versions, reviews, copies, agreement
+    OBSERVATIONS = "observations"  # measured values (HbA1c, BP, ...) that goals chart
 
 
 # What a patient's lists are made of (a merge moves all of them).
