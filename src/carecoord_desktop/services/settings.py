@@ -23,6 +23,8 @@ class PracticeSettings:
     practice_name: str = ""
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    # Medication reconciliation is signed off by a GP; a practice may let its nurses sign too.
+    nurses_sign_reconciliation: bool = False
     # The settings' version when read: the sum of their rows' versions, which every save of any
     # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
     version: int = field(default=0, compare=False)
