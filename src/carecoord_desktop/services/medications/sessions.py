@@ -35,6 +35,7 @@ from carecoord_desktop.services.medications import matching
 from carecoord_desktop.services.medications.sources import add_current as _add_current
 from carecoord_desktop.services.medications.sources import add_source as _add_source
 from carecoord_desktop.services.medications.sources import read_sources as _read_sources
+from carecoord_desktop.services.medications.sources import refresh_current
 from carecoord_desktop.services.medications.types import (
     SOURCE_TEXT,
     STATE_TEXT,
@@ -251,17 +252,9 @@ def rematch(
     decision."""
     require(actor, Permission.EDIT_CARE_PLANS)
     with _editing(ws, actor, rec_id, version) as (session, rec):
-        current = [s for s in matching.sources_of(session, rec_id) if s.kind == SourceKind.CURRENT]
-        for line in session.exec(
-            select(MedRecLine).where(col(MedRecLine.source_id).in_([s.id for s in current]))
-        ):
-            session.delete(line)
-        for source in current:
-            session.delete(source)
-        session.flush()
-        _add_current(session, rec)
+        refreshed = refresh_current(session, rec)
         matching.rematch(session, rec)
-        return _saved(ws, session, actor, rec, "matched again")
+        return _saved(ws, session, actor, rec, f"matched again ({refreshed} current lines updated)")
 
 
 def match_lines(

@@ -95,35 +95,74 @@ def add_current(session: Session, rec: MedReconciliation) -> None:
     )
     session.add(source)
     session.flush()
-    meds = session.exec(
-        select(Medication)
-        .where(
-            Medication.patient_id == rec.patient_id,
-            Medication.status == MedicineStatus.ACTIVE.value,
-        )
-        .order_by(col(Medication.id))
-    )
-    for position, m in enumerate(meds):
-        row = to_row(m)
-        session.add(
-            MedRecLine(
-                reconciliation_id=rec.id,
-                source_id=source.id,
-                position=position,
-                written=row.written,
-                name=row.name,
-                strength=row.strength,
-                dose=row.dose,
-                route=row.route,
-                frequency=row.frequency,
-                times_of_day=m.times_of_day,
-                ingredients=";".join(row.ingredients),
-                recognised_as=row.recognised_as,
-                indication=row.indication,
-                prescriber=row.prescriber,
-                started=row.started,
-                medication_id=m.id,
-                medication_version=m.version,
-            )
-        )
+    for position, m in enumerate(_active(session, rec.patient_id)):
+        session.add(_current_line(rec, source, position, m))
     session.flush()
+
+
+def refresh_current(session: Session, rec: MedReconciliation) -> int:
+    """Bring the current list's lines up to the patient's list as it is now: a line of an
+    unchanged medicine stays (with its id, so manual matches and decisions on it hold); a
+    changed medicine's line is replaced, a stopped one's removed, a new one's added. Returns how
+    many lines changed."""
+    source = session.exec(
+        select(MedRecSource).where(
+            MedRecSource.reconciliation_id == rec.id, MedRecSource.kind == SourceKind.CURRENT.value
+        )
+    ).one()
+    lines = {
+        x.medication_id: x
+        for x in session.exec(select(MedRecLine).where(MedRecLine.source_id == source.id))
+    }
+    changed = 0
+    for position, m in enumerate(_active(session, rec.patient_id)):
+        line = lines.pop(m.id, None)
+        if line is not None and line.medication_version == m.version:
+            line.position = position
+            session.add(line)
+            continue
+        if line is not None:
+            session.delete(line)
+        session.add(_current_line(rec, source, position, m))
+        changed += 1
+    for line in lines.values():
+        session.delete(line)
+        changed += 1
+    session.flush()
+    return changed
+
+
+def _active(session: Session, patient_id: int) -> list[Medication]:
+    return list(
+        session.exec(
+            select(Medication)
+            .where(
+                Medication.patient_id == patient_id,
+                Medication.status == MedicineStatus.ACTIVE.value,
+            )
+            .order_by(col(Medication.id))
+        )
+    )
+
+
+def _current_line(rec: MedReconciliation, source: MedRecSource, position: int, m: Medication):
+    row = to_row(m)
+    return MedRecLine(
+        reconciliation_id=rec.id,
+        source_id=source.id,
+        position=position,
+        written=row.written,
+        name=row.name,
+        strength=row.strength,
+        dose=row.dose,
+        route=row.route,
+        frequency=row.frequency,
+        times_of_day=m.times_of_day,
+        ingredients=";".join(row.ingredients),
+        recognised_as=row.recognised_as,
+        indication=row.indication,
+        prescriber=row.prescriber,
+        started=row.started,
+        medication_id=m.id,
+        medication_version=m.version,
+    )
