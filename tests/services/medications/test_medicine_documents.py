@@ -45,24 +45,44 @@ def signed(ws, admin, pid, team):
     settings.update(ws, admin, version=s.version, practice_phone="(03) 9555 0100")
     patient_lists.add_allergy(ws, admin, pid, AllergyDraft("Penicillin", "Rash", "mild"))
     today = date.today()
-    patient_lists.add_hospital_event(ws, admin, pid, HospitalEventDraft(
-        kind="admission", start_date=today - timedelta(days=8), end_date=today - timedelta(days=3),
-        facility="Royal Melbourne"))
-    for line in ("Lasix 40mg mane", "metformin 500mg bd", "ibuprofen 400 mg tds",
-                 "Blackmores fish oil 1000 mg daily"):
+    patient_lists.add_hospital_event(
+        ws,
+        admin,
+        pid,
+        HospitalEventDraft(
+            kind="admission",
+            start_date=today - timedelta(days=8),
+            end_date=today - timedelta(days=3),
+            facility="Royal Melbourne",
+        ),
+    )
+    for line in (
+        "Lasix 40mg mane",
+        "metformin 500mg bd",
+        "ibuprofen 400 mg tds",
+        "Blackmores fish oil 1000 mg daily",
+    ):
         meds.add_medicine(ws, admin, pid, MedicineDraft(line))
-    discharge = "Furosemide 80 mg mane\nMetformin 500 mg bd\nParacetamol 1 g qid prn pain\n" \
-                "Atorvastatin 40 mg nocte"
+    discharge = (
+        "Furosemide 80 mg mane\nMetformin 500 mg bd\nParacetamol 1 g qid prn pain\n"
+        "Atorvastatin 40 mg nocte"
+    )
     nurse = team[Role.NURSE]
-    view = meds.start_reconciliation(ws, nurse, pid, [
-        SourceInput("new", "Discharge summary, Royal Melbourne", text=discharge)]).value
+    view = meds.start_reconciliation(
+        ws, nurse, pid, [SourceInput("new", "Discharge summary, Royal Melbourne", text=discharge)]
+    ).value
     for item in view.items:
-        decision, reason = {"dose_changed": ("change", "dose up for oedema"),
-                            "unchanged": ("continue", None), "new": ("new", None)}.get(
-            item.status, ("stop", "stopped in hospital: kidney function"))
-        view = meds.decide(ws, nurse, view.id, item.id, decision, reason=reason,
-                           version=view.version).value
-    return meds.sign_off(ws, team[Role.GP], view.id, version=view.version, note="Seen in clinic").value
+        decision, reason = {
+            "dose_changed": ("change", "dose up for oedema"),
+            "unchanged": ("continue", None),
+            "new": ("new", None),
+        }.get(item.status, ("stop", "stopped in hospital: kidney function"))
+        view = meds.decide(
+            ws, nurse, view.id, item.id, decision, reason=reason, version=view.version
+        ).value
+    return meds.sign_off(
+        ws, team[Role.GP], view.id, version=view.version, note="Seen in clinic"
+    ).value
 
 
 def test_the_card_says_what_to_take_when_what_stopped_and_why(ws, admin, pid, signed):
@@ -102,10 +122,17 @@ def test_printing_is_audited_with_ids_and_counts_only(ws, admin, pid, signed):
     printing.medication_card(ws, admin, pid)
     printing.reconciliation_record(ws, admin, pid, signed.id)
     with ws.engine.connect() as conn:
-        rows = conn.execute(text("SELECT action, record_type, record_id, patient_id, detail "
-                                 "FROM audit_event WHERE id > :s"), {"s": since}).all()
+        rows = conn.execute(
+            text(
+                "SELECT action, record_type, record_id, patient_id, detail "
+                "FROM audit_event WHERE id > :s"
+            ),
+            {"s": since},
+        ).all()
     assert [(r.action, r.record_type) for r in rows] == [
-        ("print", "medication_card"), ("print", "med_reconciliation")]
+        ("print", "medication_card"),
+        ("print", "med_reconciliation"),
+    ]
     assert rows[1].record_id == str(signed.id) and all(r.patient_id == pid for r in rows)
     assert "furosemide" not in " ".join(r.detail for r in rows).lower()
 
