@@ -17,25 +17,6 @@ def _fast(fast_password_hashing):
     return fast_password_hashing
 
 
-@pytest.fixture(autouse=True)
-def _kb():
-    # TEMPORARY while meds-kb's data is not merged: a small knowledge base of the same format.
-    from pathlib import Path
-
-    from carecoord_desktop.knowledge import base
-
-    try:
-        base.knowledge_dir()
-        yield
-        return
-    except base.KnowledgeBaseError:
-        pass
-    saved = base._instance
-    base._instance = base.KnowledgeBase(Path("/tmp/fakekb"))  # noqa: S108 (temporary)
-    yield
-    base._instance = saved
-
-
 @pytest.fixture
 def pid(ws, admin) -> int:
     draft = PatientDraft(given_name="Ada", family_name="Quill", date_of_birth=date(1948, 3, 9))
