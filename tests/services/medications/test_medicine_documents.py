@@ -147,3 +147,31 @@ def test_reception_prints_the_card_but_not_the_clinical_record(ws, admin, pid, s
 def test_an_empty_list_still_prints_a_card_that_says_so(ws, admin, pid):
     _, body = pdf_text(printing.medication_card(ws, admin, pid))
     assert "no medicines on the practice's list" in squeeze(body)
+
+
+def test_fhir_export_gives_medication_statements_as_written_and_is_audited(ws, admin, pid, team):
+    import json
+
+    meds.add_medicine(ws, admin, pid, MedicineDraft("Lasix 40mg mane", indication="oedema"))
+    row = meds.add_medicine(ws, admin, pid, MedicineDraft("Blackmores fish oil 1000 mg")).value
+    meds.stop_medicine(ws, admin, row.id, reason="no benefit", version=row.version)
+    from carecoord_desktop.services.medications.export import export_fhir
+
+    bundle = json.loads(export_fhir(ws, admin, pid))
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    patient, *statements = [e["resource"] for e in bundle["entry"]]
+    assert patient["identifier"][0]["value"] == "P000001"
+    by_text = {s["medicationCodeableConcept"]["text"]: s for s in statements}
+    lasix = by_text["Lasix 40mg mane"]
+    assert lasix["status"] == "active" and lasix["reasonCode"][0]["text"] == "oedema"
+    assert lasix["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
+    fish = by_text["Blackmores fish oil 1000 mg"]
+    assert fish["status"] == "stopped" and fish["statusReason"][0]["text"] == "no benefit"
+    assert fish["note"][0]["text"] == "not recognised: no checks run"
+    with pytest.raises(PermissionDeniedError):
+        export_fhir(ws, team[Role.RECEPTION], pid)
+    with ws.engine.connect() as conn:
+        last = conn.execute(
+            text("SELECT action, detail FROM audit_event ORDER BY id DESC LIMIT 2")
+        ).all()
+    assert ("export", "FHIR MedicationStatements: 2 medicines") in [tuple(r) for r in last]

@@ -138,6 +138,12 @@ def to_row(m: Medication) -> MedicineRow:
     )
 
 
+def when_needed(m: MedicineRow) -> bool:
+    """Taken only when needed ("prn", "when required"), by the words of the line."""
+    words = f" {m.frequency or ''} {m.written} ".lower()
+    return any(w in words for w in (" prn", "when needed", "when required", "as needed"))
+
+
 def _composed(m: Medication) -> str:
     """A line for a medicine stored before lists kept the line as written (0008 and older)."""
     return " ".join(p for p in (m.name, m.strength, m.dose, m.route, m.frequency) if p)

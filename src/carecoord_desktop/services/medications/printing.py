@@ -30,7 +30,7 @@ from carecoord_desktop.services import audit
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.medications import matching
-from carecoord_desktop.services.medications.medicines import load_rows
+from carecoord_desktop.services.medications.medicines import load_rows, when_needed
 from carecoord_desktop.services.medications.types import (
     DECISION_TEXT,
     SOURCE_TEXT,
@@ -109,11 +109,6 @@ def _card_name(m: MedicineRow) -> str:
     return name
 
 
-def _when_needed(m: MedicineRow) -> bool:
-    text = f"{m.frequency or ''} {m.written}".lower()
-    return "when needed" in text or " prn" in f" {text}" or "when required" in text
-
-
 def card_data(session: Session, patient_id: int, demo: bool = False) -> MedicationCard:
     patient, doc_patient = _patient(session, patient_id)
     rows = load_rows(session, patient_id)
@@ -125,7 +120,7 @@ def card_data(session: Session, patient_id: int, demo: bool = False) -> Medicati
             times=m.times_of_day,
             how=m.frequency or "",
             what_for=m.indication or "",
-            when_needed=_when_needed(m),
+            when_needed=when_needed(m),
             recognised=m.recognised,
         )
         for m in rows
