@@ -116,6 +116,8 @@ def test_reception_reads_the_list_but_cannot_change_it(ws, admin, pid, team):
         meds.add_medicine(ws, reception, pid, MedicineDraft("aspirin 100 mg daily"))
     with pytest.raises(PermissionDeniedError):
         meds.stop_medicine(ws, reception, row.id, reason="x", version=row.version)
+    with pytest.raises(PermissionDeniedError):
+        meds.medicine_history(ws, reception, pid)
     coordinator = team[Role.COORDINATOR]
     assert meds.add_medicine(ws, coordinator, pid, MedicineDraft("aspirin 100 mg daily")).value
 
