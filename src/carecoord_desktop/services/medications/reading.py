@@ -187,3 +187,25 @@ def read_fhir(data: bytes, *, kb: KnowledgeBase | None = None) -> list[ReadLine]
             )
         )
     return out
+
+
+def fhir_birth_dates(data: bytes) -> set[date]:
+    """The birth dates of the Patients a FHIR file is about (a file for someone else must not
+    become this patient's list). Unreadable data gives none: read_fhir reports it."""
+    import json
+
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return set()
+    if not isinstance(doc, dict):
+        return set()
+    entries = [e.get("resource") for e in doc.get("entry") or [] if isinstance(e, dict)]
+    out = set()
+    for res in [doc, *entries]:
+        if isinstance(res, dict) and res.get("resourceType") == "Patient":
+            try:
+                out.add(date.fromisoformat(str(res.get("birthDate", ""))[:10]))
+            except ValueError:
+                continue
+    return out
