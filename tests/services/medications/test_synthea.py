@@ -141,3 +141,26 @@ def test_a_file_about_someone_else_is_refused_and_starts_nothing(ws, team):
 def test_a_bad_fhir_file_gets_a_clear_message(ws, team, pid, data, message):
     with pytest.raises(ValidationError, match=message):
         meds.start_reconciliation(ws, team[Role.NURSE], pid, [SourceInput("new", fhir=data)])
+
+
+def test_the_fhir_export_reads_back_through_the_import_as_the_same_list(ws, team):
+    from carecoord_desktop.services.medications.export import export_fhir
+
+    nurse, gp = team[Role.NURSE], team[Role.GP]
+    pid, view = imported(ws, nurse, "Beatrice")
+    for item in view.items:
+        stop = item.status == "stopped"
+        view = meds.decide(
+            ws,
+            nurse,
+            view.id,
+            item.id,
+            "stop" if stop else "new",
+            reason="ended" if stop else None,
+            version=view.version,
+        ).value
+    meds.sign_off(ws, gp, view.id, version=view.version)
+    exported = export_fhir(ws, nurse, pid, include_stopped=False)
+    again = meds.start_reconciliation(ws, nurse, pid, [SourceInput("new", fhir=exported)]).value
+    assert again.items and {i.status for i in again.items} == {"unchanged"}
+    assert all(i.current.written == i.new.written for i in again.items)
