@@ -607,6 +607,9 @@ def test_rebuild_reproduces_what_the_triggers_built(small):
 def test_migrating_an_existing_workspace_backfills_the_index(small):
     ws, actor, p = small
     with ws.session() as session:  # going back to 0002 drops these tables and what they hold
+        for table in ("med_rec_item", "med_rec_line", "med_rec_source", "medication_change",
+                      "med_reconciliation"):  # the demo's reconciliations point at its stays
+            session.execute(text(f"DELETE FROM {table}"))
         session.execute(text("DELETE FROM hospital_event"))
         session.execute(text("DELETE FROM patient_contact"))
         session.commit()
