@@ -180,3 +180,20 @@ def test_a_merge_moves_the_medicines_their_history_and_reconciliations(ws, admin
     assert [m.written for m in meds.list_medicines(ws, admin, pid).active] == ["Lasix 40mg mane"]
     assert [h.action for h in meds.medicine_history(ws, admin, pid)] == ["added"]
     assert [r.id for r in meds.list_reconciliations(ws, admin, pid)] == [rec.value.id]
+
+
+def test_a_medicine_stored_before_lists_were_recognised_is_recognised_when_read(ws, admin, pid):
+    # As a workspace upgraded from 0008 holds it: name, dose and frequency, nothing else.
+    with ws.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO medication (patient_id, name, dose, frequency, status) VALUES "
+                "(:pid, 'Furosemide', '40 mg', 'once daily', 'active'), "
+                "(:pid, 'Grandma''s tonic', NULL, NULL, 'active')"
+            ),
+            {"pid": pid},
+        )
+    furosemide, tonic = meds.list_medicines(ws, admin, pid).active
+    assert furosemide.written == "Furosemide 40 mg once daily"
+    assert furosemide.ingredients == ("furosemide",)
+    assert tonic.written == "Grandma's tonic" and tonic.recognised_as == NOT_RECOGNISED

@@ -122,7 +122,8 @@ def test_sign_off_makes_the_reconciled_list_current_in_one_go(
     assert view.state == "awaiting_signoff"
     with ws.session() as session:
         waiting = meds.awaiting_signoff(session)
-    assert [(w.patient_id, w.session_id) for w in waiting] == [(pid, view.id)]
+    [(waiting_pid, waiting_id, since)] = waiting  # a plain tuple for the task board
+    assert (waiting_pid, waiting_id) == (pid, view.id) and since == view.submitted_at
     out = meds.sign_off(ws, gp, view.id, version=view.version, note="Reviewed with patient")
     assert out.value.state == "signed" and "Greg Lee" in out.value.signed_by_name
     assert out.changes.touches({Kind.MEDICINES}, pid) and out.changes.touches({Kind.HOSPITAL}, pid)

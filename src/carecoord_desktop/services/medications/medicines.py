@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.knowledge.base import knowledge_base
 from carecoord_desktop.knowledge.checks import check
+from carecoord_desktop.knowledge.recognise import recognise
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.medication import ChangeAction, MedicationChange, MedicineStatus
 from carecoord_desktop.models.patient import Medication
@@ -113,13 +114,20 @@ def load_rows(session: Session, patient_id: int) -> list[MedicineRow]:
 def to_row(m: Medication) -> MedicineRow:
     written = m.written or _composed(m)
     ingredients = split_ingredients(m.ingredients)
+    recognised_as = m.recognised_as
+    if m.written is None and not ingredients:
+        # A medicine stored before lists were recognised (migration 0010): recognise it now,
+        # the same way a new line is, rather than call furosemide "not recognised".
+        found = recognise(written)
+        ingredients = found.ingredients
+        recognised_as = found.display if found.recognised else None
     return MedicineRow(
         id=m.id or 0,
         patient_id=m.patient_id,
         name=m.name,
         written=written,
         ingredients=ingredients,
-        recognised_as=m.recognised_as or ("" if ingredients else "not recognised: no checks run"),
+        recognised_as=recognised_as or ("" if ingredients else "not recognised: no checks run"),
         strength=m.strength,
         dose=m.dose,
         route=m.route,

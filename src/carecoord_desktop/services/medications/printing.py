@@ -39,7 +39,7 @@ from carecoord_desktop.services.medications.types import (
     ReconciliationView,
     SourceKind,
 )
-from carecoord_desktop.services.patients.rules import patient_or_error
+from carecoord_desktop.services.patients.rules import aware, patient_or_error
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
@@ -152,7 +152,8 @@ def card_data(session: Session, patient_id: int, demo: bool = False) -> Medicati
     reviewed = ""
     if last is not None and last.signed_at is not None:
         who = (last.signed_by_name or "").split(" (")[0]
-        reviewed = f"Checked by {who} on {last.signed_at.day} {last.signed_at:%b %Y}."
+        on = (aware(last.signed_at) or last.signed_at).astimezone()
+        reviewed = f"Checked by {who} on {on.day} {on:%b %Y}."
     return MedicationCard(
         practice=_practice(session, demo),
         patient=doc_patient,
@@ -198,8 +199,7 @@ def record_data(session: Session, view: ReconciliationView, demo: bool = False):
                 + (f", {item.decided_at:%d/%m/%Y}" if item.decided_at else ""),
                 flags=tuple(  # one line per problem, however many partners it has
                     dict.fromkeys(
-                        ("Interaction: " if f.kind == "interaction" else "")
-                        + f.text.split(": ")[0]
+                        ("Interaction: " if f.kind == "interaction" else "") + f.text.split(": ")[0]
                         for f in item.flags
                         if f.kind in ("interaction", "ingredient_duplicate", "class_duplicate")
                     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
 from carecoord_desktop.models.medication import (
@@ -285,8 +286,9 @@ class ReconciliationSummary:
     signed_by_name: str | None
 
 
-@dataclass(frozen=True)
-class AwaitingSignoff:
+class AwaitingSignoff(NamedTuple):
+    """(patient_id, session_id, since): a tuple for the task board, with names."""
+
     patient_id: int
     session_id: int
     since: datetime
