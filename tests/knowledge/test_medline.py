@@ -98,3 +98,45 @@ def test_a_second_time_word_adds_a_time_without_losing_the_frequency():
 def test_plain_words_for_the_card():
     assert parse_line("Ventolin 2 puffs prn wheeze").frequency_text == "when needed for wheeze"
     assert parse_line("Coversyl 5mg mane").frequency_text == "in the morning"
+
+
+HOSPITAL_LINES = [
+    ("Paracetamol 1 g PO QID PRN", dict(strength="1 g", route="oral", frequency="qid", prn=True)),
+    ("Enoxaparin 40 mg SC daily", dict(route="subcutaneous", frequency="daily")),
+    ("Frusemide 40 mg PO mane (was 20mg)", dict(strength="40 mg", instructions="was 20mg")),
+    ("CEASED: Aspirin 100mg", dict(name="Aspirin", stop=True, strength="100 mg")),
+    ("STOP Nurofen", dict(name="Nurofen", stop=True)),
+    ("Amoxicillin 500mg tds x 5 days", dict(frequency="tds", instructions="for 5 days")),
+    ("Salbutamol 100mcg/dose 2 puffs 4 hourly prn",
+     dict(strength="100 mcg/dose", frequency="q4h", times_per_day=6.0, prn=True)),
+    ("Ondansetron 4mg ODT 8 hourly prn nausea",
+     dict(dose_unit="tablet", frequency="q8h", prn_reason="nausea")),
+    ("Fentanyl patch 12mcg/hr change every 72 hours",
+     dict(name="Fentanyl patch", strength="12 mcg/hr", frequency="q72h")),
+    ("Denosumab 60mg every 6 months", dict(frequency="every 6 months")),
+    ("Insulin aspart 4-8 units with meals as per sliding scale",
+     dict(dose_amount=4.0, dose_max=8.0, instructions="as per sliding scale; with meals")),
+    ("Warfarin as per INR", dict(name="Warfarin", instructions="as per INR")),
+    ("Clopidogrel 75mg daily - withhold 7 days pre-op",
+     dict(frequency="daily", stop=False, instructions="withhold 7 days pre-op")),
+    ("Lasix 40 mane", dict(name="Lasix", strength="40", strength_unit=None, frequency="mane")),
+    ("Metformin 500 2 tabs bd", dict(strength="500", dose_amount=2.0, dose_unit="tablet")),
+    ("Mirtazapine 15 mg at night", dict(frequency="nocte", times_of_day=("night",))),
+    ("Alendronate 70mg once weekly on Sunday", dict(frequency="weekly", days=("sunday",))),
+    ("Coloxyl & Senna 2 tabs nocte", dict(name="Coloxyl & Senna", dose_amount=2.0)),
+    ("Vitamin B12 1000mcg IM monthly", dict(route="intramuscular", frequency="monthly")),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), HOSPITAL_LINES, ids=[x[0] for x in HOSPITAL_LINES])
+def test_reads_discharge_summary_lines(line, expected):
+    parsed = parse_line(line)
+    for key, value in expected.items():
+        assert getattr(parsed, key) == value, key
+    assert not parsed.flagged, parsed.unparsed
+
+
+def test_a_taper_is_kept_as_text_not_read_as_a_frequency():
+    parsed = parse_line("Prednisolone 50mg daily, reduce by 5mg every 3 days")
+    assert parsed.frequency == "daily" and parsed.dose_amount is None
+    assert parsed.flagged and "reduce" in parsed.unparsed

@@ -124,3 +124,19 @@ Jardiance, Forxiga, Januvia, Janumet, Trulicity, Lantus, Novorapid"""
 def test_common_australian_brands_are_recognised_exactly(brand):
     found = recognise(brand)
     assert found.recognised and found.how == "exact", brand
+
+
+@pytest.mark.parametrize(("text", "ingredients"), [
+    ("Perindopril arginine 5mg", ("perindopril",)),
+    ("Losartan potassium 50mg", ("losartan",)),
+    ("Penicillin V Potassium 500 MG Oral Tablet", ("penicillin v potassium",)),
+    ("Potassium chloride 600mg", ("potassium chloride",)),
+    ("magnesium 300mg nocte", ("magnesium",)),
+])
+def test_a_salt_word_after_a_drug_is_its_salt_not_a_second_medicine(text, ingredients):
+    assert recognise(text).ingredients == ingredients
+
+
+def test_a_shelf_brand_is_read_exactly_not_fuzzily_as_something_else():
+    found = recognise("Betadine gargle")
+    assert found.how == "exact" and found.ingredients == ("povidone-iodine",)

@@ -125,3 +125,10 @@ def test_two_lines_of_one_ingredient_pair_by_strength_then_order():
                        _lines("n", ["furosemide 20mg nocte", "furosemide 40mg mane"]))
     for row in result.rows:
         assert row.status == Status.UNCHANGED, row
+
+
+def test_a_strength_written_without_its_unit_is_not_a_dose_change():
+    result = reconcile(_lines("c", ["Lasix 40 mane"]), _lines("n", ["frusemide 40mg mane"]))
+    assert result.rows[0].status == Status.UNCHANGED
+    changed = reconcile(_lines("c", ["Lasix 40 mane"]), _lines("n", ["frusemide 80mg mane"]))
+    assert changed.rows[0].status == Status.DOSE_CHANGED

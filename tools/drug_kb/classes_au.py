@@ -38,7 +38,7 @@ SUPPLEMENT = {
     "moclobemide": ["Monoamine Oxidase Inhibitor [EPC]"],
     "vildagliptin": ["Dipeptidyl Peptidase 4 Inhibitor [EPC]"],
     "ramelteon": ["Melatonin Receptor Agonist [EPC]"],
-    "aspirin": ["Platelet Aggregation Inhibitor [EPC]", "Nonsteroidal Anti-inflammatory Drug [EPC]"],
+    "aspirin": ["Platelet Aggregation Inhibitor [EPC]"],
     "warfarin": ["Vitamin K Antagonist [EPC]"],
     "rivaroxaban": ["Factor Xa Inhibitor [EPC]"],
     "apixaban": ["Factor Xa Inhibitor [EPC]"],
@@ -64,4 +64,10 @@ NO_DUPLICATE_FLAG = {
     "Iron Supplement [EPC]", "Electrolyte Replacement [EPC]", "Sunscreen [EPC]",
     "Anticholinergic [EPC]", "Vitamin [EPC]", "Analgesic and Antipyretic [EPC]",
     "Cholinergic Muscarinic Antagonist [EPC]", "Dermatological Agent [EPC]",
+}
+
+# Classes the FDA file gives that mislead a duplicate check in primary care: aspirin on a list is
+# almost always low-dose antiplatelet; aspirin with an NSAID is an interaction rule instead.
+REMOVE = {
+    "aspirin": ["Nonsteroidal Anti-inflammatory Drug [EPC]"],
 }

@@ -191,6 +191,22 @@ AU_BRANDS = {
     "norvir": "ritonavir", "prezista": "darunavir", "sirdalud": "tizanidine",
     "orap": "pimozide", "cafergot": "ergotamine;caffeine", "rozerem": "ramelteon",
     "zyvox": "linezolid", "lithium carbonate": "lithium", "noumed paracetamol": "paracetamol",
+    # Common pharmacy-shelf products that fuzzy matching would otherwise misread.
+    "betadine": "povidone-iodine", "betadine sore throat gargle": "povidone-iodine",
+    "dettol": "chloroxylenol", "savlon": "chlorhexidine", "bepanthen": "dexpanthenol",
+    "difflam": "benzydamine", "strepsils": "amylmetacresol;dichlorobenzyl alcohol",
+    "gaviscon": "sodium alginate;sodium bicarbonate;calcium carbonate", "mylanta": "aluminium hydroxide;magnesium hydroxide;simeticone",
+    "rennie": "calcium carbonate;magnesium carbonate", "imodium": "loperamide",
+    "gastrostop": "loperamide", "ural": "sodium citrotartrate", "hydralyte": "oral rehydration salts",
+    "metamucil": "psyllium", "nicorette": "nicotine", "nicabate": "nicotine",
+    "blackmores fish oil": "fish oil", "sudafed": "pseudoephedrine", "codral": "pseudoephedrine;paracetamol",
+    "demazin": "phenylephrine;chlorphenamine", "polaramine": "dexchlorpheniramine",
+    "phenergan": "promethazine", "restavit": "doxylamine", "valoid": "cyclizine",
+    "kenacomb": "triamcinolone;neomycin;gramicidin;nystatin", "sigmacort": "hydrocortisone",
+    "advantan": "methylprednisolone aceponate", "elocon": "mometasone", "diprosone": "betamethasone",
+    "canesten": "clotrimazole", "daktarin": "miconazole", "lamisil": "terbinafine",
+    "chlorsig": "chloramphenicol", "xalatan": "latanoprost", "timoptol": "timolol",
+    "systane": "lubricant eye drops", "refresh": "lubricant eye drops",
 }
 
 SOURCES_FOR = {"generic": _SRC_AU_NAME, "brand": _SRC_ARTG}

@@ -35,6 +35,7 @@ _FORMS = {
     "unit": "unit", "units": "unit", "ml": "mL", "mls": "mL", "application": "application",
     "applications": "application", "amp": "ampoule", "ampoule": "ampoule", "vial": "vial",
     "dose": "dose", "doses": "dose", "lozenge": "lozenge", "pessary": "pessary",
+    "odt": "tablet", "wafer": "tablet", "wafers": "tablet",
 }
 # Frequency abbreviations (AU practice usage) -> (canonical, times per day, times of day).
 _FREQ: dict[str, tuple[str, float | None, tuple[str, ...]]] = {
@@ -85,15 +86,24 @@ _INSTRUCTIONS = sorted([
     "before breakfast", "on an empty stomach", "with water", "with plenty of water",
     "swallow whole", "do not crush", "dissolve in water", "rinse mouth after use",
     "rinse mouth", "under the tongue", "as directed", "when required", "when needed",
-    "as needed", "as required", "if required", "if needed", "for 5 days", "for 7 days",
-    "for 10 days", "for 14 days", "sliding scale", "per sliding scale", "via spacer",
-    "with spacer", "apply thinly", "to affected area",
+    "as needed", "as required", "if required", "if needed", "as per sliding scale",
+    "sliding scale", "per sliding scale", "via spacer", "as per inr", "as per protocol",
+    "as per chart", "with spacer", "apply thinly", "to affected area",
 ], key=lambda p: -len(p))
 _PRN_PHRASES = {"when required", "when needed", "as needed", "as required", "if required",
                 "if needed"}
 _PRN_WORDS = {"prn", "p.r.n.", "p.r.n"}
-_STOP_WORDS = {"stop", "stopped", "cease", "ceased", "discontinue", "discontinued", "withhold",
-               "withheld", "suspended"}
+_STOP_WORDS = {"stop", "stopped", "cease", "ceased", "discontinue", "discontinued"}
+_PERIOD_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
+# Patterns read from the whole line before it is split into words, in this order.
+_DURATION_RE = re.compile(r"\b(?:x|for)\s*(\d+)\s*(day|week|month)s?\b")
+_EVERY_HOURS_RE = re.compile(
+    r"\b(?:(?:change\s+)?every|q)\s*(\d+)\s*(?:hours?|hrs?|h)\b|\b(\d+)(?:\s*-\s*\d+)?\s*"
+    r"(?:hourly|hrly)\b")
+_EVERY_PERIOD_RE = re.compile(r"\b(?:change\s+)?every\s+(\d+)\s+(day|week|month)s?\b")
+_LEADING_STOP_RE = re.compile(r"^\s*(stop|stopped|cease|ceased|discontinued?)\b\s*[:\-–]?\s*")
+_WITHHOLD_RE = re.compile(r"\b(?:withhold|withheld|suspend|suspended|hold)\b.*$")
+_WAS_RE = re.compile(r"\(?\bwas\s+[\d.]+\s*[a-zµ]*\)?")
 _NUMBER = r"\d+(?:\.\d+)?"
 _STRENGTH_RE = re.compile(
     rf"^({_NUMBER}(?:/{_NUMBER})*)\s*(mg|g|gm|mcg|ug|µg|ng|iu|mmol|meq|%|ml|units?|u|"
@@ -212,6 +222,7 @@ def parse_line(text: str) -> MedLine:
             else:
                 instructions.append(work[idx: idx + len(phrase)])
             work, lowered = _cut(work, idx, len(phrase)), _cut(lowered, idx, len(phrase))
+    work, lowered = _read_patterns(work, lowered, fields, instructions)
     for phrase, code in sorted(_PHRASE_FREQ.items(), key=lambda kv: -len(kv[0])):
         idx = lowered.find(phrase)
         if idx >= 0 and _at_word_bounds(lowered, idx, len(phrase)) and "frequency" not in fields:
@@ -283,7 +294,13 @@ def parse_line(text: str) -> MedLine:
             if reason:  # "STOP - GI bleed": the rest of the line is why
                 fields["stop_reason"] = " ".join(reason)
                 break
-        elif _number(low) is not None and "dose_amount" not in fields:
+        elif (j == 0 and "strength" not in fields and (_number(low) or 0) > 4
+              and nxt not in _FORMS):
+            # "Lasix 40 mane": a number right after the name, too big to be a count, is the
+            # strength with its unit left out (kept without a unit, never guessed).
+            fields["strength"], fields["strength_value"] = low, _number(low)
+        elif (_number(low) is not None and "dose_amount" not in fields
+              and (nxt in _FREQ or nxt in _PRN_WORDS or not nxt)):
             fields["dose_amount"] = _number(low)  # "Somac 40mg 1 daily": one, of the product
         elif low in _ROUTES:
             fields.setdefault("route", _ROUTES[low])
@@ -293,7 +310,8 @@ def parse_line(text: str) -> MedLine:
                 fields["times_of_day"] = (*fields["times_of_day"], _TIMES[low])
         elif low in _DAYS:
             fields["days"] = (*fields.get("days", ()), low.rstrip("s"))
-        elif low in {"at", "in", "the", "on", "and", "then", "x", "of", "per", "to", "a",
+        elif low in {"-", "–", "—", ":", "&", "+", "/", "then", "x", "of", "per", "to", "a",
+                     "at", "in", "the", "on", "and",
                      "release", "extended", "modified", "slow", "sr", "cr", "xr", "mr", "er",
                      "oral", "tablet", "dose", "metered", "dry", "powder", "each"}:
             pass  # filler and release words carry nothing we store
@@ -313,6 +331,46 @@ def parse_line(text: str) -> MedLine:
     if instructions:
         fields["instructions"] = "; ".join(instructions)
     return MedLine(text=original, name=" ".join(name_words), unparsed=tuple(unparsed), **fields)
+
+
+def _read_patterns(work: str, lowered: str, fields: dict,
+                   instructions: list[str]) -> tuple[str, str]:
+    """Stop, hold, duration, "every N hours/days" and "(was 20mg)", cut out of the line."""
+    def cut(m: re.Match) -> None:
+        nonlocal work, lowered
+        start, end = m.span()
+        work, lowered = _cut(work, start, end - start), _cut(lowered, start, end - start)
+
+    if m := _LEADING_STOP_RE.match(lowered):
+        fields["stop"] = True
+        cut(m)
+    if m := _WITHHOLD_RE.search(lowered):
+        instructions.append(work[m.start(): m.end()].strip(" -–:"))
+        cut(m)
+    if m := _WAS_RE.search(lowered):
+        instructions.append(work[m.start(): m.end()].strip("()"))
+        cut(m)
+    if m := _DURATION_RE.search(lowered):
+        instructions.append(f"for {m.group(1)} {m.group(2)}{'s' if m.group(1) != '1' else ''}")
+        cut(m)
+    if m := _EVERY_HOURS_RE.search(lowered):
+        hours = int(m.group(1) or m.group(2))
+        if hours:
+            fields["frequency"], fields["times_per_day"] = f"q{hours}h", 24 / hours
+            cut(m)
+    elif (m := _EVERY_PERIOD_RE.search(lowered)) and not _has_frequency_word(lowered):
+        n, unit = int(m.group(1)), m.group(2)
+        if n:
+            fields["frequency"] = f"every {n} {unit}s"
+            fields["times_per_day"] = 1 / (n * _PERIOD_DAYS[unit])
+            cut(m)
+    return work, lowered
+
+
+def _has_frequency_word(lowered: str) -> bool:
+    # "daily, reduce by 5mg every 3 days": the every-N belongs to a taper, not the frequency.
+    return any(w in _FREQ for w in re.findall(r"[a-z]+", lowered)) or any(
+        p in lowered for p in _PHRASE_FREQ)
 
 
 def _known(token: str) -> bool:

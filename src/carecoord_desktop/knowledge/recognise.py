@@ -37,7 +37,12 @@ supplement pain sleep blood pressure tablets unsure stopped ceased hospital doct
 _NOT_DRUG_WORDS = frozenset(_NOT_DRUG_TEXT.split())
 
 # A salt word after a drug names the salt ("Penicillin V Potassium"), not a second medicine.
-_SALT_WORDS = frozenset(["sodium", "potassium", "calcium", "magnesium", "hydrochloride"])
+_SALT_TEXT = """
+sodium potassium calcium magnesium hydrochloride arginine erbumine tromethamine lysine citrate
+phosphate sulfate sulphate acetate carbonate bicarbonate chloride bromide gluconate lactate
+succinate maleate tartrate fumarate mesylate besylate zinc
+"""
+_SALT_WORDS = frozenset(_SALT_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -78,16 +83,20 @@ def recognise(text: str, *, kb: KnowledgeBase | None = None) -> Recognition:
     matched: list[str] = []
     sources: list[str] = []
     i = 0
+    last_end = -1  # where the previous name ended: a salt word right after it is its salt
     while i < len(words):
         for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             candidate = " ".join(words[i: i + size])
             hit = kb.lookup(candidate)
-            if hit is not None and not (size == 1 and candidate in _SALT_WORDS and ingredients):
+            if hit is None:
+                continue
+            i += size
+            if not (size == 1 and candidate in _SALT_WORDS and last_end == i - 1):
                 ingredients.update(dict.fromkeys(hit[0]))
                 matched.append(candidate)
                 sources.append(hit[1])
-                i += size
-                break
+            last_end = i
+            break
         else:
             i += 1
     if ingredients:

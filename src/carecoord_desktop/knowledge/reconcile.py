@@ -270,7 +270,8 @@ def _changes(a: SourceLine, b: SourceLine) -> tuple[str, ...]:
     pa, pb = a.parsed, b.parsed
     assert pa is not None and pb is not None
     out = []
-    if _dose(pa) != _dose(pb) and None not in (_dose(pa), _dose(pb)):
+    da, db = _dose(pa), _dose(pb)
+    if da is not None and db is not None and not _same_dose(da, db):
         out.append("dose")
     # How often is the frequency; "daily" and "mane" are both once a day (a timing change).
     fa, fb = (pa.times_per_day, pa.prn), (pb.times_per_day, pb.prn)
@@ -290,11 +291,20 @@ def _dose(p: MedLine) -> tuple | None:
     amount = p.dose_amount if p.dose_amount is not None else 1.0
     if p.strength_mg is not None:
         return ("mg", round(p.strength_mg * amount, 6))
+    if p.strength is not None and p.strength_unit is None and p.strength_value is not None:
+        return ("", round(p.strength_value * amount, 6))  # "Lasix 40": the unit left out
     if p.strength is not None:
         return (p.strength, amount)
     if p.dose_amount is not None:
         return (p.dose_unit, p.dose_amount)
     return None
+
+
+def _same_dose(a: tuple, b: tuple) -> bool:
+    # A strength written without its unit ("Lasix 40") equals the same number in mg.
+    if "" in (a[0], b[0]) and {a[0], b[0]} <= {"", "mg"}:
+        return a[1] == b[1]
+    return a == b
 
 
 def _change_note(cur: SourceLine, target: SourceLine, changes: tuple[str, ...]) -> str:
