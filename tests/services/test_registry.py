@@ -611,6 +611,9 @@ def test_migrating_an_existing_workspace_backfills_the_index(small):
     with ws.session() as session:  # going back to 0002 drops these tables and what they hold
         session.execute(text("DELETE FROM transition_contact"))  # the demo's discharges (0011)
         session.execute(text("DELETE FROM care_transition"))
+        for table in ("med_rec_item", "med_rec_line", "med_rec_source", "medication_change",
+                      "med_reconciliation"):  # the demo's reconciliations point at its stays
+            session.execute(text(f"DELETE FROM {table}"))
         session.execute(text("DELETE FROM hospital_event"))
         session.execute(text("DELETE FROM patient_contact"))
         session.commit()

@@ -8,6 +8,9 @@
   where every `inputs` holds the names exactly as given and ingredients are the base's keys
   (the practice's names: "paracetamol", "salbutamol", "furosemide").
 - `carecoord meds about` shows the knowledge base's version, sources and licences.
+- `carecoord print medcard` and `print medrec`: the patient's medication card and a
+  reconciliation record as PDFs, through the same services (role checked, print audited) as
+  the app.
 More `meds` commands (on a patient's list, with --as) are added to the same group here.
 """
 
@@ -15,10 +18,12 @@ from __future__ import annotations
 
 import json
 
+from carecoord_desktop.cli import printing
 from carecoord_desktop.cli.common import EXIT_OK, EXIT_PROBLEM, command, say
 from carecoord_desktop.knowledge import base
 from carecoord_desktop.knowledge.checks import CheckResult, check
 from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
+from carecoord_desktop.services.medications import printing as med_printing
 
 SEVERITY_WORD = {"contraindicated": "CONTRAINDICATED", "major": "MAJOR", "moderate": "moderate",
                  "minor": "minor"}
@@ -118,3 +123,28 @@ def cmd_about(_args, _secrets) -> int:
         say(f"carecoord: {exc}", err=True)
         return EXIT_PROBLEM
     return EXIT_OK
+
+
+# -- printing ----------------------------------------------------------------------------------
+def _medcard(ws, actor, patient_id: int, _id, _args) -> bytes:
+    return med_printing.medication_card(ws, actor, patient_id)
+
+
+def _medrec(ws, actor, patient_id: int, rec_id, _args) -> bytes:
+    return med_printing.reconciliation_record(ws, actor, patient_id, rec_id)
+
+
+def register_print(psub) -> None:
+    printing.add_kind(
+        psub,
+        "medcard",
+        "the patient's large-print medication card: what to take when, what was stopped",
+        _medcard,
+        has_id=False,
+    )
+    printing.add_kind(
+        psub,
+        "medrec",
+        "a medication reconciliation record: what changed and why, who decided and signed",
+        _medrec,
+    )

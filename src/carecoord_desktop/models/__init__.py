@@ -15,6 +15,13 @@ from carecoord_desktop.models.careplan import (
     CarePlanWarningSign,
     Observation,
 )
+from carecoord_desktop.models.medication import (
+    MedicationChange,
+    MedRecItem,
+    MedRecLine,
+    MedReconciliation,
+    MedRecSource,
+)
 from carecoord_desktop.models.patient import (
     Allergy,
     CareTeamMember,
@@ -57,7 +64,12 @@ __all__ = [
     "Condition",
     "HospitalEvent",
     "LocalHoliday",
+    "MedRecItem",
+    "MedRecLine",
+    "MedRecSource",
+    "MedReconciliation",
     "Medication",
+    "MedicationChange",
     "MinutesEntry",
     "MinutesTimer",
     "Observation",

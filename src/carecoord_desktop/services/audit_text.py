@@ -56,6 +56,9 @@ _THINGS: dict[str, str] = {
     "care_plan_copy": "a copy of a care plan",
     "care_plan_template": "a care plan template",
     "observation": "an observation",
+    "medication": "a medicine",
+    "med_reconciliation": "a medication reconciliation",
+    "medication_card": "a medication card",
 }
 
 # (action, record type) pairs whose usual verb + thing reads badly.
@@ -67,6 +70,8 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("create", "workspace"): "Created the workspace",
     ("update", "search_index"): "Rebuilt the search index",
     ("update", "practice_setting"): "Changed practice settings",
+    ("view", "medication"): "Viewed the medicine list",
+    ("create", "med_reconciliation"): "Started a medication reconciliation",
 }
 
 # Field and setting names as the screens label them.
@@ -77,6 +82,8 @@ _FIELD_WORDS = {
     "idle_lock_minutes": "screen lock time",
     "backups_kept": "number of backups kept",
     "holiday_region": "holiday region",
+    "practice_phone": "practice phone",
+    "nurses_sign_reconciliation": "nurses may sign off reconciliations",
     "acd_status": "advance care directive",
     "acd_date": "advance care directive date",
     "acd_location": "advance care directive location",

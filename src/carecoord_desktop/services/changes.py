@@ -34,6 +34,7 @@ class Kind(StrEnum):
     MINUTES = "minutes"  # coordination minutes: entries and running timers
     CARE_PLANS = "care_plans"  # a patient's plans, their versions, reviews, copies, agreement
     OBSERVATIONS = "observations"  # measured values (HbA1c, BP, ...) that goals chart
+    MED_RECONCILIATION = "med_reconciliation"  # a reconciliation session's lists and decisions
 
 
 # What a patient's lists are made of (a merge moves all of them).
