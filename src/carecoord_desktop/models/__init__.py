@@ -1,6 +1,13 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from carecoord_desktop.models.audit import AuditEvent
+from carecoord_desktop.models.medication import (
+    MedicationChange,
+    MedRecItem,
+    MedRecLine,
+    MedReconciliation,
+    MedRecSource,
+)
 from carecoord_desktop.models.patient import (
     Allergy,
     CareTeamMember,
@@ -19,7 +26,12 @@ __all__ = [
     "CareTeamMember",
     "Condition",
     "HospitalEvent",
+    "MedRecItem",
+    "MedRecLine",
+    "MedRecSource",
+    "MedReconciliation",
     "Medication",
+    "MedicationChange",
     "Patient",
     "PatientContact",
     "PracticeSetting",

@@ -171,8 +171,24 @@ class Medication(SQLModel, table=True):
     dose: str | None = Field(default=None, max_length=80)
     route: str | None = Field(default=None, max_length=40)
     frequency: str | None = Field(default=None, max_length=80)
-    status: str = Field(default="active", max_length=16)
+    status: str = Field(default="active", max_length=16)  # MedicineStatus (models/medication)
     started: date | None = None
+    # Migration 0010: the medicine list of issue 10. `name` is the medicine as written (a line
+    # such as "Lasix 40mg mane" keeps its words in `written`); `ingredients` is what the drug
+    # knowledge base recognised (";"-joined keys), empty when it did not: "not recognised: no
+    # checks run", kept exactly as written.
+    written: str | None = Field(default=None, max_length=300)
+    ingredients: str | None = Field(default=None, max_length=300)
+    recognised_as: str | None = Field(default=None, max_length=200)
+    strength: str | None = Field(default=None, max_length=80)
+    times_of_day: str | None = Field(default=None, max_length=80)  # "morning;night"
+    indication: str | None = Field(default=None, max_length=200)
+    prescriber: str | None = Field(default=None, max_length=120)
+    stopped: date | None = None
+    stop_reason: str | None = Field(default=None, max_length=NOTE_MAX)
+    source: str | None = Field(default=None, max_length=80)
+    notes: str | None = Field(default=None, max_length=NOTE_MAX)
+    updated_at: datetime | None = None
 
 
 class PatientContactBase(SQLModel):
@@ -234,6 +250,9 @@ class HospitalEventBase(SQLModel):
     end_date: date | None = Field(default=None, index=True)  # discharge
     facility: str | None = Field(default=None, max_length=120)
     reason: str | None = Field(default=None, max_length=200)
+    # The date the medicines were reconciled after this transition (migration 0010; set by a
+    # reconciliation's sign-off, services/medications).
+    medicines_reconciled_on: date | None = None
 
 
 _HOSPITAL_EVENT_VERSION = version_column()

@@ -52,6 +52,9 @@ _THINGS: dict[str, str] = {
     "patient_contact": "a contact",
     "care_team_member": "a care team member",
     "hospital_event": "a hospital event",
+    "medication": "a medicine",
+    "med_reconciliation": "a medication reconciliation",
+    "medication_card": "a medication card",
 }
 
 # (action, record type) pairs whose usual verb + thing reads badly.
@@ -63,6 +66,8 @@ _SPECIAL: dict[tuple[str, str], str] = {
     ("create", "workspace"): "Created the workspace",
     ("update", "search_index"): "Rebuilt the search index",
     ("update", "practice_setting"): "Changed practice settings",
+    ("view", "medication"): "Viewed the medicine list",
+    ("create", "med_reconciliation"): "Started a medication reconciliation",
 }
 
 # Field and setting names as the screens label them.
@@ -72,6 +77,8 @@ _FIELD_WORDS = {
     "date_of_birth": "date of birth",
     "idle_lock_minutes": "screen lock time",
     "backups_kept": "number of backups kept",
+    "practice_phone": "practice phone",
+    "nurses_sign_reconciliation": "nurses may sign off reconciliations",
     "acd_status": "advance care directive",
     "acd_date": "advance care directive date",
     "acd_location": "advance care directive location",

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     STAFF = "staff"
     SETTINGS = "settings"
     AUDIT = "audit"
+    MED_RECONCILIATION = "med_reconciliation"  # a reconciliation session's lists and decisions
 
 
 # What a patient's lists are made of (a merge moves all of them).

@@ -21,8 +21,11 @@ from carecoord_desktop.store.workspace import Workspace
 @dataclass(frozen=True)
 class PracticeSettings:
     practice_name: str = ""
+    practice_phone: str = ""  # printed on patient handouts (the medication card)
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    # Medication reconciliation is signed off by a GP; a practice may let its nurses sign too.
+    nurses_sign_reconciliation: bool = False
     # The settings' version when read: the sum of their rows' versions, which every save of any
     # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
     version: int = field(default=0, compare=False)
@@ -62,6 +65,8 @@ def validate(settings: PracticeSettings) -> None:
         raise ValidationError("Enter the practice name.", field="practice_name")
     if len(settings.practice_name) > 120:
         raise ValidationError("Keep the practice name under 120 characters.", "practice_name")
+    if len(settings.practice_phone) > 32:
+        raise ValidationError("Keep the practice phone under 32 characters.", "practice_phone")
     if not 1 <= settings.idle_lock_minutes <= 120:
         raise ValidationError("Lock after 1 to 120 idle minutes.", field="idle_lock_minutes")
     if not 1 <= settings.backups_kept <= 365:

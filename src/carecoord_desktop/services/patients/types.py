@@ -169,6 +169,7 @@ class HospitalEventDraft:
 @dataclass(frozen=True)
 class HospitalEventRow(HospitalEventDraft):
     id: int = 0
+    medicines_reconciled_on: date | None = None  # set by a reconciliation's sign-off
     version: int = 1  # the row's version when read: send it back with an edit
 
 
