@@ -188,7 +188,7 @@ def story(rec: ReconciliationRecord) -> list[Flowable]:
     w = FRAME_WIDTH
     out.append(_table([head, *body], [w * 0.2, w * 0.2, w * 0.17, w * 0.19, w * 0.24]))
     if rec.flags:
-        out.append(Paragraph("Problems the checks found", st["h2"]))
+        out.append(Paragraph("Problems the checks found in the lists", st["h2"]))
         out += [Paragraph(f"• {text(f)}", st["body"]) for f in rec.flags]
     signoff: list[Flowable] = [Paragraph("Sign-off", st["h2"])]
     if rec.signed_by and rec.signed_at:

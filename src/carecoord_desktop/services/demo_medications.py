@@ -108,7 +108,9 @@ def _complete_rows(ws: Workspace, admin: Actor) -> None:
                     "ingredients": ";".join(read.ingredients) or None,
                     "recognised_as": read.recognised_as,
                     "strength": strength,  # demo.py's "dose" holds the strength
-                    "dose": read.dose,
+                    # What one dose is where the line says ("2 puffs"), else the strength as
+                    # demo.py wrote it: the record's Medicines section shows this column.
+                    "dose": read.dose or strength,
                     "times_of_day": join_times(read.times_of_day),
                     "source": "practice list",
                 }

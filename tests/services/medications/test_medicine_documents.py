@@ -60,7 +60,7 @@ def signed(ws, admin, pid, team):
         "Lasix 40mg mane",
         "metformin 500mg bd",
         "ibuprofen 400 mg tds",
-        "Blackmores fish oil 1000 mg daily",
+        "Swisse Ultiboost Liver Detox 1 tab daily",
     ):
         meds.add_medicine(ws, admin, pid, MedicineDraft(line))
     discharge = (
@@ -112,7 +112,7 @@ def test_the_record_says_what_changed_why_who_decided_and_signed(ws, admin, pid,
     assert "Lasix 40mg mane" in flat and "Furosemide 80 mg mane" in flat
     assert "dose up for oedema" in flat and "Nina Zhang" in flat
     assert "Signed off by Greg Lee" in flat and "Seen in clinic" in flat
-    assert "not recognised: no checks run" in flat  # the fish oil
+    assert "not recognised: no checks run" in flat  # the liver detox
     assert f"Page {pages} of {pages}" in flat
 
 
@@ -153,7 +153,7 @@ def test_fhir_export_gives_medication_statements_as_written_and_is_audited(ws, a
     import json
 
     meds.add_medicine(ws, admin, pid, MedicineDraft("Lasix 40mg mane", indication="oedema"))
-    row = meds.add_medicine(ws, admin, pid, MedicineDraft("Blackmores fish oil 1000 mg")).value
+    row = meds.add_medicine(ws, admin, pid, MedicineDraft("Swisse Ultiboost Liver Detox")).value
     meds.stop_medicine(ws, admin, row.id, reason="no benefit", version=row.version)
     from carecoord_desktop.services.medications.export import export_fhir
 
@@ -165,7 +165,7 @@ def test_fhir_export_gives_medication_statements_as_written_and_is_audited(ws, a
     lasix = by_text["Lasix 40mg mane"]
     assert lasix["status"] == "active" and lasix["reasonCode"][0]["text"] == "oedema"
     assert lasix["subject"]["reference"] == bundle["entry"][0]["fullUrl"]
-    fish = by_text["Blackmores fish oil 1000 mg"]
+    fish = by_text["Swisse Ultiboost Liver Detox"]
     assert fish["status"] == "stopped" and fish["statusReason"][0]["text"] == "no benefit"
     assert fish["note"][0]["text"] == "not recognised: no checks run"
     with pytest.raises(PermissionDeniedError):

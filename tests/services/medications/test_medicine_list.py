@@ -41,13 +41,13 @@ def test_a_line_is_read_recognised_and_kept_as_written(ws, admin, pid):
 
 def test_an_unknown_medicine_is_kept_exactly_and_marked_not_recognised(ws, admin, pid):
     row = meds.add_medicine(
-        ws, admin, pid, MedicineDraft("Blackmores Bio Magnesium 2 tabs nocte")
+        ws, admin, pid, MedicineDraft("Nature Kalm Essence 10 drops nocte")
     ).value
-    assert row.written == "Blackmores Bio Magnesium 2 tabs nocte"
+    assert row.written == "Nature Kalm Essence 10 drops nocte"
     assert row.ingredients == () and not row.recognised
     assert row.recognised_as == NOT_RECOGNISED
     listed = meds.list_medicines(ws, admin, pid)
-    assert [m.written for m in listed.active] == ["Blackmores Bio Magnesium 2 tabs nocte"]
+    assert [m.written for m in listed.active] == ["Nature Kalm Essence 10 drops nocte"]
     assert any(f.kind == "unrecognised" and NOT_RECOGNISED in f.text for f in listed.flags)
 
 
@@ -116,6 +116,8 @@ def test_reception_reads_the_list_but_cannot_change_it(ws, admin, pid, team):
         meds.add_medicine(ws, reception, pid, MedicineDraft("aspirin 100 mg daily"))
     with pytest.raises(PermissionDeniedError):
         meds.stop_medicine(ws, reception, row.id, reason="x", version=row.version)
+    with pytest.raises(PermissionDeniedError):
+        meds.medicine_history(ws, reception, pid)
     coordinator = team[Role.COORDINATOR]
     assert meds.add_medicine(ws, coordinator, pid, MedicineDraft("aspirin 100 mg daily")).value
 

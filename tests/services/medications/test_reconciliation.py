@@ -273,6 +273,7 @@ def test_sign_off_needs_every_row_decided(ws, admin, pid, current, team):
         ([SourceInput("new", text="a"), SourceInput("new", text="b")], "not two"),
         ([SourceInput("new")], "as text or as a FHIR file"),
         ([SourceInput("new", fhir=b"{not json")], "FHIR"),
+        ([], "Add the list to compare"),
     ],
 )
 def test_bad_lists_get_a_clear_message_and_start_nothing(ws, admin, pid, sources, message):

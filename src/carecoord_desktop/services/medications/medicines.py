@@ -201,8 +201,9 @@ def list_flags(rows: list[MedicineRow]) -> list[FlagView]:
 def medicine_history(
     ws: Workspace, actor: Actor, patient_id: int, *, medication_id: int | None = None
 ) -> list[MedicineChangeRow]:
-    """Every change to the patient's medicines (or one medicine), newest first."""
-    require(actor, Permission.VIEW_PATIENTS)
+    """Every change to the patient's medicines (or one medicine), newest first. Clinical
+    (reasons, who decided): reception reads the list and the card, not this."""
+    require(actor, Permission.EDIT_CARE_PLANS)
     with ws.session() as session:
         query = select(MedicationChange).where(MedicationChange.patient_id == patient_id)
         if medication_id is not None:

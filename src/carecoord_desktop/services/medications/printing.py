@@ -102,7 +102,8 @@ def _patient(session: Session, patient_id: int) -> tuple[Patient, DocPatient]:
 def _card_name(m: MedicineRow) -> str:
     name = m.name[:1].upper() + m.name[1:]  # a card reads better with a capital
     generic = m.recognised_as if m.recognised else ""
-    if generic and generic.lower() not in name.lower():
+    # "furosemide (frusemide)" names the ingredient twice over: compare its first name only.
+    if generic and generic.split(" (")[0].lower() not in name.lower():
         name = f"{name} ({generic})"
     if m.strength and m.strength.lower().replace(" ", "") not in name.lower().replace(" ", ""):
         name = f"{name} {m.strength}"
@@ -196,7 +197,7 @@ def record_data(session: Session, view: ReconciliationView, demo: bool = False):
                 decided_by=(item.decided_by_name or "")
                 + (f", {item.decided_at:%d/%m/%Y}" if item.decided_at else ""),
                 flags=tuple(
-                    f.text
+                    ("Interaction: " if f.kind == "interaction" else "") + f.text.split(": ")[0]
                     for f in item.flags
                     if f.kind in ("interaction", "ingredient_duplicate", "class_duplicate")
                 ),

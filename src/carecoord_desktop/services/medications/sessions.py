@@ -51,6 +51,10 @@ from carecoord_desktop.store.workspace import Workspace
 RECORD_TYPE = "med_reconciliation"
 RECENT_DISCHARGE_DAYS = 90  # a transition this recent, not yet reconciled, is linked by default
 _LIVE = (RecState.OPEN.value, RecState.AWAITING_SIGNOFF.value)
+_NEED_A_LIST = (
+    "Add the list to compare with the current one: the new orders (a discharge list, typed, "
+    "pasted or from a FHIR file) or what the patient reports taking."
+)
 
 
 def _changes(patient_id: int) -> Changes:
@@ -164,6 +168,8 @@ def start_reconciliation(
     report), matched. Lists are read before anything is written: a bad list writes nothing."""
     require(actor, Permission.EDIT_CARE_PLANS)
     read = _read_sources(sources)
+    if not read:
+        raise ValidationError(_NEED_A_LIST)
     with ws.write_session() as session:
         editable_patient(session, patient_id)
         live = session.exec(
@@ -236,6 +242,11 @@ def remove_source(
             raise ValidationError("That list is not part of this reconciliation.")
         if source.kind == SourceKind.CURRENT.value:
             raise ValidationError("The current list is the patient's own: it cannot be removed.")
+        if len(matching.sources_of(session, rec_id)) <= 2:
+            raise ValidationError(
+                "A reconciliation compares the current list with at least one other: add the "
+                "replacement list before removing this one, or abandon the reconciliation."
+            )
         for line in session.exec(select(MedRecLine).where(MedRecLine.source_id == source_id)):
             session.delete(line)
         session.flush()
