@@ -5,16 +5,22 @@ sign-off (what it will do, the password typed again)."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from carecoord_desktop.knowledge.medline import parse_line
@@ -30,22 +36,48 @@ from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 _DEFAULT_LABEL = {SourceKind.NEW: "Discharge list", SourceKind.REPORTED: "What the patient says"}
+_EXAMPLE = {SourceKind.NEW: "a discharge list", SourceKind.REPORTED: "what the patient takes"}
 
 
 class TypedListDialog(QDialog):
-    """Type or paste a list; Add gives `source()`: the text exactly as typed."""
+    """Type or paste a list (or, when starting, choose a FHIR file instead); Add gives
+    `source()`: the text exactly as typed, or the file's bytes."""
 
-    def __init__(self, kind: SourceKind, parent=None) -> None:
+    def __init__(self, kind: SourceKind, parent=None, *, starting: bool = False) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setWindowTitle(f"{SOURCE_TEXT[kind]}: type or paste")
-        self.resize(720, 520)
+        self.fhir_path: Path | None = None
+        self.setWindowTitle(
+            "Start a reconciliation: the list to compare with" if starting
+            else f"{SOURCE_TEXT[kind]}: type or paste"
+        )  # fmt: skip
+        self.resize(720, 560)
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("sourceKind")
+        for choice in (SourceKind.NEW, SourceKind.REPORTED):
+            self.kind_box.addItem(f"{SOURCE_TEXT[choice]} (e.g. {_EXAMPLE[choice]})", choice)
+        self.kind_box.setCurrentIndex(max(self.kind_box.findData(kind), 0))
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        if starting:
+            form.addRow("Compare the current list with", self.kind_box)
+        else:
+            self.kind_box.hide()
         self.label = QLineEdit(_DEFAULT_LABEL.get(kind, ""))
         self.label.setObjectName("sourceLabel")
         form.addRow("Where it came from", self.label)
         layout.addLayout(form)
+        self.file_row = QWidget()
+        file_row = QHBoxLayout(self.file_row)
+        file_row.setContentsMargins(0, 0, 0, 0)
+        self.file_button = QPushButton("Import a FHIR R4 file instead…")
+        self.file_button.clicked.connect(self.choose_file)
+        self.file_label = QLabel()
+        file_row.addWidget(self.file_button)
+        file_row.addWidget(self.file_label, 1)
+        layout.addWidget(self.file_row)
+        self.file_row.setVisible(starting)
         layout.addWidget(QLabel("One medicine per line, as written (e.g. “metformin 500mg 1 tab bd "
                                 "with meals”, “Ventolin 2 puffs prn”)."))  # fmt: skip
         self.text = QPlainTextEdit()
@@ -71,6 +103,21 @@ class TypedListDialog(QDialog):
         self._timer.timeout.connect(self.read_lines)
         self.text.textChanged.connect(self._timer.start)
 
+    def _kind_changed(self) -> None:
+        previous = _DEFAULT_LABEL.get(self.kind, "")
+        self.kind = self.kind_box.currentData()
+        if self.label.text() in ("", previous):
+            self.label.setText(_DEFAULT_LABEL.get(self.kind, ""))
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a FHIR R4 file", "", "FHIR JSON (*.json);;All files (*)"
+        )
+        if path:
+            self.fhir_path = Path(path)
+            self.file_label.setText(f"File: {self.fhir_path.name}")
+            self.text.setEnabled(False)
+
     def lines(self) -> list[str]:
         return [x.strip() for x in self.text.toPlainText().splitlines() if x.strip()]
 
@@ -87,6 +134,15 @@ class TypedListDialog(QDialog):
         self.preview.setText(head + ("\n" + "\n".join(out) if out else ""))
 
     def accept_if_any(self) -> None:
+        if self.fhir_path is not None:
+            try:
+                self.fhir_bytes = self.fhir_path.read_bytes()
+            except OSError as exc:
+                show_error(self.error, f"Could not read that file ({exc.strerror}). "
+                                       "Choose another.")  # fmt: skip
+                return
+            self.accept()
+            return
         if not self.lines():
             show_error(self.error, "Type or paste at least one medicine, one per line.")
             self.text.setFocus()
@@ -101,6 +157,8 @@ class TypedListDialog(QDialog):
         super().reject()
 
     def source(self) -> SourceInput:
+        if self.fhir_path is not None:
+            return SourceInput(self.kind, label=self.label.text().strip(), fhir=self.fhir_bytes)
         return SourceInput(
             self.kind, label=self.label.text().strip(), text="\n".join(self.lines())
         )

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.changes import Kind
 from carecoord_desktop.services.medications import printing
-from carecoord_desktop.services.medications.types import RecState
+from carecoord_desktop.services.medications.types import RecState, SourceInput, SourceKind
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.medications import medicine_forms
+from carecoord_desktop.ui.medications.dialogs import TypedListDialog
 from carecoord_desktop.ui.medications.rec_panels import FlagsPanel
 from carecoord_desktop.ui.medications.rec_window import open_reconciliation
 from carecoord_desktop.ui.medications.words import recognised_text
@@ -274,9 +275,16 @@ class MedicinesSection(QWidget):
         if self.live_rec is not None:
             self.rec_window = open_reconciliation(self.state, self.live_rec.id, self.window_)
             return
+        dialog = TypedListDialog(SourceKind.NEW, self, starting=True)
+        dialog.accepted.connect(lambda: self.start_with(dialog.source()))
+        self.dialog = dialog
+        dialog.open()
+
+    def start_with(self, source: SourceInput) -> None:
+        """Start a session comparing the current list with `source` (off the GUI thread)."""
         start_with_progress(
-            self, "Starting the reconciliation…", meds.start_reconciliation, self.state.ws,
-            self.state.actor, self.patient_id, on_done=self._started,
+            self, "Reading the list and matching it…", meds.start_reconciliation, self.state.ws,
+            self.state.actor, self.patient_id, [source], on_done=self._started,
             on_failed=lambda exc: show_error(self.error, exc),
         )  # fmt: skip
 

@@ -78,8 +78,9 @@ class SourceBox(QGroupBox):
         else:
             received = f", received {source.received_on:%d/%m/%Y}" if source.received_on else ""
             lines = f"{source.line_count} medicine{'s' if source.line_count != 1 else ''}"
+            title = "" if source.label == self.title() else f"<b>{escape(source.label)}</b><br>"
             self.summary.setText(
-                f"<b>{escape(source.label)}</b><br>{lines}, {_ENTERED.get(source.entered, '')}"
+                f"{title}{lines}, {_ENTERED.get(source.entered, '')}"
                 f"{received}"
             )
         editable = view.editable
@@ -102,6 +103,7 @@ class FlagsPanel(QGroupBox):
         self.list.setObjectName("recFlags")
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(False)
+        self.list.setSpacing(2)  # one flag reads apart from the next
         self.list.currentItemChanged.connect(self._chosen)
         layout.addWidget(self.list)
         self.flags: list[FlagView] = []

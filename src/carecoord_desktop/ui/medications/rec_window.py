@@ -263,6 +263,8 @@ class ReconciliationWindow(QWidget):
 
     def _changes_published(self, changes) -> None:
         # Another window of this app changed the session (or the list it reads): show it.
+        if getattr(self, "_publishing", False):
+            return
         if self.view and not self.busy and changes.touches(
             {Kind.MED_RECONCILIATION}, self.view.patient_id
         ):
@@ -285,7 +287,11 @@ class ReconciliationWindow(QWidget):
 
     def _written(self, result) -> None:
         self.busy = False
-        view = self.state.publish(result)
+        self._publishing = True  # our own notice: the view it carries is shown below
+        try:
+            view = self.state.publish(result)
+        finally:
+            self._publishing = False
         self.show_view(view)
 
     def _failed(self, error: Exception) -> None:

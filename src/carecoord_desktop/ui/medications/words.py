@@ -32,8 +32,8 @@ STATUS_LOOK: dict[str, Look] = {
 # Flags in order of how urgently a nurse should read them.
 FLAG_LOOK: dict[str, Look] = {
     "interaction": Look("⚠", "Interaction", "#fde2df", "#8e1b12"),
-    "ingredient_duplicate": Look("⧉", "Same medicine twice", "#fff3d6", "#6b4a00"),
-    "class_duplicate": Look("⧉", "Two of one class", "#fff3d6", "#6b4a00"),
+    "ingredient_duplicate": Look("2×", "Same medicine twice", "#fff3d6", "#6b4a00"),
+    "class_duplicate": Look("2×", "Two of one class", "#fff3d6", "#6b4a00"),
     "omitted": Look("!", "Omitted without a reason", "#fde2df", "#8e1b12"),
     "dose_changed": Look("Δ", "Dose changed", "#fff3d6", "#6b4a00"),
     "frequency_changed": Look("Δ", "Frequency changed", "#fff3d6", "#6b4a00"),
