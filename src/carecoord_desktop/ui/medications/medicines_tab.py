@@ -41,8 +41,12 @@ def _d(value) -> str:
 
 
 def _frequency(m) -> str:
-    times = ", ".join(m.times_of_day)
-    return " · ".join(x for x in (m.frequency or "", times) if x)
+    """"twice a day (morning, night)"; the times left out when the words say them already."""
+    words = m.frequency or ""
+    times = [t for t in m.times_of_day if t not in words.lower()]
+    if not times:
+        return words
+    return f"{words} ({', '.join(m.times_of_day)})" if words else ", ".join(m.times_of_day)
 
 
 def _status(m) -> str:
@@ -166,7 +170,7 @@ class MedicinesSection(QWidget):
         self.history.setObjectName("medicineHistory")
         history_layout.addWidget(self.history)
         lower.addWidget(history)
-        lower.setSizes([420, 680])
+        lower.setSizes([600, 500])
         split.addWidget(lower)
         split.setSizes([420, 260])
         layout.addWidget(split, 1)

@@ -30,14 +30,16 @@ def _when(at, who) -> str:
 
 
 def _state(w) -> str:
-    return ("✎ " if w.state == RecState.AWAITING_SIGNOFF else "… ") + w.state_text
+    if w.state == RecState.AWAITING_SIGNOFF:
+        return "! Awaiting sign-off"
+    return "✎ Being prepared"
 
 
 COLUMNS = [
     Column("Patient", lambda w: w.patient_name),
     Column("Practice ID", lambda w: w.practice_id),
     Column("State", _state),
-    Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all"),
+    Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all decided"),
     Column("Transition", lambda w: w.transition or "—"),
     Column("Started", lambda w: _when(w.started_at, w.started_by_name)),
     Column("Submitted", lambda w: _when(w.submitted_at, w.submitted_by_name)),
