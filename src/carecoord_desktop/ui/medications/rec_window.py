@@ -435,6 +435,7 @@ class ReconciliationWindow(QWidget):
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         match = QAction("Match selected lines", menu)
         match.triggered.connect(self.match_selected)
         separate = QAction("Separate this line from its row", menu)
@@ -442,6 +443,7 @@ class ReconciliationWindow(QWidget):
         for action in (match, separate):
             action.setEnabled(self.match_button.isEnabled())
             menu.addAction(action)
+        self.context_menu = menu
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def closeEvent(self, event) -> None:  # Qt override

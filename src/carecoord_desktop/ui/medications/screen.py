@@ -39,7 +39,7 @@ COLUMNS = [
     Column("Patient", lambda w: w.patient_name),
     Column("Practice ID", lambda w: w.practice_id),
     Column("State", _state),
-    Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all decided"),
+    Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all"),
     Column("Transition", lambda w: w.transition or "—"),
     Column("Started", lambda w: _when(w.started_at, w.started_by_name)),
     Column("Submitted", lambda w: _when(w.submitted_at, w.submitted_by_name)),
