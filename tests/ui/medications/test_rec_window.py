@@ -3,6 +3,7 @@ and the About box's knowledge base lines."""
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -64,7 +65,8 @@ def test_lines_are_matched_by_hand_with_the_keyboard_and_separated_with_the_mous
     menu = window.context_menu
     separate = next(a for a in menu.actions() if a.text().startswith("Separate"))
     view = wait_view(qtbot, window, separate.trigger)
-    menu.close()
+    if shiboken6.isValid(menu):  # choosing an item closes (and deletes) it
+        menu.close()
     assert model.rowCount() == rows_before
     assert _row_with(model, "current", TONIC) != _row_with(model, "new", SAME_TONIC)
     window.close()
