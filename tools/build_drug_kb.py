@@ -54,7 +54,8 @@ NOT_NAMES = {"tab", "tabs", "day", "once", "daily", "mane", "nocte", "pain", "sl
              "oral", "plus", "forte", "with", "and", "for", "the", "bd", "tds", "prn", "mg",
              "hr", "ml", "cream", "gel", "spray", "drops", "patch", "insulin", "vitamin",
              "patient", "meals", "food", "night", "morning", "units", "unit", "puff", "puffs",
-             "oxygen", "air", "salt", "sugar", "iron"}
+             "oxygen", "air", "salt", "sugar", "iron", "horse", "rice", "honey", "gold",
+             "silver", "milk", "tea", "coffee", "blood", "heart", "liver", "skin", "bone", "fat"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,8 +120,11 @@ def _canonical_ingredients(canonical: str, canonicals: set[str]) -> list[str]:
     if name in names_au.US_TO_AU:
         return _au(name)
     parts = [name]
-    if " and " in name or ", " in name:
+    # "x and y", "x, y, and z" are combinations; a comma alone is part of a name ("..., a").
+    if " and " in name:
         parts = [p.strip() for p in name.replace(", and ", ", ").replace(" and ", ", ").split(",")]
+        if any(len(p) < 3 for p in parts):
+            parts = [name]
     out: list[str] = []
     for part in parts:
         part = _strip_salt(part, canonicals)
@@ -145,7 +149,8 @@ def build(dner: dict, products: list[dict], out: Path) -> dict:
         names[brand] = (ingredients.split(";"), "au-brand")
     ingredient_keys = {i for ings, _ in names.values() for i in ings}
     for key in sorted(ingredient_keys):  # every ingredient is also a name for itself
-        names.setdefault(key, ([key], "dner"))
+        if key not in NOT_NAMES and len(key) >= 3:
+            names.setdefault(key, ([key], "dner"))
 
     # FDA Established Pharmacologic Classes, from single-ingredient human products.
     classes: dict[str, set[str]] = {}

@@ -204,7 +204,7 @@ def story(card: MedicationCard) -> list[Flowable]:
     else:
         out.append(Paragraph(text(card.allergy_status or "Not recorded"), st["body"]))
     out.append(Spacer(1, 6 * mm))
-    phone = card.practice.phone
+    phone = card.practice.phone.replace(" ", "\u00a0")  # a number never breaks across lines
     ask = f"Questions? Call {card.practice.name or 'the practice'}" + (
         f" on {phone}." if phone else "."
     )

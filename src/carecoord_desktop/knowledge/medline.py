@@ -103,7 +103,11 @@ _STRENGTH_RE = re.compile(
 _COUNT_RE = re.compile(rf"^({_NUMBER}|½|half|one|two|three|four)(?:-({_NUMBER}))?$")
 _QH_RE = re.compile(r"^q(\d+)(?:-(\d+))?h$|^(\d+)(?:-(\d+))?\s*(?:hourly|hrly|h)$")
 _WORD_NUMBERS = {"½": 0.5, "half": 0.5, "one": 1, "two": 2, "three": 3, "four": 4}
-_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)*\s*[a-zA-Zµ%]+(?:/[a-zA-Z]+)?|[^\s,;()]+")
+_TOKEN_RE = re.compile(r"[^\s,;()]+")
+_RATIO_RE = re.compile(rf"^{_NUMBER}(?:/{_NUMBER})+$")  # "250/25": a strength with no unit
+_UNIT_WORD_RE = re.compile(
+    r"^(mg|g|gm|mcg|ug|µg|ng|iu|mmol|meq|%|ml|units?|u|milligrams?|micrograms?|grams?)"
+    r"(?:/(ml|actuat|dose|hr|h|g|l|spray|puff|24h))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,12 +131,13 @@ class MedLine:
     prn_reason: str | None = None  # "pain", "wheeze", ...
     instructions: str | None = None  # "with meals; swallow whole"
     stop: bool = False  # the line says stop/cease/withhold this medicine
+    stop_reason: str | None = None  # the words after "stop" ("GI bleed")
     unparsed: tuple[str, ...] = ()  # words it could not read, exactly as written
 
     @property
     def flagged(self) -> bool:
         """True when part of the line could not be read (shown to the user, never dropped)."""
-        return bool(self.unparsed) or not self.name
+        return bool(self.unparsed) or not any(ch.isalpha() for ch in self.name)
 
     @property
     def strength_mg(self) -> float | None:
@@ -174,7 +179,21 @@ def _strength(token: str) -> tuple[str, float, str] | None:
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(text)
+    raw = _TOKEN_RE.findall(text)
+    # Leading pack sizes in coded displays ("24 HR metoprolol...", "10 ML Furosemide ...").
+    while len(raw) > 2 and _number(raw[0]) is not None and raw[1].lower() in {
+        "hr", "actuat", "ml", "day"
+    }:
+        raw = raw[2:]
+    out: list[str] = []
+    for token in raw:
+        # "500 mg" written with a space is one strength.
+        if out and _UNIT_WORD_RE.match(token) and (_number(out[-1]) is not None
+                                                   or _RATIO_RE.match(out[-1])):
+            out[-1] = f"{out[-1]}{token}"
+        else:
+            out.append(token)
+    return out
 
 
 def parse_line(text: str) -> MedLine:
@@ -201,16 +220,13 @@ def parse_line(text: str) -> MedLine:
     tokens = _tokens(work)
     name_words: list[str] = []
     i = 0
-    # Leading pack sizes in coded displays ("24 HR metoprolol...", "120 ACTUAT fluticasone").
-    while i + 1 < len(tokens) and _number(tokens[i]) is not None and tokens[i + 1].lower() in {
-        "hr", "actuat", "ml", "day"
-    }:
-        i += 2
     while i < len(tokens):
         t = tokens[i]
         low = t.lower().strip(".")
-        if (_strength(t) or _number(low) is not None or low in _FREQ or low in _PRN_WORDS
-                or low in _STOP_WORDS or _QH_RE.match(low) or (name_words and low in _ROUTES)):
+        if (_strength(t) or _number(low) is not None or _RATIO_RE.match(low)
+                or _COUNT_RE.match(low) or _UNIT_WORD_RE.match(low) or low in _FREQ
+                or low in _PRN_WORDS or low in _STOP_WORDS or _QH_RE.match(low)
+                or (name_words and low in _ROUTES)):
             break
         if t.startswith("[") or t.endswith("]"):
             break
@@ -221,7 +237,7 @@ def parse_line(text: str) -> MedLine:
     j = 0
     while j < len(rest):
         t = rest[j]
-        low = t.lower().strip(".").strip("[]")
+        low = t.lower().strip(".")
         nxt = rest[j + 1].lower().strip(".") if j + 1 < len(rest) else ""
         st = _strength(t)
         if st and "strength" not in fields:
@@ -230,6 +246,8 @@ def parse_line(text: str) -> MedLine:
             if st[2] == "units":
                 fields["dose_amount"], fields["dose_unit"] = st[1], "unit"
                 del fields["strength"], fields["strength_value"], fields["strength_unit"]
+        elif _RATIO_RE.match(low) and "strength" not in fields:
+            fields["strength"], fields["strength_value"] = low, float(low.split("/")[0])
         elif st and st[2] in {"units", "mL"} and "dose_amount" not in fields:
             fields["dose_amount"], fields["dose_unit"] = st[1], "unit" if st[2] == "units" else "mL"
         elif _COUNT_RE.match(low) and (nxt in _FORMS or nxt.rstrip("s") in _FORMS):
@@ -257,8 +275,16 @@ def parse_line(text: str) -> MedLine:
                 j += 1
             if reason:
                 fields["prn_reason"] = " ".join(reason)
+        elif low.startswith("[") and low.endswith("]"):
+            pass  # a brand in brackets in coded displays ("[Toprol]"): recognition reads it
         elif low in _STOP_WORDS:
             fields["stop"] = True
+            reason = [w for w in rest[j + 1:] if w not in {"-", "–", ":", "—"}]
+            if reason:  # "STOP - GI bleed": the rest of the line is why
+                fields["stop_reason"] = " ".join(reason)
+                break
+        elif _number(low) is not None and "dose_amount" not in fields:
+            fields["dose_amount"] = _number(low)  # "Somac 40mg 1 daily": one, of the product
         elif low in _ROUTES:
             fields.setdefault("route", _ROUTES[low])
         elif low in _TIMES:

@@ -10,7 +10,7 @@ API (plain frozen dataclasses; meds-core stores sessions and calls this):
         row.current / row.new / row.reported   # the SourceLine from each list, or None
         row.status                  # Status: unchanged, new, stopped, dose_changed,
                                     #   frequency_changed, omitted, reported_only
-        row.changes                 # ("dose", "frequency", "route", "form") that differ
+        row.changes                 # ("dose", "frequency", "timing", "route", "form") that differ
         row.matched_by              # "ingredient" | "partial" | "name" | "manual" | ""
         row.ingredients, row.display, row.recognised, row.note
         row.reported_differs        # the patient's account differs from the list it matched
@@ -76,7 +76,7 @@ class SourceLine:
         parsed = self.parsed or parse_line(self.text)
         rec = self.recognition or recognise(self.text, kb=kb)
         return SourceLine(self.key, self.text, parsed, rec, self.stopped or parsed.stop,
-                          self.reason)
+                          self.reason or parsed.stop_reason or "")
 
 
 @dataclass(frozen=True)
@@ -272,9 +272,12 @@ def _changes(a: SourceLine, b: SourceLine) -> tuple[str, ...]:
     out = []
     if _dose(pa) != _dose(pb) and None not in (_dose(pa), _dose(pb)):
         out.append("dose")
-    fa, fb = (pa.frequency, pa.prn), (pb.frequency, pb.prn)
+    # How often is the frequency; "daily" and "mane" are both once a day (a timing change).
+    fa, fb = (pa.times_per_day, pa.prn), (pb.times_per_day, pb.prn)
     if fa != fb and (pa.frequency or pa.prn) and (pb.frequency or pb.prn):
         out.append("frequency")
+    elif pa.times_of_day and pb.times_of_day and pa.times_of_day != pb.times_of_day:
+        out.append("timing")
     if pa.route and pb.route and pa.route != pb.route:
         out.append("route")
     if pa.dose_unit and pb.dose_unit and pa.dose_unit != pb.dose_unit:
@@ -304,6 +307,8 @@ def _change_note(cur: SourceLine, target: SourceLine, changes: tuple[str, ...]) 
         parts.append(f"dose {_dose_text(pc)} → {_dose_text(pt)}")
     if "frequency" in changes:
         parts.append(f"frequency {pc.frequency_text or '?'} → {pt.frequency_text or '?'}")
+    if "timing" in changes:
+        parts.append(f"time {', '.join(pc.times_of_day)} → {', '.join(pt.times_of_day)}")
     if "route" in changes:
         parts.append(f"route {pc.route} → {pt.route}")
     if "form" in changes:

@@ -51,6 +51,13 @@ BRANDS = {
     "tiotropium": "Spiriva",
     "candesartan": "Atacand",
 }
+# Doses a hospital stay often changes (the demo's strength -> the discharge strength).
+DOSE_STEPS = {
+    "furosemide": ("40 mg", "80 mg"), "spironolactone": ("25 mg", "50 mg"),
+    "atorvastatin": ("20 mg", "40 mg"), "perindopril": ("5 mg", "10 mg"),
+    "metformin": ("500 mg", "1000 mg"), "candesartan": ("16 mg", "8 mg"),
+    "bisoprolol": ("2.5 mg", "5 mg"),
+}  # fmt: skip
 # Started in hospital: a realistic mix, some of which the checks will flag.
 HOSPITAL_STARTS = (
     "Pantoprazole 40 mg mane",
@@ -221,23 +228,22 @@ def _discharge_list(
 ) -> list[str]:
     out = []
     dropped = rng.randrange(len(lines)) if len(lines) >= 3 else None
-    changed = rng.randrange(len(lines))
-    for i, (line, ingr) in enumerate(zip(lines, ingredients, strict=True)):
+    keys = [(ingr or "").split(";")[0] for ingr in ingredients]
+    changeable = [i for i, key in enumerate(keys) if key in DOSE_STEPS]
+    changed = rng.choice(changeable) if changeable else None
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i == dropped:
             continue  # left off the discharge list with no reason: the app flags it
-        brand = BRANDS.get((ingr or "").split(";")[0])
+        if i == changed:
+            low, high = DOSE_STEPS[key]
+            line = line.replace(low, high, 1)
+        brand = BRANDS.get(key)
         if brand and rng.random() < 0.5:
             line = re.sub(r"^[A-Za-z][\w/ -]*?(?= \d)", brand, line, count=1)
-        if i == changed:
-            line = re.sub(
-                r"(\d+(?:\.\d+)?)( ?mg)",
-                lambda m: f"{float(m.group(1)) * 2:g}{m.group(2)}",
-                line,
-                count=1,
-            )
         out.append(line)
-    out += rng.sample(HOSPITAL_STARTS, 2)
-    return out
+    on_list = set(keys)
+    starts = [x for x in HOSPITAL_STARTS if not set(read_line(x).ingredients) & on_list]
+    return out + rng.sample(starts, min(2, len(starts)))
 
 
 _REASONS = {
@@ -264,6 +270,12 @@ def _decide(ws, nurse: Actor, view, rng: random.Random, *, all_rows: bool):
         reason = _REASONS.get(decision)
         if item.status == "omitted":
             reason = "Patient still takes it; omission on discharge list not intended"
+        serious = [f for f in item.flags if f.kind == "interaction"
+                   and f.severity in ("major", "contraindicated")]  # fmt: skip
+        if item.status == "new" and serious:
+            # What a careful nurse does with a new medicine that interacts: ask first.
+            decision = "clarify"
+            reason = f"Asked the discharging team about it: {serious[0].text.split(':')[0]}"
         view = sessions.decide(
             ws, nurse, view.id, item.id, decision, reason=reason, version=view.version
         ).value

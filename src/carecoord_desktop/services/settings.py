@@ -21,11 +21,11 @@ from carecoord_desktop.store.workspace import Workspace
 @dataclass(frozen=True)
 class PracticeSettings:
     practice_name: str = ""
-    practice_phone: str = ""  # printed on patient handouts (the medication card)
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     backups_kept: int = DEFAULT_BACKUPS_KEPT
     # Medication reconciliation is signed off by a GP; a practice may let its nurses sign too.
     nurses_sign_reconciliation: bool = False
+    practice_phone: str = ""  # printed on patient handouts (the medication card)
     # The settings' version when read: the sum of their rows' versions, which every save of any
     # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
     version: int = field(default=0, compare=False)

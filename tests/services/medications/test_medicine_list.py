@@ -159,3 +159,24 @@ def test_audit_rows_carry_ids_and_field_names_never_drug_names(ws, admin, pid):
     assert (
         "lasix" not in text_of_all and "furosemide" not in text_of_all and "80" not in text_of_all
     )
+
+
+def test_a_merge_moves_the_medicines_their_history_and_reconciliations(ws, admin, pid):
+    from datetime import date
+
+    from carecoord_desktop.services.medications.types import SourceInput
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients.types import PatientDraft
+
+    other = patients.create_patient(
+        ws,
+        admin,
+        PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9)),
+        confirm_duplicates=True,
+    ).value.id
+    meds.add_medicine(ws, admin, other, MedicineDraft("Lasix 40mg mane"))
+    rec = meds.start_reconciliation(ws, admin, other, [SourceInput("new", text="Lasix 80mg")])
+    patients.merge_patients(ws, admin, pid, other)
+    assert [m.written for m in meds.list_medicines(ws, admin, pid).active] == ["Lasix 40mg mane"]
+    assert [h.action for h in meds.medicine_history(ws, admin, pid)] == ["added"]
+    assert [r.id for r in meds.list_reconciliations(ws, admin, pid)] == [rec.value.id]

@@ -31,10 +31,8 @@ class FhirMedicine:
     written: str  # the line as written
     active: bool
     recognised_as: str = ""  # "paracetamol + codeine"; empty when not recognised
-    route: str | None = None
     dose: str | None = None
     frequency: str | None = None
-    when_needed: bool = False
     indication: str | None = None
     started: date | None = None
     stopped: date | None = None
@@ -53,8 +51,9 @@ def medication_statement(med: FhirMedicine, patient_ref: str) -> dict:
         "status": "active" if med.active else "stopped",
         "medicationCodeableConcept": {"text": med.written},
         "subject": {"reference": patient_ref},
-        "dosage": [_dosage(med)],
     }
+    if _dosage(med):
+        resource["dosage"] = [_dosage(med)]
     if not med.active and med.stop_reason:
         resource["statusReason"] = [{"text": med.stop_reason}]
     period = {}
@@ -74,15 +73,11 @@ def medication_statement(med: FhirMedicine, patient_ref: str) -> dict:
 
 
 def _dosage(med: FhirMedicine) -> dict:
-    dosage: dict = {"text": med.written}
-    if med.route:
-        dosage["route"] = {"text": med.route}
-    if med.when_needed:
-        dosage["asNeededBoolean"] = True
+    # The whole line, dose and timing included, is the medication's text as written; repeating
+    # it (or the route, or "as needed") as structured dosage would make a reader that joins
+    # medicine and dosage into one line read it twice. The plain words go to the patient.
     extra = ", ".join(x for x in (med.dose, med.frequency) if x)
-    if extra:
-        dosage["patientInstruction"] = extra
-    return dosage
+    return {"patientInstruction": extra} if extra else {}
 
 
 def medication_bundle(

@@ -14,6 +14,7 @@ from carecoord_desktop.services.medications.medicines import (
     restart_medicine,
     stop_medicine,
 )
+from carecoord_desktop.services.medications.reading import ReadLine, read_line, read_text
 from carecoord_desktop.services.medications.sessions import (
     abandon,
     add_source,
@@ -34,6 +35,7 @@ from carecoord_desktop.services.medications.sessions import (
 from carecoord_desktop.services.medications.signoff import may_sign, sign_off
 
 __all__ = [
+    "ReadLine",
     "abandon",
     "add_medicine",
     "add_source",
@@ -46,6 +48,8 @@ __all__ = [
     "match_lines",
     "may_sign",
     "medicine_history",
+    "preview_line",
+    "preview_lines",
     "recent_transition",
     "rematch",
     "remove_source",
@@ -58,3 +62,14 @@ __all__ = [
     "stop_medicine",
     "submit_for_signoff",
 ]
+
+
+def preview_lines(text: str) -> list[ReadLine]:
+    """What typed or pasted lines will be read and recognised as, before anything is saved
+    (a form shows "recognised as …" or "not recognised: no checks run" while the user types).
+    No patient data is read or written, so nothing is checked or audited."""
+    return read_text(text)
+
+
+def preview_line(text: str) -> ReadLine:
+    return read_line(text)

@@ -12,7 +12,7 @@ from carecoord_desktop.interop.fhir.medication_statements import (
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.medications.medicines import load_rows, when_needed
+from carecoord_desktop.services.medications.medicines import load_rows
 from carecoord_desktop.services.patients.rules import patient_or_error
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -34,10 +34,8 @@ def export_fhir(
                     written=r.written,
                     active=r.active,
                     recognised_as=r.recognised_as if r.recognised else "",
-                    route=r.route,
                     dose=r.dose,
                     frequency=r.frequency,
-                    when_needed=when_needed(r),
                     indication=r.indication,
                     started=r.started,
                     stopped=r.stopped,

@@ -196,10 +196,13 @@ def record_data(session: Session, view: ReconciliationView, demo: bool = False):
                 reason=item.reason or "",
                 decided_by=(item.decided_by_name or "")
                 + (f", {item.decided_at:%d/%m/%Y}" if item.decided_at else ""),
-                flags=tuple(
-                    ("Interaction: " if f.kind == "interaction" else "") + f.text.split(": ")[0]
-                    for f in item.flags
-                    if f.kind in ("interaction", "ingredient_duplicate", "class_duplicate")
+                flags=tuple(  # one line per problem, however many partners it has
+                    dict.fromkeys(
+                        ("Interaction: " if f.kind == "interaction" else "")
+                        + f.text.split(": ")[0]
+                        for f in item.flags
+                        if f.kind in ("interaction", "ingredient_duplicate", "class_duplicate")
+                    )
                 ),
                 not_recognised=not item.recognised,
             )

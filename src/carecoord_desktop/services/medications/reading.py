@@ -154,16 +154,19 @@ def read_text(text: str, *, kb: KnowledgeBase | None = None) -> list[ReadLine]:
 
 def read_fhir(data: bytes, *, kb: KnowledgeBase | None = None) -> list[ReadLine]:
     """The medicines of a FHIR R4 file (Bundle, MedicationRequest, MedicationStatement), read
-    by interop/fhir/medications. Stopped, cancelled and completed orders say so (`stopped`);
-    they are history, kept on the line so the reconciliation shows them as stopped."""
-    from carecoord_desktop.interop.fhir.medications import read_medications
+    by interop/fhir/medications. Stopped, cancelled and completed orders say so (`stopped`) and
+    stay on the list, so the reconciliation shows them as stopped."""
+    from carecoord_desktop.interop.fhir.medications import FhirReadError, read_medications
 
     kb = kb or knowledge_base()
-    found = read_medications(data)
+    try:
+        found = read_medications(data)
+    except FhirReadError as exc:
+        raise ValidationError(f"The FHIR file could not be read: {exc}") from None
     if not found:
         raise ValidationError(
-            "The file has no medicines (no MedicationRequest or MedicationStatement in it). "
-            "Check that it is the patient's medication list."
+            "The FHIR file has no medicines (no MedicationRequest or MedicationStatement in "
+            "it). Check that it is the patient's medication list."
         )
     # A FHIR history repeats an order (Synthea's yearly simvastatin): the latest resource of one
     # medicine as written says where it stands; the earlier ones are history, not more medicines.
@@ -174,13 +177,35 @@ def read_fhir(data: bytes, *, kb: KnowledgeBase | None = None) -> list[ReadLine]
     for med in (found[i] for i in sorted(latest.values())):
         out.append(
             read_line(
-                med.text,
+                med.line[:LINE_MAX],
                 kb=kb,
                 stopped=not med.active,
-                reason=med.reason,
+                reason=med.reason or None,
                 started=med.started,
-                prescriber=med.prescriber,
-                indication=med.indication,
+                prescriber=(med.prescriber or None) and med.prescriber[:120],
+                indication=(med.indication or None) and med.indication[:200],
             )
         )
+    return out
+
+
+def fhir_birth_dates(data: bytes) -> set[date]:
+    """The birth dates of the Patients a FHIR file is about (a file for someone else must not
+    become this patient's list). Unreadable data gives none: read_fhir reports it."""
+    import json
+
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return set()
+    if not isinstance(doc, dict):
+        return set()
+    entries = [e.get("resource") for e in doc.get("entry") or [] if isinstance(e, dict)]
+    out = set()
+    for res in [doc, *entries]:
+        if isinstance(res, dict) and res.get("resourceType") == "Patient":
+            try:
+                out.add(date.fromisoformat(str(res.get("birthDate", ""))[:10]))
+            except ValueError:
+                continue
     return out

@@ -32,6 +32,7 @@ from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.medications import matching
+from carecoord_desktop.services.medications.reading import fhir_birth_dates
 from carecoord_desktop.services.medications.sources import add_current as _add_current
 from carecoord_desktop.services.medications.sources import add_source as _add_source
 from carecoord_desktop.services.medications.sources import read_sources as _read_sources
@@ -171,7 +172,7 @@ def start_reconciliation(
     if not read:
         raise ValidationError(_NEED_A_LIST)
     with ws.write_session() as session:
-        editable_patient(session, patient_id)
+        _same_person(editable_patient(session, patient_id), sources)
         live = session.exec(
             select(MedReconciliation).where(
                 MedReconciliation.patient_id == patient_id, col(MedReconciliation.state).in_(_LIVE)
@@ -222,6 +223,7 @@ def add_source(
     require(actor, Permission.EDIT_CARE_PLANS)
     [(given, lines)] = _read_sources([source])
     with _editing(ws, actor, rec_id, version) as (session, rec):
+        _same_person(editable_patient(session, rec.patient_id), [source])
         if any(s.kind == given.kind for s in matching.sources_of(session, rec_id)):
             raise ValidationError(
                 f"This session has a {SOURCE_TEXT[SourceKind(given.kind)].lower()} list "
@@ -408,6 +410,18 @@ def abandon(
         rec.state = RecState.ABANDONED.value
         rec.abandoned_at, rec.abandoned_reason = datetime.now(UTC), why
         return _saved(ws, session, actor, rec, "abandoned")
+
+
+def _same_person(patient, sources: Sequence[SourceInput]) -> None:
+    """Refuse a FHIR file whose Patient was born on another day than this patient."""
+    for given in sources:
+        births = fhir_birth_dates(given.fhir) if given.fhir else set()
+        if births and patient.date_of_birth not in births:
+            born = ", ".join(f"{d:%d/%m/%Y}" for d in sorted(births))
+            raise ValidationError(
+                f"This FHIR file is about someone born {born}; this patient was born "
+                f"{patient.date_of_birth:%d/%m/%Y}. Check that it is the right patient's file."
+            )
 
 
 def require_all_decided(session: Session, rec_id: int) -> None:

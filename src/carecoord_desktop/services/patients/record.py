@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.models.medication import MedicationChange, MedReconciliation
 from carecoord_desktop.models.patient import (
     AcdStatus,
     Allergy,
@@ -397,7 +398,12 @@ def record_no_known_allergies(
     return Changed(_with_risk(ws, actor, rec), changes)
 
 
-_CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent)
+_CHILD_MODELS = (
+    Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent,
+    MedReconciliation,
+)  # fmt: skip
+# Rows that move with the patient but have no version (append-only history).
+_HISTORY_MODELS = (MedicationChange,)
 # Empty fields of the kept record are filled from the merged one.
 _FILLABLE = patient_fields.FILLABLE
 
@@ -428,6 +434,10 @@ def merge_patients(
             )
             if result.rowcount:
                 moved.append(f"{result.rowcount} {model.__tablename__}")
+        for model in _HISTORY_MODELS:
+            session.execute(
+                update(model).where(model.patient_id == merge_id).values(patient_id=keep_id)
+            )
         names = _split(keep.previous_names)
         for name in (f"{gone.given_name} {gone.family_name}", *_split(gone.previous_names)):
             if fold(name) != fold(f"{keep.given_name} {keep.family_name}") and fold(name) not in {
