@@ -3,6 +3,7 @@ a patient with a current list, and helpers that wait on the windows' own signals
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -43,7 +44,12 @@ def team(ws, admin):
 
 @pytest.fixture
 def pid(ws, admin) -> int:
-    draft = PatientDraft(given_name="Buddy", family_name="MacGyver", date_of_birth=date(1951, 6, 2))
+    # Born on the day the Synthea file says: a FHIR file about someone else is refused.
+    bundle = json.loads(sample("Buddy").read_bytes())
+    born = next(e["resource"]["birthDate"] for e in bundle["entry"]
+                if e["resource"]["resourceType"] == "Patient")  # fmt: skip
+    draft = PatientDraft(given_name="Buddy", family_name="MacGyver",
+                         date_of_birth=date.fromisoformat(born))  # fmt: skip
     patient = patients.create_patient(ws, admin, draft).value.id
     for line in CURRENT:
         meds.add_medicine(ws, admin, patient, MedicineDraft(line))

@@ -15,7 +15,7 @@ from carecoord_desktop.ui.medications import rec_window
 from carecoord_desktop.ui.medications.rec_model import CURRENT, NEW, STATUS
 from carecoord_desktop.ui.shell.about_knowledge import knowledge_about_html
 
-from .conftest import wait_view
+from .conftest import sample, wait_view
 
 TONIC = "Herbal sleep tonic 5 mL nocte"
 SAME_TONIC = "Sleepy-time drops 5 mL nocte"  # the same bottle, as the hospital wrote it
@@ -85,6 +85,10 @@ def test_a_file_that_is_not_fhir_is_refused_in_words_and_nothing_is_added(
         window.import_fhir_file(SourceKind.NEW, bad)
     assert window.error.isVisible() and window.error.text()
     assert "Traceback" not in window.error.text()
+    assert "FHIR" in window.error.text()
+    with qtbot.waitSignal(window.write_failed, timeout=20_000) as refused:
+        window.import_fhir_file(SourceKind.NEW, sample("Asa"))  # another person's file
+    assert "Check that it is the right patient's file" in refused.args[0]
     again = meds.get_reconciliation(ws, nurse, view.id)
     assert [s.kind for s in again.sources] == [s.kind for s in view.sources]
     window.close()

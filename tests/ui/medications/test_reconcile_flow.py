@@ -80,8 +80,11 @@ def test_a_whole_reconciliation_from_import_to_sign_off_and_the_card(
     assert dialog.label.text() == "What the patient says"
     dialog.text.setPlainText(REPORTED)
     dialog.read_lines()
-    assert "5 medicines" in dialog.preview.text()
-    assert "line 4: could not read “see letter”" in dialog.preview.text()
+    preview = dialog.preview.text()
+    assert "5 medicines" in preview
+    assert "line 4: could not read “see letter”" in preview
+    assert "grandma's sleep tea at night → not recognised: no checks run" in preview
+    assert "metformin 500mg bd → metformin" in preview
     dialog.add_button.click()
     qtbot.waitUntil(lambda: bool(rec_window.open_windows()), timeout=20_000)
     window = rec_window.open_windows()[0]

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord_desktop.knowledge.medline import parse_line
+from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
+from carecoord_desktop.services.medications import preview_lines
 from carecoord_desktop.services.medications.types import (
     DECISION_TEXT,
     SOURCE_TEXT,
@@ -122,15 +123,17 @@ class TypedListDialog(QDialog):
         return [x.strip() for x in self.text.toPlainText().splitlines() if x.strip()]
 
     def read_lines(self) -> None:
-        """Say what each line was read as, and which lines have words it could not read."""
+        """Say what each line will be read as before anything is saved: the ingredients, or
+        that it is not recognised (no checks run), and the words the grammar cannot read."""
+        lines = self.lines()
         out = []
-        for number, line in enumerate(self.lines(), 1):
-            parsed = parse_line(line)
-            if parsed.flagged:
-                left = " ".join(parsed.unparsed) or line
-                out.append(f"? line {number}: could not read “{left}” (kept as written)")
-        count = len(self.lines())
-        head = f"{count} medicine{'s' if count != 1 else ''}."
+        for number, read in enumerate(preview_lines("\n".join(lines)), 1):
+            known = read.recognised_as if read.ingredients else NOT_RECOGNISED
+            out.append(f"{number}. {read.written} → {known}")
+            if read.unparsed:
+                out.append(f"   ? line {number}: could not read “{read.unparsed}” "
+                           "(kept as written)")  # fmt: skip
+        head = f"{len(lines)} medicine{'s' if len(lines) != 1 else ''}:"
         self.preview.setText(head + ("\n" + "\n".join(out) if out else ""))
 
     def accept_if_any(self) -> None:
