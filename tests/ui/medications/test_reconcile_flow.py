@@ -153,7 +153,8 @@ def test_a_whole_reconciliation_from_import_to_sign_off_and_the_card(
     sign.password.setText(STAFF_PASSWORD)
     signed = wait_view(qtbot, gp_window, sign.sign_button.click)
     assert signed.state == RecState.SIGNED and signed.signed_by_name
-    assert gp_window.card_button.isEnabled()
+    assert gp_window.card_button.isEnabled() and gp_window.done_note.isVisible()
+    save_shot(gp_window, "reconciliation_signed.png")
 
     # The result is the current list, and the GP's record tab shows it.
     listed = meds.list_medicines(ws, team[Role.GP], pid)

@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.changes import Kind
-from carecoord_desktop.services.medications import printing
 from carecoord_desktop.services.medications.types import RecState, SourceInput, SourceKind
 from carecoord_desktop.services.permissions import Permission, can
-from carecoord_desktop.ui.medications import medicine_forms
+from carecoord_desktop.ui.medications import medicine_forms, previews
 from carecoord_desktop.ui.medications.dialogs import TypedListDialog
 from carecoord_desktop.ui.medications.rec_panels import FlagsPanel
 from carecoord_desktop.ui.medications.rec_window import open_reconciliation
@@ -299,15 +298,8 @@ class MedicinesSection(QWidget):
     def print_card(self) -> PdfPreviewDialog | None:
         if self.patient_id is None:
             return None
-        ws, actor, pid = self.state.ws, self.state.actor, self.patient_id
-        dialog = PdfPreviewDialog(
-            "Medication card", lambda: printing.medication_card(ws, actor, pid),
-            start_job=start_job, suggested_name="medication-card.pdf", parent=self,
-        )  # fmt: skip
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.preview = dialog
-        return dialog
+        self.preview = previews.medication_card(self, self.state, self.patient_id)
+        return self.preview
 
 
 MEDICINES_SECTION = SectionSpec(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -33,7 +33,6 @@ from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.services import accounts
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.changes import Kind
-from carecoord_desktop.services.medications import printing
 from carecoord_desktop.services.medications.types import (
     ReconciliationView,
     RecState,
@@ -41,6 +40,7 @@ from carecoord_desktop.services.medications.types import (
     SourceKind,
 )
 from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.ui.medications import previews
 from carecoord_desktop.ui.medications.dialogs import SignOffDialog, TypedListDialog
 from carecoord_desktop.ui.medications.rec_model import (
     ITEM_ROLE,
@@ -95,7 +95,9 @@ class ReconciliationWindow(QWidget):
         self.signer = False
         self.busy = False
         self.setWindowTitle("Medicines reconciliation")
-        self.resize(1500, 900)
+        # Big enough for three lists side by side, never bigger than the screen (a laptop).
+        room = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(min(1500, room.width() - 40), min(900, room.height() - 60))
         self._build()
         state.changes_published.connect(self._changes_published)
         state.actor_changed.connect(lambda _a: self.close())
@@ -124,6 +126,16 @@ class ReconciliationWindow(QWidget):
         layout.addWidget(self.banner)
         self.error = error_label()
         layout.addWidget(self.error)
+        self.done_note = QLabel(
+            "✓ Signed off: the decided list is now the patient's current list. Print the "
+            "reconciliation record for the file and the medication card for the patient."
+        )
+        self.done_note.setObjectName("signedNote")
+        self.done_note.setWordWrap(True)
+        self.done_note.setStyleSheet("background: #e3f4e6; color: #1d5a2a; border: 1px solid "
+                                     "#7fbf8e; border-radius: 4px; padding: 6px;")  # fmt: skip
+        self.done_note.hide()
+        layout.addWidget(self.done_note)
         sources = QHBoxLayout()
         self.source_boxes = {kind: SourceBox(kind) for kind in SourceKind}
         for box in self.source_boxes.values():
@@ -234,6 +246,7 @@ class ReconciliationWindow(QWidget):
             f"<b>{view.state_text}</b>{signed} · started by {view.started_by_name} · "
             f"{undecided} · knowledge base {view.kb_version}</span>"
         )
+        self.done_note.setVisible(view.state == RecState.SIGNED)
         self._enable()
         row = self.model.row_of(current_id) if current_id is not None else -1
         if row < 0 and view.items:
@@ -394,30 +407,15 @@ class ReconciliationWindow(QWidget):
     def print_record(self) -> PdfPreviewDialog | None:
         if self.view is None:
             return None
-        ws, actor, pid, rid = self.state.ws, self.state.actor, self.view.patient_id, self.rec_id
-        return self._preview(
-            "Reconciliation record",
-            lambda: printing.reconciliation_record(ws, actor, pid, rid),
-            "reconciliation-record.pdf",
-        )
+        self.preview = previews.reconciliation_record(self, self.state, self.view.patient_id,
+                                                      self.rec_id)  # fmt: skip
+        return self.preview
 
     def print_card(self) -> PdfPreviewDialog | None:
         if self.view is None:
             return None
-        ws, actor, pid = self.state.ws, self.state.actor, self.view.patient_id
-        return self._preview(
-            "Medication card",
-            lambda: printing.medication_card(ws, actor, pid),
-            "medication-card.pdf",
-        )
-
-    def _preview(self, title, make_pdf, name) -> PdfPreviewDialog:
-        dialog = PdfPreviewDialog(title, make_pdf, start_job=start_job, suggested_name=name,
-                                  parent=self)  # fmt: skip
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.preview = dialog
-        return dialog
+        self.preview = previews.medication_card(self, self.state, self.view.patient_id)
+        return self.preview
 
     # -- selection ------------------------------------------------------------------------------
     def _current_changed(self, current, _previous) -> None:
