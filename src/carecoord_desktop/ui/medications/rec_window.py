@@ -43,8 +43,15 @@ from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.medications import previews
 from carecoord_desktop.ui.medications.dialogs import SignOffDialog, TypedListDialog
 from carecoord_desktop.ui.medications.rec_model import (
+    CURRENT,
+    DECISION,
+    FLAGS,
     ITEM_ROLE,
     LINE_ROLE,
+    NEW,
+    REASON,
+    REPORTED,
+    STATUS,
     RecItemsModel,
 )
 from carecoord_desktop.ui.medications.rec_panels import DecisionPanel, FlagsPanel, SourceBox
@@ -69,6 +76,28 @@ def open_reconciliation(state, rec_id: int, parent: QWidget | None = None):
 
 def open_windows() -> list[ReconciliationWindow]:
     return [w for w in _OPEN.values() if shiboken6.isValid(w) and w.isVisible()]
+
+
+_FIXED = {STATUS: 150, FLAGS: 150, DECISION: 130, REASON: 170}
+
+
+class _RecTable(QTableView):
+    """The three lists share the width left by the other columns, each never narrower than a
+    line can be read in (a narrow window scrolls sideways instead of squeezing them to "…")."""
+
+    MIN_LINE = 190
+
+    def resizeEvent(self, event) -> None:  # Qt override
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        header = self.horizontalHeader()
+        for column, width in _FIXED.items():
+            header.resizeSection(column, width)
+        left = self.viewport().width() - sum(_FIXED.values())
+        for column in (CURRENT, NEW, REPORTED):
+            header.resizeSection(column, max(self.MIN_LINE, left // 3))
 
 
 def _load(ws, actor, rec_id: int):
@@ -146,7 +175,7 @@ class ReconciliationWindow(QWidget):
         layout.addLayout(sources)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.model = RecItemsModel(self)
-        self.table = QTableView()
+        self.table = _RecTable()
         self.table.setObjectName("recTable")
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
@@ -155,14 +184,6 @@ class ReconciliationWindow(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        header = self.table.horizontalHeader()
-        # The three lists share what is left; the rest keep a width that fits their words.
-        widths = (150, 0, 0, 0, 150, 130, 170)
-        for column, width in enumerate(widths):
-            if width:
-                header.resizeSection(column, width)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
         split.addWidget(self.table)
