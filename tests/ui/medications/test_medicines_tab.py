@@ -32,8 +32,13 @@ def test_the_tab_lists_flags_history_and_edits_with_reasons(
     qtbot, qtmodeltester, ws, team, pid, state_for, opener_for
 ):
     nurse = team[Role.NURSE]
-    for line in ("Panadeine Forte 2 tabs qid prn", "Panadol 500mg 2 tabs qid prn",
-                 "Herbal sleep tonic 5 mL nocte", "Ibuprofen 400mg tds", "Warfarin 5mg mane"):
+    for line in (
+        "Panadeine Forte 2 tabs qid prn",
+        "Panadol 500mg 2 tabs qid prn",
+        "Herbal sleep tonic 5 mL nocte",
+        "Ibuprofen 400mg tds",
+        "Warfarin 5mg mane",
+    ):
         meds.add_medicine(ws, nurse, pid, MedicineDraft(line))  # fmt: skip
     tab = _open_tab(qtbot, opener_for, state_for(nurse), pid)
     qtmodeltester.check(tab.model)

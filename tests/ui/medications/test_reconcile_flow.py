@@ -110,8 +110,10 @@ def test_a_whole_reconciliation_from_import_to_sign_off_and_the_card(
     for row, item in enumerate(model.items):  # words and a marker, never colour alone
         look = STATUS_LOOK[item.status]
         assert model.index(row, STATUS).data().startswith(f"{look.marker} {look.words}")
-    assert any("2× Same medicine twice" in (model.index(r, FLAGS).data() or "")
-               for r in range(model.rowCount()))
+    assert any(
+        "2× Same medicine twice" in (model.index(r, FLAGS).data() or "")
+        for r in range(model.rowCount())
+    )
     window.resize(1600, 950)
     save_shot(window, "reconciliation_busy.png")
 

@@ -162,9 +162,7 @@ class TypedListDialog(QDialog):
     def source(self) -> SourceInput:
         if self.fhir_path is not None:
             return SourceInput(self.kind, label=self.label.text().strip(), fhir=self.fhir_bytes)
-        return SourceInput(
-            self.kind, label=self.label.text().strip(), text="\n".join(self.lines())
-        )
+        return SourceInput(self.kind, label=self.label.text().strip(), text="\n".join(self.lines()))
 
 
 class SignOffDialog(QDialog):

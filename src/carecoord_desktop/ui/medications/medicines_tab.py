@@ -40,7 +40,7 @@ def _d(value) -> str:
 
 
 def _frequency(m) -> str:
-    """"twice a day (morning, night)"; the times left out when the words say them already."""
+    """ "twice a day (morning, night)"; the times left out when the words say them already."""
     words = m.frequency or ""
     times = [t for t in m.times_of_day if t not in words.lower()]
     if not times:

@@ -27,9 +27,7 @@ def medication_card(parent: QWidget, state, patient_id: int) -> PdfPreviewDialog
                  "medication-card.pdf")  # fmt: skip
 
 
-def reconciliation_record(
-    parent: QWidget, state, patient_id: int, rec_id: int
-) -> PdfPreviewDialog:
+def reconciliation_record(parent: QWidget, state, patient_id: int, rec_id: int) -> PdfPreviewDialog:
     """What changed and why, who decided and who signed."""
     ws, actor = state.ws, state.actor
     return _show(parent, "Reconciliation record",

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from carecoord_desktop.errors import ValidationError
@@ -79,10 +80,7 @@ class SourceBox(QGroupBox):
             received = f", received {source.received_on:%d/%m/%Y}" if source.received_on else ""
             lines = f"{source.line_count} medicine{'s' if source.line_count != 1 else ''}"
             title = "" if source.label == self.title() else f"<b>{escape(source.label)}</b><br>"
-            self.summary.setText(
-                f"{title}{lines}, {_ENTERED.get(source.entered, '')}"
-                f"{received}"
-            )
+            self.summary.setText(f"{title}{lines}, {_ENTERED.get(source.entered, '')}{received}")
         editable = view.editable
         has = source is not None
         self.type_button.setEnabled(editable and not has)
@@ -221,3 +219,32 @@ class DecisionPanel(QGroupBox):
                 "Say why: a stop, change or question to the prescriber needs a reason.",
                 field="reason",
             )
+
+
+def conflict_banner() -> tuple[QWidget, QLabel, QPushButton]:
+    """The red band that says a save was refused because someone else changed the session."""
+    banner = QWidget()
+    banner.setObjectName("conflictBanner")
+    banner.setStyleSheet("#conflictBanner { background: #fde2df; border: 1px solid #c0392b; "
+                         "border-radius: 4px; }")  # fmt: skip
+    row = QHBoxLayout(banner)
+    text = QLabel()
+    text.setWordWrap(True)
+    reload_button = QPushButton("Reload")
+    row.addWidget(text, 1)
+    row.addWidget(reload_button)
+    banner.hide()
+    return banner, text, reload_button
+
+
+def signed_note() -> QLabel:
+    note = QLabel(
+        "✓ Signed off: the decided list is now the patient's current list. Print the "
+        "reconciliation record for the file and the medication card for the patient."
+    )
+    note.setObjectName("signedNote")
+    note.setWordWrap(True)
+    note.setStyleSheet("background: #e3f4e6; color: #1d5a2a; border: 1px solid #7fbf8e; "
+                       "border-radius: 4px; padding: 6px;")  # fmt: skip
+    note.hide()
+    return note

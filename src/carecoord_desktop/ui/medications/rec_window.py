@@ -15,15 +15,12 @@ import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,18 +40,18 @@ from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.medications import previews
 from carecoord_desktop.ui.medications.dialogs import SignOffDialog, TypedListDialog
 from carecoord_desktop.ui.medications.rec_model import (
-    CURRENT,
-    DECISION,
-    FLAGS,
     ITEM_ROLE,
     LINE_ROLE,
-    NEW,
-    REASON,
-    REPORTED,
-    STATUS,
     RecItemsModel,
 )
-from carecoord_desktop.ui.medications.rec_panels import DecisionPanel, FlagsPanel, SourceBox
+from carecoord_desktop.ui.medications.rec_panels import (
+    DecisionPanel,
+    FlagsPanel,
+    SourceBox,
+    conflict_banner,
+    signed_note,
+)
+from carecoord_desktop.ui.medications.rec_table import RecTable
 from carecoord_desktop.ui.shell.workers import start_job, start_with_progress
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
@@ -76,28 +73,6 @@ def open_reconciliation(state, rec_id: int, parent: QWidget | None = None):
 
 def open_windows() -> list[ReconciliationWindow]:
     return [w for w in _OPEN.values() if shiboken6.isValid(w) and w.isVisible()]
-
-
-_FIXED = {STATUS: 150, FLAGS: 150, DECISION: 130, REASON: 170}
-
-
-class _RecTable(QTableView):
-    """The three lists share the width left by the other columns, each never narrower than a
-    line can be read in (a narrow window scrolls sideways instead of squeezing them to "…")."""
-
-    MIN_LINE = 190
-
-    def resizeEvent(self, event) -> None:  # Qt override
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        header = self.horizontalHeader()
-        for column, width in _FIXED.items():
-            header.resizeSection(column, width)
-        left = self.viewport().width() - sum(_FIXED.values())
-        for column in (CURRENT, NEW, REPORTED):
-            header.resizeSection(column, max(self.MIN_LINE, left // 3))
 
 
 def _load(ws, actor, rec_id: int):
@@ -140,30 +115,12 @@ class ReconciliationWindow(QWidget):
         self.heading.setObjectName("pageTitle")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
-        self.banner = QWidget()
-        self.banner.setObjectName("conflictBanner")
-        self.banner.setStyleSheet("#conflictBanner { background: #fde2df; border: 1px solid "
-                                  "#c0392b; border-radius: 4px; }")  # fmt: skip
-        banner = QHBoxLayout(self.banner)
-        self.banner_text = QLabel()
-        self.banner_text.setWordWrap(True)
-        self.banner_reload = QPushButton("Reload")
+        self.banner, self.banner_text, self.banner_reload = conflict_banner()
         self.banner_reload.clicked.connect(lambda: self.reload(keep_typed=True))
-        banner.addWidget(self.banner_text, 1)
-        banner.addWidget(self.banner_reload)
-        self.banner.hide()
         layout.addWidget(self.banner)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.done_note = QLabel(
-            "✓ Signed off: the decided list is now the patient's current list. Print the "
-            "reconciliation record for the file and the medication card for the patient."
-        )
-        self.done_note.setObjectName("signedNote")
-        self.done_note.setWordWrap(True)
-        self.done_note.setStyleSheet("background: #e3f4e6; color: #1d5a2a; border: 1px solid "
-                                     "#7fbf8e; border-radius: 4px; padding: 6px;")  # fmt: skip
-        self.done_note.hide()
+        self.done_note = signed_note()
         layout.addWidget(self.done_note)
         sources = QHBoxLayout()
         self.source_boxes = {kind: SourceBox(kind) for kind in SourceKind}
@@ -175,16 +132,8 @@ class ReconciliationWindow(QWidget):
         layout.addLayout(sources)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.model = RecItemsModel(self)
-        self.table = _RecTable()
-        self.table.setObjectName("recTable")
-        self.table.setModel(self.model)
-        self.table.setWordWrap(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table = RecTable(self.model)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentChanged.connect(self._current_changed)
         split.addWidget(self.table)
         side = QWidget()
@@ -299,8 +248,10 @@ class ReconciliationWindow(QWidget):
         # Another window of this app changed the session (or the list it reads): show it.
         if getattr(self, "_publishing", False):
             return
-        if self.view and not self.busy and changes.touches(
-            {Kind.MED_RECONCILIATION}, self.view.patient_id
+        if (
+            self.view
+            and not self.busy
+            and changes.touches({Kind.MED_RECONCILIATION}, self.view.patient_id)
         ):
             self.reload(keep_typed=True)
 
