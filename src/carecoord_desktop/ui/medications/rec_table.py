@@ -16,14 +16,14 @@ from carecoord_desktop.ui.medications.rec_model import (
     STATUS,
 )
 
-_FIXED = {STATUS: 150, FLAGS: 150, DECISION: 130, REASON: 170}
+_FIXED = {STATUS: 135, FLAGS: 140, DECISION: 115, REASON: 150}
 
 
 class RecTable(QTableView):
     """The three lists share the width left by the other columns, each never narrower than a
     line can be read in (a narrow window scrolls sideways instead of squeezing them to "…")."""
 
-    MIN_LINE = 190
+    MIN_LINE = 170
 
     def __init__(self, model, parent=None) -> None:
         super().__init__(parent)
@@ -44,6 +44,13 @@ class RecTable(QTableView):
         header = self.horizontalHeader()
         for column, width in _FIXED.items():
             header.resizeSection(column, width)
-        left = self.viewport().width() - sum(_FIXED.values())
+        # Room for the scroll bar kept: it appears once the rows fill the table.
+        room = (
+            self.width()
+            - self.verticalHeader().width()
+            - self.verticalScrollBar().sizeHint().width()
+            - 4
+        )
+        left = room - sum(_FIXED.values())
         for column in (CURRENT, NEW, REPORTED):
             header.resizeSection(column, max(self.MIN_LINE, left // 3))
