@@ -33,6 +33,7 @@ from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin.practice import backup_label
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
+from carecoord_desktop.ui.shell.about_knowledge import knowledge_about_html
 from carecoord_desktop.ui.shell.dialogs import ChangePasswordDialog
 from carecoord_desktop.ui.shell.help import HelpDialog
 from carecoord_desktop.ui.shell.lock import (
@@ -445,7 +446,7 @@ class MainWindow(QMainWindow):
             self,
             f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<br>Care coordination for general practice.<br>"
-            f"Workspace: {self.state.ws.folder}",
+            f"Workspace: {self.state.ws.folder}<br><br>{knowledge_about_html()}",
         )
 
     # -- geometry --------------------------------------------------------------------------

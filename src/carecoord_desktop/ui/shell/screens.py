@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QWidget
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin.screen import AdminScreen
+from carecoord_desktop.ui.medications.medicines_tab import MEDICINES_SECTION
+from carecoord_desktop.ui.medications.screen import MedicationsScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
 from carecoord_desktop.ui.patients.record_sections import RECORD_SECTIONS
 from carecoord_desktop.ui.patients.screen import PatientsScreen
@@ -102,6 +104,10 @@ def _admin(ctx: ScreenContext) -> QWidget:
     return screen
 
 
+def _medications(ctx: ScreenContext) -> QWidget:
+    return MedicationsScreen(ctx.state, ctx.open_record)
+
+
 def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
     return lambda _ctx: NotBuiltPage(title, what)
 
@@ -109,7 +115,6 @@ def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
 _CARE_PLANS = (
     "write care plans with problems, goals in the patient's words, interventions and reviews."
 )
-_MEDICATIONS = "reconcile a patient's medicines with new orders and sign off the reconciled list."
 _TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
 _CONFERENCES = "prepare and record multidisciplinary care conferences."
 
@@ -138,11 +143,13 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
         "medications",
         "Medications",
-        _not_built("Medications", _MEDICATIONS),
+        _medications,
         Permission.VIEW_PATIENTS,
         "Ctrl+3",
         "medications",
-        "Not built yet: will " + _MEDICATIONS,
+        "Reconciliations waiting across the practice: those awaiting a GP's sign-off first, then "
+        "those being prepared. Enter opens one beside the patient's record: the current list, "
+        "the new orders and the patient's report side by side, flags, a decision per medicine.",
     ),
     ScreenSpec(
         "tasks",
@@ -176,7 +183,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = ()
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (MEDICINES_SECTION,)
 
 
 def record_sections() -> tuple[SectionSpec, ...]:
