@@ -37,7 +37,6 @@ NOT_RECORDED = "Not recorded"
 
 # key → heading. Keys are stable (tests, rule packs); headings are what the reader sees.
 SECTION_TITLES = {
-    "summary": "Plan summary",
     "problems": "Health needs and conditions (problem list)",
     "outcome": "Expected outcome and prognosis",
     "goals": "Management goals (measurable treatment goals)",

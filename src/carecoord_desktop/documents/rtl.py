@@ -14,7 +14,7 @@ import re
 
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from carecoord_desktop.documents.style import esc
@@ -59,6 +59,23 @@ def _order(line: str, rtl_base: bool) -> str:
     return get_display(line, base_dir="R" if rtl_base else "L")
 
 
+def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line breaks at plain spaces only (a no-break space keeps a phone number whole),
+    in logical order; a word longer than the line stands on its own line."""
+    lines: list[str] = []
+    for block in text.split("\n"):
+        line = ""
+        for word in block.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and stringWidth(trial, font, size) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return lines
+
+
 def visual_line(text: str) -> str:
     """One line (no wrapping) in display order, for drawString; LTR text comes back as is."""
     if not has_rtl(text):
@@ -74,14 +91,14 @@ class RtlParagraph(Flowable):
         self.text = str(text)
         self.style = ParagraphStyle(f"{style.name}-rtl", parent=style, alignment=TA_RIGHT)
         self._para: Paragraph | None = None
-        self.keepWithNext = style.keepWithNext
+        self.keepWithNext = getattr(style, "keepWithNext", 0)
 
     def _layout(self, width: float) -> Paragraph:
         s = self.style
         room = width - s.leftIndent - s.rightIndent
         shaped = _shape(self.text)
         rtl_base = _starts_rtl(self.text)
-        lines = simpleSplit(shaped, s.fontName, s.fontSize, room) or [""]
+        lines = break_lines(shaped, s.fontName, s.fontSize, room)
         shown = "<br/>".join(esc(_order(line, rtl_base)) for line in lines)
         return Paragraph(shown, s)
 
