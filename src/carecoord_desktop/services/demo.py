@@ -44,6 +44,7 @@ from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, workspaces
 from carecoord_desktop.services import demo_data as data
 from carecoord_desktop.services.context import Actor
+from carecoord_desktop.services.demo_features import DemoStaff, seed_features
 from carecoord_desktop.services.patients import fields as patient_fields
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.keys import SCRYPT_N, RecoveryKey
@@ -82,11 +83,13 @@ def create_demo_workspace(
     seed: int | None = None,
     progress: Progress | None = None,
     scrypt_n: int = SCRYPT_N,
+    options: dict | None = None,
 ) -> DemoWorkspace:
     """A new demo workspace: admin, staff of every role (password DEMO_PASSWORD), patients.
 
     The data key is not put in the OS keystore: the caller holds the workspace open, or reopens
-    it with the returned recovery key.
+    it with the returned recovery key. `options` go to the features' seeders
+    (`demo_features.py`).
     """
     _check_count(patients)
     seed = _resolve_seed(seed)
@@ -105,6 +108,7 @@ def create_demo_workspace(
     ws = created.workspace
     try:
         made = [DemoAccount("admin", admin_name, Role.ADMIN)]
+        staff = [DemoStaff(created.admin.user_id, "admin", admin_name, Role.ADMIN)]
         coordinator_ids: list[int] = []
         with ws.session() as session:
             for role, prefix, how_many in data.STAFF_PLAN:
@@ -121,6 +125,7 @@ def create_demo_workspace(
                         must_change_password=False,
                     )
                     made.append(DemoAccount(user.username, user.full_name, role))
+                    staff.append(DemoStaff(user.id, user.username, user.full_name, role))
                     if role == Role.COORDINATOR:
                         coordinator_ids.append(user.id)
             session.commit()
@@ -132,6 +137,7 @@ def create_demo_workspace(
             coordinator_ids=coordinator_ids,
             progress=progress,
         )
+        seed_features(ws, created.admin, seed=seed, staff=staff, options=options)
     except BaseException:
         ws.close()
         raise
@@ -203,6 +209,7 @@ def seed_patients(
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
 # fmt: off
 _PATIENT_FIELDS = ("id", *patient_fields.NAMES, "is_demo", "archived", "created_at", "updated_at")
 _CONDITION_FIELDS = ("patient_id", "code_system", "code", "display", "onset", "status", "chronic")

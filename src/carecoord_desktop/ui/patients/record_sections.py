@@ -11,8 +11,6 @@ lock them on an archived or merged record.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -28,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.services.changes import Kind
-from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patients.types import PatientRecord
-from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.services.permissions import Permission
 from carecoord_desktop.ui.patients.list_model import _medicare as medicare_text
 from carecoord_desktop.ui.patients.sections import (
     ListSection,
@@ -38,36 +35,18 @@ from carecoord_desktop.ui.patients.sections import (
     list_specs,
     medicines_table,
 )
-from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.shell.record_tabs import SectionContext, SectionSpec, sections_for
+
+__all__ = ["RECORD_SECTIONS", "SectionContext", "SectionSpec", "sections_for"]
 
 
-@dataclass
-class SectionContext:
-    """What a section factory is given: the app's state and the record window it sits in."""
-
-    state: AppState
-    window: QWidget
-
-    @cached_property
-    def lists(self) -> dict[str, ListSpec]:
-        """The record's list specs by key (built once per window: one asks for staff names)."""
-        return {spec.key: spec for _title, specs in list_specs(self.state) for spec in specs}
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str
-    title: str  # the tab's title ("&&" shows one "&")
-    permission: Permission | None  # None: every role that may open a record
-    factory: Callable[[SectionContext], QWidget]
-    kinds: frozenset[Kind]  # the change notices that make it re-read the record
-
-    def allowed(self, actor: Actor) -> bool:
-        return self.permission is None or can(actor, self.permission)
-
-
-def sections_for(actor: Actor, specs: tuple[SectionSpec, ...]) -> list[SectionSpec]:
-    return [spec for spec in specs if spec.allowed(actor)]
+def _list_specs(ctx: SectionContext) -> dict[str, ListSpec]:
+    """The record's list specs by key, built once per window (one asks for staff names)."""
+    specs = getattr(ctx.window, "_record_list_specs", None)
+    if specs is None:
+        specs = {spec.key: spec for _title, group in list_specs(ctx.state) for spec in group}
+        ctx.window._record_list_specs = specs
+    return specs
 
 
 # -- the summary -----------------------------------------------------------------------------------
@@ -165,7 +144,7 @@ class ListsPage(QWidget):
         layout = QVBoxLayout(self)
         self.list_sections: list[ListSection] = []
         for key in keys:
-            section = ListSection(ctx.lists[key], ctx.window)
+            section = ListSection(_list_specs(ctx)[key], ctx.window)
             self.list_sections.append(section)
             layout.addWidget(section, 1)
 
@@ -186,7 +165,7 @@ def _medicines(_ctx: SectionContext) -> QWidget:
 
 RECORD_SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
-        "summary", "Summary", Permission.VIEW_PATIENTS, SummaryPage, frozenset({Kind.PATIENT})
+        "summary", "Summary", Permission.VIEW_PATIENTS, SummaryPage, frozenset({Kind.PATIENT}), 10
     ),
     SectionSpec(
         "conditions",
@@ -194,6 +173,7 @@ RECORD_SECTIONS: tuple[SectionSpec, ...] = (
         Permission.VIEW_PATIENTS,
         _lists("conditions", "allergies"),
         frozenset({Kind.CONDITIONS, Kind.ALLERGIES}),
+        20,
     ),
     SectionSpec(
         "medicines",
@@ -201,6 +181,7 @@ RECORD_SECTIONS: tuple[SectionSpec, ...] = (
         Permission.VIEW_PATIENTS,
         _medicines,
         frozenset({Kind.MEDICINES}),
+        30,
     ),
     SectionSpec(
         "hospital",
@@ -208,6 +189,7 @@ RECORD_SECTIONS: tuple[SectionSpec, ...] = (
         Permission.VIEW_PATIENTS,
         _lists("hospital"),
         frozenset({Kind.HOSPITAL}),
+        40,
     ),
     SectionSpec(
         "people",
@@ -215,5 +197,6 @@ RECORD_SECTIONS: tuple[SectionSpec, ...] = (
         Permission.VIEW_PATIENTS,
         _lists("contacts", "care_team"),
         frozenset({Kind.CONTACTS, Kind.CARE_TEAM}),
+        50,
     ),
 )

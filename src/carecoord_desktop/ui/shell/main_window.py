@@ -49,6 +49,7 @@ from carecoord_desktop.ui.shell.screens import (
     ScreenSpec,
     ShellRequests,
     call_hook,
+    record_sections,
     screen_icon,
 )
 from carecoord_desktop.ui.shell.state import AppState
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         self._help: HelpDialog | None = None
         self.requests = ShellRequests(self)
         self.requests.restore_requested.connect(self.restore_backup)
-        self.opener = RecordOpener(state, self)
+        self.opener = RecordOpener(state, self, sections=record_sections())
         self.context = ScreenContext(state, self.requests, self.opener)
         self.setWindowTitle(self._title())
         self.setMinimumSize(720, 520)

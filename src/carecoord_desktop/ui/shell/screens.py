@@ -22,9 +22,11 @@ from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin.screen import AdminScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
+from carecoord_desktop.ui.patients.record_sections import RECORD_SECTIONS
 from carecoord_desktop.ui.patients.screen import PatientsScreen
 from carecoord_desktop.ui.resources import resources_dir
 from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
+from carecoord_desktop.ui.shell.record_tabs import SectionSpec, combined
 from carecoord_desktop.ui.shell.state import AppState
 
 
@@ -171,6 +173,15 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "tamper check, practice settings, and backups with restore.",
     ),
 )
+
+
+# The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = ()
+
+
+def record_sections() -> tuple[SectionSpec, ...]:
+    """Every tab of the record window: the record's own and the features', in order."""
+    return combined(RECORD_SECTIONS, FEATURE_SECTIONS)
 
 
 def screens_for(actor: Actor, specs: tuple[ScreenSpec, ...] = SCREENS) -> list[ScreenSpec]:

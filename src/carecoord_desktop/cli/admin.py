@@ -1,170 +1,38 @@
-"""The `carecoord` command: the services without Qt, for setup, scripts and the server cupboard.
-
-Secrets (passwords, recovery keys) are read with getpass or, for scripts, one line each from
-standard input with --password-stdin / --recovery-key-stdin; never from argv or the environment.
-Output never contains patient data or keys (the recovery key is printed once, by `init`/`demo`).
-Everything printed goes through `say`, which escapes control characters: stored names and typed
-user names can hold terminal escape sequences.
-"""
+"""The workspace administration commands: init, demo, backup, restore, check, audit, users."""
 
 from __future__ import annotations
 
-import argparse
-import getpass
-import os
-import re
 import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carecoord_desktop import APP_NAME, __version__
+from carecoord_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    SCRIPT_RECOVERY_HINT,
+    Secrets,
+    command,
+    global_options,
+    open_workspace,
+    printable,
+    say,
+    sign_in,
+)
 from carecoord_desktop.config import resolve_workspace_dir
 from carecoord_desktop.documents.recovery_kit import RecoveryKit, render_recovery_kit
 from carecoord_desktop.errors import (
-    CareCoordError,
     KeyNotInKeystoreError,
     KeystoreUnavailableError,
     ValidationError,
-    WorkspaceError,
-    WrongKeyError,
 )
 from carecoord_desktop.models.staff import ROLE_LABELS, Role
-from carecoord_desktop.scrub import UnexpectedError, describe
-from carecoord_desktop.services import (
-    accounts,
-    audit_anchors,
-    audit_view,
-    demo,
-    signed_in,
-    workspaces,
-)
+from carecoord_desktop.services import accounts, audit_anchors, audit_view, demo, workspaces
 from carecoord_desktop.services.context import Actor
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
-STDIN_ORDER = (
-    "Standard input holds one secret per line, in this order: the recovery key (with "
-    "--recovery-key-stdin), then the password of the --as user, then any new password the "
-    "command sets (with --password-stdin)."
-)
-SCRIPT_RECOVERY_HINT = (
-    "In a script, add --recovery-key-stdin and send the recovery key as the first line of "
-    "standard input. " + STDIN_ORDER
-)
-
-# C0 and C1 controls, DEL, lone surrogates, and the Unicode marks that reorder or break lines
-# ("Trojan source"): none may reach a terminal as they are.
-_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-
-
-def printable(text: object) -> str:
-    """`text` with every control character shown as an escape (ESC -> \\x1b), nothing removed."""
-    return _UNSAFE.sub(
-        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}",
-        str(text),
-    )
-
-
-def say(text: object = "", *, err: bool = False) -> None:
-    """Print one line of output (stderr with `err`); every print of the CLI goes through here."""
-    print(printable(text), file=sys.stderr if err else sys.stdout)
-
-
-class _Secrets:
-    """Reads secrets from a terminal prompt, or in order from stdin lines for scripts."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.lines_read = 0
-
-    def _line(self, what: str) -> str:
-        line = sys.stdin.readline()
-        self.lines_read += 1
-        if not line:
-            raise ValidationError(
-                f"Expected {what} on line {self.lines_read} of standard input, but the input "
-                f"ended. {STDIN_ORDER}"
-            )
-        return line.rstrip("\r\n")
-
-    def recovery_key(self, reason: str = "") -> str:
-        if self.args.recovery_key_stdin:
-            return self._line("the recovery key")
-        if not reason and workspaces.keystore_available():
-            reason = str(KeyNotInKeystoreError())
-        elif not reason:
-            reason = (
-                "This computer has no keystore CareCoord trusts, so this workspace is unlocked "
-                "with the recovery key from the practice safe each time."
-            )
-        if not sys.stdin.isatty():
-            raise WorkspaceError(f"{reason} {SCRIPT_RECOVERY_HINT}")
-        say(reason, err=True)
-        return getpass.getpass("Recovery key (from the recovery kit in the practice safe): ")
-
-    def password(self, prompt: str) -> str:
-        if self.args.password_stdin:
-            return self._line("the password of the --as user")
-        return getpass.getpass(prompt)
-
-    def new_password(self, who: str) -> str:
-        if self.args.password_stdin:
-            return self._line(f"the new password for {who}")
-        first = getpass.getpass(printable(f"New password for {who}: "))
-        if getpass.getpass("Type it again: ") != first:
-            raise ValidationError("The two passwords differ; nothing was changed.")
-        return first
-
-
-def _open(args: argparse.Namespace, secrets: _Secrets):
-    folder = resolve_workspace_dir(args.workspace)
-    # With --recovery-key-stdin line 1 is always the key, needed or not: a script's lines mean
-    # the same on a computer whose keystore holds the key.
-    given = secrets.recovery_key() if args.recovery_key_stdin else None
-    try:
-        ws = workspaces.open_workspace(folder)
-    except (KeyNotInKeystoreError, WrongKeyError) as exc:
-        # A keystore key that does not open this database (another workspace's) may be stale:
-        # the recovery key decides.
-        reason = str(exc) if isinstance(exc, WrongKeyError) else ""
-        key = given or secrets.recovery_key(reason)
-        ws = workspaces.open_workspace(folder, recovery_key=key)
-        if args.remember_key:
-            _remember(ws)
-        return ws
-    if args.remember_key:
-        say(
-            "--remember-key: this computer's keystore already holds the key; nothing stored.",
-            err=True,
-        )
-    return ws
-
-
-def _remember(ws) -> None:
-    try:
-        where = workspaces.remember_key(ws)
-    except KeystoreUnavailableError as exc:
-        say(f"carecoord: --remember-key: the key was NOT stored. {exc}", err=True)
-        return
-    say(f"The workspace key is now stored in this computer's keystore ({where}).", err=True)
-
-
-def _sign_in(ws, args: argparse.Namespace, secrets: _Secrets) -> Actor:
-    if not args.as_user:
-        raise ValidationError("Say which administrator is acting with --as USERNAME.")
-    actor = accounts.authenticate(
-        ws, args.as_user, secrets.password(printable(f"Password for {args.as_user}: "))
-    )
-    signed_in.require_own_password(actor)  # a temporary password is changed in the app first
-    return actor
-
-
-# -- commands ----------------------------------------------------------------------------------
-def cmd_init(args, secrets: _Secrets) -> int:
+def cmd_init(args, secrets: Secrets) -> int:
     folder = resolve_workspace_dir(args.workspace)
     if not args.no_keystore and not workspaces.keystore_available():
         # Said before any password is asked, so nothing is typed or created for nothing.
@@ -231,7 +99,7 @@ def _write_kit(path: Path, practice: str, created, demo: bool) -> None:
     )
 
 
-def cmd_demo(args, secrets: _Secrets) -> int:
+def cmd_demo(args, secrets: Secrets) -> int:
     throwaway = None if args.workspace else Path(tempfile.mkdtemp(prefix="carecoord-demo-"))
     folder = Path(args.workspace).expanduser() if args.workspace else throwaway / "workspace"
 
@@ -264,8 +132,8 @@ def cmd_demo(args, secrets: _Secrets) -> int:
     return EXIT_OK
 
 
-def cmd_backup(args, secrets: _Secrets) -> int:
-    ws = _open(args, secrets)
+def cmd_backup(args, secrets: Secrets) -> int:
+    ws = open_workspace(args, secrets)
     try:
         result = workspaces.backup_now(ws, Actor.system("cli backup"), keep=args.keep)
     finally:
@@ -278,7 +146,7 @@ def cmd_backup(args, secrets: _Secrets) -> int:
     return EXIT_OK
 
 
-def cmd_restore(args, secrets: _Secrets) -> int:
+def cmd_restore(args, secrets: Secrets) -> int:
     source = Path(args.file)
     folder = resolve_workspace_dir(args.workspace)
     if not args.yes:
@@ -315,8 +183,8 @@ def cmd_restore(args, secrets: _Secrets) -> int:
     return EXIT_OK
 
 
-def cmd_check(args, secrets: _Secrets) -> int:
-    ws = _open(args, secrets)
+def cmd_check(args, secrets: Secrets) -> int:
+    ws = open_workspace(args, secrets)
     try:
         report = workspaces.check(ws, reindex=args.reindex)
     finally:
@@ -341,8 +209,8 @@ def cmd_check(args, secrets: _Secrets) -> int:
     return EXIT_PROBLEM
 
 
-def cmd_audit_verify(args, secrets: _Secrets) -> int:
-    ws = _open(args, secrets)
+def cmd_audit_verify(args, secrets: Secrets) -> int:
+    ws = open_workspace(args, secrets)
     try:
         verdict = audit_anchors.verify_all(ws)
     finally:
@@ -362,10 +230,10 @@ def cmd_audit_verify(args, secrets: _Secrets) -> int:
     return EXIT_PROBLEM
 
 
-def cmd_audit_list(args, secrets: _Secrets) -> int:
-    ws = _open(args, secrets)
+def cmd_audit_list(args, secrets: Secrets) -> int:
+    ws = open_workspace(args, secrets)
     try:
-        actor = _sign_in(ws, args, secrets)
+        actor = sign_in(ws, args, secrets)
         query = audit_view.AuditQuery(action=args.action)
         page = audit_view.list_page(ws, actor, query, limit=args.limit)
     finally:
@@ -376,10 +244,10 @@ def cmd_audit_list(args, secrets: _Secrets) -> int:
     return EXIT_OK
 
 
-def cmd_users(args, secrets: _Secrets) -> int:
-    ws = _open(args, secrets)
+def cmd_users(args, secrets: Secrets) -> int:
+    ws = open_workspace(args, secrets)
     try:
-        actor = _sign_in(ws, args, secrets)
+        actor = sign_in(ws, args, secrets)
         if args.users_cmd == "list":
             for u in accounts.list_users(ws, actor):
                 state = "disabled" if not u.active else ("LOCKED" if u.locked else "active")
@@ -416,76 +284,10 @@ def cmd_users(args, secrets: _Secrets) -> int:
         ws.close()
 
 
-# -- parser ------------------------------------------------------------------------------------
-def _global_options(
-    parser: argparse.ArgumentParser, *, top: bool, acts_as: bool = True, passwords: bool = True
-) -> None:
-    """The options every command takes, before or after its name (`carecoord demo --workspace
-    D` and `carecoord --workspace D demo`). Below the top they default to SUPPRESS, so a value
-    given before the sub-command is not reset by the sub-command's own default."""
+def register(sub) -> None:
+    """Add this module's commands to the top-level sub-command group."""
 
-    def default(value):
-        return value if top else argparse.SUPPRESS
-
-    parser.add_argument(
-        "--workspace",
-        metavar="DIR",
-        default=default(None),
-        help="workspace folder (default: $CARECOORD_WORKSPACE or the user data folder)",
-    )
-    parser.add_argument(
-        "--recovery-key-stdin",
-        action="store_true",
-        default=default(False),
-        help="read the recovery key from the first line of stdin (used if the keystore has none)",
-    )
-    parser.add_argument(
-        "--remember-key",
-        action="store_true",
-        default=default(False),
-        help="after unlocking with the recovery key, store the key in the keystore",
-    )
-    if not acts_as:
-        if passwords:
-            _password_option(parser, default(False))
-        return
-    parser.add_argument(
-        "--as",
-        dest="as_user",
-        metavar="USERNAME",
-        default=default(None),
-        help="the staff member doing this (commands that act as a user: audit list, users)",
-    )
-    _password_option(parser, default(False))
-
-
-def _password_option(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument(
-        "--password-stdin",
-        action="store_true",
-        default=default,
-        help="read passwords from stdin lines: the --as user's, then any new one",
-    )
-
-
-def _command(sub, name: str, helptext: str, func, *, acts_as=False, passwords=False):
-    s = sub.add_parser(name, help=helptext, description=helptext)
-    _global_options(s, top=False, acts_as=acts_as, passwords=passwords or acts_as)
-    s.set_defaults(func=func, acts_as=acts_as)
-    return s
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="carecoord",
-        description=f"{APP_NAME} {__version__}: workspace administration.",
-        epilog="Options shown here may also follow the command. " + STDIN_ORDER,
-    )
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _global_options(p, top=True)
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    s = _command(
+    s = command(
         sub, "init", "create a practice workspace and its first administrator", cmd_init,
         passwords=True,
     )  # fmt: skip
@@ -500,20 +302,20 @@ def build_parser() -> argparse.ArgumentParser:
         "the recovery key (for computers without a trusted keystore, such as servers)",
     )
 
-    s = _command(sub, "demo", "create a throwaway demo workspace with synthetic patients", cmd_demo)
+    s = command(sub, "demo", "create a throwaway demo workspace with synthetic patients", cmd_demo)
     s.add_argument("--patients", type=int, default=500, help="how many (1 to 100,000)")
     s.add_argument("--seed", type=int, default=None, help="random seed for reproducible data")
 
-    s = _command(sub, "backup", "write an encrypted, verified backup", cmd_backup)
+    s = command(sub, "backup", "write an encrypted, verified backup", cmd_backup)
     s.add_argument("--keep", type=int, default=None, help="routine backups to keep")
 
-    s = _command(
+    s = command(
         sub, "restore", "replace the database with a backup (keeps the current)", cmd_restore
     )
     s.add_argument("file")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
-    s = _command(sub, "check", "integrity, cipher integrity, schema and audit chain", cmd_check)
+    s = command(sub, "check", "integrity, cipher integrity, schema and audit chain", cmd_check)
     s.add_argument(
         "--reindex",
         action="store_true",
@@ -521,17 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("audit", help="the audit log")
-    _global_options(s, top=False)
+    global_options(s, top=False)
     asub = s.add_subparsers(dest="audit_cmd", required=True, metavar="verify|list")
-    _command(asub, "verify", "verify the audit log's hash chain", cmd_audit_verify)
-    a = _command(
+    command(asub, "verify", "verify the audit log's hash chain", cmd_audit_verify)
+    a = command(
         asub, "list", "list recent audit events (administrators)", cmd_audit_list, acts_as=True
     )
     a.add_argument("--action")
     a.add_argument("--limit", type=int, default=50)
 
     s = sub.add_parser("users", help="staff accounts (administrators)")
-    _global_options(s, top=False)
+    global_options(s, top=False)
     usub = s.add_subparsers(dest="users_cmd", required=True, metavar="ACTION")
     roles = [r.value for r in Role]
     for name, helptext in [
@@ -543,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("unlock", "unlock an account after failed sign-ins"),
         ("reset-password", "set a temporary password"),
     ]:
-        u = _command(usub, name, helptext, cmd_users, acts_as=True)
+        u = command(usub, name, helptext, cmd_users, acts_as=True)
         if name != "list":
             u.add_argument("username")
         if name == "add":
@@ -555,34 +357,3 @@ def build_parser() -> argparse.ArgumentParser:
                 choices=roles,
                 help=", ".join(f"{r}={ROLE_LABELS[Role(r)]}" for r in roles),
             )
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.as_user and not args.acts_as:
-        parser.error(f"`{args.command}` does not act as a staff member: leave out --as.")
-    workspaces.identify_as("carecoord CLI")
-    try:
-        return args.func(args, _Secrets(args))
-    except CareCoordError as exc:
-        say(f"carecoord: {exc}", err=True)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        say(err=True)
-        say("Stopped; nothing half-done was saved.", err=True)
-        return EXIT_USAGE
-    except BrokenPipeError:
-        # The reader went away (`carecoord … | head`): the command itself finished, say nothing.
-        # Python's own advice: point stdout at devnull so the flush at exit cannot fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as exc:  # never a raw traceback: it can carry the row it failed on
-        say(f"carecoord: {UnexpectedError(exc)}", err=True)
-        say(f"  details for support: {describe(exc)}", err=True)
-        return EXIT_USAGE
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
