@@ -134,10 +134,16 @@ def test_each_goal_with_readings_has_a_chart_with_its_target(text):
 
 
 def test_the_chart_draws_readings_and_a_flat_target_line():
-    goal = Goal("sugar", "HbA1c", 7.0, "%", observations=(
-        Observation(on=__import__("datetime").date(2025, 1, 1), value=9.0),
-        Observation(on=__import__("datetime").date(2025, 6, 1), value=8.0),
-    ))
+    goal = Goal(
+        "sugar",
+        "HbA1c",
+        7.0,
+        "%",
+        observations=(
+            Observation(on=__import__("datetime").date(2025, 1, 1), value=9.0),
+            Observation(on=__import__("datetime").date(2025, 6, 1), value=8.0),
+        ),
+    )
     drawing = goal_chart(goal, 200, 120)
     plot = drawing.contents[-1]
     readings, target = plot.data

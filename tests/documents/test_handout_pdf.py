@@ -88,8 +88,19 @@ def test_a_practice_translation_replaces_the_fixed_wording():
     assert "Vos objectifs" in text and "Chaque jour" in text and "Your goals" not in text
 
 
-@pytest.mark.parametrize("tag, rtl", [("he", True), ("ar-EG", True), ("fa", True),
-                                      ("en", False), ("vi", False), ("", False)])
+@pytest.mark.parametrize(
+    "tag, rtl",
+    [
+        ("he", True),
+        ("ar-EG", True),
+        ("fa", True),
+        ("Arabic", True),
+        ("en", False),
+        ("vi", False),
+        ("English", False),
+        ("", False),
+    ],
+)
 def test_which_languages_read_right_to_left(tag, rtl):
     assert is_rtl_language(tag) is rtl
 
@@ -123,8 +134,7 @@ def test_arabic_letters_are_joined():
 def test_the_first_words_of_a_wrapped_rtl_goal_are_on_its_first_line():
     words = "אני רוצה שהסוכר יהיה מאוזן כדי לשמור על הרגליים שלי בריאות"
     pdf = render_handout(sample_handout(language="he"))
-    lines = [r for r in runs(pdf) if any("\u0590" <= c <= "\u05ff" for c in r.text)
-             and r.size > 16]
+    lines = [r for r in runs(pdf) if any("\u0590" <= c <= "\u05ff" for c in r.text) and r.size > 16]
     top = max(lines, key=lambda r: r.y)
     assert words.split()[0] in top.text  # the first words on the first line
     assert words.split()[-1] not in top.text  # the last word wrapped to the next line

@@ -65,10 +65,19 @@ def render_care_plan(doc: CarePlanDocument) -> bytes:
     out = io.BytesIO()
     furniture = _furniture(doc)
     frame = Frame(
-        _MARGIN, _MARGIN * 0.6 + furniture.bottom_height, st.PAGE_WIDTH - 2 * _MARGIN,
-        st.PAGE_HEIGHT - _MARGIN * 0.7 - furniture.top_height - _MARGIN * 0.6
-        - furniture.bottom_height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-    )  # fmt: skip
+        _MARGIN,
+        _MARGIN * 0.6 + furniture.bottom_height,
+        st.PAGE_WIDTH - 2 * _MARGIN,
+        st.PAGE_HEIGHT
+        - _MARGIN * 0.7
+        - furniture.top_height
+        - _MARGIN * 0.6
+        - furniture.bottom_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     template = BaseDocTemplate(
         out,
         pagesize=st.A4,
@@ -118,8 +127,10 @@ def _table(rows: list[list], widths: Sequence[float], *, header: bool = True) ->
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
     if header:
-        commands += [("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
-                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT)]  # fmt: skip
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT),
+        ]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -143,10 +154,7 @@ class _Kit:
     def bullets(self, items: Sequence[str]) -> list:
         if not items:
             return [self.p(NOT_RECORDED, "small")]
-        return [
-            Paragraph(st.esc(item), self.s["body"], bulletText="•")
-            for item in items
-        ]  # fmt: skip
+        return [Paragraph(st.esc(item), self.s["body"], bulletText="•") for item in items]
 
     def section(self, key: str, body: list) -> list:
         if isinstance(body[0], Table):
@@ -173,64 +181,105 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     summary = [
         ("Status", plan.status, "Version", f"{plan.version}, saved {st.day(plan.version_date)}"),
         ("Author", plan.author, "Plan period", period or NOT_RECORDED),
-        ("Coordination intensity", intensity or NOT_RECORDED, "Programs",
-         ", ".join(plan.programs) or "—"),
-        ("Patient", p.full_name + (f" ({p.preferred_name})" if p.preferred_name else ""),
-         "Preferred language", language or "—"),
-    ]  # fmt: skip
+        (
+            "Coordination intensity",
+            intensity or NOT_RECORDED,
+            "Programs",
+            ", ".join(plan.programs) or "—",
+        ),
+        (
+            "Patient",
+            p.full_name + (f" ({p.preferred_name})" if p.preferred_name else ""),
+            "Preferred language",
+            language or "—",
+        ),
+    ]
     quarter = width / 4
-    rows = [k.cells([a], "cell_bold") + k.cells([b]) + k.cells([c], "cell_bold") + k.cells([d])
-            for a, b, c, d in summary]  # fmt: skip
-    story += [_table(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2],
-                     header=False)]  # fmt: skip
+    rows = [
+        k.cells([a], "cell_bold") + k.cells([b]) + k.cells([c], "cell_bold") + k.cells([d])
+        for a, b, c, d in summary
+    ]
+    story += [
+        _table(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2], header=False)
+    ]
 
     problems = [[*k.cells(["Condition", "Code", "Since", "Notes"], "cell_bold")]]
-    problems += [k.cells([x.name, x.code, st.short_day(x.since, empty=""), x.notes])
-                 for x in doc.problems]  # fmt: skip
-    story += k.section("problems", [_table(problems, _cols(width, 3, 1.6, 1.2, 3.2))]
-                       if doc.problems else [k.p(NOT_RECORDED, "small")])  # fmt: skip
+    problems += [
+        k.cells([x.name, x.code, st.short_day(x.since, empty=""), x.notes]) for x in doc.problems
+    ]
+    story += k.section(
+        "problems",
+        [_table(problems, _cols(width, 3, 1.6, 1.2, 3.2))]
+        if doc.problems
+        else [k.p(NOT_RECORDED, "small")],
+    )
     story += k.section("outcome", [k.p(doc.expected_outcome or NOT_RECORDED)])
     story += _goals(k, doc.goals, width)
     story += k.section("patient_actions", k.bullets(doc.patient_actions))
 
-    rows = [k.cells(["Intervention or service", "Who is responsible", "Arrangements / frequency",
-                     "Status"], "cell_bold")]  # fmt: skip
+    rows = [
+        k.cells(
+            ["Intervention or service", "Who is responsible", "Arrangements / frequency", "Status"],
+            "cell_bold",
+        )
+    ]
     for x in doc.interventions:
         who = x.responsible + (f" ({x.responsible_kind})" if x.responsible_kind else "")
         what = x.what + (f" — for {x.problem}" if x.problem else "")
         rows.append(k.cells([what, who, x.frequency, x.status]))
-    story += k.section("interventions", [_table(rows, _cols(width, 3.6, 2.6, 2.2, 1.2))]
-                       if doc.interventions else [k.p(NOT_RECORDED, "small")])  # fmt: skip
+    story += k.section(
+        "interventions",
+        [_table(rows, _cols(width, 3.6, 2.6, 2.2, 1.2))]
+        if doc.interventions
+        else [k.p(NOT_RECORDED, "small")],
+    )
     story += k.section("medication", k.bullets(doc.medication_notes))
     story += k.section("symptoms", k.bullets(doc.symptom_management))
     rows = [k.cells(["If the patient notices", "What to do", "Who to call"], "cell_bold")]
     for w in doc.warning_signs:
         call = w.who_to_call + (f", {w.phone}" if w.phone else "")
         rows.append(k.cells([w.sign, ("URGENT: " if w.urgent else "") + w.action, call]))
-    story += k.section("warning_signs", [_table(rows, _cols(width, 3.2, 3.4, 2.6))]
-                       if doc.warning_signs else [k.p(NOT_RECORDED, "small")])  # fmt: skip
+    story += k.section(
+        "warning_signs",
+        [_table(rows, _cols(width, 3.2, 3.4, 2.6))]
+        if doc.warning_signs
+        else [k.p(NOT_RECORDED, "small")],
+    )
     services = list(doc.community_services) + [
         f"{x.what} — {x.responsible}" + (f", {x.frequency}" if x.frequency else "")
-        for x in doc.interventions if x.is_service and x.what not in doc.community_services
-    ]  # fmt: skip
+        for x in doc.interventions
+        if x.is_service and x.what not in doc.community_services
+    ]
     story += k.section("community", k.bullets(services))
     story += k.section("coordination", k.bullets(doc.coordination))
     story += k.section("preferences", k.bullets(doc.preferences))
     story += k.section("cultural", k.bullets(doc.cultural_considerations))
-    review = [k.p(f"Schedule: {doc.review_schedule or NOT_RECORDED}"),
-              k.p(f"Next review: {st.day(doc.next_review, empty=NOT_RECORDED)}")]  # fmt: skip
+    review = [
+        k.p(f"Schedule: {doc.review_schedule or NOT_RECORDED}"),
+        k.p(f"Next review: {st.day(doc.next_review, empty=NOT_RECORDED)}"),
+    ]
     review += [Paragraph(st.esc(line), k.s["small"], bulletText="•") for line in doc.reviews]
     story += k.section("review", review)
     story += k.section("agreement", [k.p(_agreement_words(doc))])
     rows = [k.cells(["Given or sent to", "When", "How"], "cell_bold")]
     rows += [k.cells([c.to, st.day(c.on), c.how]) for c in doc.copies]
-    story += k.section("copies", [_table(rows, _cols(width, 4, 2.4, 3))]
-                       if doc.copies else [k.p("No copy given yet", "small")])  # fmt: skip
+    story += k.section(
+        "copies",
+        [_table(rows, _cols(width, 4, 2.4, 3))]
+        if doc.copies
+        else [k.p("No copy given yet", "small")],
+    )
     rows = [k.cells(["When", "With", "Where", "What for"], "cell_bold")]
-    rows += [k.cells([st.day_and_time(a.when), a.with_whom, a.where, a.purpose])
-             for a in sorted(doc.appointments, key=lambda a: a.when)]  # fmt: skip
-    story += k.section("appointments", [_table(rows, _cols(width, 3.2, 2.4, 2.4, 2))]
-                       if doc.appointments else [k.p("None booked", "small")])  # fmt: skip
+    rows += [
+        k.cells([st.day_and_time(a.when), a.with_whom, a.where, a.purpose])
+        for a in sorted(doc.appointments, key=lambda a: a.when)
+    ]
+    story += k.section(
+        "appointments",
+        [_table(rows, _cols(width, 3.2, 2.4, 2.4, 2))]
+        if doc.appointments
+        else [k.p("None booked", "small")],
+    )
     story += [CondPageBreak(48 * mm), *_signatures(k, doc, width)]
     return story
 
@@ -257,12 +306,33 @@ def _agreement_words(doc: CarePlanDocument) -> str:
 def _goals(k: _Kit, goals: Sequence[Goal], width: float) -> list:
     if not goals:
         return k.section("goals", [k.p(NOT_RECORDED, "small")])
-    rows = [k.cells(["#", "Goal, in the patient's words", "Measure and target", "Due",
-                     "Priority", "Status"], "cell_bold")]  # fmt: skip
+    rows = [
+        k.cells(
+            [
+                "#",
+                "Goal, in the patient's words",
+                "Measure and target",
+                "Due",
+                "Priority",
+                "Status",
+            ],
+            "cell_bold",
+        )
+    ]
     for n, g in enumerate(goals, start=1):
         target = st.join_nonempty([g.measure, target_words(g)], " ")
-        rows.append(k.cells([str(n), f"“{g.patient_words}”", target or "—",
-                             st.short_day(g.due, empty=""), g.priority, g.status]))  # fmt: skip
+        rows.append(
+            k.cells(
+                [
+                    str(n),
+                    f"“{g.patient_words}”",
+                    target or "—",
+                    st.short_day(g.due, empty=""),
+                    g.priority,
+                    g.status,
+                ]
+            )
+        )
     story = k.section("goals", [_table(rows, _cols(width, 0.4, 4.2, 2.4, 1.4, 1, 1.4))])
     charted = [(n, g) for n, g in enumerate(goals, start=1) if g.observations]
     cells = []
@@ -275,14 +345,24 @@ def _goals(k: _Kit, goals: Sequence[Goal], width: float) -> list:
             cells.append([k.p(f"Goal {n}: {g.measure}", "cell_bold"), caption])
     if not cells:
         return story
-    grid = [cells[i : i + 2] + ([[]] if len(cells[i : i + 2]) == 1 else [])
-            for i in range(0, len(cells), 2)]  # fmt: skip
+    grid = [
+        cells[i : i + 2] + ([[]] if len(cells[i : i + 2]) == 1 else [])
+        for i in range(0, len(cells), 2)
+    ]
     table = Table(grid, colWidths=[width / 2, width / 2], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))  # fmt: skip
-    intro = k.p(f"{len(charted)} of {len(goals)} goals have readings; "
-                "the dashed line is the target.", "small")  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    intro = k.p(
+        f"{len(charted)} of {len(goals)} goals have readings; the dashed line is the target.",
+        "small",
+    )
     return [*story, KeepTogether([k.heading("progress"), intro, Spacer(1, 4), table])]
 
 
@@ -290,16 +370,24 @@ def _signatures(k: _Kit, doc: CarePlanDocument, width: float) -> list:
     rows = []
     for sig in doc.signatures:
         rows.append(
-            [k.p(sig.role, "cell_bold"), k.p(sig.name or " "),
-             k.p(st.day(sig.signed_on, empty=" ")), k.p(" ")]
-        )  # fmt: skip
+            [
+                k.p(sig.role, "cell_bold"),
+                k.p(sig.name or " "),
+                k.p(st.day(sig.signed_on, empty=" ")),
+                k.p(" "),
+            ]
+        )
     head = k.cells(["Role", "Name", "Date", "Signature"], "cell_bold")
     table = Table([head, *rows], colWidths=_cols(width, 2.2, 2.6, 1.8, 3.4))
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LINEBELOW", (1, 1), (-1, -1), 0.6, st.INK),
-        ("TOPPADDING", (0, 1), (-1, -1), 16),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT),
-        ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
-    ]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 1), (-1, -1), 0.6, st.INK),
+                ("TOPPADDING", (0, 1), (-1, -1), 16),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT),
+                ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
+            ]
+        )
+    )
     return [KeepTogether([k.heading("signatures"), table])]

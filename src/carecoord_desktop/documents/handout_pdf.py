@@ -94,8 +94,10 @@ def render_handout(doc: HandoutDocument) -> bytes:
         ),
         title_line=kit.label("page_title"),
         patient_line=st.join_nonempty(
-            [doc.patient.full_name, doc.patient.date_of_birth
-             and f"Born {st.day(doc.patient.date_of_birth)}"]
+            [
+                doc.patient.full_name,
+                doc.patient.date_of_birth and f"Born {st.day(doc.patient.date_of_birth)}",
+            ]
         ),
         footer_line=f"Plan version {doc.plan_version}, {st.day(doc.plan_date)}",
         size=12,
@@ -104,10 +106,19 @@ def render_handout(doc: HandoutDocument) -> bytes:
     )
     out = io.BytesIO()
     frame = Frame(
-        _MARGIN, _MARGIN * 0.6 + furniture.bottom_height, st.PAGE_WIDTH - 2 * _MARGIN,
-        st.PAGE_HEIGHT - _MARGIN * 0.7 - furniture.top_height - _MARGIN * 0.6
-        - furniture.bottom_height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-    )  # fmt: skip
+        _MARGIN,
+        _MARGIN * 0.6 + furniture.bottom_height,
+        st.PAGE_WIDTH - 2 * _MARGIN,
+        st.PAGE_HEIGHT
+        - _MARGIN * 0.7
+        - furniture.top_height
+        - _MARGIN * 0.6
+        - furniture.bottom_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     template = BaseDocTemplate(
         out,
         pagesize=st.A4,
@@ -126,10 +137,12 @@ class _Kit:
         self.doc = doc
         self.rtl = is_rtl_language(doc.patient.preferred_language)
         self.s = st.styles(BODY_SIZE)
-        self.s["big"] = self.s["bold"].clone("big", fontSize=BODY_SIZE * 1.2,
-                                              leading=BODY_SIZE * 1.5)  # fmt: skip
-        self.s["h2"] = self.s["h2"].clone("h2big", fontSize=BODY_SIZE * 1.45,
-                                          leading=BODY_SIZE * 1.8, spaceBefore=BODY_SIZE * 1.2)
+        self.s["big"] = self.s["bold"].clone(
+            "big", fontSize=BODY_SIZE * 1.2, leading=BODY_SIZE * 1.5
+        )
+        self.s["h2"] = self.s["h2"].clone(
+            "h2big", fontSize=BODY_SIZE * 1.45, leading=BODY_SIZE * 1.8, spaceBefore=BODY_SIZE * 1.2
+        )
         self.s["h2_table"] = self.s["h2"].clone("h2_table", keepWithNext=False)
 
     def label(self, key: str, **values: str) -> str:
@@ -177,12 +190,13 @@ class _Kit:
         out += self._appointments(width) or [self.p(self.label("none_booked"))]
         if d.care_team:
             widths = self.widths([width * 0.62, width * 0.38])
-            rows = [self._grid([self.row([self.p(who), self.p(_phone(phone), "big")])], widths)
-                    for who, phone in d.care_team]  # fmt: skip
+            rows = [
+                self._grid([self.row([self.p(who), self.p(_phone(phone), "big")])], widths)
+                for who, phone in d.care_team
+            ]
             out += [self.h2("questions"), *rows]
         if d.next_review:
-            out += [Spacer(1, 10), self.p(self.label("review", date=st.day(d.next_review)),
-                                          "bold")]  # fmt: skip
+            out += [Spacer(1, 10), self.p(self.label("review", date=st.day(d.next_review)), "bold")]
         return out
 
     def _goal(self, n: int, goal: Goal, width: float) -> list:
@@ -196,16 +210,23 @@ class _Kit:
         if goal.observations:
             last = max(goal.observations, key=lambda o: o.on)
             unit = f" {goal.target_unit}" if goal.target_unit else ""
-            lines.append(self.p(self.label("last_result", value=f"{st.number(last.value)}{unit}",
-                                           date=st.day(last.on))))  # fmt: skip
+            lines.append(
+                self.p(
+                    self.label(
+                        "last_result", value=f"{st.number(last.value)}{unit}", date=st.day(last.on)
+                    )
+                )
+            )
         lines.append(Spacer(1, BODY_SIZE * 0.6))
         return lines
 
     def _checklist(self, items: Sequence[str], width: float, mark: str = "☐") -> list:
         # One table per item: the heading keeps with the first, and a page may break between.
         widths = self.widths([BODY_SIZE * 1.8, width - BODY_SIZE * 1.8])
-        return [self._grid([self.row([self.p(mark, "big"), self.p(item)])], widths, lines=False)
-                for item in items]  # fmt: skip
+        return [
+            self._grid([self.row([self.p(mark, "big"), self.p(item)])], widths, lines=False)
+            for item in items
+        ]
 
     def _warnings(self, width: float) -> Table:
         rows, urgent_rows = [], []
@@ -219,23 +240,31 @@ class _Kit:
                 cells[1] = [self.p(self.label("urgent"), "bold"), self.p(sign.action)]
                 urgent_rows.append(n + 1)
             rows.append(self.row([*cells, call_cell]))
-        head = self.row([self.p(self.label("if_you_notice"), "bold"),
-                         self.p(self.label("do_this"), "bold"),
-                         self.p(self.label("call"), "bold")])  # fmt: skip
+        head = self.row(
+            [
+                self.p(self.label("if_you_notice"), "bold"),
+                self.p(self.label("do_this"), "bold"),
+                self.p(self.label("call"), "bold"),
+            ]
+        )
         widths = self.widths([width * 0.33, width * 0.35, width * 0.32])
         table = self._grid([head, *rows], widths, header=True)
         commands = [("BACKGROUND", (0, 0), (-1, 0), st.SHADE)]
         commands += [("BACKGROUND", (0, r), (-1, r), st.WARN_BG) for r in urgent_rows]
-        commands += [("LINEBEFORE" if self.rtl else "LINEAFTER", (0, r), (0, r), 0, st.WARN)
-                     for r in urgent_rows]  # fmt: skip
+        commands += [
+            ("LINEBEFORE" if self.rtl else "LINEAFTER", (0, r), (0, r), 0, st.WARN)
+            for r in urgent_rows
+        ]
         table.setStyle(TableStyle(commands))
         return table
 
     def _appointments(self, width: float) -> list:
         out = []
         for a in sorted(self.doc.appointments, key=lambda a: a.when):
-            lines = [self.p(st.day_and_time(a.when), "bold"),
-                     self.p(st.join_nonempty([a.with_whom, a.where], ", "))]  # fmt: skip
+            lines = [
+                self.p(st.day_and_time(a.when), "bold"),
+                self.p(st.join_nonempty([a.with_whom, a.where], ", ")),
+            ]
             if a.purpose:
                 lines.append(self.p(f"{self.label('for')}: {a.purpose}"))
             out.append(KeepTogether([*lines, Spacer(1, BODY_SIZE * 0.6)]))
@@ -254,7 +283,9 @@ class _Kit:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         ]
         if lines:
-            commands += [("BOX", (0, 0), (-1, -1), 0.8, st.INK),
-                         ("INNERGRID", (0, 0), (-1, -1), 0.5, st.RULE)]  # fmt: skip
+            commands += [
+                ("BOX", (0, 0), (-1, -1), 0.8, st.INK),
+                ("INNERGRID", (0, 0), (-1, -1), 0.5, st.RULE),
+            ]
         table.setStyle(TableStyle(commands))
         return table

@@ -23,17 +23,55 @@ __all__ = ["RtlParagraph", "has_rtl", "is_rtl_language", "visual_line"]
 
 # Written right to left (ISO 639 primary subtags).
 _RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur",
-     "yi"}
-)  # fmt: skip
+    {
+        "ar",
+        "arc",
+        "ckb",
+        "dv",
+        "fa",
+        "he",
+        "iw",
+        "ks",
+        "ku-arab",
+        "ps",
+        "sd",
+        "syr",
+        "ug",
+        "ur",
+        "yi",
+    }
+)
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _STRONG = re.compile(r"[^\W\d_]")  # a letter: the first one decides a paragraph's direction
 
 
+# The record's "preferred language" is often typed as a name rather than a tag.
+_RTL_NAMES = frozenset(
+    {
+        "arabic",
+        "hebrew",
+        "persian",
+        "farsi",
+        "dari",
+        "urdu",
+        "pashto",
+        "yiddish",
+        "dhivehi",
+        "sorani",
+        "kurdish (sorani)",
+        "sindhi",
+        "uyghur",
+        "assyrian",
+        "syriac",
+    }
+)
+
+
 def is_rtl_language(tag: str) -> bool:
+    """A BCP-47 tag ("ar", "he-IL") or a language's English name ("Arabic")."""
     tag = (tag or "").strip().lower().replace("_", "-")
-    return tag in _RTL_LANGUAGES or tag.split("-")[0] in _RTL_LANGUAGES
+    return tag in _RTL_LANGUAGES or tag.split("-")[0] in _RTL_LANGUAGES or tag in _RTL_NAMES
 
 
 def has_rtl(text: str) -> bool:

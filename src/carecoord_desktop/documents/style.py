@@ -33,9 +33,19 @@ DEMO_INK = colors.HexColor("#7c4a03")
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -72,9 +82,12 @@ def fonts() -> Fonts:
         pdfmetrics.registerFontFamily("CareSans", normal="CareSans", bold="CareSans-Bold")
         return Fonts("CareSans", "CareSans-Bold", full_unicode=False)
     pdfmetrics.registerFontFamily(
-        "CareSans", normal="CareSans", bold="CareSans-Bold", italic="CareSans",
+        "CareSans",
+        normal="CareSans",
+        bold="CareSans-Bold",
+        italic="CareSans",
         boldItalic="CareSans-Bold",
-    )  # fmt: skip
+    )
     return Fonts("CareSans", "CareSans-Bold", full_unicode=True)
 
 
@@ -89,27 +102,52 @@ def styles(body_size: float) -> dict[str, ParagraphStyle]:
         "body": body,
         "bold": ParagraphStyle("bold", parent=body, fontName=f.bold),
         "small": ParagraphStyle(
-            "small", parent=body, fontSize=body_size * 0.82, leading=body_size * 0.82 * lead,
+            "small",
+            parent=body,
+            fontSize=body_size * 0.82,
+            leading=body_size * 0.82 * lead,
             textColor=MUTED,
         ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=body_size * 0.92,
-                               leading=body_size * 0.92 * 1.25),
-        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=f.bold,
-                                    fontSize=body_size * 0.92, leading=body_size * 0.92 * 1.25),
+        "cell": ParagraphStyle(
+            "cell", parent=body, fontSize=body_size * 0.92, leading=body_size * 0.92 * 1.25
+        ),
+        "cell_bold": ParagraphStyle(
+            "cell_bold",
+            parent=body,
+            fontName=f.bold,
+            fontSize=body_size * 0.92,
+            leading=body_size * 0.92 * 1.25,
+        ),
         "title": ParagraphStyle(
-            "title", parent=body, fontName=f.bold, fontSize=body_size * 2, leading=body_size * 2.4,
-            textColor=ACCENT, spaceAfter=body_size * 0.3,
+            "title",
+            parent=body,
+            fontName=f.bold,
+            fontSize=body_size * 2,
+            leading=body_size * 2.4,
+            textColor=ACCENT,
+            spaceAfter=body_size * 0.3,
         ),
         "h2": ParagraphStyle(
-            "h2", parent=body, fontName=f.bold, fontSize=body_size * 1.3,
-            leading=body_size * 1.6, textColor=ACCENT, spaceBefore=body_size * 1.1,
-            spaceAfter=body_size * 0.35, keepWithNext=True,
+            "h2",
+            parent=body,
+            fontName=f.bold,
+            fontSize=body_size * 1.3,
+            leading=body_size * 1.6,
+            textColor=ACCENT,
+            spaceBefore=body_size * 1.1,
+            spaceAfter=body_size * 0.35,
+            keepWithNext=True,
         ),
         "h3": ParagraphStyle(
-            "h3", parent=body, fontName=f.bold, fontSize=body_size * 1.05,
-            leading=body_size * 1.35, spaceBefore=body_size * 0.5, keepWithNext=True,
+            "h3",
+            parent=body,
+            fontName=f.bold,
+            fontSize=body_size * 1.05,
+            leading=body_size * 1.35,
+            spaceBefore=body_size * 0.5,
+            keepWithNext=True,
         ),
-    }  # fmt: skip
+    }
 
 
 def esc(text: object) -> str:
@@ -232,8 +270,9 @@ def _draw_furniture(canvas: Canvas, f: Furniture, page: int, total: int, margin:
     if f.is_demo:
         canvas.setFont(font.bold, f.size)
         canvas.setFillColor(DEMO_INK)
-        canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - margin * 0.45,
-                                 "DEMO PRACTICE — synthetic data only")
+        canvas.drawCentredString(
+            PAGE_WIDTH / 2, PAGE_HEIGHT - margin * 0.45, "DEMO PRACTICE — synthetic data only"
+        )
     canvas.restoreState()
 
 
@@ -249,11 +288,27 @@ def patient_line(
 
 
 _LANGUAGES = {
-    "en": "English", "ar": "Arabic", "he": "Hebrew", "fa": "Persian", "ur": "Urdu",
-    "zh": "Chinese", "vi": "Vietnamese", "el": "Greek", "it": "Italian", "es": "Spanish",
-    "hi": "Hindi", "pa": "Punjabi", "tl": "Tagalog", "ko": "Korean", "ru": "Russian",
-    "tr": "Turkish", "fr": "French", "de": "German", "pl": "Polish", "pt": "Portuguese",
-}  # fmt: skip
+    "en": "English",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "fa": "Persian",
+    "ur": "Urdu",
+    "zh": "Chinese",
+    "vi": "Vietnamese",
+    "el": "Greek",
+    "it": "Italian",
+    "es": "Spanish",
+    "hi": "Hindi",
+    "pa": "Punjabi",
+    "tl": "Tagalog",
+    "ko": "Korean",
+    "ru": "Russian",
+    "tr": "Turkish",
+    "fr": "French",
+    "de": "German",
+    "pl": "Polish",
+    "pt": "Portuguese",
+}
 
 
 def language_name(tag: str) -> str:
