@@ -60,8 +60,11 @@ def test_pdf_is_made_on_a_worker_and_its_pages_are_shown(qtbot, pdf_bytes):
     image = dialog.image.pixmap().toImage()
     assert image.width() > 300
     # The page is really drawn: the filled box is black, the paper white.
-    colours = {image.pixelColor(x, y).lightness() for x in range(0, image.width(), 7)
-               for y in range(0, image.height(), 7)}
+    colours = {
+        image.pixelColor(x, y).lightness()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    }
     assert min(colours) < 40 and max(colours) > 240
     dialog.grab().save(f"{SHOTS}/pdf_preview.png")
 

@@ -225,3 +225,117 @@ def test_a_patient_without_a_plan_gets_a_clear_message(ws, admin, team):
 def test_an_unknown_output_is_refused(ws, team, plan):
     with pytest.raises(ValueError):
         printing.record_output(ws, team["gp"], plan, DocumentKind.PLAN, how="faxed", pages=1)
+
+
+# -- carecoord print plan|handout ---------------------------------------------------------------
+
+
+def run_cli(ws, monkeypatch, capsys, *argv, user="gp.user"):
+    from carecoord_desktop import cli
+    from tests_support import STAFF_PASSWORD
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(STAFF_PASSWORD + "\n"))
+    code = cli.main(["--workspace", str(ws.folder), *argv, "--as", user, "--password-stdin"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("kind, words", [("plan", "Management goals"), ("handout", "Your goals")])
+def test_cli_prints_both_documents_to_a_file(
+    ws, admin, team, patient, plan, tmp_path, monkeypatch, capsys, kind, words
+):
+    out_file = tmp_path / f"{kind}.pdf"
+    code, out, err = run_cli(
+        ws,
+        monkeypatch,
+        capsys,
+        "print",
+        kind,
+        "--patient",
+        patient.practice_id.lower(),
+        "--out",
+        str(out_file),
+    )
+    assert code == 0, err
+    assert "Written:" in out and "Mary" not in out
+    text = text_of(out_file.read_bytes())
+    assert words in text and "Keep my sugar down" in text
+    rows = audit_rows(ws, admin, patient.id)
+    assert rows[0].action == "export" and "wrote to a file" in rows[0].detail
+    assert rows[0].actor_name.startswith("Gp User")
+
+
+def test_cli_reception_may_print_the_handout_but_not_the_plan(
+    ws, team, patient, plan, tmp_path, monkeypatch, capsys
+):
+    args = ("--patient", patient.practice_id)
+    code, _, err = run_cli(
+        ws,
+        monkeypatch,
+        capsys,
+        "print",
+        "handout",
+        *args,
+        "--out",
+        str(tmp_path / "h.pdf"),
+        user="reception.user",
+    )
+    assert code == 0, err
+    code, _, err = run_cli(
+        ws,
+        monkeypatch,
+        capsys,
+        "print",
+        "plan",
+        *args,
+        "--out",
+        str(tmp_path / "p.pdf"),
+        user="reception.user",
+    )
+    assert code != 0 and "export patient data" in err
+    assert not (tmp_path / "p.pdf").exists()
+
+
+def test_cli_refuses_another_patients_plan_number(
+    ws, admin, team, patient, plan, tmp_path, monkeypatch, capsys
+):
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients.types import PatientDraft
+
+    other = patients.create_patient(
+        ws,
+        admin,
+        PatientDraft(given_name="Ola", family_name="Berg", date_of_birth=date(1970, 2, 2)),
+    ).value
+    code, _, err = run_cli(
+        ws,
+        monkeypatch,
+        capsys,
+        "print",
+        "plan",
+        "--patient",
+        other.practice_id,
+        "--id",
+        str(plan),
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
+    assert code != 0 and f"no care plan number {plan}" in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_names_a_missing_folder_and_writes_nothing(
+    ws, team, patient, plan, tmp_path, monkeypatch, capsys
+):
+    code, _, err = run_cli(
+        ws,
+        monkeypatch,
+        capsys,
+        "print",
+        "handout",
+        "--patient",
+        patient.practice_id,
+        "--out",
+        str(tmp_path / "no" / "h.pdf"),
+    )
+    assert code != 0 and "does not exist" in err

@@ -32,6 +32,7 @@ __all__ = [
     "handout_data",
     "latest_plan_id",
     "plan_data",
+    "plan_for",
     "record_output",
     "render",
 ]
@@ -46,6 +47,19 @@ def latest_plan_id(ws: Workspace, actor: Actor, patient_id: int) -> int:
         raise ValidationError("This patient has no care plan yet.", field="plan_id")
     closed = (PlanStatus.COMPLETED.value, PlanStatus.CANCELLED.value)
     return max(plans, key=lambda p: (p.status not in closed, p.updated_at, p.id)).id
+
+
+def plan_for(ws: Workspace, actor: Actor, patient_id: int, plan_id: int | None) -> int:
+    """`plan_id` checked to be this patient's (a script's typo must not print someone else's
+    plan), or the patient's latest when None."""
+    if plan_id is None:
+        return latest_plan_id(ws, actor, patient_id)
+    require(actor, Permission.VIEW_PATIENTS)
+    with ws.session() as session:
+        plan = session.get(CarePlan, plan_id)
+    if plan is None or plan.patient_id != patient_id:
+        raise ValidationError(f"This patient has no care plan number {plan_id}.", field="plan_id")
+    return plan_id
 
 
 def render(
