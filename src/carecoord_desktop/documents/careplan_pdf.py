@@ -141,6 +141,7 @@ class _Kit:
     def __init__(self) -> None:
         self.s = st.styles(_BODY)
         self.s["h2_table"] = ParagraphStyle("h2_table", parent=self.s["h2"], keepWithNext=False)
+        self.s["warn"] = ParagraphStyle("warn", parent=self.s["cell"], textColor=st.WARN)
 
     def p(self, text: object, kind: str = "body") -> Paragraph:
         return Paragraph(st.esc(text), self.s[kind])
@@ -203,6 +204,7 @@ def _story(doc: CarePlanDocument, width: float) -> list:
         _table(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2], header=False)
     ]
 
+    story += _completeness(k, doc, width)
     problems = [[*k.cells(["Condition", "Code", "Since", "Notes"], "cell_bold")]]
     problems += [
         k.cells([x.name, x.code, st.short_day(x.since, empty=""), x.notes]) for x in doc.problems
@@ -283,6 +285,21 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     )
     story += [CondPageBreak(48 * mm), *_signatures(k, doc, width)]
     return story
+
+
+def _completeness(k: _Kit, doc: CarePlanDocument, width: float) -> list:
+    """What each program the practice claims under still needs, said before anything else."""
+    if not doc.completeness:
+        return []
+    rows = []
+    for program, missing in doc.completeness:
+        if missing:
+            words = f"Incomplete. Missing: {'; '.join(missing)}"
+        else:
+            words = "Complete: every element the program asks for is recorded"
+        rows.append([k.p(program, "cell_bold"), k.p(words, "warn" if missing else "cell")])
+    table = _table(rows, _cols(width, 2.6, 7.4), header=False)
+    return [Spacer(1, 6), k.p("Program check", "h3"), table]
 
 
 def _cols(width: float, *weights: float) -> list[float]:
