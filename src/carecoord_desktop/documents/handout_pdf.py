@@ -192,6 +192,8 @@ class _Kit:
             widths = self.widths([width * 0.62, width * 0.38])
             rows = [
                 self._grid([self.row([self.p(who), self.p(_phone(phone), "big")])], widths)
+                if phone
+                else self._grid([[self.p(who)]], [width])  # no number: the name across
                 for who, phone in d.care_team
             ]
             out += [self.h2("questions"), *rows]
