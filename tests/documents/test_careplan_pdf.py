@@ -209,3 +209,11 @@ def test_non_latin_names_are_printed_with_an_embedded_font():
     pdf = render_care_plan(minimal(patient=patient))
     assert "Νίκος Παπαδόπουλος — Иван Петров" in whole(pages(pdf))
     assert b"DejaVuSans" in pdf or b"CareSans" in pdf
+
+
+def test_a_plan_without_an_end_date_says_so():
+    from datetime import date
+
+    plan = replace(minimal().plan, period_start=date(2026, 1, 2))
+    text = whole(pages(render_care_plan(minimal(plan=plan))))
+    assert "From 2 January 2026 (no end date)" in text

@@ -172,7 +172,12 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     story: list = [Paragraph("Care plan", k.s["title"])]
     period = ""
     if plan.period_start or plan.period_end:
-        period = f"{st.day(plan.period_start)} to {st.day(plan.period_end)}"
+        if plan.period_start and plan.period_end:
+            period = f"{st.day(plan.period_start)} to {st.day(plan.period_end)}"
+        elif plan.period_start:
+            period = f"From {st.day(plan.period_start)} (no end date)"
+        else:
+            period = f"Until {st.day(plan.period_end)}"
     intensity = plan.intensity
     if plan.intensity_reason:
         intensity += f" — {plan.intensity_reason}"
