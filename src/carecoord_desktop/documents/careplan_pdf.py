@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import CarePlanDocument, Goal
-from carecoord_desktop.documents.charts import goal_chart, latest_words, target_words
+from carecoord_desktop.documents.goal_words import latest_words, target_words
 
 __all__ = ["SECTION_TITLES", "render_care_plan"]
 
@@ -358,6 +358,9 @@ def _goals(k: _Kit, goals: Sequence[Goal], width: float) -> list:
         )
     story = k.section("goals", [_table(rows, _cols(width, 0.4, 4.2, 2.4, 1.4, 1, 1.4))])
     charted = [(n, g) for n, g in enumerate(goals, start=1) if g.observations]
+    if charted:
+        # reportlab's charts cost a new process ~10 ms to import: only when there is a chart.
+        from carecoord_desktop.documents.charts import goal_chart
     cells = []
     chart_w, chart_h = width / 2 - 8, 52 * mm
     for n, g in enumerate(goals, start=1):

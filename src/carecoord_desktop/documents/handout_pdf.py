@@ -28,7 +28,7 @@ from reportlab.platypus import (
 
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import Goal, HandoutDocument
-from carecoord_desktop.documents.charts import target_words
+from carecoord_desktop.documents.goal_words import target_words
 from carecoord_desktop.documents.rtl import RtlParagraph, is_rtl_language
 
 __all__ = ["BODY_SIZE", "LABELS", "PLAIN_MEASURES", "render_handout"]
