@@ -17,6 +17,7 @@ from datetime import date
 
 from carecoord_desktop.cli.common import (
     EXIT_OK,
+    Secrets,
     acting,
     command,
     open_workspace,
@@ -25,7 +26,7 @@ from carecoord_desktop.cli.common import (
 )
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.services import audit, settings
+from carecoord_desktop.services import audit, settings, task_feeds
 from carecoord_desktop.services.csv_reading import neutralise_cell
 from carecoord_desktop.services.patients.lookup import patient_id_for
 from carecoord_desktop.services.patients.rules import typed_date
@@ -164,8 +165,22 @@ def cmd_minutes_report(args, secrets) -> int:
     return EXIT_OK
 
 
+def cmd_tasks_sync(args, secrets: Secrets) -> int:
+    with acting(args, secrets) as (ws, actor):
+        done = task_feeds.sync(ws, actor).value
+    say(f"Task board brought up to date: {done.opened} tasks opened, {done.closed} closed.")
+    return EXIT_OK
+
+
 def register(sub) -> None:
-    """`transitions`, `settings`, `holidays` and `minutes`."""
+    """`tasks`, `transitions`, `settings`, `holidays` and `minutes`."""
+    s = sub.add_parser("tasks", help="the team task board")
+    t = s.add_subparsers(dest="tasks_cmd", required=True, metavar="ACTION")
+    command(
+        t, "sync", "open the tasks that fell due (plan reviews) and close finished ones",
+        cmd_tasks_sync, acts_as=True,
+    )  # fmt: skip
+
     s = sub.add_parser("transitions", help="admissions, discharges and ED visits")
     t = s.add_subparsers(dest="transitions_cmd", required=True, metavar="ACTION")
     d = command(

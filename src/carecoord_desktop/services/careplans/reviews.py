@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import text
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from carecoord_desktop.errors import ValidationError
@@ -23,6 +24,7 @@ from carecoord_desktop.models.careplan import (
     PlanStatus,
     RevisionKind,
 )
+from carecoord_desktop.models.task import TaskSource
 from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.careplans.plans import (
     RECORD_TYPE,
@@ -40,10 +42,11 @@ from carecoord_desktop.services.careplans.types import (
     SaveResult,
 )
 from carecoord_desktop.services.careplans.validation import clean
-from carecoord_desktop.services.changes import Changed
+from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patients.rules import editable_patient
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks.events import close_event_tasks
 from carecoord_desktop.store.workspace import Workspace
 
 COPY_KINDS = ("patient", "carer", "provider", "other")
@@ -154,6 +157,11 @@ def complete_review(
         if plan.status not in (PlanStatus.ACTIVE.value, PlanStatus.UNDER_REVIEW.value):
             raise ValidationError("Only an active plan or one under review can be reviewed.")
         plan.last_review_on = day
+        # The board's "review due" task for this plan is done with the review (same transaction).
+        close_event_tasks(
+            object_session(plan), actor, TaskSource.PLAN, plan.id, "review",
+            resolution="Closed: the plan was reviewed",
+        )  # fmt: skip
 
     rec, lines = _change(
         ws,
@@ -167,7 +175,11 @@ def complete_review(
         extra=(f"Reviewed on {day.day} {day:%b %Y}: {what_changed}",),
         after=reviewed,
     )
-    return Changed(SaveResult(rec, lines, True), changes_for(rec.draft.patient_id))
+    patient_id = rec.draft.patient_id
+    return Changed(
+        SaveResult(rec, lines, True),
+        changes_for(patient_id) | Changes.patient(patient_id, Kind.TASKS),
+    )
 
 
 def change_intensity(

@@ -31,7 +31,7 @@ from carecoord_desktop.models.patient import HospitalEvent, HospitalEventKind
 from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.medications import matching
+from carecoord_desktop.services.medications import matching, task_events
 from carecoord_desktop.services.medications.reading import fhir_birth_dates
 from carecoord_desktop.services.medications.sources import add_current as _add_current
 from carecoord_desktop.services.medications.sources import add_source as _add_source
@@ -383,7 +383,8 @@ def submit_for_signoff(
         rec.state = RecState.AWAITING_SIGNOFF.value
         rec.submitted_at = datetime.now(UTC)
         rec.submitted_by_name = actor.display
-        return _saved(ws, session, actor, rec, "submitted for sign-off")
+        task_events.waiting_for_signoff(session, actor, rec)
+        return _with_tasks(_saved(ws, session, actor, rec, "submitted for sign-off"))
 
 
 def reopen(
@@ -397,7 +398,8 @@ def reopen(
     ):
         rec.state = RecState.OPEN.value
         rec.submitted_at, rec.submitted_by_name = None, None
-        return _saved(ws, session, actor, rec, "reopened for changes")
+        task_events.no_longer_waiting(session, actor, rec, "it was reopened for changes")
+        return _with_tasks(_saved(ws, session, actor, rec, "reopened for changes"))
 
 
 def abandon(
@@ -409,7 +411,8 @@ def abandon(
     with _editing(ws, actor, rec_id, version, states=_LIVE) as (session, rec):
         rec.state = RecState.ABANDONED.value
         rec.abandoned_at, rec.abandoned_reason = datetime.now(UTC), why
-        return _saved(ws, session, actor, rec, "abandoned")
+        task_events.no_longer_waiting(session, actor, rec, "the reconciliation was abandoned")
+        return _with_tasks(_saved(ws, session, actor, rec, "abandoned"))
 
 
 def _same_person(patient, sources: Sequence[SourceInput]) -> None:
@@ -496,6 +499,11 @@ def _saved(ws, session: Session, actor: Actor, rec: MedReconciliation, detail: s
     _audit(session, actor, AuditAction.UPDATE, rec, detail)
     session.commit()
     return Changed(matching.view(session, rec), _changes(rec.patient_id))
+
+
+def _with_tasks(out: Changed[ReconciliationView]) -> Changed[ReconciliationView]:
+    """The notice of a write that opened or closed a task on the board too."""
+    return Changed(out.value, out.changes | Changes.patient(out.value.patient_id, Kind.TASKS))
 
 
 def _audit(session: Session, actor: Actor, action: AuditAction, rec, detail: str) -> None:

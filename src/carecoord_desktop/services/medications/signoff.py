@@ -29,7 +29,7 @@ from carecoord_desktop.services import conflicts
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
-from carecoord_desktop.services.medications import matching, medicines, sessions
+from carecoord_desktop.services.medications import matching, medicines, sessions, task_events
 from carecoord_desktop.services.medications.types import DECISION_TEXT, ReconciliationView
 from carecoord_desktop.services.patients.rules import clean_text
 from carecoord_desktop.services.permissions import Permission, require
@@ -90,6 +90,8 @@ def sign_off(
                 event.medicines_reconciled_on = now.astimezone().date()
                 session.add(event)
                 changes = changes | Changes.patient(rec.patient_id, Kind.HOSPITAL)
+        task_events.reconciled(session, actor, rec)
+        changes = changes | Changes.patient(rec.patient_id, Kind.TASKS)
         counts = _counts(summary)
         out = sessions._saved(ws, session, actor, rec, f"signed off: {counts}")
         return Changed(out.value, changes)
