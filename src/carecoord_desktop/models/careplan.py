@@ -19,7 +19,7 @@ from sqlmodel import Field, SQLModel
 
 from carecoord_desktop.models._common import utcnow, version_column
 
-TEXT_MAX = 2000  # a free-text section of the plan (notes, outcome, coordination)
+TEXT_MAX = 4000  # a free-text section of the plan (notes, outcome, coordination)
 LINE_MAX = 500  # one item of a list (a problem, a goal in the patient's words, an action)
 
 
