@@ -1,0 +1,143 @@
+"""Form widgets tied to the plan document: a user's edit becomes an undoable step, and the widget
+follows the document when a step is undone or redone.
+
+Only user edits are listened to (textEdited, activated, clicked; a guard for QPlainTextEdit,
+which has no user-only signal), so putting a value into a widget never records a new step.
+A value that does not read (a date, a number) is said at the field and not stored until it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+
+from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.ui.widgets.date_field import DateField
+from carecoord_desktop.ui.widgets.form_kit import FieldsForm
+
+NUMBER_FIELDS = {"target_value", "review_interval_weeks"}
+
+
+def read_number(text: str, label: str, *, whole: bool = False) -> float | int | None:
+    """A typed number ("7", "6.5", "7,0"), None when empty; ValidationError when it is not one."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = int(cleaned) if whole else float(cleaned)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ValidationError(f"Type {label} as {kind}, for example 7.") from None
+    if value < 0:
+        raise ValidationError(f"{label.capitalize()} cannot be negative.")
+    return value
+
+
+def shown_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def show_in(widget: QWidget, value) -> None:
+    """Put `value` into `widget` unless it already shows it (the cursor stays where it is)."""
+    if isinstance(widget, DateField):
+        shown = None if widget.problem() else widget.value()
+        if shown != value or (value is None and widget.text().strip()):
+            widget.set_value(value)
+    elif isinstance(widget, QPlainTextEdit):
+        if widget.toPlainText() != (value or ""):
+            widget.setProperty("settingValue", True)
+            widget.setPlainText(value or "")
+            widget.setProperty("settingValue", False)
+    elif isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        widget.setCurrentIndex(index if index >= 0 else (0 if widget.count() else -1))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QLineEdit):
+        try:
+            same = _line_value(widget, widget.text()) == value
+        except ValidationError:
+            same = False
+        if not same:
+            widget.setText(shown_value(value))
+
+
+def _line_value(widget: QLineEdit, text: str):
+    name = widget.objectName()
+    if name in NUMBER_FIELDS:
+        return read_number(text, widget.property("label") or name, whole=name.endswith("weeks"))
+    return text
+
+
+def bind_form(
+    form: FieldsForm,
+    store: Callable[[str, object, bool], None],
+) -> None:
+    """Call `store(name, value, typing)` on each user edit of `form`'s widgets; a value that
+    does not read is shown as the field's problem instead."""
+    for spec in form.specs:
+        widget = form.widgets[spec.name]
+        widget.setProperty("label", spec.label.lower())
+        name = spec.name
+
+        if isinstance(widget, DateField):
+
+            def date_done(problem: str, n=name, w=widget) -> None:
+                if problem:
+                    return  # the form shows it at the field (FieldsForm connects this)
+                value: date | None = w.value()
+                store(n, value, False)
+
+            widget.problem_changed.connect(date_done)
+        elif isinstance(widget, QPlainTextEdit):
+
+            def long_edited(n=name, w=widget) -> None:
+                if not w.property("settingValue"):
+                    store(n, w.toPlainText(), True)
+
+            widget.textChanged.connect(long_edited)
+        elif isinstance(widget, QComboBox):
+            widget.activated.connect(lambda _i, n=name, w=widget: store(n, w.currentData(), False))
+        elif isinstance(widget, QCheckBox):
+            widget.clicked.connect(lambda checked, n=name: store(n, bool(checked), False))
+        elif isinstance(widget, QLineEdit):
+
+            def line_edited(text: str, n=name, w=widget) -> None:
+                try:
+                    value = _line_value(w, text)
+                except ValidationError as exc:
+                    form.show_problem(n, str(exc), focus=False)
+                    return
+                form.show_problem(n, "", focus=False)
+                store(n, value, True)
+
+            widget.textEdited.connect(line_edited)
+
+
+def set_form_read_only(form: FieldsForm, read_only: bool) -> None:
+    for widget in form.widgets.values():
+        if isinstance(widget, QLineEdit | QPlainTextEdit):
+            widget.setReadOnly(read_only)
+        elif isinstance(widget, DateField):
+            widget.edit.setReadOnly(read_only)
+            widget.pick.setEnabled(not read_only)
+        else:
+            widget.setEnabled(not read_only)
+
+
+def refill_combo(combo: QComboBox, choices: list[tuple[str, object]]) -> None:
+    """New choices for a combo, keeping the chosen value when it is still there."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in choices:
+        combo.addItem(text, data)
+    index = combo.findData(current)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
