@@ -77,7 +77,9 @@ def open_editor(qtbot, ws):
         with qtbot.waitSignal(editor.plan_opened, timeout=10_000):
             pass
         qtbot.waitUntil(lambda: bool(editor.checklist.results), timeout=10_000)
-        editor.show()
+        with qtbot.waitActive(editor, timeout=5_000):
+            editor.show()
+            editor.activateWindow()
         return editor
 
     return open_

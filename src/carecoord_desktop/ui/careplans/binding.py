@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from carecoord_desktop.errors import ValidationError
@@ -141,3 +143,27 @@ def refill_combo(combo: QComboBox, choices: list[tuple[str, object]]) -> None:
     index = combo.findData(current)
     combo.setCurrentIndex(index if index >= 0 else 0)
     combo.blockSignals(False)
+
+
+class _UndoKeysToWindow(QObject):
+    """Ctrl+Z / Ctrl+Shift+Z in a text field go to the plan's undo stack, not the field's own
+    undo: two histories would disagree, and the field's undo would record a new edit."""
+
+    def eventFilter(self, obj, event) -> bool:  # Qt override
+        if event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+            or event.keyCombination().toCombined() == QKeySequence("Ctrl+Shift+Z")[0].toCombined()
+        ):
+            event.ignore()  # not the field's: the window's shortcut takes it
+            return True
+        return False
+
+
+def route_undo_keys(root: QWidget) -> None:
+    """Every text field under `root` leaves undo and redo to the window (see above)."""
+    router = root.findChild(_UndoKeysToWindow) or _UndoKeysToWindow(root)
+    for edit in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
+        if isinstance(edit, QPlainTextEdit):
+            edit.setUndoRedoEnabled(False)
+        edit.installEventFilter(router)

@@ -97,7 +97,10 @@ class ChecklistPanel(QWidget):
         self.timer.timeout.connect(self.refresh)
         doc.draft_replaced.connect(self.schedule)
         self._job = start_job(
-            self, packs.chosen_packs, state.ws, on_done=self._packs_loaded,
+            self,
+            packs.chosen_packs,
+            state.ws,
+            on_done=self._packs_loaded,
             on_failed=lambda exc: self.summary.setText(str(exc)),
         )
 
@@ -153,7 +156,9 @@ class ChecklistPanel(QWidget):
 
     def _show(self) -> None:
         expanded = {
-            self.tree.topLevelItem(i).text(0).split(" — ")[0]: self.tree.topLevelItem(i).isExpanded()
+            self.tree.topLevelItem(i).text(0).split(" — ")[0]: self.tree.topLevelItem(
+                i
+            ).isExpanded()
             for i in range(self.tree.topLevelItemCount())
         }
         self.tree.clear()

@@ -147,8 +147,12 @@ class IntensityDialog(_FormDialog):
         self.submitted.emit(values["intensity"], values["reason"].strip())
 
 
-COPY_KINDS = [("The patient", "patient"), ("A carer", "carer"), ("A provider", "provider"),
-              ("Someone else", "other")]
+COPY_KINDS = [
+    ("The patient", "patient"),
+    ("A carer", "carer"),
+    ("A provider", "provider"),
+    ("Someone else", "other"),
+]
 COPY_METHODS = [(m, m) for m in ("Handed over", "Post", "Email", "Secure message", "Fax")]
 
 

@@ -10,6 +10,7 @@ Consecutive keystrokes in one field merge into one step ("Typing in Symptom mana
 from __future__ import annotations
 
 import copy
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -83,7 +84,9 @@ class PlanDocument(QObject):
         item = self.item(list_name, uid)
         if item is None or getattr(item, name) == value or self.read_only:
             return False
-        self.stack.push(SetItemField(self, list_name, uid, name, getattr(item, name), value, typing))
+        self.stack.push(
+            SetItemField(self, list_name, uid, name, getattr(item, name), value, typing)
+        )
         return True
 
     def insert_item(self, list_name: str, item, row: int | None = None) -> None:
@@ -113,6 +116,8 @@ class PlanDocument(QObject):
         self.stack.clear()
         if clean:
             self.stack.setClean()
+        else:
+            self.stack.resetClean()  # what it shows is not what is stored
         self.draft_replaced.emit()
 
 

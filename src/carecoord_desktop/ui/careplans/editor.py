@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from carecoord_desktop.errors import CareCoordError, StaleEditError, ValidationError
+from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.models.careplan import Intensity, PlanStatus
 from carecoord_desktop.services.careplans import drafts
 from carecoord_desktop.services.careplans.types import PlanDraft, PlanRecord
@@ -34,12 +34,14 @@ from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.careplans import fields as f
 from carecoord_desktop.ui.careplans import jobs
 from carecoord_desktop.ui.careplans.banner import Banner
+from carecoord_desktop.ui.careplans.binding import route_undo_keys
 from carecoord_desktop.ui.careplans.document import PlanDocument
 from carecoord_desktop.ui.careplans.editor_actions import EditorActions
+from carecoord_desktop.ui.careplans.editor_saving import EditorSaving, reread
 from carecoord_desktop.ui.careplans.pages import FieldsPage, list_pages
 from carecoord_desktop.ui.careplans.review_page import ReviewPage
 from carecoord_desktop.ui.shell.state import AppState
-from carecoord_desktop.ui.shell.workers import start_job, start_with_progress
+from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
@@ -50,7 +52,7 @@ def _d(value) -> str:
     return f"{value:%d/%m/%Y}" if value else "not set"
 
 
-class PlanEditor(QMainWindow, EditorActions):
+class PlanEditor(QMainWindow, EditorActions, EditorSaving):
     """Edit (or, for reception, read and print) one care plan."""
 
     plan_opened = Signal(object)  # PlanRecord, once loaded
@@ -78,6 +80,7 @@ class PlanEditor(QMainWindow, EditorActions):
         self.setMinimumSize(980, 620)
         self._build()
         self.build_menus()
+        route_undo_keys(self.pages)
         self.doc.stack.cleanChanged.connect(self._update_title)
         self.doc.stack.indexChanged.connect(self._edited)
         self.autosave_timer = QTimer(self)
@@ -440,125 +443,28 @@ class PlanEditor(QMainWindow, EditorActions):
         box.exec()
         return chosen[0] if chosen else "cancel"
 
-    # -- saving ------------------------------------------------------------------------------
-    def save(self, *, then_close: bool = False) -> None:
-        if self.doc.read_only or self.record is None or self.saving:
-            return
-        if not self.has_unsaved_edits():
-            self.statusBar().showMessage("Nothing to save: the plan is as stored.", 4000)
-            return
-        self.error.hide()
-        self.saving = True
-        start_with_progress(
-            self,
-            "Saving the care plan…",
-            jobs.save_plan,
-            self.state.ws,
-            self.state.actor,
-            self.doc.snapshot(),
-            self.base_version,
-            on_done=lambda result: self._saved(result, then_close),
-            on_failed=self._save_failed,
-        )
-
-    def _saved(self, result, then_close: bool = False) -> None:
-        self.saving = False
-        saved = self.state.publish(result)
-        self.stale.clear()
-        self._after_write(saved.plan)
-        words = "; ".join(saved.summary[:3]) + (" …" if len(saved.summary) > 3 else "")
-        if saved.saved:
-            self.statusBar().showMessage(f"Saved as version {saved.plan.revision}: {words}", 8000)
-            self.plan_saved.emit(saved.plan)
-        if then_close:
-            self._closing_ok = True
-            self.close()
-
-    def _after_write(self, rec: PlanRecord) -> None:
-        """A service wrote the plan and returned it: the editor now stands on that version.
-        The undo history stays when what is stored is what the editor shows."""
-        import copy
-
-        if rec.draft == self.doc.draft:
-            self.record, self.base_version = rec, rec.version
-            self.opened_draft = copy.deepcopy(rec.draft)
-            self.doc.stack.setClean()
-            self._autosaved_at = self.doc.stack.index()
-            self._show_header()
-        else:
-            self._adopt(rec)
-
-    def _save_failed(self, error: Exception) -> None:
-        self.saving = False
-        if isinstance(error, StaleEditError):
-            self.stale.show_message(
-                str(error) + " Nothing of yours was overwritten, and your changes are still here.",
-                [("Reload their changes", self.reload_theirs)],
-            )
-            return
-        if isinstance(error, ValidationError) and self.show_field_problem(error):
-            return
-        show_error(self.error, error)
-
-    def show_field_problem(self, error: ValidationError) -> bool:
-        """Put a refused save's message at its field ("goals.2.target_value" or "title")."""
-        where = getattr(error, "field", None) or ""
-        parts = where.split(".")
-        if len(parts) == 3 and parts[0] in self.page_by_key and parts[1].isdigit():
-            page = self.page_by_key[parts[0]]
-            items = self.doc.items(parts[0])
-            row = int(parts[1])
-            if row < len(items):
-                self.go_to(parts[0], parts[2], items[row].uid)
-                return page.show_problem(parts[2], str(error))
-        for key, page in self.page_by_key.items():
-            if where and where in getattr(page, "fields", lambda: [])():
-                self.go_to(key, where)
-                return page.show_problem(where, str(error))
-        return False
-
-    def reload_theirs(self) -> None:
-        start_job(
-            self,
-            _reread,
-            self.state.ws,
-            self.state.actor,
-            self.plan_id,
-            on_done=self._reloaded,
-            on_failed=lambda exc: show_error(self.error, exc),
-        )
-
-    def _reloaded(self, rec: PlanRecord) -> None:
-        from carecoord_desktop.ui.careplans.merge import merge, reloaded_words
-
-        merged = merge(self.opened_draft, self.doc.draft, rec.draft)
-        self._adopt(rec, draft=merged.draft)
-        if merged.draft == rec.draft:
-            self.doc.stack.setClean()
-        self.stale.show_message(reloaded_words(merged), tone="info", focus=False)
-
     # -- change notices ----------------------------------------------------------------------
     def _changes_published(self, changes: Changes) -> None:
         if self.record is None or self.saving:
             return
-        if changes.touches({Kind.CARE_PLANS}, self.record.draft.patient_id):
-            if not self.has_unsaved_edits():
-                start_job(
-                    self,
-                    _reread,
-                    self.state.ws,
-                    self.state.actor,
-                    self.plan_id,
-                    on_done=self._refresh_unedited,
-                    on_failed=lambda exc: None,
-                )
+        ours = changes.touches({Kind.CARE_PLANS}, self.record.draft.patient_id)
+        if ours and not self.has_unsaved_edits():
+            start_job(
+                self,
+                reread,
+                self.state.ws,
+                self.state.actor,
+                self.plan_id,
+                on_done=self._refresh_unedited,
+                on_failed=lambda exc: None,
+            )
         if changes.touches({Kind.OBSERVATIONS}, self.record.draft.patient_id):
             self.progress_page.refresh()
 
     def _refresh_unedited(self, rec: PlanRecord) -> None:
-        if self.record is not None and rec.version != self.record.version:
-            if not self.has_unsaved_edits():
-                self._adopt(rec)
+        changed = self.record is not None and rec.version != self.record.version
+        if changed and not self.has_unsaved_edits():
+            self._adopt(rec)
 
     # -- going to a part of the plan ---------------------------------------------------------
     def go_to(self, key: str, field: str | None = None, uid: str | None = None) -> None:
@@ -581,12 +487,6 @@ class PlanEditor(QMainWindow, EditorActions):
 
     def reject_unsaved(self) -> bool:
         return not self.has_unsaved_edits() or ask_discard(self, "Discard the unsaved changes?")
-
-
-def _reread(ws, actor, plan_id: int) -> PlanRecord:
-    from carecoord_desktop.services.careplans import plans
-
-    return plans.reread_plan(ws, actor, plan_id)
 
 
 def _today():

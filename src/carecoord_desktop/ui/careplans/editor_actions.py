@@ -25,7 +25,9 @@ class EditorActions:
     def _act(self, menu, text: str, keys, slot, tip: str = "") -> QAction:
         action = QAction(text, self)
         if keys:
-            action.setShortcuts([QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])])
+            action.setShortcuts(
+                [QKeySequence(k) for k in (keys if isinstance(keys, list) else [keys])]
+            )
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if tip:
             action.setStatusTip(tip)
@@ -40,11 +42,17 @@ class EditorActions:
         self.save_action = self._act(plan, "&Save", QKeySequence.StandardKey.Save, self.save)
         plan.addSeparator()
         self.start_review_action = self._act(
-            plan, "Start &review", "Ctrl+R", self.start_review,
+            plan,
+            "Start &review",
+            "Ctrl+R",
+            self.start_review,
             "Mark the plan as under review, then edit what the review changes",
         )
         self.complete_review_action = self._act(
-            plan, "&Complete review…", "Ctrl+Shift+R", self.complete_review,
+            plan,
+            "&Complete review…",
+            "Ctrl+Shift+R",
+            self.complete_review,
             "Save the reviewed plan as a new version, saying what changed and why",
         )
         self.intensity_action = self._act(
@@ -114,15 +122,26 @@ class EditorActions:
         if not hasattr(page, "add"):
             self.statusBar().showMessage("Choose a list (problems, goals …) first.", 4000)
             return
-        {"add": page.add, "remove": page.remove, "up": lambda: page.move(-1),
-         "down": lambda: page.move(1)}[what]()
+        {
+            "add": page.add,
+            "remove": page.remove,
+            "up": lambda: page.move(-1),
+            "down": lambda: page.move(1),
+        }[what]()
 
     def update_actions(self) -> None:
         loaded = self.record is not None
         editable = loaded and not self.doc.read_only
         status = self.doc.draft.status
-        for action in (self.save_action, self.intensity_action, self.add_action,
-                       self.remove_action, self.up_action, self.down_action, self.copy_action):
+        for action in (
+            self.save_action,
+            self.intensity_action,
+            self.add_action,
+            self.remove_action,
+            self.up_action,
+            self.down_action,
+            self.copy_action,
+        ):
             action.setVisible(self.may_edit)
             action.setEnabled(editable)
         self.undo_action.setVisible(self.may_edit)
@@ -130,11 +149,11 @@ class EditorActions:
         self.start_review_action.setVisible(self.may_edit)
         self.complete_review_action.setVisible(self.may_edit)
         self.start_review_action.setEnabled(editable and status == PlanStatus.ACTIVE.value)
-        self.complete_review_action.setEnabled(
-            editable and status == PlanStatus.UNDER_REVIEW.value
-        )
+        self.complete_review_action.setEnabled(editable and status == PlanStatus.UNDER_REVIEW.value)
         self.versions_action.setEnabled(loaded)
-        self.print_plan_action.setEnabled(loaded and can(self.state.actor, Permission.VIEW_PATIENTS))
+        self.print_plan_action.setEnabled(
+            loaded and can(self.state.actor, Permission.VIEW_PATIENTS)
+        )
         self.print_handout_action.setEnabled(
             loaded and can(self.state.actor, Permission.PRINT_HANDOUTS)
         )
@@ -159,8 +178,17 @@ class EditorActions:
             else:
                 show_error(self.error, error)
 
-        start_with_progress(self, label, fn, self.state.ws, self.state.actor, *args,
-                            on_done=done, on_failed=failed, **kwargs)
+        start_with_progress(
+            self,
+            label,
+            fn,
+            self.state.ws,
+            self.state.actor,
+            *args,
+            on_done=done,
+            on_failed=failed,
+            **kwargs,
+        )
 
     def start_review(self) -> None:
         if self._needs_saved("start a review"):
@@ -192,9 +220,17 @@ class EditorActions:
                     self._save_failed(error)
 
             start_with_progress(
-                dialog, "Saving the review…", jobs.complete_review, self.state.ws,
-                self.state.actor, self.doc.snapshot(), self.base_version, what, why,
-                on_done=done, on_failed=failed,
+                dialog,
+                "Saving the review…",
+                jobs.complete_review,
+                self.state.ws,
+                self.state.actor,
+                self.doc.snapshot(),
+                self.base_version,
+                what,
+                why,
+                on_done=done,
+                on_failed=failed,
             )
 
         dialog.submitted.connect(save)
@@ -209,8 +245,12 @@ class EditorActions:
         self.intensity_dialog = dialog
         dialog.submitted.connect(
             lambda level, why: self._write(
-                "Changing the coordination intensity…", reviews.change_intensity,
-                self.plan_id, level, why, self.base_version,
+                "Changing the coordination intensity…",
+                reviews.change_intensity,
+                self.plan_id,
+                level,
+                why,
+                self.base_version,
             )
         )
         dialog.open()
@@ -223,8 +263,9 @@ class EditorActions:
 
         def submitted(values: dict) -> None:
             try:
-                result = reviews.record_copy(self.state.ws, self.state.actor, self.plan_id,
-                                             **values)
+                result = reviews.record_copy(
+                    self.state.ws, self.state.actor, self.plan_id, **values
+                )
             except CareCoordError as exc:
                 dialog.show_problem(exc)
                 return
@@ -236,7 +277,7 @@ class EditorActions:
         dialog.open()
 
     def reload_copies(self) -> None:
-        from carecoord_desktop.ui.careplans.editor import _reread
+        from carecoord_desktop.ui.careplans.editor_saving import reread as _reread
 
         def done(rec) -> None:
             if self.has_unsaved_edits():
@@ -246,8 +287,15 @@ class EditorActions:
             else:
                 self._adopt(rec)
 
-        start_job(self, _reread, self.state.ws, self.state.actor, self.plan_id, on_done=done,
-                  on_failed=lambda exc: show_error(self.error, exc))
+        start_job(
+            self,
+            _reread,
+            self.state.ws,
+            self.state.actor,
+            self.plan_id,
+            on_done=done,
+            on_failed=lambda exc: show_error(self.error, exc),
+        )
 
     def show_versions(self) -> None:
         from carecoord_desktop.ui.careplans.versions import VersionsDialog

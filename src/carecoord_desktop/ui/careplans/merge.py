@@ -56,7 +56,9 @@ def _merge_list(name: str, opened, typed, theirs, out: Merged) -> None:
         if uid in base and uid not in mine:  # you removed it
             if item == base[uid]:
                 continue
-            out.clashes.append(f"{label} “{item_title(name, item)}” (you removed it, they changed it)")
+            out.clashes.append(
+                f"{label} “{item_title(name, item)}” (you removed it, they changed it)"
+            )
             result.append(copy.deepcopy(item))
             continue
         if uid in mine and mine[uid] != base.get(uid) and mine[uid] != item:

@@ -19,8 +19,8 @@ _TITLES = {"plan": "Care plan", "handout": "Patient handout"}
 _FILES = {"plan": "care-plan.pdf", "handout": "care-plan-handout.pdf"}  # no patient data
 
 
-def _ask(editor, text: str, info: str, buttons: list[tuple[str, QMessageBox.ButtonRole]]) -> str:
-    box = QMessageBox(editor)
+def _ask(parent, text: str, info: str, buttons: list[tuple[str, QMessageBox.ButtonRole]]) -> str:
+    box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Print")
     box.setText(text)
@@ -34,7 +34,7 @@ def _ask(editor, text: str, info: str, buttons: list[tuple[str, QMessageBox.Butt
     box.setDefaultButton(made[0])
     cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
     box.setEscapeButton(cancel)
-    editor.print_question = box
+    parent.print_question = box
     box.exec()
     return chosen[0] if chosen else "Cancel"
 
@@ -51,6 +51,7 @@ def print_document(editor, kind: str) -> PdfPreviewDialog | None:
         )
         if answer != "Save, then print":
             return None
+
         def once(_rec) -> None:
             editor.plan_saved.disconnect(once)
             print_document(editor, kind)
@@ -79,18 +80,44 @@ def print_document(editor, kind: str) -> PdfPreviewDialog | None:
                 return None
             if answer != "Print anyway":
                 return None
-    return open_preview(editor, kind)
+    return open_preview(editor, editor.state, editor.plan_id, kind)
 
 
-def open_preview(editor, kind: str) -> PdfPreviewDialog:
-    state, plan_id = editor.state, editor.plan_id
+def missing_words(results) -> list[str]:
+    return [
+        f"{r.pack_name}: {e.name}" + (f" ({e.detail})" if e.detail else "")
+        for r in results
+        for e in r.elements
+        if not e.present
+    ]
+
+
+def print_stored(parent, state, plan_id: int, kind: str) -> PdfPreviewDialog | None:
+    """Print a stored plan from outside the editor (the record's Care plan tab)."""
+    if kind == "plan":
+        from carecoord_desktop.services.careplans import packs
+
+        missing = missing_words(packs.check_saved_plan(state.ws, state.actor, plan_id))
+        if missing:
+            answer = _ask(
+                parent,
+                "The plan still lacks what the practice's programs ask for:",
+                "\n".join(f"• {line}" for line in missing[:12]),
+                [("Print anyway", QMessageBox.ButtonRole.AcceptRole)],
+            )
+            if answer != "Print anyway":
+                return None
+    return open_preview(parent, state, plan_id, kind)
+
+
+def open_preview(parent, state, plan_id: int, kind: str) -> PdfPreviewDialog:
     document = DocumentKind(kind)
     dialog = PdfPreviewDialog(
         _TITLES[kind],
         partial(printing.render, state.ws, state.actor, plan_id, document),
         start_job=start_job,
         suggested_name=_FILES[kind],
-        parent=editor,
+        parent=parent,
     )
 
     def output(how: str, pages: int) -> None:
@@ -98,6 +125,6 @@ def open_preview(editor, kind: str) -> PdfPreviewDialog:
 
     dialog.document_printed.connect(lambda pages: output("printed", pages))
     dialog.document_saved.connect(lambda _where: output("saved", dialog.page_count()))
-    editor.preview = dialog
+    parent.preview = dialog
     dialog.show()
     return dialog

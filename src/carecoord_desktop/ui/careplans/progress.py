@@ -94,7 +94,12 @@ class GoalChart(pg.PlotWidget):
                 angle=0,
                 pen=pen,
                 label=f"Target {sign} {progress.target_value:g} {unit}".strip(),
-                labelOpts={"position": 0.12, "anchors": [(0, 1), (0, 1)], "color": _TARGET, "fill": (255, 255, 255, 200)},
+                labelOpts={
+                    "position": 0.12,
+                    "anchors": [(0, 1), (0, 1)],
+                    "color": _TARGET,
+                    "fill": (255, 255, 255, 200),
+                },
             )
             self.addItem(line)
             self.legend.addItem(pg.PlotDataItem(pen=pen), "Target")
@@ -108,9 +113,9 @@ class GoalChart(pg.PlotWidget):
                 labelOpts={"position": 0.92, "color": _DUE, "fill": (255, 255, 255, 200)},
             )
             self.addItem(due)
-            xs = xs + [_stamp(progress.due_on)]
+            xs = [*xs, _stamp(progress.due_on)]
         if not progress.points:  # nothing measured yet: from today to the due date
-            xs = xs + [_stamp(date.today())]
+            xs = [*xs, _stamp(date.today())]
         if spread:
             low, high = min(spread), max(spread)
             pad = (high - low) * 0.15 or max(abs(high) * 0.1, 1)
@@ -315,8 +320,10 @@ def progress_words(p: GoalProgress) -> str:
     if not p.points:
         return f"<b>{_e(p.patient_words)}</b><br>No observations yet.{target}"
     last = p.points[-1]
-    met = {True: " — <b style='color:#2e7d32'>on target</b>",
-           False: " — <b style='color:#8e1b12'>not yet on target</b>"}.get(p.met, "")
+    met = {
+        True: " — <b style='color:#2e7d32'>on target</b>",
+        False: " — <b style='color:#8e1b12'>not yet on target</b>",
+    }.get(p.met, "")
     trend = f", {p.trend}" if p.trend else ""
     return (
         f"<b>{_e(p.patient_words)}</b><br>Latest {last.value:g} {last.unit} on "

@@ -11,8 +11,15 @@ from carecoord_desktop.ui.careplans.pages import FieldsPage
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
-_KINDS = dict((v, k) for k, v in [("Patient", "patient"), ("Carer", "carer"),
-                                  ("Provider", "provider"), ("Other", "other")])
+_KINDS = dict(
+    (v, k)
+    for k, v in [
+        ("Patient", "patient"),
+        ("Carer", "carer"),
+        ("Provider", "provider"),
+        ("Other", "other"),
+    ]
+)
 
 
 class ReviewPage(FieldsPage):
@@ -57,8 +64,10 @@ class ReviewPage(FieldsPage):
 
     def show_copies(self, rec) -> None:
         self.copies_model.set_rows(list(rec.copies))
-        last = f"last reviewed {rec.last_review_on:%d/%m/%Y}" if rec.last_review_on else (
-            "not reviewed yet"
+        last = (
+            f"last reviewed {rec.last_review_on:%d/%m/%Y}"
+            if rec.last_review_on
+            else ("not reviewed yet")
         )
         due = f"{rec.next_review_on:%d/%m/%Y}" if rec.next_review_on else "none scheduled"
         self.next_review.setText(f"Next review due: <b>{due}</b> ({last}).")

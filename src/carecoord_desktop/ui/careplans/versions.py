@@ -37,18 +37,14 @@ _KIND_WORDS = {
     "intensity": "Intensity changed",
     "agreement": "Agreement recorded",
 }
-_MARKS = (
-    ("added", "+", "#1d5a2c"),
-    ("removed", "−", "#8e1b12"),
-    ("cleared", "−", "#8e1b12"),
-)
 
 
 def line_mark(line: str) -> tuple[str, str]:
-    """The sign and colour a diff line is shown with."""
-    for word, sign, colour in _MARKS:
-        if line.endswith(f" {word}") or f" {word} " in line and word == "added":
-            return sign, colour
+    """The sign and colour a diff line is shown with: + added, − removed or cleared, ~ changed."""
+    if line.endswith(" added") or line.startswith("Plan started"):
+        return "+", "#1d5a2c"
+    if line.endswith(" removed") or line.endswith(" cleared"):
+        return "−", "#8e1b12"
     return "~", "#12355b"
 
 
