@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import shiboken6
 
 from carecoord_desktop.services import settings
 from carecoord_desktop.services.careplans import templates
@@ -69,10 +70,12 @@ def plan(ws, team, patient):
 
 @pytest.fixture
 def open_editor(qtbot, ws):
+    opened: list[PlanEditor] = []
+
     def open_(actor, plan_id: int) -> PlanEditor:
         state = AppState(ws, actor, settings.load(ws))
         editor = PlanEditor(state, plan_id)
-        qtbot.addWidget(editor)
+        opened.append(editor)  # not qtbot.addWidget: a closed editor deletes itself
         editor.autosave_timer.setInterval(3_600_000)  # tests autosave by hand, not by the clock
         with qtbot.waitSignal(editor.plan_opened, timeout=10_000):
             pass
@@ -82,4 +85,8 @@ def open_editor(qtbot, ws):
             editor.activateWindow()
         return editor
 
-    return open_
+    yield open_
+    for editor in opened:
+        if shiboken6.isValid(editor):
+            editor.doc.stack.setClean()  # a test's leftover edits are not asked about
+            editor.close()

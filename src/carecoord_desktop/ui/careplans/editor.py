@@ -111,7 +111,8 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
         self.stale = Banner("staleBanner")
         self.recovery = Banner("recoveryBanner")
         self.review_banner = Banner("reviewBanner")
-        for banner in (self.stale, self.recovery, self.review_banner):
+        self.read_only_banner = Banner("readOnlyBanner")
+        for banner in (self.read_only_banner, self.stale, self.recovery, self.review_banner):
             outer.addWidget(banner)
         self.error = error_label()
         outer.addWidget(self.error)
@@ -305,8 +306,11 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
         self.carry_button.setVisible(not read_only)
         if read_only and self.record is not None:
             role = self.state.actor.role.label
-            self.statusBar().showMessage(
-                f"Read only: a {role} account can read and print this plan but not change it."
+            self.read_only_banner.show_message(
+                f"Read only: a {role} account can read this plan and print the patient's "
+                "handout (Ctrl+Shift+P), but not change it.",
+                tone="info",
+                focus=False,
             )
         self.update_actions()
 

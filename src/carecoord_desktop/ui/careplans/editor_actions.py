@@ -140,7 +140,6 @@ class EditorActions:
             self.remove_action,
             self.up_action,
             self.down_action,
-            self.copy_action,
         ):
             action.setVisible(self.may_edit)
             action.setEnabled(editable)
@@ -151,12 +150,20 @@ class EditorActions:
         self.start_review_action.setEnabled(editable and status == PlanStatus.ACTIVE.value)
         self.complete_review_action.setEnabled(editable and status == PlanStatus.UNDER_REVIEW.value)
         self.versions_action.setEnabled(loaded)
-        self.print_plan_action.setEnabled(
-            loaded and can(self.state.actor, Permission.VIEW_PATIENTS)
-        )
+        may_plan = can(self.state.actor, Permission.EXPORT_DATA)
+        self.print_plan_action.setEnabled(loaded and may_plan)
+        if not may_plan:
+            role = self.state.actor.role.label
+            self.print_plan_action.setText(f"Print plan… (not for a {role} account)")
         self.print_handout_action.setEnabled(
             loaded and can(self.state.actor, Permission.PRINT_HANDOUTS)
         )
+        # Reception hands the printouts over, so it logs the copies given too.
+        may_copy = can(self.state.actor, Permission.PRINT_HANDOUTS)
+        self.copy_action.setVisible(may_copy)
+        self.copy_action.setEnabled(loaded and may_copy)
+        self.review_page.copy_button.setVisible(may_copy)
+        self.review_page.copy_button.setEnabled(loaded and may_copy)
 
     # -- writes that are not draft edits ----------------------------------------------------
     def _needs_saved(self, what: str) -> bool:

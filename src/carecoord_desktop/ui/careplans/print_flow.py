@@ -124,7 +124,7 @@ def open_preview(parent, state, plan_id: int, kind: str) -> PdfPreviewDialog:
         printing.record_output(state.ws, state.actor, plan_id, document, how=how, pages=pages)
 
     dialog.document_printed.connect(lambda pages: output("printed", pages))
-    dialog.document_saved.connect(lambda _where: output("saved", dialog.page_count()))
+    dialog.document_saved.connect(lambda _where: output("saved", dialog.page_count))
     parent.preview = dialog
     dialog.show()
     return dialog
