@@ -152,19 +152,45 @@ def test_a_refused_save_is_said_at_the_field(qtbot, open_editor, team, plan):
     assert editor.doc.draft.period_end is not None
     editor.save_action.trigger()
     box = editor.page_by_key["overview"].form.boxes["period_end"]
-    try:
-        qtbot.waitUntil(lambda: bool(box.problem) or not editor.error.isHidden(), timeout=10_000)
-    except Exception:
-        raise AssertionError(
-            (
-                editor.statusBar().currentMessage(),
-                editor.saving,
-                editor.has_unsaved_edits(),
-                editor.stale.message.text(),
-            )
-        )
+    qtbot.waitUntil(lambda: bool(box.problem) or not editor.error.isHidden(), timeout=10_000)
     assert box.problem, editor.error.text()
     assert editor.pages.currentWidget() is editor.page_by_key["overview"]
     assert editor.focusWidget() is end.edit
     assert box.message.text() == box.problem and "end" in box.problem.lower()
+    # The message stays while focus moves on (a readable date is not the problem) ...
+    editor.page_by_key["overview"].form.widgets["title"].setFocus()
+    end.edit.editingFinished.emit()
+    assert box.problem
+    # ... and goes once the date is changed.
+    end.edit.setText("01/01/2030")
+    end.edit.editingFinished.emit()
+    assert not box.problem
     editor.doc.stack.setClean()
+
+
+def test_the_checklist_names_what_is_missing_and_goes_there(qtbot, open_editor, team, plan):
+    editor = open_editor(team["nurse"], plan.draft.plan_id)
+    item = editor.checklist.item_for("patient_agreement")
+    assert item is not None and item.text(0).startswith("✗")
+    assert "missing" in editor.checklist.summary.text()
+    editor.checklist.tree.setCurrentItem(item)
+    editor.checklist.tree.setFocus()
+    qtbot.keyClick(editor.checklist.tree, Qt.Key.Key_Return)
+    assert editor.pages.currentWidget() is editor.page_by_key["review"]
+    agreed_by = editor.page_by_key["review"].form.widgets["agreed_by"]
+    assert editor.focusWidget() is agreed_by
+    qtbot.keyClicks(agreed_by, "Patient")
+    agreed_on = editor.page_by_key["review"].form.widgets["agreed_on"]
+    agreed_on.edit.setText("01/12/2026")
+    agreed_on.edit.editingFinished.emit()
+    qtbot.keyClicks(editor.page_by_key["review"].form.widgets["agreed_how"], "In person")
+    qtbot.waitUntil(
+        lambda: editor.checklist.item_for("patient_agreement").text(0).startswith("✓"),
+        timeout=5_000,
+    )
+    # The checklist follows an undo back.
+    editor.undo_action.trigger()
+    qtbot.waitUntil(
+        lambda: editor.checklist.item_for("patient_agreement").text(0).startswith("✗"),
+        timeout=5_000,
+    )

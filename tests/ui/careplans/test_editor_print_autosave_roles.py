@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
-from pypdf import PdfReader
 
 from carecoord_desktop.services import audit_view
 from carecoord_desktop.services.careplans import drafts, plans

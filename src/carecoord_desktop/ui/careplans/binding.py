@@ -51,6 +51,7 @@ def show_in(widget: QWidget, value) -> None:
         shown = None if widget.problem() else widget.value()
         if shown != value or (value is None and widget.text().strip()):
             widget.set_value(value)
+        widget.setProperty("storedValue", value)
     elif isinstance(widget, QPlainTextEdit):
         if widget.toPlainText() != (value or ""):
             widget.setProperty("settingValue", True)
@@ -89,11 +90,22 @@ def bind_form(
         name = spec.name
 
         if isinstance(widget, DateField):
+            # Not FieldsForm's own handling, which clears the field's message whenever focus
+            # leaves a readable date: a refused save's "ends before it starts" would vanish
+            # as soon as the "Saving…" box took the focus. Here it goes when the date changes.
+            widget.problem_changed.disconnect()
 
             def date_done(problem: str, n=name, w=widget) -> None:
                 if problem:
-                    return  # the form shows it at the field (FieldsForm connects this)
+                    w.setProperty("parseProblem", problem)
+                    form.show_problem(n, problem, focus=False)
+                    return
                 value: date | None = w.value()
+                box = form.boxes.get(n)
+                stale = box is not None and box.problem == w.property("parseProblem")
+                if stale or value != w.property("storedValue"):
+                    form.show_problem(n, "", focus=False)
+                w.setProperty("storedValue", value)
                 store(n, value, False)
 
             widget.problem_changed.connect(date_done)

@@ -217,6 +217,16 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
             self.pages.addWidget(page)
             self.nav.addItem(title.replace("&", ""))
         self.page_titles = [title for _k, title, _p in ordered]
+        self.doc.list_changed.connect(lambda _name: self._count_items())
+        self.doc.draft_replaced.connect(self._count_items)
+
+    def _count_items(self) -> None:
+        """The lists' parts say how many items they hold ("Goals (5)")."""
+        for row, (key, title) in enumerate(zip(self.page_by_key, self.page_titles, strict=True)):
+            words = title.replace("&", "")
+            if key in ("problems", "goals", "interventions", "actions", "warning_signs"):
+                words += f" ({len(self.doc.items(key))})"
+            self.nav.item(row).setText(words)
 
     # -- opening -----------------------------------------------------------------------------
     def _open_failed(self, error: Exception) -> None:

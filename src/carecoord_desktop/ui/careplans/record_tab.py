@@ -154,8 +154,15 @@ class CarePlanTab(QWidget):
         actor = self.state.actor
         may_edit = can(actor, Permission.EDIT_CARE_PLANS)
         row = self.current()
+        rows = self.model.rows
+        has_open = any(r.status in {s.value for s in OPEN_STATUSES} for r in rows)
         self.start_button.setVisible(may_edit)
-        self.start_button.setEnabled(not getattr(self, "locked", False))
+        self.start_button.setEnabled(not getattr(self, "locked", False) and not has_open)
+        self.start_button.setToolTip(
+            "The patient has an open plan: review it, or complete or cancel it first."
+            if has_open
+            else "Start a plan from the templates for the patient's conditions"
+        )
         self.review_button.setVisible(may_edit)
         self.review_button.setEnabled(row is not None and row.status == PlanStatus.ACTIVE.value)
         self.open_button.setEnabled(row is not None)

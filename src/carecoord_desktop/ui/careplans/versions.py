@@ -78,6 +78,8 @@ class VersionsDialog(QDialog):
         self.older.setObjectName("olderVersion")
         self.newer = QComboBox()
         self.newer.setObjectName("newerVersion")
+        for combo in (self.older, self.newer):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         compare_label = QLabel("&Compare version")
         compare_label.setBuddy(self.older)
         pick.addWidget(compare_label)
@@ -129,7 +131,11 @@ class VersionsDialog(QDialog):
         for combo in (self.older, self.newer):
             combo.clear()
             for row in sorted(self.rows, key=lambda r: r.number):
-                combo.addItem(f"{row.number} — {row.saved_at.astimezone():%d/%m/%Y}", row.number)
+                combo.addItem(
+                    f"{row.number} ({_KIND_WORDS.get(row.kind, row.kind).lower()}, "
+                    f"{row.saved_at.astimezone():%d/%m/%Y %H:%M})",
+                    row.number,
+                )
         if len(self.rows) >= 2:
             self.choose(self.rows[1].number, self.rows[0].number)
         elif self.rows:
