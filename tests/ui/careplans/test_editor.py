@@ -194,3 +194,25 @@ def test_the_checklist_names_what_is_missing_and_goes_there(qtbot, open_editor, 
         lambda: editor.checklist.item_for("patient_agreement").text(0).startswith("✗"),
         timeout=5_000,
     )
+
+
+def test_intensity_changes_with_its_reason_and_parts_have_keys(qtbot, ws, open_editor, team, plan):
+    editor = open_editor(team["coordinator"], plan.draft.plan_id)
+    qtbot.keyClick(editor.focusWidget(), Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
+    assert editor.pages.currentWidget() is editor.page_by_key["goals"]
+    editor.intensity_action.trigger()
+    dialog = editor.intensity_dialog
+    dialog.form.widgets["intensity"].setCurrentIndex(
+        dialog.form.widgets["intensity"].findData("intensive")
+    )
+    dialog.ok_button.click()  # no reason yet: said at the field, nothing written
+    assert "why" in dialog.form.boxes["reason"].message.text().lower()
+    dialog.form.widgets["reason"].setPlainText("Admitted with hypoglycaemia last week")
+    with qtbot.waitSignal(editor.state.changes_published, timeout=10_000):
+        dialog.ok_button.click()
+    qtbot.waitUntil(lambda: editor.doc.draft.intensity == "intensive", timeout=5_000)
+    assert "hypoglycaemia" in editor.intensity_label.text()
+    assert "coordination intensive" in editor.header.text()
+    stored = plans.load_plan(ws, team["nurse"], plan.draft.plan_id)
+    assert stored.intensity_history[-1].reason.startswith("Admitted")
+    assert not editor.has_unsaved_edits()

@@ -62,7 +62,9 @@ def test_print_plan_names_what_is_missing_then_shows_real_pages(
     text = PdfReader(io.BytesIO(preview.pdf)).pages[0].extract_text()
     assert "Mary" in text and "Nguyen" in text
     page = audit_view.list_page(ws, admin, audit_view.AuditQuery(patient_id=plan.draft.patient_id))
-    assert any("printed" in line.details for line in page.lines), [l.details for l in page.lines]
+    assert any("printed" in line.details for line in page.lines), [
+        line.details for line in page.lines
+    ]
     preview.close()
 
 

@@ -149,8 +149,7 @@ def test_item_list_model_passes_qtmodeltester(qtmodeltester, plan):
     qtmodeltester.check(model)
 
 
-def test_care_plan_tab_is_a_section(qtbot, ws, team, plan):
-    ctx = _context(ws, team["nurse"])
+def test_care_plan_tab_is_a_section(team):
     spec = next(s for s in record_sections() if s.key == "care_plan")
     assert spec.position == 35 and spec.allowed(team["reception"])
     assert spec.factory is CarePlanTab

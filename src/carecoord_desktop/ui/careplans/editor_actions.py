@@ -107,8 +107,11 @@ class EditorActions:
         toggle.setShortcut(QKeySequence("Ctrl+K"))
         view.addAction(toggle)
         self._act(view, "&Go to the checklist", "Ctrl+Shift+K", self.checklist.focus_list)
-        for key, title in zip(self.page_by_key, self.page_titles, strict=True):
-            self._act(view, title, None, lambda k=key: self.go_to(k))
+        view.addSeparator()
+        # Alt+1 … Alt+9 go straight to a part (Ctrl+digits are the main window's screens).
+        for n, (key, title) in enumerate(zip(self.page_by_key, self.page_titles, strict=True)):
+            keys = f"Alt+{n + 1}" if n < 9 else None
+            self._act(view, title, keys, lambda k=key: self.go_to(k))
 
     def _step_part(self, step: int) -> None:
         count = self.nav.count()
@@ -250,8 +253,9 @@ class EditorActions:
             return
         dialog = IntensityDialog(self.doc.draft.intensity, self)
         self.intensity_dialog = dialog
-        dialog.submitted.connect(
-            lambda level, why: self._write(
+        def submitted(level: str, why: str) -> None:
+            dialog.accept()
+            self._write(
                 "Changing the coordination intensity…",
                 reviews.change_intensity,
                 self.plan_id,
@@ -259,7 +263,8 @@ class EditorActions:
                 why,
                 self.base_version,
             )
-        )
+
+        dialog.submitted.connect(submitted)
         dialog.open()
 
     def record_copy(self) -> None:

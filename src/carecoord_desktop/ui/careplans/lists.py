@@ -181,7 +181,9 @@ class ListSection(QWidget):
         self.empty.setObjectName("pageSubtitle")
         self.empty.setWordWrap(True)
 
-        self.add_button = QPushButton(f"&Add {noun}")
+        # Short words: four buttons share the list's width ("Add intervention" was cut).
+        self.add_button = QPushButton("&Add" if len(noun) > 8 else f"&Add {noun}")
+        self.add_button.setAccessibleName(f"Add {noun}")
         self.add_button.setToolTip(f"Add a {noun} (Insert or Ctrl+N)")
         self.add_button.clicked.connect(self.add)
         self.remove_button = QPushButton("Remove")

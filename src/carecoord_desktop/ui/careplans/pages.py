@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from carecoord_desktop.ui.careplans import fields as f
 from carecoord_desktop.ui.careplans.binding import (
@@ -109,6 +117,11 @@ class PlanListPage(ListSection):
         doc.item_changed.connect(self._other_item_changed)
         doc.draft_replaced.connect(self.refresh_choices)
         self.refresh_choices()
+        role = self.form.widgets.get("responsible_role")
+        if role is not None:
+            completer = QCompleter(list(f.ROLES), role)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            role.setCompleter(completer)
 
     def _other_item_changed(self, list_name: str, _uid: str, _name: str) -> None:
         if list_name != self.list_name and list_name in ("problems", "goals"):
