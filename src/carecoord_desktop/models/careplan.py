@@ -146,6 +146,8 @@ class CarePlan(SQLModel, table=True):
     # alone (a patient's open plan and its due date) at 100k patients.
     __table_args__ = (
         Index("ix_care_plan_patient_status_review", "patient_id", "status", "next_review_on"),
+        # "Plan review overdue" and reviews_due: the due plans by date, without a table scan.
+        Index("ix_care_plan_status_review", "status", "next_review_on", "patient_id"),
     )
     __mapper_args__ = {"version_id_col": _PLAN_VERSION}
 

@@ -95,3 +95,20 @@ def test_a_bad_field_is_named(ws, team, patient):
     with pytest.raises(ValidationError) as err:
         plans.create_plan(ws, team["gp"], draft)
     assert err.value.field == "goals.0.target_direction"
+
+
+def test_a_plan_of_30_goals_and_30_interventions_saves_whole_and_complete(ws, team, patient):
+    from carecoord_desktop.knowledge.careplans import load_packs
+    from carecoord_desktop.services.careplans import packs, samples
+
+    draft = samples.large_draft(patient.id, goals=30, interventions=30)
+    assert all(packs.check_plan(draft, p).complete for p in load_packs().values())
+    rec = plans.create_plan(ws, team["gp"], draft).value
+    assert (len(rec.draft.goals), len(rec.draft.interventions)) == (30, 30)
+    draft = rec.draft
+    samples.touch(draft)
+    result = plans.save_plan(ws, team["gp"], draft, rec.version).value
+    assert result.plan.revision == 2 and len(result.summary) == 60
+    again = plans.load_plan(ws, team["gp"], rec.draft.plan_id).draft
+    assert [g.uid for g in again.goals] == [g.uid for g in draft.goals]  # order kept
+    assert again.goals[0].target_value == draft.goals[0].target_value

@@ -15,6 +15,7 @@ snapshot and the readable summary of what changed (`versions`, `version_draft`, 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlmodel import Session, select
 
@@ -292,15 +293,13 @@ def save_plan(
             "changed: " + ", ".join(_changed_sections(old, d)),
         )
         session.commit()
-        rec = record(session, plan)
+        rec = record(session, plan, d)
     return Changed(SaveResult(rec, lines, True), changes_for(plan.patient_id))
 
 
 def list_plans(ws: Workspace, actor: Actor, patient_id: int) -> list[PlanSummary]:
     """The patient's plans, newest first (open ones first); audited as a view."""
     require(actor, Permission.VIEW_PATIENTS)
-    from datetime import date
-
     today = date.today()
     with ws.session() as session:
         patient_or_error(session, patient_id)

@@ -63,6 +63,7 @@ UPGRADE = (
     "FOREIGN KEY(updated_by_id) REFERENCES staff_user (id)"
     ")",
     "CREATE INDEX ix_care_plan_patient_status_review ON care_plan (patient_id, status, next_review_on)",
+    "CREATE INDEX ix_care_plan_status_review ON care_plan (status, next_review_on, patient_id)",
     "CREATE TABLE care_plan_problem ( "
     "id INTEGER NOT NULL, "
     "version INTEGER DEFAULT '1' NOT NULL, "
