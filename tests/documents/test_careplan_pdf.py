@@ -19,32 +19,34 @@ from carecoord_desktop.documents.careplan_data import (
 from carecoord_desktop.documents.careplan_pdf import SECTION_TITLES, render_care_plan
 from carecoord_desktop.documents.careplan_sample import sample_plan
 from carecoord_desktop.documents.charts import goal_chart
+from carecoord_desktop.knowledge.careplans import load_packs
 
 from .pdf_text import pages
 
-# Each element the rule packs name, and the words under which the plan prints it.
-CMS_CCM = {
-    "problem list": "problem list",
-    "expected outcome and prognosis": "Expected outcome and prognosis",
-    "measurable treatment goals": "measurable treatment goals",
-    "symptom management": "Symptom management",
-    "planned interventions and who is responsible": "Planned interventions and services: who is "
-    "responsible",
-    "medication management": "Medication management",
-    "community and social services ordered": "Community and social services ordered",
-    "how outside agencies and specialists are coordinated": "How outside agencies and "
-    "specialists are coordinated",
-    "schedule for periodic review": "schedule for periodic review",
-}
-GPCCMP = {
-    "health needs and conditions": "Health needs and conditions",
-    "management goals": "Management goals",
-    "patient actions": "Patient actions",
-    "treatments and services": "interventions and services",
-    "arrangements for providing them": "Arrangements / frequency",
-    "review arrangements": "Review arrangements",
-    "patient agreement recorded": "Patient agreement",
-    "copy offered": "Copies offered, given or sent",
+# Each element of the shipped rule packs (resources/careplans/packs), by its key, and the words
+# under which the plan prints it. A pack that gains an element fails here until the plan shows it.
+PRINTED_AS = {
+    "ccm": {
+        "problem_list": "problem list",
+        "outcome_prognosis": "Expected outcome and prognosis",
+        "measurable_goals": "measurable treatment goals",
+        "symptom_management": "Symptom management",
+        "interventions_responsible": "Planned interventions and services: who is responsible",
+        "medication_management": "Medication management",
+        "community_services": "Community and social services ordered",
+        "outside_coordination": "How outside agencies and specialists are coordinated",
+        "review_schedule": "schedule for periodic review",
+    },
+    "gpccmp": {
+        "health_needs": "Health needs and conditions",
+        "management_goals": "Management goals",
+        "patient_actions": "Patient actions",
+        "treatments_services": "interventions and services",
+        "arrangements": "Arrangements / frequency",
+        "review_arrangements": "Review arrangements",
+        "patient_agreement": "Patient agreement",
+        "copy_offered": "Copies offered, given or sent",
+    },
 }
 
 
@@ -62,10 +64,25 @@ def whole(text: list[str]) -> str:
     return " ".join(text)
 
 
-@pytest.mark.parametrize("pack", [CMS_CCM, GPCCMP], ids=["ccm", "gpccmp"])
-def test_every_element_of_each_rule_pack_is_printed_under_its_name(text, pack):
-    missing = [element for element, words in pack.items() if words not in whole(text)]
+@pytest.mark.parametrize("pack_key", sorted(PRINTED_AS))
+def test_every_element_of_each_rule_pack_is_printed_under_its_name(text, pack_key):
+    pack = load_packs()[pack_key]
+    printed = PRINTED_AS[pack_key]
+    assert {e.key for e in pack.elements} <= set(printed), "an element the plan does not print"
+    missing = [e.name for e in pack.elements if printed[e.key] not in whole(text)]
     assert not missing
+
+
+def test_the_program_check_is_on_the_first_page(text):
+    assert "Program check" in text[0]
+    assert "GP chronic condition management plan (GPCCMP) Complete" in text[0]
+
+
+def test_an_incomplete_plan_names_what_it_lacks_on_the_first_page():
+    missing = ("Expected outcome and prognosis", "Community and social services ordered")
+    doc = replace(sample_plan(), completeness=(("CMS chronic care management", missing),))
+    first = pages(render_care_plan(doc))[0]
+    assert "Incomplete. Missing: Expected outcome and prognosis; Community and social" in first
 
 
 def test_every_section_heading_is_printed(text):
@@ -192,3 +209,11 @@ def test_non_latin_names_are_printed_with_an_embedded_font():
     pdf = render_care_plan(minimal(patient=patient))
     assert "Νίκος Παπαδόπουλος — Иван Петров" in whole(pages(pdf))
     assert b"DejaVuSans" in pdf or b"CareSans" in pdf
+
+
+def test_a_plan_without_an_end_date_says_so():
+    from datetime import date
+
+    plan = replace(minimal().plan, period_start=date(2026, 1, 2))
+    text = whole(pages(render_care_plan(minimal(plan=plan))))
+    assert "From 2 January 2026 (no end date)" in text

@@ -138,3 +138,10 @@ def test_the_first_words_of_a_wrapped_rtl_goal_are_on_its_first_line():
     top = max(lines, key=lambda r: r.y)
     assert words.split()[0] in top.text  # the first words on the first line
     assert words.split()[-1] not in top.text  # the last word wrapped to the next line
+
+
+def test_a_contact_without_a_number_is_printed_without_an_empty_box():
+    team = (("Jane Lee, your care coordinator, at the practice", ""), ("Dr Hart", "02 1234 5678"))
+    text = whole(render_handout(replace(sample_handout(), care_team=team)))
+    assert "Jane Lee, your care coordinator, at the practice" in text
+    assert "Dr Hart 02 1234 5678" in text

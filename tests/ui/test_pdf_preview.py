@@ -164,3 +164,26 @@ def test_bytes_that_are_not_a_pdf_are_reported(qtbot):
     with qtbot.waitSignal(dialog.pdf_failed, timeout=10_000):
         dialog.show()
     assert "could not be made" in dialog.error.text()
+
+
+def test_a_real_care_plan_is_shown_page_by_page(qtbot):
+    from carecoord_desktop.documents.careplan_pdf import render_care_plan
+    from carecoord_desktop.documents.careplan_sample import sample_plan
+
+    pdf = render_care_plan(sample_plan())
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    dialog = PdfPreviewDialog("Care plan", lambda: pdf, start_job=start_job)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.pdf_loaded, timeout=10_000) as loaded:
+        dialog.show()
+    assert loaded.args == [pages] and pages >= 3
+    assert dialog.page_label.text() == f"Page 1 of {pages}"
+    # The whole page can be scrolled through: nothing of it is cut off at the top or bottom.
+    shown = dialog.image.pixmap().deviceIndependentSize()
+    assert dialog.image.height() >= shown.height() > dialog.scroll.viewport().height()
+    assert dialog.scroll.verticalScrollBar().maximum() > 0
+    assert dialog.scroll.verticalScrollBar().value() == 0
+    dialog.grab().save(f"{SHOTS}/pdf_preview_careplan.png")
+    qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
+    assert dialog.page_label.text() == f"Page 2 of {pages}"
+    dialog.grab().save(f"{SHOTS}/pdf_preview_careplan_page2.png")

@@ -181,6 +181,9 @@ class CarePlanDocument:
     )
     printed_at: datetime | None = None
     printed_by: str = ""
+    # One per program the practice claims under: (program name, the names of its elements this
+    # plan still lacks; empty when complete), printed on the first page.
+    completeness: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from reportlab.platypus import (
 
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import CarePlanDocument, Goal
-from carecoord_desktop.documents.charts import goal_chart, latest_words, target_words
+from carecoord_desktop.documents.goal_words import latest_words, target_words
 
 __all__ = ["SECTION_TITLES", "render_care_plan"]
 
@@ -141,6 +141,7 @@ class _Kit:
     def __init__(self) -> None:
         self.s = st.styles(_BODY)
         self.s["h2_table"] = ParagraphStyle("h2_table", parent=self.s["h2"], keepWithNext=False)
+        self.s["warn"] = ParagraphStyle("warn", parent=self.s["cell"], textColor=st.WARN)
 
     def p(self, text: object, kind: str = "body") -> Paragraph:
         return Paragraph(st.esc(text), self.s[kind])
@@ -171,7 +172,12 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     story: list = [Paragraph("Care plan", k.s["title"])]
     period = ""
     if plan.period_start or plan.period_end:
-        period = f"{st.day(plan.period_start)} to {st.day(plan.period_end)}"
+        if plan.period_start and plan.period_end:
+            period = f"{st.day(plan.period_start)} to {st.day(plan.period_end)}"
+        elif plan.period_start:
+            period = f"From {st.day(plan.period_start)} (no end date)"
+        else:
+            period = f"Until {st.day(plan.period_end)}"
     intensity = plan.intensity
     if plan.intensity_reason:
         intensity += f" — {plan.intensity_reason}"
@@ -203,6 +209,7 @@ def _story(doc: CarePlanDocument, width: float) -> list:
         _table(rows, [quarter * 0.8, quarter * 1.2, quarter * 0.8, quarter * 1.2], header=False)
     ]
 
+    story += _completeness(k, doc, width)
     problems = [[*k.cells(["Condition", "Code", "Since", "Notes"], "cell_bold")]]
     problems += [
         k.cells([x.name, x.code, st.short_day(x.since, empty=""), x.notes]) for x in doc.problems
@@ -237,7 +244,8 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     story += k.section("symptoms", k.bullets(doc.symptom_management))
     rows = [k.cells(["If the patient notices", "What to do", "Who to call"], "cell_bold")]
     for w in doc.warning_signs:
-        call = w.who_to_call + (f", {w.phone}" if w.phone else "")
+        phone = w.phone.replace(" ", "\u00a0")  # a number never breaks across lines
+        call = w.who_to_call + (f", {phone}" if phone else "")
         rows.append(k.cells([w.sign, ("URGENT: " if w.urgent else "") + w.action, call]))
     story += k.section(
         "warning_signs",
@@ -282,6 +290,21 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     )
     story += [CondPageBreak(48 * mm), *_signatures(k, doc, width)]
     return story
+
+
+def _completeness(k: _Kit, doc: CarePlanDocument, width: float) -> list:
+    """What each program the practice claims under still needs, said before anything else."""
+    if not doc.completeness:
+        return []
+    rows = []
+    for program, missing in doc.completeness:
+        if missing:
+            words = f"Incomplete. Missing: {'; '.join(missing)}"
+        else:
+            words = "Complete: every element the program asks for is recorded"
+        rows.append([k.p(program, "cell_bold"), k.p(words, "warn" if missing else "cell")])
+    table = _table(rows, _cols(width, 2.6, 7.4), header=False)
+    return [Spacer(1, 6), k.p("Program check", "h3"), table]
 
 
 def _cols(width: float, *weights: float) -> list[float]:
@@ -335,6 +358,9 @@ def _goals(k: _Kit, goals: Sequence[Goal], width: float) -> list:
         )
     story = k.section("goals", [_table(rows, _cols(width, 0.4, 4.2, 2.4, 1.4, 1, 1.4))])
     charted = [(n, g) for n, g in enumerate(goals, start=1) if g.observations]
+    if charted:
+        # reportlab's charts cost a new process ~10 ms to import: only when there is a chart.
+        from carecoord_desktop.documents.charts import goal_chart
     cells = []
     chart_w, chart_h = width / 2 - 8, 52 * mm
     for n, g in enumerate(goals, start=1):

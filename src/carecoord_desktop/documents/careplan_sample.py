@@ -317,6 +317,10 @@ def sample_plan(*, goals: int | None = None) -> CarePlanDocument:
         ),
         printed_at=datetime(2026, 3, 5, 11, 42, tzinfo=UTC),
         printed_by="Jane Lee",
+        completeness=(
+            ("CMS chronic care management (CCM) care plan", ()),
+            ("GP chronic condition management plan (GPCCMP)", ()),
+        ),
     )
 
 

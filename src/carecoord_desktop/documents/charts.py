@@ -21,15 +21,6 @@ TARGET = colors.HexColor("#2f855a")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def target_words(goal: Goal) -> str:
-    """'7 % or lower' / '8000 steps/day or more'."""
-    if goal.target_value is None:
-        return ""
-    unit = f" {goal.target_unit}" if goal.target_unit else ""
-    side = "or more" if goal.target_direction == "above" else "or lower"
-    return f"{number(goal.target_value)}{unit} {side}"
-
-
 def _label(ordinal: float) -> str:
     d = date.fromordinal(round(ordinal))
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year % 100:02d}"
@@ -106,21 +97,3 @@ def goal_chart(goal: Goal, width: float, height: float, *, number_: int | None =
     plot.yValueAxis.gridStrokeColor = colors.HexColor("#e4e7eb")
     drawing.add(plot)
     return drawing
-
-
-def latest_words(goal: Goal) -> str:
-    """'Target 7 % or lower (dashed line). Latest 7.4 % on 3 Mar 2026 · 4 readings since
-    2 Sep 2025', or 'No readings yet'."""
-    if not goal.observations:
-        return "No readings yet"
-    points = sorted(goal.observations, key=lambda o: o.on)
-    last = points[-1]
-    unit = f" {goal.target_unit}" if goal.target_unit else ""
-    text = f"Target {target_words(goal)} (dashed line). " if goal.target_value is not None else ""
-    text += f"Latest {number(last.value)}{unit} on {last.on.day} {_MONTHS[last.on.month - 1]} "
-    text += f"{last.on.year}"
-    if len(points) > 1:
-        first = points[0].on
-        text += f" · {len(points)} readings since {first.day} {_MONTHS[first.month - 1]} "
-        text += f"{first.year}"
-    return text

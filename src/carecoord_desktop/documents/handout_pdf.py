@@ -28,7 +28,7 @@ from reportlab.platypus import (
 
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import Goal, HandoutDocument
-from carecoord_desktop.documents.charts import target_words
+from carecoord_desktop.documents.goal_words import target_words
 from carecoord_desktop.documents.rtl import RtlParagraph, is_rtl_language
 
 __all__ = ["BODY_SIZE", "LABELS", "PLAIN_MEASURES", "render_handout"]
@@ -192,6 +192,8 @@ class _Kit:
             widths = self.widths([width * 0.62, width * 0.38])
             rows = [
                 self._grid([self.row([self.p(who), self.p(_phone(phone), "big")])], widths)
+                if phone
+                else self._grid([[self.p(who)]], [width])  # no number: the name across
                 for who, phone in d.care_team
             ]
             out += [self.h2("questions"), *rows]

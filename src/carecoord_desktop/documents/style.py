@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape as _html_escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -152,7 +152,8 @@ def styles(body_size: float) -> dict[str, ParagraphStyle]:
 
 def esc(text: object) -> str:
     """Text as Paragraph markup: typed characters can never become tags."""
-    return escape(str(text)).replace("\n", "<br/>")
+    # html.escape, not xml.sax.saxutils: that one pulls in urllib (~15 ms of a new process).
+    return _html_escape(str(text), quote=False).replace("\n", "<br/>")
 
 
 def day(value: date | None, *, empty: str = "—") -> str:

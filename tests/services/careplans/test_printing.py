@@ -339,3 +339,29 @@ def test_cli_names_a_missing_folder_and_writes_nothing(
         str(tmp_path / "no" / "h.pdf"),
     )
     assert code != 0 and "does not exist" in err
+
+
+def test_the_plan_pdf_names_what_the_practices_programs_still_need(ws, admin, team, patient):
+    from carecoord_desktop.services.careplans import packs
+
+    packs.choose_packs(ws, admin, ["ccm", "gpccmp"])
+    thin = PlanDraft(
+        patient_id=patient.id, status="active", problems=[ProblemDraft("Type 2 diabetes")]
+    )
+    plan_id = plans.create_plan(ws, team["gp"], thin).value.draft.plan_id
+    first = re.sub(
+        r"\s+",
+        " ",
+        PdfReader(io.BytesIO(printing.render(ws, team["gp"], plan_id, DocumentKind.PLAN)))
+        .pages[0]
+        .extract_text(),
+    )
+    for result in (
+        packs.check_plan(plans.load_plan(ws, team["gp"], plan_id), p)
+        for p in packs.chosen_packs(ws)
+    ):
+        assert result.missing
+        assert f"{result.pack_name} Incomplete. Missing: " in first
+        for name in result.missing:
+            assert name in first, name
+    assert "Expected outcome and prognosis" in first and "Copy offered" in first

@@ -26,6 +26,7 @@ from carecoord_desktop.models.careplan import (
 from carecoord_desktop.models.patient import CareTeamMember, Condition, Patient
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import settings as practice_settings
+from carecoord_desktop.services.careplans import packs
 from carecoord_desktop.services.careplans.plans import plan_or_error
 from carecoord_desktop.services.careplans.storage import record
 from carecoord_desktop.services.careplans.types import GoalDraft, PlanRecord
@@ -249,6 +250,7 @@ def plan_data(ws: Workspace, actor: Actor, plan_id: int):
     coordinator = extra["staff"].get(extra["coordinator_id"])
     if coordinator is not None and coordinator is not author:
         signatures.append(d.Signature("Care coordinator", coordinator.full_name))
+    results = [packs.check_plan(rec, p) for p in packs.chosen_packs(ws)]
     return d.CarePlanDocument(
         practice=header,
         patient=ident,
@@ -262,6 +264,7 @@ def plan_data(ws: Workspace, actor: Actor, plan_id: int):
             intensity=_label(Intensity, draft.intensity),
             intensity_reason=reason,
             plan_id=draft.plan_id,
+            programs=tuple(r.pack_name for r in results),
         ),
         problems=tuple(out_problems),
         goals=goals,
@@ -299,6 +302,7 @@ def plan_data(ws: Workspace, actor: Actor, plan_id: int):
         signatures=tuple(signatures),
         printed_at=datetime.now(UTC),
         printed_by=actor.full_name,
+        completeness=tuple((r.pack_name, r.missing) for r in results),
     )
 
 

@@ -169,6 +169,7 @@ class PdfPreviewDialog(QDialog):
 
     def _set_busy(self, text: str) -> None:
         self.image.setPixmap(QPixmap())
+        self.image.setMinimumSize(0, 0)
         self.image.setText(text)
         self.image.setStyleSheet(_DESK + "color: white; font-size: 14pt;")
         for widget in (self.prev_button, self.next_button, self.save_button, self.print_button):
@@ -221,6 +222,10 @@ class PdfPreviewDialog(QDialog):
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.image.setText("")
         self.image.setPixmap(pixmap)
+        # At least the page's size, or the scroll area squeezes the label and the page's top
+        # and bottom are cut off instead of scrolled to.
+        self.image.setMinimumSize(pixmap.deviceIndependentSize().toSize())
+        self.scroll.verticalScrollBar().setValue(0)
         self.page_label.setText(f"Page {self.page + 1} of {len(self._sizes)}")
         self.prev_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page < len(self._sizes) - 1)
