@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 
+from carecoord_desktop.services import accounts
 from carecoord_desktop.services.careplans import observations, plans, reviews
 from carecoord_desktop.ui.careplans.screen import CarePlansScreen
 from carecoord_desktop.ui.careplans.versions import VersionsDialog
@@ -124,4 +125,37 @@ def test_pictures_of_the_editor_checklist_diff_chart_and_screen(qtbot, ws, open_
     record.tabs.setCurrentWidget(record.pages["care_plan"])
     qtbot.waitUntil(lambda: record.pages["care_plan"].model.rowCount() == 1, timeout=10_000)
     save_shot(record, "record-care-plan-tab.png")
+    _close_editors(ctx.state)
+
+
+def test_pictures_of_the_demo_practice(qtbot, demo_copy):
+    made = demo_copy(60, 7)
+    ws = made.workspace
+    coordinator = next(a for a in made.accounts if a.role.value == "coordinator")
+    actor = accounts.authenticate(ws, coordinator.username, made.password)
+    ctx = _context(ws, actor)
+    screen = CarePlansScreen(ctx)
+    screen.setStyleSheet(stylesheet())
+    qtbot.addWidget(screen)
+    screen.resize(1300, 700)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 5, timeout=20_000)
+    overdue = [r for r in screen.model.rows if r.overdue]
+    assert overdue, "the demo has overdue reviews"
+    save_shot(screen, "care-plans-screen-demo.png")
+    busiest = max(
+        screen.model.rows,
+        key=lambda r: len(plans.load_plan(ws, actor, r.plan_id).draft.goals),
+    )
+    screen.table.selectRow(screen.model.rows.index(busiest))
+    editor = screen.open_plan()
+    editor.setStyleSheet(stylesheet())
+    editor.resize(1440, 900)
+    with qtbot.waitSignal(editor.plan_opened, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: bool(editor.checklist.results), timeout=10_000)
+    editor.go_to("goals")
+    qtbot.wait(50)
+    assert_has_text(editor.grab().toImage(), editor.page_by_key["goals"].view, editor)
+    save_shot(editor, "editor-demo-plan.png")
     _close_editors(ctx.state)
