@@ -8,6 +8,7 @@ import copy
 
 from PySide6.QtCore import Qt
 
+from carecoord_desktop.services import workspaces
 from carecoord_desktop.services.careplans import plans
 from carecoord_desktop.ui.careplans.versions import VersionsDialog
 
@@ -48,6 +49,8 @@ def test_template_goals_undo_redo_reorder_and_save(qtbot, ws, open_editor, team,
     qtbot.keyClick(target, Qt.Key.Key_Z, shift_ctrl)
     assert new.target_value == 20.0 and target.text() == "20"
     assert editor.doc.stack.count() == 3  # add, words, target: one step each
+    history = editor.history.model()  # the undo history lists them, "As opened" first
+    assert history.rowCount() == 4 and history.index(0, 0).data() == "As opened"
 
     row = editor.doc.row_of("goals", new.uid)
     page.view.setFocus()
@@ -115,11 +118,16 @@ def test_a_conflict_with_a_second_workstation_overwrites_nothing(
     qtbot, ws, open_editor, team, plan
 ):
     editor = open_editor(team["nurse"], plan.draft.plan_id)
-    # The GP saves from another workstation after the nurse opened the plan.
-    theirs = plans.load_plan(ws, team["gp"], plan.draft.plan_id)
-    gp_draft = copy.deepcopy(theirs.draft)
-    gp_draft.medication_notes = "Webster pack from the chemist, reviewed by the GP"
-    plans.save_plan(ws, team["gp"], gp_draft, theirs.version)
+    # The GP saves from another workstation (its own open of the workspace, its own
+    # connections) after the nurse opened the plan.
+    other = workspaces.open_workspace(ws.folder)
+    try:
+        theirs = plans.load_plan(other, team["gp"], plan.draft.plan_id)
+        gp_draft = copy.deepcopy(theirs.draft)
+        gp_draft.medication_notes = "Webster pack from the chemist, reviewed by the GP"
+        plans.save_plan(other, team["gp"], gp_draft, theirs.version)
+    finally:
+        other.close()
 
     editor.go_to("overview", "title")
     title = editor.page_by_key["overview"].form.widgets["title"]
@@ -127,7 +135,9 @@ def test_a_conflict_with_a_second_workstation_overwrites_nothing(
     qtbot.keyClicks(title, "Diabetes and blood pressure plan")
     editor.save_action.trigger()
     qtbot.waitUntil(editor.stale.isVisible, timeout=10_000)
-    assert "Gp User" in editor.stale.message.text() or "changed" in editor.stale.message.text()
+    assert editor.stale.message.text().startswith("Gp User changed this care plan") or (
+        "Gp User" in editor.stale.message.text()
+    ), editor.stale.message.text()
     stored = plans.load_plan(ws, team["gp"], plan.draft.plan_id).draft
     assert stored.title == plan.draft.title  # the nurse's save was refused
     assert stored.medication_notes.startswith("Webster")  # the GP's save stands

@@ -36,7 +36,6 @@ def _preview_loaded(qtbot, editor, action) -> object:
     action.trigger()
     qtbot.waitUntil(lambda: getattr(editor, "preview", None) is not None, timeout=10_000)
     preview = editor.preview
-    qtbot.addWidget(preview)
     qtbot.waitUntil(lambda: preview.pdf is not None or preview.error.isVisible(), timeout=20_000)
     assert preview.pdf is not None, preview.error.text()
     return preview
@@ -76,7 +75,6 @@ def test_unsaved_edits_are_saved_before_printing(qtbot, ws, open_editor, team, p
     seen = answer("Save, then print")
     editor.print_handout_action.trigger()
     qtbot.waitUntil(lambda: getattr(editor, "preview", None) is not None, timeout=10_000)
-    qtbot.addWidget(editor.preview)
     qtbot.waitUntil(lambda: editor.preview.pdf is not None, timeout=20_000)
     assert "Save the plan before printing" in seen[0]
     stored = plans.load_plan(ws, team["nurse"], plan.draft.plan_id).draft

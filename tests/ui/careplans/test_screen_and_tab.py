@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from carecoord_desktop.services import settings
 from carecoord_desktop.services.careplans import plans
@@ -147,6 +147,14 @@ def test_item_list_model_passes_qtmodeltester(qtmodeltester, plan):
     qtmodeltester.check(model)
     doc.move_item("goals", doc.draft.goals[0].uid, 2)
     qtmodeltester.check(model)
+    # A drag of the first goal dropped below the third: it lands third, as one undo step.
+    first = doc.draft.goals[0].uid
+    data = model.mimeData([model.index(0)])
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 3, 0, QModelIndex())
+    assert doc.row_of("goals", first) == 2
+    doc.stack.undo()
+    assert doc.row_of("goals", first) == 0
+    assert not model.dropMimeData(data, Qt.DropAction.CopyAction, 3, 0, QModelIndex())
 
 
 def test_care_plan_tab_is_a_section(team):

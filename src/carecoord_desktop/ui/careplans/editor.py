@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QUndoView,
     QVBoxLayout,
     QWidget,
 )
@@ -56,7 +57,7 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
     """Edit (or, for reception, read and print) one care plan."""
 
     plan_opened = Signal(object)  # PlanRecord, once loaded
-    plan_saved = Signal(object)  # PlanRecord after a save that wrote a version
+    plan_saved = Signal(object)  # PlanRecord after a save (a new version, or nothing to write)
     autosaved = Signal()
 
     def __init__(self, state: AppState, plan_id: int, parent=None) -> None:
@@ -145,6 +146,16 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
         )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.checklist_dock)
         self.resizeDocks([self.checklist_dock], [300], Qt.Orientation.Horizontal)
+        # Every step since the plan was opened; choosing one goes back (or forward) to it.
+        self.history = QUndoView(self.doc.stack)
+        self.history.setObjectName("undoHistory")
+        self.history.setEmptyLabel("As opened")
+        self.history_dock = QDockWidget("Changes since opening", self)
+        self.history_dock.setObjectName("historyDock")
+        self.history_dock.setWidget(self.history)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.tabifyDockWidget(self.checklist_dock, self.history_dock)
+        self.checklist_dock.raise_()
 
     def _add_pages(self) -> None:
         doc = self.doc
@@ -155,6 +166,10 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
             "The plan's title, period, expected outcome and prognosis.",
             f.OVERVIEW_FIELDS,
         )
+        # "Under review" is shown, never chosen: a review starts and ends through its actions.
+        status = overview.form.widgets["status"]
+        status.addItem(PlanStatus.UNDER_REVIEW.label, PlanStatus.UNDER_REVIEW.value)
+        status.model().item(status.count() - 1).setEnabled(False)
         self.intensity_label = QLabel()
         self.intensity_label.setObjectName("intensityLine")
         self.intensity_label.setWordWrap(True)

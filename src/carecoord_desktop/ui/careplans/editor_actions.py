@@ -107,6 +107,9 @@ class EditorActions:
         toggle.setShortcut(QKeySequence("Ctrl+K"))
         view.addAction(toggle)
         self._act(view, "&Go to the checklist", "Ctrl+Shift+K", self.checklist.focus_list)
+        history = self.history_dock.toggleViewAction()
+        history.setText("Changes since &opening (undo history)")
+        view.addAction(history)
         view.addSeparator()
         # Alt+1 … Alt+9 go straight to a part (Ctrl+digits are the main window's screens).
         for n, (key, title) in enumerate(zip(self.page_by_key, self.page_titles, strict=True)):
@@ -253,6 +256,7 @@ class EditorActions:
             return
         dialog = IntensityDialog(self.doc.draft.intensity, self)
         self.intensity_dialog = dialog
+
         def submitted(level: str, why: str) -> None:
             dialog.accept()
             self._write(

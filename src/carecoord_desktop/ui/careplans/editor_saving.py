@@ -54,7 +54,9 @@ class EditorSaving:
         words = "; ".join(saved.summary[:3]) + (" …" if len(saved.summary) > 3 else "")
         if saved.saved:
             self.statusBar().showMessage(f"Saved as version {saved.plan.revision}: {words}", 8000)
-            self.plan_saved.emit(saved.plan)
+        else:
+            self.statusBar().showMessage("Nothing to save: the plan is as stored.", 8000)
+        self.plan_saved.emit(saved.plan)
         if then_close:
             self._closing_ok = True
             self.close()
