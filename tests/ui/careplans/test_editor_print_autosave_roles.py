@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from carecoord_desktop.services import audit_view
 from carecoord_desktop.services.careplans import drafts, plans
+from carecoord_desktop.ui.resources import stylesheet
+from tests_support import save_shot
 
 
 def answer(label: str) -> list[str]:
@@ -145,6 +147,10 @@ def test_the_timer_autosaves_on_a_worker(qtbot, ws, open_editor, team, plan):
 def test_reception_reads_the_plan_and_prints_the_handout(qtbot, ws, open_editor, team, plan):
     editor = open_editor(team["reception"], plan.draft.plan_id)
     assert editor.doc.read_only
+    editor.setStyleSheet(stylesheet())
+    editor.resize(1440, 900)
+    editor.go_to("interventions")
+    save_shot(editor, "editor-reception-read-only.png")
     assert editor.read_only_banner.isVisible()
     assert "Read only" in editor.read_only_banner.message.text()
     for action in (editor.save_action, editor.undo_action, editor.start_review_action):

@@ -135,11 +135,16 @@ def bind_form(
 
 
 def set_form_read_only(form: FieldsForm, read_only: bool) -> None:
+    # Read-only text is shown on grey, like the disabled choices beside it: white would
+    # invite typing that does nothing.
+    grey = "background: #eef1f4; color: #1f2d3a;" if read_only else ""
     for widget in form.widgets.values():
         if isinstance(widget, QLineEdit | QPlainTextEdit):
             widget.setReadOnly(read_only)
+            widget.setStyleSheet(f"{type(widget).__name__} {{ {grey} }}" if grey else "")
         elif isinstance(widget, DateField):
             widget.edit.setReadOnly(read_only)
+            widget.edit.setStyleSheet(f"QLineEdit {{ {grey} }}" if grey else "")
             widget.pick.setEnabled(not read_only)
         else:
             widget.setEnabled(not read_only)

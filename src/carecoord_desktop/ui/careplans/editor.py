@@ -137,7 +137,7 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
 
         self.checklist = ChecklistPanel(self.state, self.doc)
         self.checklist.element_chosen.connect(self.go_to)
-        self.checklist_dock = QDockWidget("Completeness", self)
+        self.checklist_dock = QDockWidget("Checklist", self)
         self.checklist_dock.setObjectName("checklistDock")
         self.checklist_dock.setWidget(self.checklist)
         self.checklist_dock.setFeatures(
@@ -150,7 +150,7 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
         self.history = QUndoView(self.doc.stack)
         self.history.setObjectName("undoHistory")
         self.history.setEmptyLabel("As opened")
-        self.history_dock = QDockWidget("Changes since opening", self)
+        self.history_dock = QDockWidget("Undo history", self)
         self.history_dock.setObjectName("historyDock")
         self.history_dock.setWidget(self.history)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
@@ -329,6 +329,9 @@ class PlanEditor(QMainWindow, EditorActions, EditorSaving):
             if hasattr(page, "set_read_only"):
                 page.set_read_only(read_only)
         self.carry_button.setVisible(not read_only)
+        if read_only:  # nothing to undo: its tab would only take room from the checklist
+            self.history_dock.hide()
+            self.history_dock.toggleViewAction().setVisible(False)
         if read_only and self.record is not None:
             role = self.state.actor.role.label
             self.read_only_banner.show_message(

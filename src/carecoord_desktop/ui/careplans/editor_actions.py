@@ -108,7 +108,7 @@ class EditorActions:
         view.addAction(toggle)
         self._act(view, "&Go to the checklist", "Ctrl+Shift+K", self.checklist.focus_list)
         history = self.history_dock.toggleViewAction()
-        history.setText("Changes since &opening (undo history)")
+        history.setText("&Undo history (every change since opening)")
         view.addAction(history)
         view.addSeparator()
         # Alt+1 … Alt+9 go straight to a part (Ctrl+digits are the main window's screens).
