@@ -17,6 +17,7 @@ from carecoord_desktop.ui.admin.screen import AddUserDialog
 from carecoord_desktop.ui.shell.dialogs import LoginDialog, RecoveryKeyDialog
 from carecoord_desktop.ui.shell.first_run import FirstRunWizard
 from carecoord_desktop.ui.shell.main_window import MainWindow
+from carecoord_desktop.ui.shell.screens import SCREENS
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N
@@ -274,7 +275,8 @@ def test_window_geometry_and_screen_are_remembered(qtbot, ws, admin, tmp_path):
 
 
 def test_unbuilt_screens_say_so_honestly(window):
-    for key in ("care_plans", "tasks", "conferences"):
+    unbuilt = [spec.key for spec in SCREENS if spec.guide.startswith("Not built yet")]
+    for key in unbuilt:
         window.show_screen(key)
         page = window.pages.currentWidget()
         texts = " ".join(lbl.text() for lbl in page.findChildren(type(window.user_label)))

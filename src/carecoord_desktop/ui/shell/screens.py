@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QWidget
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin.screen import AdminScreen
+from carecoord_desktop.ui.careplans.record_tab import CARE_PLAN_SECTION
+from carecoord_desktop.ui.careplans.screen import CarePlansScreen
 from carecoord_desktop.ui.medications.medicines_tab import MEDICINES_SECTION
 from carecoord_desktop.ui.medications.screen import MedicationsScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
@@ -112,9 +114,6 @@ def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
     return lambda _ctx: NotBuiltPage(title, what)
 
 
-_CARE_PLANS = (
-    "write care plans with problems, goals in the patient's words, interventions and reviews."
-)
 _TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
 _CONFERENCES = "prepare and record multidisciplinary care conferences."
 
@@ -134,11 +133,15 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
         "care_plans",
         "Care plans",
-        _not_built("Care plans", _CARE_PLANS),
+        CarePlansScreen,
         Permission.VIEW_PATIENTS,
         "Ctrl+2",
         "care_plans",
-        "Not built yet: will " + _CARE_PLANS,
+        "The practice's care plans, soonest review first: filter drafts, active plans, reviews "
+        "due or overdue and by coordinator; Enter opens the plan's editor (goals in the "
+        "patient's words, interventions and who does them, reviews, versions, progress charts, "
+        "printing), Ctrl+E the patient's record. A patient's plans are also on the Care plan "
+        "tab of their record.",
     ),
     ScreenSpec(
         "medications",
@@ -183,7 +186,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = (MEDICINES_SECTION,)
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (CARE_PLAN_SECTION, MEDICINES_SECTION)
 
 
 def record_sections() -> tuple[SectionSpec, ...]:

@@ -1,0 +1,1 @@
+"""The care plan feature: the Care plans screen, the record tab, the plan editor."""
