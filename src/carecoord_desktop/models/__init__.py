@@ -12,17 +12,37 @@ from carecoord_desktop.models.patient import (
 )
 from carecoord_desktop.models.practice import PracticeSetting
 from carecoord_desktop.models.staff import Role, StaffUser
+from carecoord_desktop.models.task import (
+    CareTransition,
+    LocalHoliday,
+    MinutesEntry,
+    MinutesTimer,
+    Task,
+    TaskCheckItem,
+    TaskComment,
+    TaskHistory,
+    TransitionContact,
+)
 
 __all__ = [
     "Allergy",
     "AuditEvent",
     "CareTeamMember",
+    "CareTransition",
     "Condition",
     "HospitalEvent",
+    "LocalHoliday",
     "Medication",
+    "MinutesEntry",
+    "MinutesTimer",
     "Patient",
     "PatientContact",
     "PracticeSetting",
     "Role",
     "StaffUser",
+    "Task",
+    "TaskCheckItem",
+    "TaskComment",
+    "TaskHistory",
+    "TransitionContact",
 ]

@@ -29,6 +29,9 @@ class Kind(StrEnum):
     STAFF = "staff"
     SETTINGS = "settings"
     AUDIT = "audit"
+    TASKS = "tasks"  # the board: tasks, their comments, checklists and history
+    TRANSITIONS = "transitions"  # admissions, discharges, ED visits and the contacts after them
+    MINUTES = "minutes"  # coordination minutes: entries and running timers
 
 
 # What a patient's lists are made of (a merge moves all of them).
