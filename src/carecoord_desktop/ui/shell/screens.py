@@ -28,6 +28,8 @@ from carecoord_desktop.ui.resources import resources_dir
 from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
 from carecoord_desktop.ui.shell.record_tabs import SectionSpec, combined
 from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.tasks.record_tab import TASKS_SECTION
+from carecoord_desktop.ui.tasks.screen import TaskBoardScreen
 
 
 class ShellRequests(QObject):
@@ -102,6 +104,10 @@ def _admin(ctx: ScreenContext) -> QWidget:
     return screen
 
 
+def _tasks(ctx: ScreenContext) -> QWidget:
+    return TaskBoardScreen(ctx.state, ctx.open_record)
+
+
 def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
     return lambda _ctx: NotBuiltPage(title, what)
 
@@ -110,7 +116,6 @@ _CARE_PLANS = (
     "write care plans with problems, goals in the patient's words, interventions and reviews."
 )
 _MEDICATIONS = "reconcile a patient's medicines with new orders and sign off the reconciled list."
-_TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
 _CONFERENCES = "prepare and record multidisciplinary care conferences."
 
 SCREENS: tuple[ScreenSpec, ...] = (
@@ -147,11 +152,15 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
         "tasks",
         "Task board",
-        _not_built("Task board", _TASKS),
+        _tasks,
         Permission.MANAGE_TASKS,
         "Ctrl+4",
         "tasks",
-        "Not built yet: will " + _TASKS,
+        "Every task of the practice by column (to do, in progress, waiting on someone, done): "
+        "drag a card or press Ctrl+Left/Right to move it, Ctrl+Up/Down to reorder, Enter for its "
+        "details, Ctrl+O for the patient's record, Ctrl+K to claim a task from your role's queue. "
+        "Filter by mine, my queue, overdue, due this week, source or patient; List shows the "
+        "same tasks as a sortable table.",
     ),
     ScreenSpec(
         "conferences",
@@ -176,7 +185,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = ()
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (TASKS_SECTION,)
 
 
 def record_sections() -> tuple[SectionSpec, ...]:
