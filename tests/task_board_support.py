@@ -1,4 +1,4 @@
-"""A practice with a board worth looking at, made through the task services (tests/ui/test_task_*)."""
+"""A practice with a busy board, made through the task services (tests/ui/test_task_*)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from carecoord_desktop.services import accounts, demo, settings
 from carecoord_desktop.services.patients import register as registry
 from carecoord_desktop.services.patients.register import PatientFilter
 from carecoord_desktop.services.tasks import edit as task_edit
-from carecoord_desktop.services.tasks import minutes
-from carecoord_desktop.services.tasks import transitions
+from carecoord_desktop.services.tasks import minutes, transitions
 from carecoord_desktop.services.tasks.types import TaskDraft, TaskPriority, TaskState
 
 TITLES = (

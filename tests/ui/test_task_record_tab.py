@@ -81,11 +81,14 @@ def test_a_voicemail_keeps_the_contact_task_open_and_a_call_closes_it(qtbot, win
     pid = patient_ids(made.workspace, window.state.actor)[1]  # discharged by the seed
     record = window.opener.open(pid)
     tab = _tasks_tab(record)
-    contact = lambda: [
-        tab.model.row_at(r)
-        for r in range(tab.model.rowCount())  # noqa: E731
-        if tab.model.row_at(r).kind == "contact"
-    ]
+
+    def contact():
+        return [
+            tab.model.row_at(r)
+            for r in range(tab.model.rowCount())
+            if tab.model.row_at(r).kind == "contact"
+        ]
+
     assert len(contact()) == 1
     stay_id = int(contact()[0].source_id)
 
