@@ -78,8 +78,7 @@ def _strings(path: Path) -> list[tuple[int, str]]:
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
         and id(node) not in docstrings
     ]
 

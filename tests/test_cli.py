@@ -272,6 +272,7 @@ def test_the_console_script_accepts_workspace_after_the_command(tmp_path):
     assert workspaces.exists(target)
 
 
+
 def test_output_cut_short_by_the_reader_is_not_reported_as_a_failure(tmp_path):
     """`carecoord demo … | head -1`: the demo is made; a reader that stops early is no error."""
     import os
@@ -290,7 +291,6 @@ def test_output_cut_short_by_the_reader_is_not_reported_as_a_failure(tmp_path):
     assert proc.wait(timeout=240) == 0, stderr
     assert "unexpected" not in stderr and "BrokenPipe" not in stderr
     assert workspaces.exists(target)
-
 
 # -- a computer with no keystore CareCoord trusts ----------------------------------------------
 @pytest.fixture

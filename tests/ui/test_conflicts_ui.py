@@ -21,7 +21,6 @@ from tests_support import save_shot, staff
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
-
 def _shot(widget, name: str) -> None:
     QApplication.processEvents()  # the layout settles as it would on screen
     save_shot(widget, f"conflicts-{name}.png")
