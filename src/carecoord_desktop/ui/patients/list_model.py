@@ -38,10 +38,15 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Conditions", "conditions"),
     ("Risk", "risk"),
     ("Coordinator", "coordinator"),
+    ("Tasks", None),  # open tasks on the task board (the header tip says so in full)
 )
-NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR = range(len(COLUMNS))
+NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR, OPEN_TASKS = range(len(COLUMNS))
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADER_TIPS = {DOB: "Date of birth (age today)", RISK: "Risk tier"}
+HEADER_TIPS = {
+    DOB: "Date of birth (age today)",
+    RISK: "Risk tier",
+    OPEN_TASKS: "Open tasks: on the task board for this patient, not yet done",
+}
 
 _HIGH_RISK_BACKGROUND = QBrush(QColor("#fbe9e7"))
 _HIGH_RISK_FOREGROUND = QBrush(QColor("#8e1b12"))
@@ -86,6 +91,8 @@ def display_text(row: PatientListRow, column: int) -> str:
         return row.risk_tier.capitalize()
     if column == COORDINATOR:
         return row.coordinator_name or "—"
+    if column == OPEN_TASKS:
+        return str(row.open_tasks) if row.open_tasks else "—"
     return ""
 
 

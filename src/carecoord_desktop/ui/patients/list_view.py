@@ -28,6 +28,7 @@ from carecoord_desktop.ui.patients.list_model import (
     DOB,
     MEDICARE,
     NAME,
+    OPEN_TASKS,
     PRACTICE_ID,
     RISK,
 )
@@ -39,8 +40,9 @@ SAMPLES = {
     MEDICARE: "0000 00000 0",
     RISK: "Medium",
     COORDINATOR: "Coordinator",
+    OPEN_TASKS: "00",
 }
-HIDE_FIRST = (MEDICARE, PRACTICE_ID, COORDINATOR)  # in this order (see the module docstring)
+HIDE_FIRST = (MEDICARE, OPEN_TASKS, PRACTICE_ID, COORDINATOR)  # in this order (see the module docstring)
 MIN_NAME, MAX_NAME = 170, 320
 MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220

@@ -20,7 +20,7 @@ from carecoord_desktop.services.tasks.types import (
 )
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.tasks.cards import countdown, due_text, owner_text, source_text, urgency
-from carecoord_desktop.ui.widgets.windowed import WindowColumn, WindowedTableModel
+from carecoord_desktop.ui.tasks.windowed import WindowColumn, WindowedTableModel
 
 _OVERDUE = QBrush(QColor("#a11d1d"))
 _TODAY = QBrush(QColor("#8a5a00"))

@@ -45,7 +45,7 @@ from carecoord_desktop.ui.tasks.board import STATES, BoardWidget
 from carecoord_desktop.ui.tasks.detail import TaskDetailDialog, ask_resolution
 from carecoord_desktop.ui.tasks.form import PatientPicker, TaskFormDialog
 from carecoord_desktop.ui.tasks.list_model import TaskListModel
-from carecoord_desktop.ui.widgets.windowed import ROW_ROLE
+from carecoord_desktop.ui.tasks.windowed import ROW_ROLE
 
 RELOAD_DELAY_MS = 150
 WATCH_MS = 60_000  # re-read while shown: other workstations' moves appear within a minute

@@ -1,4 +1,5 @@
-"""A windowed table model: it holds the ids of a list sorted in SQL and fetches rows in blocks
+"""A windowed table model (generic; it lives here because ui/widgets may not use the shell's
+workers): it holds the ids of a list sorted in SQL and fetches rows in blocks
 on a worker when the view first paints them, keeping the most recently used blocks.
 
 For lists that grow without bound (tasks; the Patients list has its own older copy of the same
