@@ -50,7 +50,7 @@ def _new_patient(made, actor) -> int:
     return patient_ids(made.workspace, actor)[-1]
 
 
-def test_record_a_discharge_shows_its_clocks_and_tasks(qtbot, window, made):
+def test_record_a_discharge_shows_its_clocks_and_tasks(qtbot, qtmodeltester, window, made):
     pid = _new_patient(made, window.state.actor)
     record = window.opener.open(pid)
     tab = _tasks_tab(record)
@@ -67,6 +67,7 @@ def test_record_a_discharge_shows_its_clocks_and_tasks(qtbot, window, made):
     with qtbot.waitSignal(window.state.changes_published):
         dialog.save()
     qtbot.waitUntil(lambda: tab.model.rowCount() == 4)
+    qtmodeltester.check(tab.model)
     titles = {tab.model.row_at(r).title for r in range(4)}
     assert any("Interactive contact" in t for t in titles)
     assert any("7 days" in t for t in titles)  # high complexity: face-to-face within 7 days

@@ -102,12 +102,13 @@ class PatientPicker(QWidget):
 
 
 def owner_choices(state: AppState) -> list[tuple[str, object]]:
-    """(label, value) for the owner box: value ("role", r) for a queue, ("user", id) a person."""
+    """(label, value) for the owner box: "role:nurse" for a queue, "user:12" for a person
+    (text, because a combo box cannot find a Python tuple among its items' data)."""
     out: list[tuple[str, object]] = [("Unassigned", None)]
-    out += [(f"{label} (queue)", ("role", role.value)) for role, label in QUEUE_LABELS.items()]
+    out += [(f"{label} (queue)", f"role:{role.value}") for role, label in QUEUE_LABELS.items()]
     for person in assignees(state.ws, state.actor):
         me = " (me)" if person.id == state.actor.user_id else ""
-        out.append((f"{person.full_name} — {person.role.label}{me}", ("user", person.id)))
+        out.append((f"{person.full_name} — {person.role.label}{me}", f"user:{person.id}"))
     return out
 
 
@@ -167,9 +168,9 @@ class TaskFormDialog(QDialog):
             self.due.set_value(card.due_date)
             self.priority.setCurrentIndex(max(self.priority.findData(str(card.priority)), 0))
             owner = (
-                ("user", card.owner_id)
+                f"user:{card.owner_id}"
                 if card.owner_id
-                else (("role", card.owner_role) if card.owner_role else None)
+                else (f"role:{card.owner_role}" if card.owner_role else None)
             )
             self.owner.setCurrentIndex(max(self.owner.findData(owner), 0))
             self.patient.set_patient(card.patient_id, card.patient_name or "")
@@ -179,13 +180,14 @@ class TaskFormDialog(QDialog):
             self.patient.setEnabled(False)
         else:  # a new task waits in the creator's role's queue unless given to someone
             self.owner.setCurrentIndex(
-                max(self.owner.findData(("role", state.actor.role.value)), 0)
+                max(self.owner.findData(f"role:{state.actor.role.value}"), 0)
             )
 
     def draft(self) -> TaskDraft:
         if not self.title.text().strip():
             raise ValidationError("Say what the task is (its title).", field="title")
-        owner = self.owner.currentData()
+        kind, _, value = (self.owner.currentData() or "").partition(":")
+        owner = (kind, int(value) if kind == "user" else value) if kind else None
         return TaskDraft(
             title=self.title.text().strip(),
             patient_id=self.patient.patient_id,
