@@ -212,3 +212,40 @@ def test_two_workstations_moving_the_same_card_get_a_conflict_not_a_lost_move(
         edit.move_task(ws, nurse, card.id, "in_progress", version=card.version)
     assert "Greg Lee" in str(caught.value) and "this task" in str(caught.value)
     assert boards.board(ws, admin).cards()[0].state == TaskState.WAITING
+
+
+def test_a_merge_moves_the_tasks_discharges_and_minutes_to_the_kept_record(ws, admin, pid):
+    from carecoord_desktop.services.tasks import minutes, transitions
+
+    twin = patients.create_patient(
+        ws,
+        admin,
+        PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9)),
+    ).value.id
+    card = _add(ws, admin, "Call her", patient_id=twin)
+    transitions.record_discharge(ws, admin, twin, discharged=date(2026, 11, 20), facility="RNS")
+    minutes.add_minutes(ws, admin, twin, minutes=12, activity="calls", work_date=TODAY)
+    merged = patients.merge_patients(ws, admin, pid, twin)
+    assert merged.changes.touches([Kind.TASKS], pid)
+    assert {c.patient_id for c in boards.board(ws, admin).cards()} == {pid}
+    assert boards.open_task_counts(ws, admin, [pid, twin]) == {pid: 5}
+    assert transitions.list_transitions(ws, admin, pid)[0].facility == "RNS"
+    assert [r.patient_id for r in minutes.monthly_totals(ws, admin, TODAY)] == [pid]
+    with pytest.raises(StaleEditError):  # the card moved with the record: it changed
+        edit.move_task(ws, admin, card.id, "in_progress", version=card.version)
+
+
+def test_the_list_view_reads_ids_sorted_in_sql_then_rows_in_blocks(ws, admin, pid):
+    late = _add(ws, admin, "b late", due_date=TODAY, priority="low", patient_id=pid)
+    soon = _add(ws, admin, "a soon", due_date=TODAY - timedelta(days=2), priority="urgent")
+    undated = _add(ws, admin, "c none")
+    assert boards.task_ids(ws, admin, sort="due") == [soon.id, late.id, undated.id]
+    assert boards.task_ids(ws, admin, sort="priority")[0] == soon.id
+    assert boards.task_ids(ws, admin, sort="title", descending=True)[0] == undated.id
+    rows = boards.task_rows(ws, admin, [undated.id, 999, soon.id])
+    assert [r.id for r in rows] == [undated.id, soon.id]  # in the order asked; gone left out
+    assert [c.id for c in boards.patient_tasks(ws, admin, pid)] == [late.id]
+    with pytest.raises(ValueError, match="unknown sort"):
+        boards.task_ids(ws, admin, sort="colour")
+    with pytest.raises(ValidationError, match="Choose a source"):
+        boards.board(ws, admin, BoardFilter(source="gossip"))

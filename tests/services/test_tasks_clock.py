@@ -233,3 +233,12 @@ def test_an_ed_visit_opens_a_follow_up_call(ws, admin, pid):
     (card,) = boards.board(ws, admin, BoardFilter(patient_id=pid)).cards()
     assert card.kind == "contact" and card.due_date == D(2026, 12, 1)
     assert card.owner_label == "Nurses"
+
+
+def test_business_days_left_count_the_practice_calendar():
+    nsw = PracticeCalendar("AU-NSW")
+    # Thu 24 Dec to Wed 30 Dec 2026: Christmas, the weekend and Boxing Day observed skipped.
+    assert nsw.business_days_between(D(2026, 12, 24), D(2026, 12, 30)) == 2
+    assert nsw.business_days_between(D(2026, 12, 30), D(2026, 12, 24)) == -2  # overdue
+    assert nsw.business_days_between(D(2026, 12, 1), D(2026, 12, 1)) == 0
+    assert nsw.business_days_between(D(2026, 12, 26), D(2026, 12, 29)) == 1

@@ -152,11 +152,13 @@ _TASK_CHECK_ITEM_VERSION = version_column()
 
 class TaskCheckItem(SQLModel, table=True):
     __tablename__ = "task_check_item"
+    # Covering for the board's per-card "done of total" count (services/tasks/board.py).
+    __table_args__ = (Index("ix_task_check_item_task_done", "task_id", "done"),)
     __mapper_args__ = {"version_id_col": _TASK_CHECK_ITEM_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1, sa_column=_TASK_CHECK_ITEM_VERSION)
-    task_id: int = Field(foreign_key="task.id", index=True)
+    task_id: int = Field(foreign_key="task.id")
     position: int = 0
     text: str = Field(max_length=200)
     done: bool = False
@@ -297,3 +299,9 @@ class LocalHoliday(SQLModel, table=True):
     name: str = Field(max_length=120)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# The rows of this module that belong to a patient: a merge of two records moves them with the
+# record's own lists (services/patients/record.py). Timers are not moved: one is stopped or
+# discarded by its owner, on whichever record it ran.
+PATIENT_ROWS = (Task, CareTransition, TransitionContact, MinutesEntry)

@@ -10,6 +10,7 @@ query per card. Dates are parsed with fromisoformat (C), not SQLAlchemy's regex 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import text
@@ -34,13 +35,14 @@ from carecoord_desktop.store.workspace import Workspace
 
 _OPEN_SQL = "('todo', 'in_progress', 'waiting')"
 
-# The card's columns, in TaskCard's order after id (see _card).
+# The card's columns, in TaskCard's order after id (see _card). A checklist's done and total
+# counts come packed from one lookup on its covering (task_id, done) index: total * 2^20 + done.
 _CARD_SELECT = (
     "SELECT t.id, t.version, t.state, t.position, t.title, t.patient_id, p.family_name, "
     "p.given_name, p.practice_id, t.owner_id, s.full_name, t.owner_role, t.due_date, "
     "t.due_time, t.priority, t.source, t.source_id, t.kind, "
-    "(SELECT count(*) FROM task_check_item c WHERE c.task_id = t.id AND c.done), "
-    "(SELECT count(*) FROM task_check_item c WHERE c.task_id = t.id), "
+    "(SELECT (count(*) << 20) + coalesce(sum(c.done), 0) FROM task_check_item c "
+    "WHERE c.task_id = t.id), "
     "(SELECT count(*) FROM task_comment m WHERE m.task_id = t.id), "
     "t.created_at, t.completed_at "
     "FROM task t LEFT JOIN patient p ON p.id = t.patient_id "
@@ -69,8 +71,9 @@ SORTS = {
 def _dt(value) -> datetime | None:
     if value is None:
         return None
-    out = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return out if out.tzinfo else out.replace(tzinfo=UTC)
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00")  # stored as naive UTC
 
 
 def _d(value) -> date | None:
@@ -85,33 +88,50 @@ def _t(value) -> time | None:
     return time.fromisoformat(value)
 
 
+_STATES = {s.value: s for s in TaskState}
+_PRIORITIES = {p.value: p for p in TaskPriority}
+_SOURCES = {s.value: s for s in TaskSource}
+_CARD_FIELDS = tuple(f.name for f in fields(TaskCard))
+_new = object.__new__
+
+
 def _card(r) -> TaskCard:
-    family, given = r[6], r[7]
-    name = None if family is None else f"{family.upper()}, {given}"
-    return TaskCard(
-        id=r[0],
-        version=r[1],
-        state=TaskState(r[2]),
-        position=r[3],
-        title=r[4],
-        patient_id=r[5],
-        patient_name=name,
-        practice_id=r[8],
-        owner_id=r[9],
-        owner_name=r[10],
-        owner_role=r[11],
-        due_date=_d(r[12]),
-        due_time=_t(r[13]),
-        priority=TaskPriority(r[14]),
-        source=TaskSource(r[15]),
-        source_id=r[16],
-        kind=r[17],
-        checklist_done=r[18],
-        checklist_total=r[19],
-        comment_count=r[20],
-        created_at=_dt(r[21]),
-        completed_at=_dt(r[22]),
+    """A card from a row. Filled through its __dict__, not the frozen dataclass's __init__ (which
+    sets each of its fields through object.__setattr__): the board builds thousands per read."""
+    family = r[6]
+    packed = r[18] or 0
+    card = _new(TaskCard)
+    card.__dict__.update(
+        zip(
+            _CARD_FIELDS,
+            (
+                r[0],
+                r[1],
+                _STATES[r[2]],
+                r[3],
+                r[4],
+                r[5],
+                None if family is None else f"{family.upper()}, {r[7]}",
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                None if r[12] is None else date.fromisoformat(r[12]),
+                None if r[13] is None else _t(r[13]),
+                _PRIORITIES[r[14]],
+                _SOURCES[r[15]],
+                r[16],
+                r[17],
+                packed & 0xFFFFF,
+                packed >> 20,
+                r[19],
+                _dt(r[20]),
+                _dt(r[21]),
+            ),
+            strict=True,
+        )
     )
+    return card
 
 
 def week_end(today: date) -> date:
@@ -154,17 +174,31 @@ def _where(actor: Actor, f: BoardFilter, today: date) -> tuple[str, dict]:
         params["week_end"] = week_end(today).isoformat()
     if f.source is not None:
         clauses.append("t.source = :source")
-        params["source"] = TaskSource(f.source).value
+        try:
+            params["source"] = TaskSource(getattr(f.source, "value", f.source)).value
+        except ValueError:
+            raise ValidationError(
+                "Choose a source: " + ", ".join(s.value for s in TaskSource) + ".", "source"
+            ) from None
     return " AND ".join(clauses), params
+
+
+def board_query(actor: Actor, filters: BoardFilter) -> tuple[str, dict]:
+    """The board's one statement and its parameters (bench/board.py runs it raw)."""
+    where, params = _where(actor, filters, filters.today or date.today())
+    return f"{_CARD_SELECT} WHERE {where} ORDER BY t.state, t.position, t.id", params
 
 
 def read_board(session: Session, actor: Actor, filters: BoardFilter) -> Board:
     """The board in the caller's session (no permission check or audit: see `board`)."""
     today = filters.today or date.today()
-    where, params = _where(actor, filters, today)
-    rows = session.connection().execute(
-        text(f"{_CARD_SELECT} WHERE {where} ORDER BY t.state, t.position, t.id"), params
-    )
+    sql, params = board_query(actor, filters)
+    # The DB-API cursor of the session's own connection: plain tuples, no Row per card.
+    cursor = session.connection().connection.cursor()
+    try:
+        rows = cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
     columns: dict[TaskState, list[TaskCard]] = {state: [] for state in TaskState}
     for r in rows:
         card = _card(r)

@@ -20,20 +20,16 @@ Recording the same discharge twice (a script re-importing notifications) opens n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import text
 from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
-from carecoord_desktop.models._common import utcnow
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.patient import HospitalEvent, HospitalEventKind
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.models.task import (
-    INTERACTIVE_METHODS,
     CareTransition,
-    ContactMethod,
     Task,
     TaskPriority,
     TaskSource,
@@ -46,24 +42,41 @@ from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patients.rules import check_past_date, editable_patient
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.services.tasks.calendar import PracticeCalendar, read_calendar
+
+# Contacts after a transition (contacts.py) are part of this module's API too.
+# Contacts after a transition live in contacts.py; they are part of this module's API too.
+from carecoord_desktop.services.tasks.contacts import (
+    METHOD_LABELS,
+    ContactResult,
+    ContactRow,
+    contact_row,
+    record_contact,
+)
 from carecoord_desktop.services.tasks.edit import history
-from carecoord_desktop.services.tasks.events import close_event_tasks, open_event_task
+from carecoord_desktop.services.tasks.events import open_event_task
 from carecoord_desktop.services.tasks.types import TaskEvent, queue_label
+
+__all__ = [
+    "COMPLEXITIES",
+    "METHOD_LABELS",
+    "ContactResult",
+    "ContactRow",
+    "DischargeResult",
+    "DischargeTask",
+    "TransitionRow",
+    "discharge_plan",
+    "list_transitions",
+    "mark_summary_received",
+    "record_admission",
+    "record_contact",
+    "record_discharge",
+    "record_ed_visit",
+]
 
 COMPLEXITIES = ("moderate", "high")
 VISIT_DAYS = {"high": 7, "moderate": 14}
 CONTACT_BUSINESS_DAYS = 2
 SUMMARY_BUSINESS_DAYS = 2
-
-METHOD_LABELS = {
-    ContactMethod.PHONE_ANSWERED: "phone call, answered",
-    ContactMethod.IN_PERSON: "in person",
-    ContactMethod.VIDEO: "video call",
-    ContactMethod.SECURE_MESSAGE_REPLY: "secure message, replied",
-    ContactMethod.VOICEMAIL: "voicemail left",
-    ContactMethod.SMS_SENT: "text message sent",
-    ContactMethod.NO_ANSWER: "phoned, no answer",
-}
 
 
 @dataclass(frozen=True)
@@ -82,21 +95,6 @@ class DischargeResult:
     hospital_event_id: int
     tasks: list[DischargeTask]
     created: bool  # False: this discharge was already recorded; its tasks are returned
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    id: int
-    made_at: datetime
-    made_by_name: str
-    method: ContactMethod
-    interactive: bool
-    with_whom: str | None
-    notes: str | None
-
-    @property
-    def method_label(self) -> str:
-        return METHOD_LABELS[self.method]
 
 
 @dataclass(frozen=True)
@@ -361,80 +359,6 @@ def record_ed_visit(
                         notes)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class ContactResult:
-    contact: ContactRow
-    closed_task_ids: list[int]  # the contact task(s) this closed (none for a voicemail)
-
-
-def record_contact(
-    ws,
-    actor: Actor,
-    transition_id: int,
-    *,
-    method: ContactMethod | str,
-    made_at: datetime | None = None,
-    with_whom: str | None = None,
-    notes: str | None = None,
-) -> Changed[ContactResult]:
-    """A contact (or attempt) after a transition: who made it (the actor), when, how. An
-    interactive one completes the contact task; a voicemail, a text or no answer is an attempt
-    noted in the task's history, which stays open."""
-    require(actor, Permission.MANAGE_TASKS)
-    try:
-        how = ContactMethod(getattr(method, "value", method))
-    except ValueError:
-        raise ValidationError(
-            "Say how: " + ", ".join(METHOD_LABELS.values()) + ".", field="method"
-        ) from None
-    when = made_at or utcnow()
-    # Typed as local time when naive; stored in UTC like every other time in the workspace.
-    when = when.astimezone(UTC)
-    if when > utcnow() + timedelta(minutes=5):
-        raise ValidationError("The contact cannot be in the future.", field="made_at")
-    with_whom = _clean(with_whom, "with_whom", 120, "person spoken with")
-    notes = _clean(notes, "notes", 500, "notes")
-    with ws.write_session() as session:
-        transition = session.get(CareTransition, transition_id)
-        if transition is None:
-            raise ValidationError("That hospital stay is no longer recorded.")
-        editable_patient(session, transition.patient_id)
-        task_id = (
-            session.connection()
-            .execute(
-                text(
-                    "SELECT id FROM task WHERE source = 'discharge' AND source_id = :sid "
-                    "AND kind = 'contact'"
-                ),
-                {"sid": str(transition_id)},
-            )
-            .scalar()
-        )
-        row = TransitionContact(
-            patient_id=transition.patient_id, transition_id=transition_id, task_id=task_id,
-            made_by_id=actor.user_id, made_by_name=actor.full_name, made_at=when,
-            method=how.value, interactive=how in INTERACTIVE_METHODS, with_whom=with_whom,
-            notes=notes,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        audit.record(
-            session, actor, AuditAction.CREATE, patient_id=transition.patient_id,
-            record_type="transition_contact", record_id=row.id,
-            detail=f"contact after transition {transition_id}: {how.value}",
-        )  # fmt: skip
-        closed: list[int] = []
-        if row.interactive:
-            closed = close_event_tasks(
-                session, actor, TaskSource.DISCHARGE, transition_id, "contact",
-                resolution=f"Contact made: {METHOD_LABELS[how]}",
-            )  # fmt: skip
-        elif task_id is not None:
-            history(session, actor, task_id, "attempt", f"{METHOD_LABELS[how]}; still to reach")
-        session.commit()
-        return Changed(ContactResult(_contact_row(row), closed), _changes(transition.patient_id))
-
-
 def mark_summary_received(
     ws, actor: Actor, transition_id: int, day: date | None = None
 ) -> Changed[TransitionRow]:
@@ -466,13 +390,6 @@ def mark_summary_received(
         return Changed(_row(session, transition), _changes(transition.patient_id))
 
 
-def _contact_row(c: TransitionContact) -> ContactRow:
-    return ContactRow(
-        c.id, c.made_at, c.made_by_name, ContactMethod(c.method), bool(c.interactive),
-        c.with_whom, c.notes,
-    )  # fmt: skip
-
-
 def _row(session: Session, t: CareTransition) -> TransitionRow:
     contacts = session.exec(
         select(TransitionContact)
@@ -481,7 +398,7 @@ def _row(session: Session, t: CareTransition) -> TransitionRow:
     ).all()
     return TransitionRow(
         t.id, TransitionKind(t.kind), t.event_date, t.facility, t.complexity,
-        t.summary_received_on, t.hospital_event_id, [_contact_row(c) for c in contacts],
+        t.summary_received_on, t.hospital_event_id, [contact_row(c) for c in contacts],
     )  # fmt: skip
 
 

@@ -60,7 +60,7 @@ UPGRADE = (
         "BOOLEAN NOT NULL, done_by_id INTEGER, done_at DATETIME, PRIMARY KEY (id), FOREIGN "
         "KEY(task_id) REFERENCES task (id), FOREIGN KEY(done_by_id) REFERENCES staff_user (id))"
     ),
-    "CREATE INDEX ix_task_check_item_task_id ON task_check_item (task_id)",
+    "CREATE INDEX ix_task_check_item_task_done ON task_check_item (task_id, done)",
     (
         "CREATE TABLE task_history (id INTEGER NOT NULL, version INTEGER DEFAULT '1' NOT NULL, "
         "task_id INTEGER NOT NULL, at DATETIME NOT NULL, actor_id INTEGER, actor_name "
