@@ -4,12 +4,15 @@ a contact or a reason, and bad input that keeps what was typed."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services.tasks import board as boards
+from carecoord_desktop.services.tasks import minutes
 from carecoord_desktop.services.tasks.types import BoardFilter, TaskSource, TaskState
 from carecoord_desktop.ui.tasks.form import TaskFormDialog
 from carecoord_desktop.ui.tasks.screen import TaskBoardScreen
@@ -37,7 +40,11 @@ def screen(qtbot, made):
 
 def test_comments_checklist_and_history(qtbot, qtmodeltester, screen):
     state = screen.state
-    card = next(c for c in screen.board.models[TaskState.TODO].cards if c.patient_id)
+    card = next(
+        c
+        for c in screen.board.models[TaskState.TODO].cards
+        if c.patient_id and not c.checklist_total and not c.comment_count
+    )
     dialog = screen.open_detail(card.id)
     qtbot.addWidget(dialog)
     assert dialog.heading.text() == card.title
@@ -172,9 +179,13 @@ def test_the_record_tab_and_the_minutes_report_models(qtbot, qtmodeltester, scre
     qtbot.addWidget(report)
     report.show()
     qtbot.waitUntil(lambda: not report.loading)
-    assert report.model.rowCount() == 2  # 18 minutes (near 20) and 42 (past 40)
-    assert {report.model.row_at(r).minutes for r in range(2)} == {18, 42}
+    month = minutes.monthly_totals(screen.state.ws, screen.state.actor, date.today())
+    near = [r for r in month if r.threshold.reached or r.threshold.near]
+    shown = [report.model.row_at(r) for r in range(report.model.rowCount())]
+    assert [r.patient_id for r in shown] == [r.patient_id for r in near]
     qtmodeltester.check(report.model)
     report.only_near.setChecked(False)
+    assert report.model.rowCount() == len(month)
     qtmodeltester.check(report.model)
-    assert "past 40: 1" in report.summary.text()
+    past_40 = sum(1 for r in month if (r.threshold.reached or 0) >= 40)
+    assert f"past 40: {past_40}" in report.summary.text()

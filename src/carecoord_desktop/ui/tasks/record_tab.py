@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -35,6 +36,7 @@ from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
+_URGENCY_BRUSHES = {"overdue": QBrush(QColor("#a11d1d")), "today": QBrush(QColor("#8a5a00"))}
 CLOCK_DAYS = 30  # a transition's clocks show for a month after it
 _TASK_WORDS = {"contact": "Contact", "medrec": "Med rec", "visit": "Visit", "summary": "Summary"}
 _KIND_WORDS = {"admission": "Admitted", "discharge": "Discharged", "ed_visit": "ED visit"}
@@ -61,7 +63,7 @@ class _TaskRows(RowsTableModel):
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
         if index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.ForegroundRole:
             flag = urgency(self.rows[index.row()], self.today_fn())
-            return {"overdue": Qt.GlobalColor.darkRed, "today": Qt.GlobalColor.darkYellow}.get(flag)
+            return _URGENCY_BRUSHES.get(flag)
         return super().data(index, role)
 
 
