@@ -260,8 +260,8 @@ class CardDelegate(QStyledItemDelegate):
             x += self._chip(
                 painter, small, f"☑ {card.checklist_done}/{card.checklist_total}", x, y, MUTED
             )
-        if card.comment_count and x + 40 < inner.right() - left_width:
-            self._chip(painter, small, f"💬 {card.comment_count}", x, y, MUTED)
+        if card.comment_count and x + 90 < inner.right() - left_width:
+            self._chip(painter, small, plural(card.comment_count, "comment"), x, y, MUTED)
         painter.restore()
 
     @staticmethod

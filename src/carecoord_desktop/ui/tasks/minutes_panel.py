@@ -34,6 +34,8 @@ def clock(seconds: int) -> str:
 
 
 def standing(total: int, threshold) -> str:
+    if not total:
+        return "This month: no minutes yet (thresholds at 20, 40 and 60 minutes)"
     words = f"This month: {total} min"
     if threshold.reached:
         words += f" — past {threshold.reached}"

@@ -283,7 +283,7 @@ class TaskBoardScreen(QWidget):
         self.clear_button.setEnabled(self.filters() != BoardFilter())
         self.reload()
 
-    def clear_filters(self) -> None:
+    def clear_filters(self, *, reload: bool = True) -> None:
         for button in self.filter_buttons.values():
             button.blockSignals(True)
             button.setChecked(False)
@@ -295,7 +295,9 @@ class TaskBoardScreen(QWidget):
         self.patient_picker.edit.clear()
         self.patient_picker.set_patient(None)
         self.patient_picker.blockSignals(False)
-        self._filters_changed()
+        self.clear_button.setEnabled(False)
+        if reload:
+            self.reload()
 
     def only_patient(self, card: TaskCard) -> None:
         self.patient_picker.blockSignals(True)
@@ -371,8 +373,30 @@ class TaskBoardScreen(QWidget):
             if shiboken6.isValid(dialog):
                 dialog.close()
         self._details.clear()
+        for dialog in (getattr(self, "_form", None), getattr(self, "_report", None)):
+            if dialog is not None and shiboken6.isValid(dialog):
+                dialog.close()
         self.banner.hide()
-        self.clear_filters()
+        self.generation += 1  # a read for the previous user is dropped when it lands
+        self.clear_filters(reload=False)  # the new actor's own read follows (actor_changed)
+
+    def save_ui_state(self) -> dict:  # shell hook: layout only, never patient data
+        header = self.list_view.horizontalHeader()
+        return {
+            "list": self.stack.currentWidget() is self.list_view,
+            "widths": [header.sectionSize(c) for c in range(header.count())],
+        }
+
+    def restore_ui_state(self, value) -> None:  # shell hook
+        if not isinstance(value, dict):
+            return
+        widths = value.get("widths")
+        if isinstance(widths, list) and len(widths) == self.list_model.columnCount():
+            for column, width in enumerate(widths):
+                if isinstance(width, int) and 30 <= width <= 2000:
+                    self.list_view.horizontalHeader().resizeSection(column, width)
+        if value.get("list") is True:
+            self.list_button.setChecked(True)
 
     def say(self, text: str) -> None:
         self.banner.setText(text)
