@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 import _memory_keyring  # noqa: F401  (never the real keystore)
 import board as board_bench
-from PySide6.QtCore import QEventLoop, QThreadPool, Qt
+from PySide6.QtCore import QEventLoop, Qt, QThreadPool
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
