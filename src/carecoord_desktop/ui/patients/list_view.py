@@ -42,7 +42,8 @@ SAMPLES = {
     COORDINATOR: "Coordinator",
     OPEN_TASKS: "00",
 }
-HIDE_FIRST = (MEDICARE, OPEN_TASKS, PRACTICE_ID, COORDINATOR)  # in this order (see the module docstring)
+# In this order (see the module docstring; the open tasks count goes just after Medicare).
+HIDE_FIRST = (MEDICARE, OPEN_TASKS, PRACTICE_ID, COORDINATOR)
 MIN_NAME, MAX_NAME = 170, 320
 MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220
