@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).parent))
 import _memory_keyring  # noqa: F401  (never the real keystore)
 import board as board_bench
-from PySide6.QtCore import QEventLoop, Qt, QThreadPool
+from PySide6.QtCore import QEventLoop, Qt, QThreadPool, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -47,13 +47,20 @@ def summary(values: list[float]) -> tuple[float, float]:
 
 
 def wait(app, condition, timeout: float = 60.0) -> None:
-    """Run the event loop until `condition`; it sleeps between events (a busy loop would take
-    the interpreter from the worker it waits for)."""
+    """Run the event loop until `condition`, checked every 2 ms by a timer: the loop sleeps
+    between events (a busy loop would take the interpreter from the worker it waits for)."""
+    if condition():
+        return
+    loop = QEventLoop()
     end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("the board did not arrive")
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    poll = QTimer()
+    poll.setInterval(2)
+    poll.timeout.connect(lambda: (condition() or time.perf_counter() > end) and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    if not condition():
+        raise TimeoutError("the board did not arrive")
 
 
 def main() -> int:
