@@ -189,3 +189,33 @@ def test_the_record_tab_and_the_minutes_report_models(qtbot, qtmodeltester, scre
     qtmodeltester.check(report.model)
     past_40 = sum(1 for r in month if (r.threshold.reached or 0) >= 40)
     assert f"past 40: {past_40}" in report.summary.text()
+
+
+def test_record_the_contact_from_the_tasks_detail(qtbot, screen):
+    from carecoord_desktop.models.task import ContactMethod
+
+    state = screen.state
+    contact = next(
+        c
+        for c in boards.board(
+            state.ws, state.actor, BoardFilter(source=TaskSource.DISCHARGE)
+        ).cards()
+        if c.kind == "contact" and c.is_open
+    )
+    dialog = screen.open_detail(contact.id)
+    qtbot.addWidget(dialog)
+    assert dialog.contact_button.isVisible()
+    dialog.contact_button.click()
+    form = dialog._contact
+    form.method.setCurrentIndex(form.method.findData(ContactMethod.VOICEMAIL.value))
+    assert "stays open" in form.method_hint.text()
+    form.save()
+    assert boards.get_task(state.ws, state.actor, contact.id).card.is_open
+    assert dialog.contact_button.isVisible()
+    dialog.contact_button.click()
+    form = dialog._contact
+    form.method.setCurrentIndex(form.method.findData(ContactMethod.PHONE_ANSWERED.value))
+    form.save()
+    assert boards.get_task(state.ws, state.actor, contact.id).card.state == TaskState.DONE
+    assert not dialog.contact_button.isVisible()
+    assert "Contact made" in dialog.labels["state"].text()

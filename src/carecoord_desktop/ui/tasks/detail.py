@@ -33,6 +33,7 @@ from carecoord_desktop.services.tasks.types import (
     PRIORITY_LABELS,
     TaskDetail,
     TaskPriority,
+    TaskSource,
     TaskState,
 )
 from carecoord_desktop.ui.shell.state import AppState
@@ -44,6 +45,7 @@ from carecoord_desktop.ui.tasks.cards import (
     source_text,
 )
 from carecoord_desktop.ui.tasks.form import TaskFormDialog
+from carecoord_desktop.ui.tasks.transitions import ContactDialog
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 _LOCAL = "%d/%m/%Y %H:%M"
@@ -105,8 +107,19 @@ class TaskDetailDialog(QDialog):
             self.move_box.addItem(COLUMN_TITLES[state_], state_)
         self.move_box.setToolTip("Move the task to another column")
         self.move_box.activated.connect(self._move_chosen)
+        self.contact_button = QPushButton("Record &contact…")
+        self.contact_button.setToolTip(
+            "Who reached the patient, when and how: a conversation completes this task, a "
+            "voicemail or a text alone does not"
+        )
+        self.contact_button.clicked.connect(self.record_contact)
         actions = QHBoxLayout()
-        for button in (self.claim_button, self.release_button, self.edit_button):
+        for button in (
+            self.claim_button,
+            self.release_button,
+            self.edit_button,
+            self.contact_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(QLabel("&Move to"))
@@ -208,6 +221,12 @@ class TaskDetailDialog(QDialog):
             else "Take this task: it becomes yours"
         )
         self.release_button.setVisible(mine and bool(card.owner_role))
+        self.contact_button.setVisible(
+            card.is_open
+            and card.source == TaskSource.DISCHARGE
+            and card.kind == "contact"
+            and (card.source_id or "").isdigit()
+        )
         self.move_box.setCurrentIndex(self.move_box.findData(card.state))
 
         self.checklist.blockSignals(True)
@@ -266,6 +285,13 @@ class TaskDetailDialog(QDialog):
         )
         form.saved.connect(lambda _card: self.reload())
         form.open()
+
+    def record_contact(self) -> None:
+        card = self.detail.card
+        dialog = ContactDialog(self.state, int(card.source_id), card.title, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self._contact = dialog
 
     def _move_chosen(self, index: int) -> None:
         target = self.move_box.itemData(index)
