@@ -187,7 +187,7 @@ def test_filters_narrow_the_board(qtbot, qtmodeltester, made):
     qtmodeltester.check(screen.list_model)
     assert sorted(screen.list_model.ids) == sorted(c.id for c in shown)
     qtbot.waitUntil(lambda: not screen.list_model.fetching)
-    save_shot(screen, "task_list_one_patient")
+    save_shot(screen, "task_list_one_patient.png")
 
 
 def test_open_the_patients_record_from_a_card(qtbot, made):
@@ -233,7 +233,7 @@ def test_a_move_another_workstation_made_first_is_refused_and_reloaded(qtbot, ma
     assert _stored(state, card.id).state == TaskState.WAITING
     assert screen.board.models[TaskState.WAITING].row_of(card.id) is not None
     assert screen.board.models[TaskState.IN_PROGRESS].row_of(card.id) is None
-    save_shot(screen, "task_board_conflict")
+    save_shot(screen, "task_board_conflict.png")
 
 
 @pytest.mark.parametrize("role", list(Role))

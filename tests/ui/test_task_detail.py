@@ -71,7 +71,7 @@ def test_comments_checklist_and_history(qtbot, qtmodeltester, screen):
     qtbot.waitUntil(lambda: (screen.board.card(card.id) or card).checklist_total == 2)
     assert screen.board.card(card.id).comment_count == 1
     dialog.tabs.setCurrentIndex(2)
-    save_shot(dialog, "task_detail_history")
+    save_shot(dialog, "task_detail_history.png")
     # An empty comment is not sent.
     dialog.add_comment()
     assert boards.get_task(state.ws, state.actor, card.id).comments == stored.comments
@@ -140,7 +140,7 @@ def test_new_task_form_refuses_a_blank_title_and_keeps_the_input(qtbot, screen, 
     form.patient.search()
     pid = form.patient.patient_id
     assert pid in patient_ids(state.ws, state.actor)
-    save_shot(form, "task_new_form")
+    save_shot(form, "task_new_form.png")
     loads = screen.loads
     form.save()
     assert not form.isVisible()

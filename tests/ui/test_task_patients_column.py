@@ -37,7 +37,7 @@ def test_the_tasks_column_counts_open_tasks_and_follows_a_new_one(qtbot, demo_co
         pid: str(n) for pid, n in counts.items() if n
     }
     assert not screen.view.isColumnHidden(OPEN_TASKS)
-    save_shot(screen, "patients_tasks_column")
+    save_shot(screen, "patients_tasks_column.png")
     # A new task for a patient, and one moved to Done: the rows follow the notices.
     pid = next(iter(shown))
     row = model.row_for_id(pid)

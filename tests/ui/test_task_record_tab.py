@@ -77,7 +77,7 @@ def test_record_a_discharge_shows_its_clocks_and_tasks(qtbot, qtmodeltester, win
     words = clock.findChild(type(tab.empty)).text()
     assert "Westmead Hospital" in words and "Contact: due" in words
     record.resize(1100, 860)
-    save_shot(record, "record_tasks_after_discharge")
+    save_shot(record, "record_tasks_after_discharge.png")
 
 
 def test_a_voicemail_keeps_the_contact_task_open_and_a_call_closes_it(qtbot, window, made):

@@ -189,8 +189,8 @@ class TasksSection(QScrollArea):
             colour = {"overdue": "#a11d1d", "today": "#8a5a00"}.get(
                 urgency(card, self.today), "#1b2733"
             )
-            what = _TASK_WORDS.get(card.kind, "Task")
-            clocks.append(f"<span style='color:{colour}'>{what}: {left}</span>")
+            name = _TASK_WORDS.get(card.kind, "Task")
+            clocks.append(f"<span style='color:{colour}'>{name}: {left}</span>")
         contacts = list(stay.contacts)
         if stay.contacted:
             clocks.append("<span style='color:#2e6b3a'>contact made</span>")
