@@ -227,7 +227,9 @@ def test_a_move_another_workstation_made_first_is_refused_and_reloaded(qtbot, ma
     loads = screen.loads
     QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
     assert screen.banner.isVisible()
-    assert "reloaded" in screen.banner.text() and "move it again" in screen.banner.text()
+    said = screen.banner.text()
+    assert "moved to waiting" in said and "board now shows it" in said and "again" in said
+    assert said.count("again") == 1  # said once
     _reloaded(qtbot, screen, loads)
     # Nothing lost: the other workstation's move stands and the board shows it.
     assert _stored(state, card.id).state == TaskState.WAITING

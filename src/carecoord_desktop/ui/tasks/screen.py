@@ -416,10 +416,7 @@ class TaskBoardScreen(QWidget):
                 resolution=resolution,
             )
         except StaleEditError as exc:
-            self.say(
-                f"{exc} The board has been reloaded to show the task as it is now; "
-                "move it again if it still needs moving."
-            )
+            self.say(str(exc))  # who moved it, when, and that the board now shows it as it is
             self.reload()
             return False
         except ValidationError as exc:
@@ -444,10 +441,7 @@ class TaskBoardScreen(QWidget):
                 self.state.ws, self.state.actor, card.id, version=card.version
             )
         except CareCoordError as exc:
-            self.say(
-                f"{exc}"
-                + (" The board has been reloaded." if isinstance(exc, StaleEditError) else "")
-            )
+            self.say(str(exc))
             self.reload()
             return
         self.board.replace_card(self.state.publish(changed))
