@@ -165,14 +165,19 @@ class TasksSection(QScrollArea):
         while self.clock_area.count():
             item = self.clock_area.takeAt(0)
             if item.widget():
+                item.widget().hide()  # out of the layout but still drawn until deleted
                 item.widget().deleteLater()
         recent = [s for s in stays if s.event_date >= self.today - timedelta(days=CLOCK_DAYS)]
         if not recent:
             none = QLabel("No admission, discharge or ED visit in the last 30 days.")
             none.setObjectName("pageSubtitle")
             self.clock_area.addWidget(none)
+            none.show()
         for stay in recent:
-            self.clock_area.addWidget(self._clock_row(stay, cards))
+            row = self._clock_row(stay, cards)
+            self.clock_area.addWidget(row)
+            row.show()  # (a layout only queues the show of a widget added to a shown parent)
+        self.widget().layout().activate()  # the box grows to its new rows before the next paint
 
     def _clock_row(self, stay, cards: list[TaskCard]) -> QWidget:
         row = QWidget()
@@ -198,8 +203,9 @@ class TasksSection(QScrollArea):
             clocks.append(
                 f"{len(contacts)} attempt{'s' if len(contacts) != 1 else ''}, not yet reached"
             )
-        label = QLabel(f"<b>{what}</b> — " + (" · ".join(clocks) or "no open follow-up"))
-        label.setWordWrap(True)
+        # Two lines, not wrapped: a wrapped label inside the scroll area was squeezed to one
+        # line's height and its clocks cut off.
+        label = QLabel(f"<b>{what}</b><br>" + (" · ".join(clocks) or "no open follow-up"))
         label.setTextFormat(Qt.TextFormat.RichText)
         box.addWidget(label, 1)
         if stay.kind in ("discharge", "ed_visit"):
