@@ -12,14 +12,13 @@ from datetime import date
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -33,7 +32,6 @@ from carecoord_desktop.services.tasks import board as boards
 from carecoord_desktop.services.tasks import edit as task_edit
 from carecoord_desktop.services.tasks.calendar import load_calendar
 from carecoord_desktop.services.tasks.types import (
-    COLUMN_TITLES,
     SOURCE_LABELS,
     BoardFilter,
     TaskCard,
@@ -41,7 +39,8 @@ from carecoord_desktop.services.tasks.types import (
     TaskState,
 )
 from carecoord_desktop.ui.shell.workers import Job, start_job
-from carecoord_desktop.ui.tasks.board import STATES, BoardWidget
+from carecoord_desktop.ui.tasks.board import BoardWidget
+from carecoord_desktop.ui.tasks.card_actions import CardActions
 from carecoord_desktop.ui.tasks.detail import TaskDetailDialog, ask_resolution
 from carecoord_desktop.ui.tasks.form import PatientPicker, TaskFormDialog
 from carecoord_desktop.ui.tasks.list_model import TaskListModel
@@ -57,7 +56,7 @@ def _read(ws, actor, filters: BoardFilter, generation: int):
     return generation, boards.board(ws, actor, filters), load_calendar(ws)
 
 
-class TaskBoardScreen(QWidget):
+class TaskBoardScreen(CardActions, QWidget):
     def __init__(self, state, open_record, parent=None) -> None:
         super().__init__(parent)
         self.state = state
@@ -182,90 +181,6 @@ class TaskBoardScreen(QWidget):
         state.workspace_closing.connect(self._suspend)
         state.workspace_replaced.connect(self.reload)
         self.reload()
-
-    # -- actions (their shortcuts show in the card menu and the tooltips) ---------------------
-    def _build_actions(self) -> None:
-        def action(text, shortcut, slot) -> QAction:
-            act = QAction(text, self)
-            if shortcut:
-                act.setShortcut(QKeySequence(shortcut))
-                act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
-        current = self.board.current_card
-        self.open_action = action(
-            "Open &details", "Return", lambda: self._on(current(), self.open_detail_card)
-        )
-        self.record_action = action(
-            "Open patient's &record", "Ctrl+O", lambda: self._on(current(), self.open_patient)
-        )
-        self.claim_action = action("&Claim", "Ctrl+K", lambda: self._on(current(), self.claim))
-        self.left_action = action(
-            "Move to the column on the &left",
-            "Ctrl+Left",
-            lambda: self._on(current(), lambda c: self.board.move_by(c, -1, 0)),
-        )
-        self.right_action = action(
-            "Move to the column on the &right",
-            "Ctrl+Right",
-            lambda: self._on(current(), lambda c: self.board.move_by(c, 1, 0)),
-        )
-        self.up_action = action(
-            "Move &up",
-            "Ctrl+Up",
-            lambda: self._on(current(), lambda c: self.board.move_by(c, 0, -1)),
-        )
-        self.down_action = action(
-            "Move &down",
-            "Ctrl+Down",
-            lambda: self._on(current(), lambda c: self.board.move_by(c, 0, 1)),
-        )
-        self.patient_action = action(
-            "Show only this &patient's tasks", "", lambda: self._on(current(), self.only_patient)
-        )
-        # The column views take Ctrl+arrows themselves (so they work without the menu):
-        # these actions must not also fire on them.
-        for act in (
-            self.open_action,
-            self.left_action,
-            self.right_action,
-            self.up_action,
-            self.down_action,
-        ):
-            self.removeAction(act)
-
-    @staticmethod
-    def _on(card, fn) -> None:
-        if card is not None:
-            fn(card)
-
-    def _card_menu(self, card: TaskCard, where) -> None:
-        menu = QMenu(self)
-        menu.addAction(self.open_action)
-        if card.patient_id is not None:
-            menu.addAction(self.record_action)
-        if card.owner_id is None and card.is_open:
-            menu.addAction(self.claim_action)
-        menu.addSeparator()
-        index = STATES.index(card.state)
-        self.left_action.setEnabled(index > 0)
-        self.right_action.setEnabled(index < len(STATES) - 1)
-        for act in (self.left_action, self.right_action, self.up_action, self.down_action):
-            menu.addAction(act)
-        move_to = menu.addMenu("&Move to")
-        for target in STATES:
-            if target != card.state:
-                move_to.addAction(
-                    COLUMN_TITLES[target],
-                    lambda t=target: self.move_card(card.id, card.version, t, None),
-                )
-        if card.patient_id is not None:
-            menu.addSeparator()
-            menu.addAction(self.patient_action)
-        menu.popup(where)
-        self._menu = menu  # kept for tests
 
     # -- filters -------------------------------------------------------------------------------
     def filters(self) -> BoardFilter:
