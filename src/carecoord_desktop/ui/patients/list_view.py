@@ -49,6 +49,7 @@ MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220
 _CELL_PADDING = 22  # the item's margins and focus frame, both sides
 _HEADER_PADDING = 34  # the section's padding (style.qss) and the sort arrow
+_SORT_ARROW = 20
 
 
 class ColumnFitter(QObject):
@@ -81,6 +82,8 @@ class ColumnFitter(QObject):
         bold = QFont(self.header.font())
         bold.setWeight(QFont.Weight.DemiBold)
         title = QFontMetrics(bold).horizontalAdvance(COLUMNS[column][0]) + _HEADER_PADDING
+        if COLUMNS[column][1] is None:  # not sortable: no room kept for the sort arrow
+            title -= _SORT_ARROW
         samples = [SAMPLES.get(column, "")]
         if column == COORDINATOR:
             samples += self.coordinator_names
