@@ -39,6 +39,7 @@ from carecoord_desktop.services.patients.risk import TIER_SCORES as _TIER_SCORES
 from carecoord_desktop.services.patients.risk import age_on as _age
 from carecoord_desktop.services.patients.search import fold, search_tokens
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks import board as task_board
 from carecoord_desktop.store import dialect, search_sql
 from carecoord_desktop.store.workspace import Workspace
 
@@ -104,6 +105,7 @@ class PatientListRow:
     last_discharge: date | None = None  # latest discharge from an admission
     next_review: date | None = None  # the open care plan's next review (None: none scheduled)
     open_plan: str | None = None  # the open care plan's status: draft, active, under_review
+    open_tasks: int = 0  # tasks on the board for this patient not yet done
 
 
 # -- SQL pieces ----------------------------------------------------------------------------------
@@ -259,6 +261,7 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
         rows = session.execute(
             text(sql), {"ids": dialect.id_list_value(ids), **risk_params(today)}
         ).all()
+    open_tasks = task_board.open_task_counts(ws, actor, ids)  # one indexed read per block
     out: dict[int, PatientListRow] = {}
     for row in rows:
         pid, prac, family, given, preferred, dob, medicare, summary, nc, nm, rank, coord = row[:12]
@@ -281,6 +284,7 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
             last_discharge=date.fromisoformat(discharged) if discharged else None,
             next_review=date.fromisoformat(next_review) if next_review else None,
             open_plan=open_plan,
+            open_tasks=open_tasks.get(pid, 0),
         )
     return out
 

@@ -41,9 +41,10 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Coordinator", "coordinator"),
     ("Next review", "next_review"),  # the open care plan's
     ("Plan", None),  # the open care plan's status
+    ("Tasks", None),  # open tasks on the task board (the header tip says so in full)
 )
-NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR, NEXT_REVIEW, PLAN = range(
-    len(COLUMNS)
+NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR, NEXT_REVIEW, PLAN, OPEN_TASKS = (
+    range(len(COLUMNS))
 )
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADER_TIPS = {
@@ -51,6 +52,7 @@ HEADER_TIPS = {
     RISK: "Risk tier",
     NEXT_REVIEW: "When the care plan is next due for review",
     PLAN: "The open care plan: draft, active or under review",
+    OPEN_TASKS: "Open tasks: on the task board for this patient, not yet done",
 }
 PLAN_WORDS = {"draft": "Draft", "active": "Active", "under_review": "In review"}
 
@@ -103,6 +105,8 @@ def display_text(row: PatientListRow, column: int) -> str:
         return "Draft" if row.open_plan == "draft" else "—"
     if column == PLAN:
         return PLAN_WORDS.get(row.open_plan or "", "None")
+    if column == OPEN_TASKS:
+        return str(row.open_tasks) if row.open_tasks else "—"
     return ""
 
 

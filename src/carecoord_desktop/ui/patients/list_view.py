@@ -31,6 +31,7 @@ from carecoord_desktop.ui.patients.list_model import (
     MEDICARE,
     NAME,
     NEXT_REVIEW,
+    OPEN_TASKS,
     PLAN,
     PRACTICE_ID,
     RISK,
@@ -45,16 +46,19 @@ SAMPLES = {
     COORDINATOR: "Coordinator",
     NEXT_REVIEW: "00/00/0000",
     PLAN: "In review",
+    OPEN_TASKS: "00",
 }
 # In this order (see the module docstring). The care plan's status goes right after Medicare
-# (the next review column says "Draft" or "—" without it), and also rather than cut a name.
-HIDE_FIRST = (MEDICARE, PLAN, NEXT_REVIEW, PRACTICE_ID, COORDINATOR)
-GIVE_WAY_TO_NAME = (PLAN,)
+# (the next review column says "Draft" or "—" without it), then the open tasks count, and the
+# plan's status also goes rather than cut a name.
+HIDE_FIRST = (MEDICARE, PLAN, OPEN_TASKS, NEXT_REVIEW, PRACTICE_ID, COORDINATOR)
+GIVE_WAY_TO_NAME = (PLAN, OPEN_TASKS)
 MIN_NAME, MAX_NAME = 170, 320
 MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220
 _CELL_PADDING = 22  # the item's margins and focus frame, both sides
 _HEADER_PADDING = 34  # the section's padding (style.qss) and the sort arrow
+_SORT_ARROW = 20
 
 
 class ColumnFitter(QObject):
@@ -87,6 +91,8 @@ class ColumnFitter(QObject):
         bold = QFont(self.header.font())
         bold.setWeight(QFont.Weight.DemiBold)
         title = QFontMetrics(bold).horizontalAdvance(COLUMNS[column][0]) + _HEADER_PADDING
+        if COLUMNS[column][1] is None:  # not sortable: no room kept for the sort arrow
+            title -= _SORT_ARROW
         samples = [SAMPLES.get(column, "")]
         if column == COORDINATOR:
             samples += self.coordinator_names

@@ -32,6 +32,8 @@ from carecoord_desktop.ui.resources import resources_dir
 from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
 from carecoord_desktop.ui.shell.record_tabs import SectionSpec, combined
 from carecoord_desktop.ui.shell.state import AppState
+from carecoord_desktop.ui.tasks.record_tab import TASKS_SECTION
+from carecoord_desktop.ui.tasks.screen import TaskBoardScreen
 
 
 class ShellRequests(QObject):
@@ -110,11 +112,14 @@ def _medications(ctx: ScreenContext) -> QWidget:
     return MedicationsScreen(ctx.state, ctx.open_record)
 
 
+def _tasks(ctx: ScreenContext) -> QWidget:
+    return TaskBoardScreen(ctx.state, ctx.open_record)
+
+
 def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
     return lambda _ctx: NotBuiltPage(title, what)
 
 
-_TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
 _CONFERENCES = "prepare and record multidisciplinary care conferences."
 
 SCREENS: tuple[ScreenSpec, ...] = (
@@ -157,11 +162,15 @@ SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
         "tasks",
         "Task board",
-        _not_built("Task board", _TASKS),
+        _tasks,
         Permission.MANAGE_TASKS,
         "Ctrl+4",
         "tasks",
-        "Not built yet: will " + _TASKS,
+        "Every task of the practice by column (to do, in progress, waiting on someone, done): "
+        "drag a card or press Ctrl+Left/Right to move it, Ctrl+Up/Down to reorder, Enter for its "
+        "details, Ctrl+O for the patient's record, Ctrl+K to claim a task from your role's queue. "
+        "Filter by mine, my queue, overdue, due this week, source or patient; List shows the "
+        "same tasks as a sortable table.",
     ),
     ScreenSpec(
         "conferences",
@@ -186,7 +195,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = (CARE_PLAN_SECTION, MEDICINES_SECTION)
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (CARE_PLAN_SECTION, MEDICINES_SECTION, TASKS_SECTION)
 
 
 def record_sections() -> tuple[SectionSpec, ...]:
