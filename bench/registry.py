@@ -250,6 +250,54 @@ def measure_screen(ws, actor, plain: sqlite3.Connection) -> dict[str, float]:
     }
 
 
+PLAN_CASES = (
+    ("plan_overdue", "care plan review overdue, by name"),
+    ("plan_none", "no care plan yet, by name"),
+    ("next_review_sort", "all patients sorted by next review"),
+)
+_RAW_PLAN = {
+    "plan_overdue": (
+        "SELECT s.patient_id FROM patient_stats s WHERE s.archived = 0 AND s.patient_id IN "
+        "(SELECT patient_id FROM care_plan WHERE status IN ('active', 'under_review') AND "
+        "next_review_on < date('now')) ORDER BY s.sort_name, s.patient_id"
+    ),
+    "plan_none": (
+        "SELECT s.patient_id FROM patient_stats s WHERE s.archived = 0 AND s.patient_id NOT IN "
+        "(SELECT patient_id FROM care_plan WHERE status IN ('draft', 'active', 'under_review')) "
+        "ORDER BY s.sort_name, s.patient_id"
+    ),
+    "next_review_sort": (
+        "SELECT s.patient_id FROM patient_stats s LEFT JOIN (SELECT patient_id, "
+        "min(next_review_on) AS due FROM care_plan WHERE status IN ('active', 'under_review') "
+        "GROUP BY patient_id) nr ON nr.patient_id = s.patient_id WHERE s.archived = 0 "
+        "ORDER BY nr.due IS NULL, nr.due, s.sort_name, s.patient_id"
+    ),
+}
+
+
+def measure_care_plans(ws, actor, plain: sqlite3.Connection) -> dict:
+    """The Patients screen's care plan filters and sort (issue 9) through registry.query_ids,
+    each beside the raw query that returns the same ids."""
+    cases = {
+        "plan_overdue": (PatientFilter(care_plan="review_overdue"), "name"),
+        "plan_none": (PatientFilter(care_plan="none"), "name"),
+        "next_review_sort": (PatientFilter(), "next_review"),
+    }
+    out = {}
+    for key, (flt, sort) in cases.items():
+        mine, theirs, n = [], [], 0
+        registry.query_ids(ws, actor, flt, sort=sort)  # warm-up
+        for _ in range(7):
+            t0 = time.perf_counter()
+            n = len(registry.query_ids(ws, actor, flt, sort=sort))
+            mine.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            plain.execute(_RAW_PLAN[key]).fetchall()
+            theirs.append((time.perf_counter() - t0) * 1000)
+        out[key] = (mine, theirs, n)
+    return out
+
+
 def p95(xs: list[float]) -> float:
     return statistics.quantiles(xs, n=100, method="inclusive")[94] if len(xs) > 1 else xs[0]
 
@@ -338,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             registry.fetch_rows(ws, actor, ids[:100])
             block_ms = (time.perf_counter() - t0) * 1000
+            plans = measure_care_plans(ws, actor, plain)
             all_ms: list[float] = []
             for _ in range(5):
                 t0 = time.perf_counter()
@@ -389,6 +438,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{max(all_ms):9.2f}   ({len(everyone):,} patients)"
     )
     print(f"  {'fetch_rows, one block of 100':<46} {block_ms:9.2f}")
+    print(" care plan filters and sort (ms), vs the same ids from raw sqlite3 on the plain copy")
+    for key, label in PLAN_CASES:
+        mine, theirs, n = plans[key]
+        print(
+            f"  {label:<46} {statistics.median(mine):9.2f} {p95(mine):9.2f} "
+            f"{p95(theirs):9.2f} {p95(mine) / p95(theirs):6.1f}x   ({n:,} patients)"
+        )
     print(" Patients screen (offscreen Qt), vs raw sqlite3 fetching the same rows")
     print(
         f"  {'first paint (first rows drawn)':<46} {screen['first_paint_ms']:9.1f} "
@@ -412,7 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         f"all_loaded_ms={screen['all_loaded_ms']:.0f} "
         f"extra_mb={screen['extra_mb']:.1f} scroll_end_ms={screen['scroll_end_ms']:.0f} "
         f"filter_sort_ms={statistics.median(filter_ms):.2f} "
-        f"typo_p95_ms={p95(typo_ms):.2f} typo_found={typo_hits}/{len(typos)}"
+        f"typo_p95_ms={p95(typo_ms):.2f} typo_found={typo_hits}/{len(typos)} "
+        + " ".join(f"{key}_ms={statistics.median(plans[key][0]):.2f}" for key, _ in PLAN_CASES)
     )
     return 0
 

@@ -352,6 +352,8 @@ def _sort_value(key: str, row):
     if key == "attention":  # highest score, then latest discharge (none last)
         discharged = row.last_discharge.toordinal() if row.last_discharge else 0
         return -row.risk_score, row.last_discharge is None, -discharged
+    if key == "next_review":  # the open plan's next review, patients without one last
+        return row.next_review is None, row.next_review or date.min
     return (row.coordinator_name is None, (row.coordinator_name or "").lower())
 
 

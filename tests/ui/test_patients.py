@@ -19,6 +19,8 @@ from carecoord_desktop.ui.patients.list_model import (
     DOB,
     MEDICARE,
     NAME,
+    PLAN,
+    PRACTICE_ID,
     PatientListModel,
 )
 from carecoord_desktop.ui.patients.list_view import KeepCountDelegate, list_messages
@@ -423,6 +425,37 @@ def test_discharged_combo_keeps_recent_discharges_only(qtbot, screen, tmp_path):
     assert screen.discharged.currentIndex() == 0 and model.rowCount() == PATIENTS
 
 
+def test_care_plan_combo_lists_overdue_reviews_and_patients_without_a_plan(qtbot, screen):
+    from datetime import date
+
+    from PySide6.QtCore import Qt as _Qt
+
+    from carecoord_desktop.ui.patients.list_model import NEXT_REVIEW
+
+    model = screen.model
+    screen.care_plan.setCurrentIndex(screen.care_plan.findData("review_overdue"))
+    _settle(qtbot, screen, care_plan="review_overdue")
+    shown = model.rowCount()
+    assert 0 < shown < PATIENTS  # the demo seeds overdue reviews
+    for r in range(shown):
+        qtbot.waitUntil(lambda r=r: model.is_loaded(r))
+        row = model.row_data(r)
+        assert row.next_review < date.today() and row.open_plan in ("active", "under_review")
+        index = model.index(r, NEXT_REVIEW)
+        assert index.data(_Qt.ItemDataRole.BackgroundRole) is not None  # marked red
+        assert "overdue" in index.data(_Qt.ItemDataRole.ToolTipRole)
+    assert screen.clear_button.isEnabled()
+    screen.care_plan.setCurrentIndex(screen.care_plan.findData("none"))
+    _settle(qtbot, screen, care_plan="none")
+    assert 0 < model.rowCount() < PATIENTS
+    qtbot.waitUntil(lambda: model.is_loaded(0))
+    assert model.row_data(0).open_plan is None
+    assert model.index(0, NEXT_REVIEW).data() == "—"
+    screen.clear_filters()
+    _settle(qtbot, screen, care_plan=None)
+    assert model.rowCount() == PATIENTS
+
+
 def test_saved_filters_round_trip_without_the_search_text(qtbot, screen, state):
     code = screen.condition.itemData(1)
     screen.condition.setCurrentIndex(1)
@@ -480,14 +513,16 @@ def test_at_the_default_window_size_every_column_fits_without_sideways_scrolling
     view, header = screen.view, screen.view.horizontalHeader()
     metrics = view.fontMetrics()
     qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
-    assert not any(view.isColumnHidden(c) for c in range(len(COLUMNS)))
+    # At 1280 the care plan columns push out Medicare and the plan's status (the first to go).
+    hidden = {c for c in range(len(COLUMNS)) if view.isColumnHidden(c)}
+    assert hidden == {MEDICARE, PLAN}
     assert sum(header.sectionSize(c) for c in range(len(COLUMNS))) <= view.viewport().width()
     widest_coordinator = max(
         metrics.horizontalAdvance(screen.coordinator.itemText(i))
         for i in range(2, screen.coordinator.count())
     )
     assert header.sectionSize(COORDINATOR) >= widest_coordinator + 8, "the coordinator is cut"
-    for column in range(len(COLUMNS)):  # no header is cut either
+    for column in set(range(len(COLUMNS))) - hidden:  # no header shown is cut either
         title = COLUMNS[column][0]
         assert header.sectionSize(column) >= metrics.horizontalAdvance(title), title
     for row in range(20):
@@ -498,11 +533,11 @@ def test_at_the_default_window_size_every_column_fits_without_sideways_scrolling
 
     # The risk panel takes room: the columns it repeats go, the list still does not scroll.
     screen.show_risk(screen.model.index(0, 0))
-    qtbot.waitUntil(lambda: view.isColumnHidden(MEDICARE))
+    qtbot.waitUntil(lambda: view.isColumnHidden(PRACTICE_ID))
     assert view.horizontalScrollBar().maximum() == 0
     assert not view.isColumnHidden(NAME) and not view.isColumnHidden(CONDITIONS)
     screen.panel.close_button.click()
-    qtbot.waitUntil(lambda: not view.isColumnHidden(MEDICARE))
+    qtbot.waitUntil(lambda: not view.isColumnHidden(PRACTICE_ID))
     QThreadPool.globalInstance().waitForDone()
 
 

@@ -12,7 +12,7 @@ import os
 import sys
 
 from carecoord_desktop import APP_NAME, __version__
-from carecoord_desktop.cli import admin, printing
+from carecoord_desktop.cli import admin, careplans, printing
 from carecoord_desktop.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -30,6 +30,7 @@ from carecoord_desktop.services import workspaces
 # One line per feature, in the order its commands are listed in --help.
 FEATURES = [
     admin,
+    careplans,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]

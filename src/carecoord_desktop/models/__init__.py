@@ -1,6 +1,20 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
 
 from carecoord_desktop.models.audit import AuditEvent
+from carecoord_desktop.models.careplan import (
+    CarePlan,
+    CarePlanAction,
+    CarePlanAutosave,
+    CarePlanCopy,
+    CarePlanGoal,
+    CarePlanIntensityChange,
+    CarePlanIntervention,
+    CarePlanProblem,
+    CarePlanRevision,
+    CarePlanTemplate,
+    CarePlanWarningSign,
+    Observation,
+)
 from carecoord_desktop.models.patient import (
     Allergy,
     CareTeamMember,
@@ -16,10 +30,22 @@ from carecoord_desktop.models.staff import Role, StaffUser
 __all__ = [
     "Allergy",
     "AuditEvent",
+    "CarePlan",
+    "CarePlanAction",
+    "CarePlanAutosave",
+    "CarePlanCopy",
+    "CarePlanGoal",
+    "CarePlanIntensityChange",
+    "CarePlanIntervention",
+    "CarePlanProblem",
+    "CarePlanRevision",
+    "CarePlanTemplate",
+    "CarePlanWarningSign",
     "CareTeamMember",
     "Condition",
     "HospitalEvent",
     "Medication",
+    "Observation",
     "Patient",
     "PatientContact",
     "PracticeSetting",

@@ -52,6 +52,10 @@ _THINGS: dict[str, str] = {
     "patient_contact": "a contact",
     "care_team_member": "a care team member",
     "hospital_event": "a hospital event",
+    "care_plan": "a care plan",
+    "care_plan_copy": "a copy of a care plan",
+    "care_plan_template": "a care plan template",
+    "observation": "an observation",
 }
 
 # (action, record type) pairs whose usual verb + thing reads badly.

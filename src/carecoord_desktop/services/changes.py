@@ -29,6 +29,8 @@ class Kind(StrEnum):
     STAFF = "staff"
     SETTINGS = "settings"
     AUDIT = "audit"
+    CARE_PLANS = "care_plans"  # a patient's plans, their versions, reviews, copies, agreement
+    OBSERVATIONS = "observations"  # measured values (HbA1c, BP, ...) that goals chart
 
 
 # What a patient's lists are made of (a merge moves all of them).

@@ -23,6 +23,7 @@ from sqlmodel import select
 
 from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.models.staff import Role
+from carecoord_desktop.services import demo_careplans
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store.workspace import Workspace
 
@@ -38,7 +39,9 @@ class DemoStaff:
 Seeder = Callable[..., None]
 
 # (name, seeder): the name keys the feature's random stream.
-SEEDERS: list[tuple[str, Seeder]] = []
+SEEDERS: list[tuple[str, Seeder]] = [
+    ("careplans", demo_careplans.seed),
+]
 
 
 def seed_features(

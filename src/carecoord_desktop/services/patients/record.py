@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
+from carecoord_desktop.models.careplan import CarePlan, Observation
 from carecoord_desktop.models.patient import (
     AcdStatus,
     Allergy,
@@ -397,7 +398,9 @@ def record_no_known_allergies(
     return Changed(_with_risk(ws, actor, rec), changes)
 
 
-_CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent)
+# A merge keeps both records' care plans and observations too.
+_CHILD_MODELS = (Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent,
+                 CarePlan, Observation)  # fmt: skip
 # Empty fields of the kept record are filled from the merged one.
 _FILLABLE = patient_fields.FILLABLE
 
@@ -484,7 +487,8 @@ def merge_patients(
         )
         session.commit()
         rec = _load_record(session, keep_id)
-    moved_kinds = (Kind.PATIENT, *PATIENT_LISTS)  # the kept record gains the lists; both change
+    # The kept record gains the lists (and the plans); both change.
+    moved_kinds = (Kind.PATIENT, *PATIENT_LISTS, Kind.CARE_PLANS, Kind.OBSERVATIONS)
     changes = Changes.patient(keep_id, *moved_kinds, membership=True) | Changes.patient(
         merge_id, *moved_kinds
     )

@@ -52,6 +52,7 @@ class PatientFilter:
     no_coordinator: bool = False
     include_archived: bool = False
     recently_discharged_days: int | None = None  # discharged from an admission in the last N days
+    care_plan: str | None = None  # one of CARE_PLAN_FILTERS' keys
 
 
 # "attention": the needs-attention list, highest risk score first, then the latest discharge.
@@ -63,8 +64,17 @@ SORT_KEYS: tuple[str, ...] = (
     "risk",
     "coordinator",
     "attention",
+    "next_review",
 )
 DISCHARGE_DAYS: tuple[int, ...] = (7, 14, 30)  # the choices the Patients screen offers
+# The care plan filter's choices: an open plan's next review is before today; no open plan
+# (draft, active or under review) at all.
+CARE_PLAN_FILTERS: tuple[tuple[str, str], ...] = (
+    ("review_overdue", "Plan review overdue"),
+    ("none", "No care plan yet"),
+)
+# (label, key) as a filter combo lists them.
+CARE_PLAN_FILTERS_SHOWN = tuple((label, key) for key, label in CARE_PLAN_FILTERS)
 MAX_BLOCK = 500
 __all__ = [
     "NO_HOSPITAL_DATA",
@@ -92,6 +102,8 @@ class PatientListRow:
     coordinator_name: str | None
     risk_score: int = 0
     last_discharge: date | None = None  # latest discharge from an admission
+    next_review: date | None = None  # the open care plan's next review (None: none scheduled)
+    open_plan: str | None = None  # the open care plan's status: draft, active, under_review
 
 
 # -- SQL pieces ----------------------------------------------------------------------------------
@@ -109,6 +121,8 @@ _ORDER = {
     "conditions": ["s.condition_count", "s.conditions_summary"],
     "risk": [_SCORE],  # the tier only ever rises with the score
     "coordinator": ["u.full_name IS NULL", "lower(u.full_name)"],
+    # Patients without a scheduled review after the rest (before them, descending).
+    "next_review": ["(nr.due IS NULL)", "nr.due"],
     # Highest score first, then the most recent discharge; descending turns it round.
     "attention": [
         f"-{_SCORE}",
@@ -168,6 +182,8 @@ def query(
             "Choose a number of days from 1 to 3650 for recently discharged.",
             field="recently_discharged_days",
         )
+    if flt.care_plan is not None and flt.care_plan not in dict(CARE_PLAN_FILTERS):
+        raise ValidationError("Choose a care plan filter from the list.", field="care_plan")
     tokens = search_tokens(flt.text)
     where, params = _filter_sql(flt)
     direction = " DESC" if descending else ""
@@ -180,6 +196,8 @@ def query(
     if limit is not None:
         order += f" LIMIT {int(limit)}"
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
+    if sort == "next_review":
+        source += _NEXT_REVIEW_JOIN
     matching = (
         f"SELECT s.patient_id {source} WHERE s.patient_id IN "
         f"{search_sql.matching_ids('match')}{where} ORDER BY {order}"
@@ -234,8 +252,8 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
     sql = (
         "SELECT p.id, p.practice_id, p.family_name, p.given_name, p.preferred_name, "
         "p.date_of_birth, p.medicare_number, s.conditions_summary, s.condition_count, "
-        f"s.medication_count, {_TIER_RANK}, u.full_name, {_SCORE}, s.last_discharge {_FROM} "
-        f"WHERE p.id IN {dialect.id_list('ids')}"
+        f"s.medication_count, {_TIER_RANK}, u.full_name, {_SCORE}, s.last_discharge, "
+        f"{_OPEN_PLAN_COLUMNS} {_FROM} WHERE p.id IN {dialect.id_list('ids')}"
     )
     with _session(ws) as session:
         rows = session.execute(
@@ -244,7 +262,7 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
     out: dict[int, PatientListRow] = {}
     for row in rows:
         pid, prac, family, given, preferred, dob, medicare, summary, nc, nm, rank, coord = row[:12]
-        score, discharged = row[12:]
+        score, discharged, next_review, open_plan = row[12:]
         born = date.fromisoformat(dob)
         name = f"{family.upper()}, {given}" + (f" ({preferred})" if preferred else "")
         out[pid] = PatientListRow(
@@ -261,6 +279,8 @@ def fetch_rows(ws: Workspace, actor: Actor, ids: Sequence[int]) -> dict[int, Pat
             coordinator_name=coord,
             risk_score=score,
             last_discharge=date.fromisoformat(discharged) if discharged else None,
+            next_review=date.fromisoformat(next_review) if next_review else None,
+            open_plan=open_plan,
         )
     return out
 
@@ -348,6 +368,28 @@ def _session(ws: Workspace) -> Session:
     return ws.session()
 
 
+# Care plans (migration 0009): an open plan is draft, active or under review; the one with a
+# review due comes first. Each reads ix_care_plan_status_review or the (patient_id, status,
+# next_review_on) index, never the plan rows.
+_OPEN = "('draft', 'active', 'under_review')"
+_OPEN_PLAN_SQL = f"SELECT patient_id FROM care_plan WHERE status IN {_OPEN}"
+_OVERDUE_SQL = (
+    "SELECT patient_id FROM care_plan WHERE status IN ('active', 'under_review') "
+    "AND next_review_on < :plan_today"
+)
+_OPEN_PLAN_COLUMNS = (
+    "(SELECT min(c.next_review_on) FROM care_plan c WHERE c.patient_id = p.id "
+    "AND c.status IN ('active', 'under_review')), "
+    f"(SELECT c.status FROM care_plan c WHERE c.patient_id = p.id AND c.status IN {_OPEN} "
+    "ORDER BY c.status = 'draft' LIMIT 1)"
+)
+_NEXT_REVIEW_JOIN = (
+    " LEFT JOIN (SELECT patient_id, min(next_review_on) AS due FROM care_plan "
+    "WHERE status IN ('active', 'under_review') GROUP BY patient_id) nr "
+    "ON nr.patient_id = s.patient_id"
+)
+
+
 def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
     where: list[str] = []
     today = date.today()
@@ -373,6 +415,11 @@ def _filter_sql(flt: PatientFilter) -> tuple[str, dict]:
         params["discharged_since"] = date.fromordinal(
             today.toordinal() - flt.recently_discharged_days
         ).isoformat()
+    if flt.care_plan == "review_overdue":
+        where.append(f"s.patient_id IN ({_OVERDUE_SQL})")
+        params["plan_today"] = today.isoformat()
+    elif flt.care_plan == "none":
+        where.append(f"s.patient_id NOT IN ({_OPEN_PLAN_SQL})")
     if flt.no_coordinator:
         where.append("s.coordinator_id IS NULL")
     elif flt.coordinator_id is not None:
@@ -406,6 +453,8 @@ def filter_words(flt: PatientFilter) -> list[str]:
         parts.append("no coordinator")
     elif flt.coordinator_id is not None:
         parts.append("coordinator filter")
+    if flt.care_plan:
+        parts.append(dict(CARE_PLAN_FILTERS).get(flt.care_plan, "care plan filter").lower())
     if flt.include_archived:
         parts.append("including archived")
     return parts

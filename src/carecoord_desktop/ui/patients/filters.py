@@ -2,7 +2,8 @@
 saved-filter button, and the plain search and option loaders that run on the thread pool.
 
 `FilterControls` is mixed into PatientsScreen, which provides `search` (the text box),
-`debounce` (its delayed-search timer), `start_search()` and `state`.
+`debounce` (its delayed-search timer), `start_search()` and `state`. The care plan combo is
+not in the returned row (it is full at 1280 wide): the screen puts it beside the search box.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ _FILTER_KINDS = {
     "coordinator_id": {Kind.PATIENT},
     "no_coordinator": {Kind.PATIENT},
     "recently_discharged_days": {Kind.HOSPITAL},
+    "care_plan": {Kind.CARE_PLANS},
 }
 
 
@@ -77,6 +79,9 @@ class FilterControls:
         self.coordinator = QComboBox()
         self.discharged = QComboBox()
         self.discharged.setAccessibleName("Discharged")
+        self.care_plan = QComboBox()
+        self.care_plan.setAccessibleName("Care plan")
+        self._fill(self.care_plan, "Any care plan", list(registry.CARE_PLAN_FILTERS_SHOWN))
         self._fill(
             self.discharged,
             "Discharged: any time",
@@ -87,6 +92,7 @@ class FilterControls:
             (self.risk, "Show only patients in this risk tier"),
             (self.coordinator, "Show only patients with this care coordinator"),
             (self.discharged, "Show only patients discharged from hospital recently"),
+            (self.care_plan, "Show patients whose care plan review is overdue, or who have none"),
         ):
             combo.setToolTip(tip)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -134,6 +140,7 @@ class FilterControls:
             coordinator_id=None if coordinator in (None, NO_COORDINATOR) else coordinator,
             no_coordinator=coordinator == NO_COORDINATOR,
             recently_discharged_days=self.discharged.currentData(),
+            care_plan=self.care_plan.currentData(),
         )
 
     def filter_choices(self) -> dict:
@@ -154,6 +161,7 @@ class FilterControls:
             "risk": self.risk,
             "coordinator": self.coordinator,
             "discharged": self.discharged,
+            "care_plan": self.care_plan,
         }
 
     def clear_filters(self) -> None:

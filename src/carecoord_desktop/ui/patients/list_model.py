@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,10 +39,20 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Conditions", "conditions"),
     ("Risk", "risk"),
     ("Coordinator", "coordinator"),
+    ("Next review", "next_review"),  # the open care plan's
+    ("Plan", None),  # the open care plan's status
 )
-NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR = range(len(COLUMNS))
+NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR, NEXT_REVIEW, PLAN = range(
+    len(COLUMNS)
+)
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADER_TIPS = {DOB: "Date of birth (age today)", RISK: "Risk tier"}
+HEADER_TIPS = {
+    DOB: "Date of birth (age today)",
+    RISK: "Risk tier",
+    NEXT_REVIEW: "When the care plan is next due for review",
+    PLAN: "The open care plan: draft, active or under review",
+}
+PLAN_WORDS = {"draft": "Draft", "active": "Active", "under_review": "In review"}
 
 _HIGH_RISK_BACKGROUND = QBrush(QColor("#fbe9e7"))
 _HIGH_RISK_FOREGROUND = QBrush(QColor("#8e1b12"))
@@ -86,7 +97,27 @@ def display_text(row: PatientListRow, column: int) -> str:
         return row.risk_tier.capitalize()
     if column == COORDINATOR:
         return row.coordinator_name or "—"
+    if column == NEXT_REVIEW:  # says what the hidden Plan column would when there is no date
+        if row.next_review:
+            return f"{row.next_review:%d/%m/%Y}"
+        return "Draft" if row.open_plan == "draft" else "—"
+    if column == PLAN:
+        return PLAN_WORDS.get(row.open_plan or "", "None")
     return ""
+
+
+def _review_tip(row: PatientListRow) -> str:
+    plan = PLAN_WORDS.get(row.open_plan or "")
+    if plan is None:
+        return "No care plan yet"
+    if row.next_review is None:
+        return f"{plan} care plan, no review scheduled"
+    late = " (overdue)" if review_overdue(row) else ""
+    return f"{plan} care plan: next review {row.next_review:%d/%m/%Y}{late}"
+
+
+def review_overdue(row: PatientListRow) -> bool:
+    return row.next_review is not None and row.next_review < date.today()
 
 
 class PatientListModel(QAbstractTableModel):
@@ -402,14 +433,18 @@ class PatientListModel(QAbstractTableModel):
         if row is None:  # removed since the ids were queried
             return "(no longer listed)" if role == Qt.ItemDataRole.DisplayRole else None
         high = row.risk_tier == "high"
+        # An overdue review is marked like a high risk: the same red, on its own cell.
+        marked = (high and column == RISK) or (column == NEXT_REVIEW and review_overdue(row))
         if role == Qt.ItemDataRole.BackgroundRole:
-            return _HIGH_RISK_BACKGROUND if high and column == RISK else None
+            return _HIGH_RISK_BACKGROUND if marked else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            return _HIGH_RISK_FOREGROUND if high and column == RISK else None
+            return _HIGH_RISK_FOREGROUND if marked else None
         text = display_text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == RISK:
                 return f"{text} risk — press Enter or double-click for the reasons"
+            if column == NEXT_REVIEW:
+                return _review_tip(row)
             return text if column in (NAME, CONDITIONS, COORDINATOR) else None
         return text
 

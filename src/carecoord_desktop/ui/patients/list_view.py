@@ -6,8 +6,10 @@ needs (a preferred name in brackets included, up to MAX_NAME); Conditions, whose
 before its "+n" count, takes what is left and gives way first. When even the narrowest useful
 name and conditions do not fit (a small window, the risk panel open), columns are hidden in
 this order rather than making the list scroll sideways: Medicare, then practice ID (both
-repeated in the risk panel and searchable), and the coordinator only last (people look for it;
-at 1280 wide it stays). A column the user has dragged keeps the width they gave it.
+repeated in the risk panel and searchable; the care plan's status goes right after Medicare,
+and before a name is cut, its next review saying "Draft" or "—" alone; then the next review),
+and the coordinator only last (people look for it; at 1280 wide it stays). A column the user
+has dragged keeps the width they gave it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from carecoord_desktop.ui.patients.list_model import (
     DOB,
     MEDICARE,
     NAME,
+    NEXT_REVIEW,
+    PLAN,
     PRACTICE_ID,
     RISK,
 )
@@ -39,8 +43,13 @@ SAMPLES = {
     MEDICARE: "0000 00000 0",
     RISK: "Medium",
     COORDINATOR: "Coordinator",
+    NEXT_REVIEW: "00/00/0000",
+    PLAN: "In review",
 }
-HIDE_FIRST = (MEDICARE, PRACTICE_ID, COORDINATOR)  # in this order (see the module docstring)
+# In this order (see the module docstring). The care plan's status goes right after Medicare
+# (the next review column says "Draft" or "—" without it), and also rather than cut a name.
+HIDE_FIRST = (MEDICARE, PLAN, NEXT_REVIEW, PRACTICE_ID, COORDINATOR)
+GIVE_WAY_TO_NAME = (PLAN,)
 MIN_NAME, MAX_NAME = 170, 320
 MIN_CONDITIONS = 120  # the summary elides before its "+n": still readable
 MAX_COORDINATOR = 220
@@ -95,6 +104,11 @@ class ColumnFitter(QObject):
         for column in HIDE_FIRST:
             shown = sum(w for c, w in fixed.items() if c not in hidden)
             if shown + min_name + min_conditions <= available:
+                break
+            hidden.add(column)
+        for column in GIVE_WAY_TO_NAME:
+            shown = sum(w for c, w in fixed.items() if c not in hidden)
+            if shown + max(min_name, self.name_need) + min_conditions <= available:
                 break
             hidden.add(column)
         spare = available - sum(w for c, w in fixed.items() if c not in hidden)

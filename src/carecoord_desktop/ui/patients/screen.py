@@ -118,6 +118,7 @@ class PatientsScreen(FilterControls, QWidget):
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         filters = self._build_filters(state)
+        search_row.addWidget(self.care_plan)  # the filter row is full at 1280 wide
 
         self.count = QLabel()
         self.count.setObjectName("pageSubtitle")

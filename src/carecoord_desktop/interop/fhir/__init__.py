@@ -1,0 +1,1 @@
+"""FHIR R4 exports (pure: plain data in, JSON-ready dicts out)."""
