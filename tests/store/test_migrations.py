@@ -263,6 +263,14 @@ SEED: dict[str, list[str]] = {
         "DELETE FROM condition WHERE patient_id = 4",
         "DELETE FROM patient WHERE id = 4",
     ],
+    "0011": [
+        "INSERT INTO task (id, patient_id, title, state, position, priority, source, source_id, "
+        "kind, dedupe_key, created_at, updated_at) VALUES "
+        f"(1, 1, 'Interactive contact', 'todo', 1024.0, 'high', 'discharge', '1', 'contact', "
+        f"'discharge:1:contact', {_STAMP}, {_STAMP})",
+        "INSERT INTO minutes_entry (patient_id, staff_name, work_date, minutes, activity, source, "
+        f"created_at) VALUES (1, 'Casey Ward', '2026-01-05', 25, 'calls', 'manual', {_STAMP})",
+    ],
 }
 
 
@@ -362,3 +370,29 @@ def test_the_live_rebuild_gives_what_the_migrations_and_triggers_built(migrated_
 
     assert registry.rebuild_search_index(ws) == 3
     assert _index_content(ws) == built
+
+
+TASK_TABLES = {
+    "task", "task_comment", "task_check_item", "task_history", "care_transition",
+    "transition_contact", "minutes_entry", "minutes_timer", "local_holiday",
+}  # fmt: skip
+
+
+def test_0011_adds_the_task_tables_beside_the_records_and_takes_only_them_away(
+    migrated_with_data,
+):
+    ws = migrated_with_data
+    assert table_names(ws) >= TASK_TABLES
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT dedupe_key FROM task").scalar() == "discharge:1:contact"
+        dup = "INSERT INTO task (patient_id, title, state, position, priority, source, " \
+              "dedupe_key, created_at, updated_at) VALUES (1, 'x', 'todo', 1, 'normal', " \
+              f"'discharge', 'discharge:1:contact', {_STAMP}, {_STAMP})"  # fmt: skip
+        with pytest.raises(Exception, match="UNIQUE"):
+            conn.exec_driver_sql(dup)
+    before = table_names(ws) - TASK_TABLES
+    revs = revisions()
+    downgrade(ws, revs[revs.index("0011") - 1])  # the revision 0011 sits on
+    assert table_names(ws) == before
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM patient").scalar() == 3

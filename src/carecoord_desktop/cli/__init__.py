@@ -12,7 +12,7 @@ import os
 import sys
 
 from carecoord_desktop import APP_NAME, __version__
-from carecoord_desktop.cli import admin, careplans, printing
+from carecoord_desktop.cli import admin, careplans, printing, tasks
 from carecoord_desktop.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -31,6 +31,7 @@ from carecoord_desktop.services import workspaces
 FEATURES = [
     admin,
     careplans,
+    tasks,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]

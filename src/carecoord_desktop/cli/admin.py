@@ -100,6 +100,8 @@ def _write_kit(path: Path, practice: str, created, demo: bool) -> None:
 
 
 def cmd_demo(args, secrets: Secrets) -> int:
+    if not 0 <= args.tasks <= 10_000:
+        raise ValidationError("--tasks takes 0 to 10,000 tasks.")
     throwaway = None if args.workspace else Path(tempfile.mkdtemp(prefix="carecoord-demo-"))
     folder = Path(args.workspace).expanduser() if args.workspace else throwaway / "workspace"
 
@@ -110,7 +112,11 @@ def cmd_demo(args, secrets: Secrets) -> int:
     try:
         with workspaces.undo_on_failure(folder):  # a stopped or failed demo leaves nothing
             made = demo.create_demo_workspace(
-                folder, patients=args.patients, seed=args.seed, progress=progress
+                folder,
+                patients=args.patients,
+                seed=args.seed,
+                progress=progress,
+                options={"tasks": args.tasks},
             )
     except BaseException:
         if throwaway is not None:
@@ -305,6 +311,7 @@ def register(sub) -> None:
     s = command(sub, "demo", "create a throwaway demo workspace with synthetic patients", cmd_demo)
     s.add_argument("--patients", type=int, default=500, help="how many (1 to 100,000)")
     s.add_argument("--seed", type=int, default=None, help="random seed for reproducible data")
+    s.add_argument("--tasks", type=int, default=160, help="tasks on the board (0 to 10,000)")
 
     s = command(sub, "backup", "write an encrypted, verified backup", cmd_backup)
     s.add_argument("--keep", type=int, default=None, help="routine backups to keep")

@@ -26,6 +26,17 @@ from carecoord_desktop.models.patient import (
 )
 from carecoord_desktop.models.practice import PracticeSetting
 from carecoord_desktop.models.staff import Role, StaffUser
+from carecoord_desktop.models.task import (
+    CareTransition,
+    LocalHoliday,
+    MinutesEntry,
+    MinutesTimer,
+    Task,
+    TaskCheckItem,
+    TaskComment,
+    TaskHistory,
+    TransitionContact,
+)
 
 __all__ = [
     "Allergy",
@@ -42,13 +53,22 @@ __all__ = [
     "CarePlanTemplate",
     "CarePlanWarningSign",
     "CareTeamMember",
+    "CareTransition",
     "Condition",
     "HospitalEvent",
+    "LocalHoliday",
     "Medication",
+    "MinutesEntry",
+    "MinutesTimer",
     "Observation",
     "Patient",
     "PatientContact",
     "PracticeSetting",
     "Role",
     "StaffUser",
+    "Task",
+    "TaskCheckItem",
+    "TaskComment",
+    "TaskHistory",
+    "TransitionContact",
 ]

@@ -76,6 +76,7 @@ _FIELD_WORDS = {
     "date_of_birth": "date of birth",
     "idle_lock_minutes": "screen lock time",
     "backups_kept": "number of backups kept",
+    "holiday_region": "holiday region",
     "acd_status": "advance care directive",
     "acd_date": "advance care directive date",
     "acd_location": "advance care directive location",

@@ -31,12 +31,15 @@ class Kind(StrEnum):
     AUDIT = "audit"
     CARE_PLANS = "care_plans"  # a patient's plans, their versions, reviews, copies, agreement
     OBSERVATIONS = "observations"  # measured values (HbA1c, BP, ...) that goals chart
+    TASKS = "tasks"  # the board: tasks, their comments, checklists and history
+    TRANSITIONS = "transitions"  # admissions, discharges, ED visits and the contacts after them
+    MINUTES = "minutes"  # coordination minutes: entries and running timers
 
 
 # What a patient's lists are made of (a merge moves all of them).
 PATIENT_LISTS = frozenset(
     {Kind.CONDITIONS, Kind.ALLERGIES, Kind.MEDICINES, Kind.HOSPITAL, Kind.CONTACTS, Kind.CARE_TEAM}
-)
+) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES}
 
 
 @dataclass(frozen=True)

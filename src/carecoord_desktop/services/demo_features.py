@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import demo_careplans
+from carecoord_desktop.services import demo_careplans, demo_tasks
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store.workspace import Workspace
 
@@ -41,6 +41,7 @@ Seeder = Callable[..., None]
 # (name, seeder): the name keys the feature's random stream.
 SEEDERS: list[tuple[str, Seeder]] = [
     ("careplans", demo_careplans.seed),
+    ("tasks", demo_tasks.seed),
 ]
 
 

@@ -15,6 +15,7 @@ from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks.regions import DEFAULT_REGION, normalise_region
 from carecoord_desktop.store.workspace import Workspace
 
 
@@ -23,6 +24,8 @@ class PracticeSettings:
     practice_name: str = ""
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    # Public holidays for business-day due dates (services/tasks/calendar.py).
+    holiday_region: str = DEFAULT_REGION
     # The settings' version when read: the sum of their rows' versions, which every save of any
     # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
     version: int = field(default=0, compare=False)
@@ -66,6 +69,10 @@ def validate(settings: PracticeSettings) -> None:
         raise ValidationError("Lock after 1 to 120 idle minutes.", field="idle_lock_minutes")
     if not 1 <= settings.backups_kept <= 365:
         raise ValidationError("Keep between 1 and 365 backups.", field="backups_kept")
+    if normalise_region(settings.holiday_region) != settings.holiday_region:
+        raise ValidationError(
+            f"Write the region as {normalise_region(settings.holiday_region)}.", "holiday_region"
+        )
 
 
 def update(
