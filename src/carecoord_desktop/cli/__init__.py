@@ -12,7 +12,7 @@ import os
 import sys
 
 from carecoord_desktop import APP_NAME, __version__
-from carecoord_desktop.cli import admin, careplans, printing, tasks
+from carecoord_desktop.cli import admin, careplan_documents, careplans, printing, tasks
 from carecoord_desktop.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -32,6 +32,7 @@ FEATURES = [
     admin,
     careplans,
     tasks,
+    careplan_documents,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]
