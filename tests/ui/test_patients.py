@@ -456,6 +456,19 @@ def test_care_plan_combo_lists_overdue_reviews_and_patients_without_a_plan(qtbot
     assert model.rowCount() == PATIENTS
 
 
+def test_a_plan_started_elsewhere_leaves_the_no_care_plan_list(qtbot, screen, state):
+    from carecoord_desktop.services.careplans import templates
+
+    model = screen.model
+    screen.care_plan.setCurrentIndex(screen.care_plan.findData("none"))
+    _settle(qtbot, screen, care_plan="none")
+    before = model.rowCount()
+    patient_id = model.patient_id(0)
+    state.publish(templates.start_plan_from_templates(state.ws, state.actor, patient_id, []))
+    qtbot.waitUntil(lambda: model.rowCount() == before - 1 and not screen.searching)
+    assert patient_id not in model.ids
+
+
 def test_saved_filters_round_trip_without_the_search_text(qtbot, screen, state):
     code = screen.condition.itemData(1)
     screen.condition.setCurrentIndex(1)

@@ -216,9 +216,6 @@ def _plan(rng, rows, plan_id, pid, fits, conditions, cultural, kind, author, tod
     if reviewed and (today - start).days > 100:
         last_review = today - timedelta(days=rng.randint(5, 80))
     created_at = datetime.combine(start, datetime.min.time(), UTC) + timedelta(hours=10)
-    plan = CarePlan(patient_id=pid, created_at=created_at, last_review_on=last_review)
-    for name in PLAN_COLUMNS:
-        setattr(plan, name, getattr(draft, name))
     nxt = next_review_due(draft, last_review, start)
     revisions = [(RevisionKind.CREATED, diffing.diff(None, draft), "", created_at)]
     if last_review is not None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -65,11 +66,13 @@ class Combined:
     merged: int = 0  # items left out as duplicates of one already there
 
 
+@lru_cache(maxsize=4096)  # template wording repeats across every plan combined
 def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s/%]", " ", (text or "").lower())
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=16384)
 def similar(a: str, b: str) -> bool:
     a, b = normalise(a), normalise(b)
     return bool(a) and (a == b or fuzz.token_sort_ratio(a, b) >= SAME)
