@@ -25,6 +25,13 @@ from carecoord_desktop.models.patient import (
     PatientContact,
 )
 from carecoord_desktop.models.practice import PracticeSetting
+from carecoord_desktop.models.referral import (
+    CommunityResource,
+    DocumentShare,
+    PatientResource,
+    Referral,
+    ReferralStep,
+)
 from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.models.task import (
     CareTransition,
@@ -54,7 +61,9 @@ __all__ = [
     "CarePlanWarningSign",
     "CareTeamMember",
     "CareTransition",
+    "CommunityResource",
     "Condition",
+    "DocumentShare",
     "HospitalEvent",
     "LocalHoliday",
     "Medication",
@@ -63,7 +72,10 @@ __all__ = [
     "Observation",
     "Patient",
     "PatientContact",
+    "PatientResource",
     "PracticeSetting",
+    "Referral",
+    "ReferralStep",
     "Role",
     "StaffUser",
     "Task",
