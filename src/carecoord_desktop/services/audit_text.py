@@ -77,6 +77,7 @@ _FIELD_WORDS = {
     "idle_lock_minutes": "screen lock time",
     "backups_kept": "number of backups kept",
     "holiday_region": "holiday region",
+    "referral_follow_up_days": "days before an unanswered referral is chased",
     "acd_status": "advance care directive",
     "acd_date": "advance care directive date",
     "acd_location": "advance care directive location",

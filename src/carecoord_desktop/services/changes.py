@@ -34,6 +34,8 @@ class Kind(StrEnum):
     TASKS = "tasks"  # the board: tasks, their comments, checklists and history
     TRANSITIONS = "transitions"  # admissions, discharges, ED visits and the contacts after them
     MINUTES = "minutes"  # coordination minutes: entries and running timers
+    REFERRALS = "referrals"  # a patient's referrals, their steps and the documents shared
+    RESOURCES = "resources"  # the community resources directory (not one patient's)
 
 
 # What a patient's lists are made of (a merge moves all of them).
