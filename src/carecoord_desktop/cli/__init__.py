@@ -12,7 +12,14 @@ import os
 import sys
 
 from carecoord_desktop import APP_NAME, __version__
-from carecoord_desktop.cli import admin, careplan_documents, careplans, printing, tasks
+from carecoord_desktop.cli import (
+    admin,
+    careplan_documents,
+    careplans,
+    printing,
+    referrals,
+    tasks,
+)
 from carecoord_desktop.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -33,6 +40,7 @@ FEATURES = [
     careplans,
     tasks,
     careplan_documents,
+    referrals,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]

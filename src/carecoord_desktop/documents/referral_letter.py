@@ -117,7 +117,7 @@ def _furniture(doc: ReferralLetter) -> st.Furniture:
         practice_detail=st.join_nonempty(
             [doc.practice.address, doc.practice.phone and f"Phone {doc.practice.phone}"]
         ),
-        title_line=st.join_nonempty(["Referral", doc.reference, st.short_day(doc.written_on)]),
+        title_line=st.join_nonempty([doc.reference or "Referral", st.short_day(doc.written_on)]),
         patient_line=st.patient_line(
             p.full_name, p.practice_id, p.date_of_birth, p.national_id_label, p.national_id
         ),
@@ -233,6 +233,8 @@ def _grid(rows: list, width: float, first: float, *, header: bool = False) -> Ta
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
+    if not header:  # a label column: flush with the headings above it
+        commands.append(("LEFTPADDING", (0, 0), (0, -1), 0))
     if header:
         commands += [
             ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
