@@ -8,12 +8,12 @@ import json
 from datetime import date
 
 import pytest
+from tests.documents.pdf_text import pages
 
 from carecoord_desktop import cli
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import workspaces
 from carecoord_desktop.services.context import Actor
-from tests.documents.pdf_text import pages
 from tests_support import ADMIN_PASSWORD
 
 

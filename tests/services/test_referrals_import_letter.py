@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from sqlmodel import select
+from tests.documents.pdf_text import pages
 
 from carecoord_desktop.errors import PermissionDeniedError, ValidationError
 from carecoord_desktop.models.audit import AuditEvent
@@ -26,7 +27,6 @@ from carecoord_desktop.services.patients.types import (
 from carecoord_desktop.services.referrals import directory, importing, letters
 from carecoord_desktop.services.referrals import referrals as refs
 from carecoord_desktop.services.referrals.types import ReferralDraft
-from tests.documents.pdf_text import pages
 from tests_support import staff
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")

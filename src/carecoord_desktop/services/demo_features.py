@@ -23,7 +23,7 @@ from sqlmodel import select
 
 from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import demo_careplans, demo_tasks
+from carecoord_desktop.services import demo_careplans, demo_referrals, demo_tasks
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store.workspace import Workspace
 
@@ -42,6 +42,7 @@ Seeder = Callable[..., None]
 SEEDERS: list[tuple[str, Seeder]] = [
     ("careplans", demo_careplans.seed),
     ("tasks", demo_tasks.seed),
+    ("referrals", demo_referrals.seed),
 ]
 
 
