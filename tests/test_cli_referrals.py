@@ -56,7 +56,7 @@ def test_resources_import_reports_refused_rows_and_exits_1(folder, run, tmp_path
     assert "line 3: '=HYPERLINK(1): " in out and "category" in out
     code, out, _ = run(*_as_admin(folder, "resources", "import", str(csv), "--json"))
     report = json.loads(out)
-    assert report["added"] == [] and [r["reason"] for r in report["refused"]][0] == (
+    assert report["added"] == [] and next(r["reason"] for r in report["refused"]) == (
         "already in the directory"
     )
 
@@ -84,7 +84,7 @@ def test_print_referral_writes_the_newest_letter_and_records_the_share(folder, r
     ws.close()
 
     out_file = tmp_path / "letter.pdf"
-    code, out, err = run(*_as_admin(folder, "print", "referral", "--patient", "P000001",
+    code, _out, err = run(*_as_admin(folder, "print", "referral", "--patient", "P000001",
                                     "--out", str(out_file), "--method", "fax"))  # fmt: skip
     assert code == 0, err
     assert "Nails" in pages(out_file.read_bytes())[0]

@@ -105,7 +105,7 @@ def test_a_step_out_of_order_or_dated_wrongly_is_refused_with_what_it_can_become
     ws, admin, pid, podiatrist
 ):
     rid = _refer(ws, admin, pid, podiatrist)
-    with pytest.raises(ValidationError, match="cannot become acknowledged.*sent, closed"):
+    with pytest.raises(ValidationError, match=r"cannot become acknowledged.*sent, closed"):
         refs.record_step(ws, admin, rid, "acknowledged")
     with pytest.raises(ValidationError, match="how it was sent"):
         refs.send_referral(ws, admin, rid, via="pigeon")
@@ -151,7 +151,7 @@ def test_a_sent_referral_aged_past_the_practice_limit_gets_a_chase_task_and_an_a
     assert events.sync_due_tasks(ws, TODAY).value.created == []  # the daily sweep again: one task
     rows = {r.id: r for r in refs.open_referrals(ws, admin)}
     assert rows[late].overdue and rows[late].days_waiting == 8 and not rows[recent].overdue
-    assert [r.id for r in refs.open_referrals(ws, admin)][0] == late  # overdue first
+    assert next(r.id for r in refs.open_referrals(ws, admin)) == late  # overdue first
 
     refs.record_step(ws, admin, late, "acknowledged")
     (card,) = _chase_cards(ws, admin, pid)
@@ -220,5 +220,5 @@ def test_a_resource_links_to_a_patient_once(ws, admin, pid, transport):
     (linked,) = directory.patient_resources(ws, coord, pid)
     assert linked["resource"]["name"] == "Riverbend Ride Along"
     assert linked["notes"] == "Tuesdays and Fridays"
-    with pytest.raises(ValidationError, match="not in this care plan|care plans"):
+    with pytest.raises(ValidationError, match=r"not in this care plan|care plans"):
         directory.link_resource(ws, coord, pid, transport, plan_id=1, intervention_uid="x")

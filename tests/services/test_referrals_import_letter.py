@@ -143,13 +143,14 @@ def referral(ws, admin) -> tuple[int, int]:
 def test_the_letter_prints_the_problems_medicines_allergies_and_the_referrer(ws, admin, referral):
     pid, rid = referral
     gp = staff(ws, admin, Role.GP, "gail.gp")
-    pdf, changes = letters.render_letter(ws, gp, rid, method="fax")
+    pdf, _changes = letters.render_letter(ws, gp, rid, method="fax")
     (text,) = pages(pdf)  # one page
     for words in (
         "Referral", "Dr Lena Ortiz", "Podiatrist", "Harold Moss", "Practice ID",
         "Medicare 2123456701", "Urgent (within days)", "Painful corns; cannot cut his nails",
         "Type 2 diabetes mellitus", "Hypertension", "Osteoarthritis of knee",
-        "Metformin", "500 mg twice a day", "Perindopril", "Penicillin (rash", "Referred by Alex Admin", "by Gail Gp",
+        "Metformin", "500 mg twice a day", "Perindopril", "Penicillin (rash",
+        "Referred by Alex Admin", "by Gail Gp",
         "Signature", "Page 1 of 1",
     ):  # fmt: skip
         assert words in text, words
