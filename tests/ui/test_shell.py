@@ -274,7 +274,7 @@ def test_window_geometry_and_screen_are_remembered(qtbot, ws, admin, tmp_path):
 
 
 def test_unbuilt_screens_say_so_honestly(window):
-    for key in ("care_plans", "medications", "tasks", "conferences"):
+    for key in ("care_plans", "medications", "tasks"):
         window.show_screen(key)
         page = window.pages.currentWidget()
         texts = " ".join(lbl.text() for lbl in page.findChildren(type(window.user_label)))

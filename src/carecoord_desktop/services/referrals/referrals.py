@@ -347,7 +347,8 @@ def _rows(session: Session, where, today: date) -> list[ReferralRow]:
     )
     out = []
     for r, p, referrer in session.exec(q):
-        waiting = (today - r.sent_on).days if r.sent_on and r.status == S.SENT.value else None
+        still_open = r.status not in (S.CLOSED.value, S.DECLINED.value)
+        waiting = (today - r.sent_on).days if r.sent_on and still_open else None
         out.append(
             ReferralRow(
                 id=r.id,
@@ -368,7 +369,7 @@ def _rows(session: Session, where, today: date) -> list[ReferralRow]:
                 referrer_name=referrer or "",
                 outcome=r.outcome,
                 days_waiting=waiting,
-                overdue=waiting is not None and waiting >= limit,
+                overdue=r.status == S.SENT.value and waiting is not None and waiting >= limit,
             )
         )
     return out

@@ -165,8 +165,8 @@ class ReferralRow:
     goal_words: str
     referrer_name: str
     outcome: str | None
-    days_waiting: int | None  # since it was sent, while open and sent
-    overdue: bool  # sent, unanswered past the practice's follow-up days
+    days_waiting: int | None  # since it was sent, while it is open
+    overdue: bool  # sent and unanswered past the practice's follow-up days
 
     @property
     def status_label(self) -> str:

@@ -24,6 +24,8 @@ from carecoord_desktop.ui.admin.screen import AdminScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
 from carecoord_desktop.ui.patients.record_sections import RECORD_SECTIONS
 from carecoord_desktop.ui.patients.screen import PatientsScreen
+from carecoord_desktop.ui.referrals.screen import make_screen as _referrals
+from carecoord_desktop.ui.referrals.section import REFERRALS_SECTION
 from carecoord_desktop.ui.resources import resources_dir
 from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
 from carecoord_desktop.ui.shell.record_tabs import SectionSpec, combined
@@ -111,7 +113,6 @@ _CARE_PLANS = (
 )
 _MEDICATIONS = "reconcile a patient's medicines with new orders and sign off the reconciled list."
 _TASKS = "share tasks across GPs, nurses, coordinators and reception, with discharge follow-ups."
-_CONFERENCES = "prepare and record multidisciplinary care conferences."
 
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
@@ -154,13 +155,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "Not built yet: will " + _TASKS,
     ),
     ScreenSpec(
-        "conferences",
-        "Conferences",
-        _not_built("Conferences", _CONFERENCES),
+        "conferences",  # the key stays: care conferences will share this screen
+        "Referrals & resources",
+        _referrals,
         Permission.VIEW_PATIENTS,
         "Ctrl+5",
         "conferences",
-        "Not built yet: will " + _CONFERENCES,
+        "The community resources directory (search, categories, add, edit, import a CSV list) "
+        "and the practice's open referrals, the ones waiting too long for an answer first.",
     ),
     ScreenSpec(
         "admin",
@@ -176,7 +178,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = ()
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (REFERRALS_SECTION,)
 
 
 def record_sections() -> tuple[SectionSpec, ...]:
