@@ -135,13 +135,27 @@ class ReferralsScreen(QWidget):
         self.open_table.doubleClicked.connect(self._open_patient)
         self.resource_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         state.changes_published.connect(self._changed)
-        state.actor_changed.connect(lambda _a: self.refresh())
+        state.actor_changed.connect(self._actor_changed)  # a bound slot: gone with the screen
         self.refresh()
 
     # -- data
     def refresh(self) -> None:
         self.refresh_directory()
         self.refresh_open()
+
+    def _actor_changed(self, _actor) -> None:
+        self.refresh()
+
+    def reset_for_new_user(self) -> None:  # shell hook: nothing of the last user's search stays
+        self._typing.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.category.blockSignals(True)
+        self.category.setCurrentIndex(0)
+        self.category.blockSignals(False)
+        self.resource_table.clearSelection()
+        self.error.hide()
 
     def screen_shown(self) -> None:  # shell hook: days waiting move on with the calendar
         self.refresh()
