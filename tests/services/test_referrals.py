@@ -222,3 +222,25 @@ def test_a_resource_links_to_a_patient_once(ws, admin, pid, transport):
     assert linked["notes"] == "Tuesdays and Fridays"
     with pytest.raises(ValidationError, match=r"not in this care plan|care plans"):
         directory.link_resource(ws, coord, pid, transport, plan_id=1, intervention_uid="x")
+
+
+def test_a_merge_moves_the_referrals_and_their_sharing_record_to_the_kept_record(
+    ws, admin, pid, podiatrist
+):
+    from carecoord_desktop.services.referrals import letters
+
+    twin = patients.create_patient(
+        ws, admin, PatientDraft(given_name="Harry", family_name="Moss",
+                                date_of_birth=date(1951, 2, 3)),
+    ).value.id  # fmt: skip
+    member = lists.add_care_team_member(
+        ws, admin, twin, CareTeamDraft(name="Pat Physio", role="Physiotherapist",
+                                       phone="(03) 5550 4321"),
+    ).value.id  # fmt: skip
+    rid = _sent(ws, admin, twin, member, 3)
+    letters.render_letter(ws, admin, rid, method="post")
+    merged = patients.merge_patients(ws, admin, pid, twin)
+    assert merged.changes.touches({Kind.REFERRALS}, pid)
+    assert [r.id for r in refs.patient_referrals(ws, admin, pid)] == [rid]
+    assert refs.patient_referrals(ws, admin, twin) == []
+    assert [s.record_id for s in letters.shares_for(ws, admin, pid)] == [rid]

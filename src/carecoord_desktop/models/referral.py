@@ -243,3 +243,9 @@ class DocumentShare(SQLModel, table=True):
     shared_at: datetime = Field(default_factory=utcnow)
     shared_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     shared_by_name: str = Field(max_length=120)
+
+
+# A patient's rows that a merge of two records moves to the kept one (services/patients/record).
+# Not patient_resource: its (patient, resource) pair is unique, and both records may link the
+# same service; the merged record's links stay on it, archived, pointing at the kept one.
+PATIENT_ROWS = (Referral, DocumentShare)

@@ -41,7 +41,7 @@ class Kind(StrEnum):
 # What a patient's lists are made of (a merge moves all of them).
 PATIENT_LISTS = frozenset(
     {Kind.CONDITIONS, Kind.ALLERGIES, Kind.MEDICINES, Kind.HOSPITAL, Kind.CONTACTS, Kind.CARE_TEAM}
-) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES}
+) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES, Kind.REFERRALS}
 
 
 @dataclass(frozen=True)

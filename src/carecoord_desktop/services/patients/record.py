@@ -17,6 +17,7 @@ from sqlalchemy import text, update
 from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models import referral as referral_models
 from carecoord_desktop.models import task as task_models
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.careplan import CarePlan, Observation
@@ -402,7 +403,7 @@ def record_no_known_allergies(
 # A merge keeps both records' care plans and observations too.
 _CHILD_MODELS = (
     Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent,
-    CarePlan, Observation, *task_models.PATIENT_ROWS,
+    CarePlan, Observation, *task_models.PATIENT_ROWS, *referral_models.PATIENT_ROWS,
 )  # fmt: skip
 # Empty fields of the kept record are filled from the merged one.
 _FILLABLE = patient_fields.FILLABLE
