@@ -244,3 +244,13 @@ def test_a_merge_moves_the_referrals_and_their_sharing_record_to_the_kept_record
     assert [r.id for r in refs.patient_referrals(ws, admin, pid)] == [rid]
     assert refs.patient_referrals(ws, admin, twin) == []
     assert [s.record_id for s in letters.shares_for(ws, admin, pid)] == [rid]
+
+
+def test_a_category_word_finds_the_services_of_that_category(ws, admin, transport):
+    directory.add_resource(ws, admin, ResourceDraft(name="Wattle Wheels", category="transport"))
+    directory.add_resource(ws, admin, ResourceDraft(name="Cafe Connect", category="mental_health"))
+    found = [r.name for r in directory.search_resources(ws, admin, "transport")]
+    assert sorted(found) == ["Riverbend Ride Along", "Wattle Wheels"]
+    assert [r.name for r in directory.search_resources(ws, admin, "mental health")] == [
+        "Cafe Connect"
+    ]

@@ -155,16 +155,19 @@ SERVICES = (
         "Free",
     ),
 )
-REASONS = (
-    "Foot check and nail care: diabetes with reduced feeling in both feet.",
-    "No longer drives; needs transport to specialist appointments.",
-    "Struggling to cook since discharge; weight dropping.",
-    "Two falls this year; needs strength and balance work.",
-    "Low mood since his wife died; would like someone to talk to.",
-    "Carer is exhausted; asking about respite.",
-    "Knee arthritis limiting walking; asks about water exercise.",
-    "Needs grab rails in the bathroom after a fall.",
-)
+# Why a patient is referred to a service of each category (the demo's reasons fit the service).
+REASONS = {
+    "transport": "No longer drives; needs transport to specialist appointments.",
+    "meals": "Struggling to cook since discharge; weight dropping.",
+    "carers_support": "Carer is exhausted; asking about support and respite.",
+    "exercise": "Two falls this year; needs strength and balance work.",
+    "mental_health": "Low mood since his wife died; would like someone to talk to.",
+    "housing": "Rent increase; worried about keeping the flat.",
+    "home_help": "Needs grab rails in the bathroom after a fall.",
+    "interpreters": "Needs an interpreter for the diabetes educator visit.",
+    "other": "Wants help setting up video calls for telehealth.",
+}
+PROVIDER_REASON = "Please assess and advise: {role} review requested in the care plan."
 # The states the demo shows, with how many days ago the referral was sent (None: not sent).
 PLAN = (
     ("draft", None),
@@ -197,7 +200,7 @@ def seed(ws: Workspace, admin: Actor, rng: random.Random, *, patient_ids, staff,
             address=f"{10 + n} Demo Street, {area}" if area != "All areas" else None,
         )
         try:
-            resource_ids.append(directory.add_resource(ws, admin, draft).value)
+            resource_ids.append((directory.add_resource(ws, admin, draft).value, category))
         except ValidationError:  # already seeded (a demo re-run)
             return
     if not patient_ids:
@@ -206,17 +209,22 @@ def seed(ws: Workspace, admin: Actor, rng: random.Random, *, patient_ids, staff,
     if not clinicians:
         return
     today = date.today()
-    chosen = rng.sample(list(patient_ids), min(len(PLAN) * 2, len(patient_ids)))
+    with_team = _with_providers(ws, patient_ids)
+    others = [p for p in sorted(patient_ids) if p not in with_team]
+    half = len(PLAN)
+    chosen = rng.sample(sorted(with_team), min(half, len(with_team)))
+    chosen += rng.sample(others, min(len(PLAN) * 2 - len(chosen), len(others)))
     for n, pid in enumerate(chosen):
         status, sent_ago = PLAN[n % len(PLAN)]
         who = rng.choice(clinicians)
         actor = Actor(who.id, who.username, who.full_name, who.role)
-        member = _provider(ws, pid) if n % 2 == 0 else None
-        draft = (
-            ReferralDraft("provider", member, rng.choice(REASONS), rng.choice(("routine", "soon")))
-            if member
-            else ReferralDraft("resource", rng.choice(resource_ids), rng.choice(REASONS))
-        )
+        member = with_team.get(pid)
+        if member:
+            reason = PROVIDER_REASON.format(role=member[1].lower())
+            draft = ReferralDraft("provider", member[0], reason, rng.choice(("routine", "soon")))
+        else:
+            rid, category = rng.choice(resource_ids)
+            draft = ReferralDraft("resource", rid, REASONS[category])
         try:
             _walk(ws, actor, pid, draft, status, sent_ago, today)
         except ValidationError:  # an archived or merged demo record
@@ -224,20 +232,27 @@ def seed(ws: Workspace, admin: Actor, rng: random.Random, *, patient_ids, staff,
     events.sync_due_tasks(ws, today)  # the overdue ones get their "Chase referral" task
 
 
-def _provider(ws: Workspace, pid: int) -> int | None:
+def _with_providers(ws: Workspace, patient_ids) -> dict[int, tuple[int, str]]:
+    """Patients with an outside provider on their care team: (member id, role) for each."""
+    wanted = set(patient_ids)
     with ws.session() as session:
-        return session.exec(
-            select(CareTeamMember.id).where(
-                CareTeamMember.patient_id == pid, CareTeamMember.staff_user_id.is_(None)
-            )
-        ).first()
+        rows = session.exec(
+            select(CareTeamMember.patient_id, CareTeamMember.id, CareTeamMember.role)
+            .where(CareTeamMember.staff_user_id.is_(None))
+            .order_by(CareTeamMember.id)
+        )
+        found: dict[int, tuple[int, str]] = {}
+        for pid, mid, role in rows:
+            if pid in wanted:
+                found.setdefault(pid, (mid, role))
+    return found
 
 
 def _walk(ws, actor, pid, draft, status, sent_ago, today) -> None:
-    rid = refs.create_referral(ws, actor, pid, draft, today=today).value
+    sent = today - timedelta(days=sent_ago or 0)
+    rid = refs.create_referral(ws, actor, pid, draft, today=sent).value  # drafted the day sent
     if sent_ago is None:
         return
-    sent = today - timedelta(days=sent_ago)
     refs.send_referral(ws, actor, rid, via="secure_message" if sent_ago % 2 else "fax", on=sent)
     steps = {
         "acknowledged": ("acknowledged",),

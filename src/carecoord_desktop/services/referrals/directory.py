@@ -156,8 +156,8 @@ def search_resources(
     *,
     include_retired: bool = False,
 ) -> list[ResourceRow]:
-    """Services whose name, organisation, area, address, eligibility or notes hold every word
-    typed (a misspelt word is matched fuzzily), best first; by name when nothing is typed."""
+    """Services whose category, name, organisation, area, address, eligibility or notes hold
+    each word typed (a misspelt word matched fuzzily), best first; by name with no words."""
     require(actor, Permission.VIEW_PATIENTS)
     q = select(CommunityResource)
     if category:
@@ -171,7 +171,7 @@ def search_resources(
         return sorted(rows, key=lambda r: (not r.active, fold(r.name)))
     scored = []
     for r in rows:
-        hay = fold(" ".join(getattr(r, f) or "" for f in _SEARCHED))
+        hay = fold(" ".join([r.category_label, *(getattr(r, f) or "" for f in _SEARCHED)]))
         tokens = hay.split()
         score = 0.0
         for term in terms:
