@@ -161,7 +161,7 @@ REASONS = {
     "meals": "Struggling to cook since discharge; weight dropping.",
     "carers_support": "Carer is exhausted; asking about support and respite.",
     "exercise": "Two falls this year; needs strength and balance work.",
-    "mental_health": "Low mood since his wife died; would like someone to talk to.",
+    "mental_health": "Low mood since a bereavement; would like someone to talk to.",
     "housing": "Rent increase; worried about keeping the flat.",
     "home_help": "Needs grab rails in the bathroom after a fall.",
     "interpreters": "Needs an interpreter for the diabetes educator visit.",

@@ -154,6 +154,7 @@ class StepDialog(QDialog):
     def __init__(self, state: AppState, row: ReferralRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("referralStepDialog")
+        self.setMinimumWidth(520)  # the note's hint reads in full
         self.setWindowTitle(f"Referral to {row.recipient_name}")
         self.state, self.row = state, row
         self.status = QComboBox()
