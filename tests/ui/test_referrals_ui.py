@@ -96,6 +96,17 @@ def test_the_record_tab_makes_sends_and_prints_a_referral(qtbot, qtmodeltester, 
     qtbot.waitUntil(lambda: tab.shares_model.rowCount() == 1)
     assert tab.shares_model.row_at(0).method == "printed"
     preview.close()
+
+    link = tab.link_service()
+    qtbot.keyClicks(link.search, "meals")
+    qtbot.waitUntil(lambda: link.services.count() == 1)
+    link.notes.setText("Lunch on weekdays")
+    with qtbot.waitSignal(state.changes_published):
+        link.accept()
+    qtbot.waitUntil(lambda: tab.links_model.rowCount() == 1)
+    assert tab.links_model.row_at(0)["resource"]["name"] == "Hilltop Meals on Wheels"
+    assert tab.isAncestorOf(tab.links)  # laid out on the tab, not only filled
+    qtmodeltester.check(tab.links_model)
     dialog.resize(1200, 800)
     dialog.tabs.setCurrentWidget(tab)
     qtbot.wait(10)

@@ -372,3 +372,18 @@ def patient_resources(ws: Workspace, actor: Actor, patient_id: int) -> list[dict
                 }
             )
         return out
+
+
+def plan_interventions(ws: Workspace, actor: Actor, patient_id: int) -> list[tuple[int, str, str]]:
+    """(plan id, intervention uid, what) of the patient's plans still in force, services first:
+    the interventions a directory service can be linked to."""
+    require(actor, Permission.VIEW_PATIENTS)
+    closed = ("completed", "cancelled")
+    with ws.session() as session:
+        rows = session.exec(
+            select(CarePlanIntervention)
+            .join(CarePlan, CarePlan.id == CarePlanIntervention.plan_id)
+            .where(CarePlan.patient_id == patient_id, CarePlan.status.not_in(closed))
+            .order_by(CarePlanIntervention.is_service.desc(), CarePlanIntervention.position)
+        )
+        return [(i.plan_id, i.uid, i.what) for i in rows]

@@ -21,12 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError
-from carecoord_desktop.models.referral import (
-    CATEGORY_LABELS,
-    METHOD_LABELS,
-    ReferralUrgency,
-    SendMethod,
-)
+from carecoord_desktop.models.referral import CATEGORY_LABELS, METHOD_LABELS, SendMethod
 from carecoord_desktop.services.referrals import directory
 from carecoord_desktop.services.referrals import referrals as refs
 from carecoord_desktop.services.referrals.types import (
@@ -284,4 +279,69 @@ class ResourceDialog(QDialog):
         super().accept()
 
 
-__all__ = ["ReferralDialog", "ReferralUrgency", "ResourceDialog", "StepDialog"]
+class LinkResourceDialog(QDialog):
+    """Link a directory service to the patient, and to one intervention of their care plan."""
+
+    def __init__(self, state: AppState, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("linkResourceDialog")
+        self.setWindowTitle("Link a community service")
+        self.resize(600, 440)
+        self.state, self.patient_id = state, patient_id
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search the directory: meals, transport, a suburb…")
+        self.search.setClearButtonEnabled(True)
+        self.services = QListWidget()
+        self.services.setAccessibleName("Directory services")
+        self.intervention = QComboBox()
+        self.intervention.setAccessibleName("Plan intervention")
+        self.intervention.addItem("(not for a plan intervention)", None)
+        for plan_id, uid, what in directory.plan_interventions(state.ws, state.actor, patient_id):
+            self.intervention.addItem(what, (plan_id, uid))
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText("Optional: days, contact person, what was arranged")
+        self.error = error_label()
+        form = QFormLayout()
+        form.addRow("Find", self.search)
+        form.addRow("", self.services)
+        form.addRow("For the plan's", self.intervention)
+        form.addRow("Notes", self.notes)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self, "Link"))
+        self.search.textChanged.connect(self._find)
+        self._find("")
+
+    def _find(self, text: str) -> None:
+        self.services.clear()
+        for r in directory.search_resources(self.state.ws, self.state.actor, text)[:50]:
+            item = QListWidgetItem(f"{r.name} — {r.category_label}")
+            item.setData(256, r.id)
+            self.services.addItem(item)
+        if self.services.count():
+            self.services.setCurrentRow(0)
+
+    def accept(self) -> None:  # Qt override
+        item = self.services.currentItem()
+        chosen = self.intervention.currentData()
+        try:
+            if item is None:
+                raise CareCoordError("Choose a service from the directory.")
+            result = directory.link_resource(
+                self.state.ws,
+                self.state.actor,
+                self.patient_id,
+                item.data(256),
+                plan_id=chosen[0] if chosen else None,
+                intervention_uid=chosen[1] if chosen else None,
+                notes=self.notes.text(),
+            )
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.state.publish(result)
+        super().accept()
+
+
+__all__ = ["LinkResourceDialog", "ReferralDialog", "ResourceDialog", "StepDialog"]

@@ -17,10 +17,15 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services.changes import Kind
 from carecoord_desktop.services.permissions import Permission, can
-from carecoord_desktop.services.referrals import letters
+from carecoord_desktop.services.referrals import directory, letters
 from carecoord_desktop.services.referrals import referrals as refs
-from carecoord_desktop.ui.referrals.dialogs import ReferralDialog, StepDialog
-from carecoord_desktop.ui.referrals.tables import referral_columns, share_columns, step_columns
+from carecoord_desktop.ui.referrals.dialogs import LinkResourceDialog, ReferralDialog, StepDialog
+from carecoord_desktop.ui.referrals.tables import (
+    link_columns,
+    referral_columns,
+    share_columns,
+    step_columns,
+)
 from carecoord_desktop.ui.shell.record_tabs import SectionContext, SectionSpec
 from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
@@ -49,15 +54,18 @@ class ReferralsSection(QWidget):
         self.steps = _table(self.steps_model, "referralSteps")
         self.shares_model = RowsTableModel(share_columns(), self)
         self.shares = _table(self.shares_model, "documentShares")
+        self.links_model = RowsTableModel(link_columns(), self)
+        self.links = _table(self.links_model, "linkedServices")
         self.summary = QLabel()
         self.summary.setObjectName("referralsSummary")
         self.new_button = QPushButton("New referral…")
         self.step_button = QPushButton("Next step…")
         self.print_button = QPushButton("Print letter…")
+        self.link_button = QPushButton("Link a service…")
         self.error = error_label()
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
-        for b in (self.new_button, self.step_button, self.print_button):
+        for b in (self.new_button, self.step_button, self.print_button, self.link_button):
             bar.addWidget(b)
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
@@ -65,6 +73,7 @@ class ReferralsSection(QWidget):
         for title, view in (
             ("History of the chosen referral", self.steps),
             ("Documents shared from this record", self.shares),
+            ("Community services for this patient", self.links),
         ):
             box = QVBoxLayout()
             box.addWidget(QLabel(f"<b>{title}</b>"))
@@ -82,6 +91,7 @@ class ReferralsSection(QWidget):
         self.new_button.clicked.connect(self.new_referral)
         self.step_button.clicked.connect(self.next_step)
         self.print_button.clicked.connect(self.print_letter)
+        self.link_button.clicked.connect(self.link_service)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
 
     # -- data
@@ -95,6 +105,7 @@ class ReferralsSection(QWidget):
         rows = refs.patient_referrals(ws, actor, self.patient_id)
         self.model.set_rows(rows)
         self.shares_model.set_rows(letters.shares_for(ws, actor, self.patient_id))
+        self.links_model.set_rows(directory.patient_resources(ws, actor, self.patient_id))
         open_rows = [r for r in rows if r.is_open]
         overdue = sum(r.overdue for r in open_rows)
         self.summary.setText(
@@ -114,6 +125,7 @@ class ReferralsSection(QWidget):
         row = self.current()
         actor = self.state.actor
         self.new_button.setEnabled(can(actor, Permission.EDIT_CARE_PLANS))
+        self.link_button.setEnabled(can(actor, Permission.EDIT_PATIENTS))
         self.step_button.setEnabled(bool(row and refs.NEXT[refs.S(row.status)]))
         self.print_button.setEnabled(bool(row) and can(actor, Permission.EXPORT_DATA))
         self.steps_model.set_rows(refs.referral_steps(self.state.ws, actor, row.id) if row else [])
@@ -121,6 +133,11 @@ class ReferralsSection(QWidget):
     # -- actions
     def new_referral(self) -> ReferralDialog:
         dialog = ReferralDialog(self.state, self.patient_id, self)
+        dialog.open()
+        return dialog
+
+    def link_service(self) -> LinkResourceDialog:
+        dialog = LinkResourceDialog(self.state, self.patient_id, self)
         dialog.open()
         return dialog
 

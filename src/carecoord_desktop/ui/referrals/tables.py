@@ -64,3 +64,12 @@ def resource_columns() -> list[Column]:
         Column("Hours", lambda r: r.hours or ""),
         Column("Cost", lambda r: r.cost or ""),
     ]
+
+
+def link_columns() -> list[Column]:
+    return [
+        Column("Service", lambda x: x["resource"]["name"]),
+        Column("Phone", lambda x: x["resource"]["phone"] or ""),
+        Column("For", lambda x: x["intervention"] or ""),
+        Column("Notes", lambda x: x["notes"] or ""),
+    ]
