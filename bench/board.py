@@ -167,6 +167,11 @@ def run(ws, nurse, raw, args, seeded: float) -> int:
         print(f"{name:<12}{sm:>16.1f}{sp:>9.1f}{rm:>13.1f}{rp:>9.1f}{sm / rm:>8.1f}")
     (mm, mp), (rmm, rmp) = summary(moves), summary(raw_moves)
     print(f"{'move':<12}{mm:>16.1f}{mp:>9.1f}{rmm:>13.1f}{rmp:>9.1f}{mm / rmm:>8.1f}")
+    counts_ms, sort_ms = patients_column(ws, nurse, raw, args.rounds)
+    print(
+        f"open tasks column: a block of 200 patients {counts_ms:.1f} ms; every patient sorted "
+        f"by open tasks (first 100) {sort_ms:.1f} ms raw"
+    )
     filter_ms = max(medians[k] for k in filters)
     worst = max(filters, key=lambda k: medians[k])
     met_open = "met" if medians["open"] <= GOAL_OPEN_MS else "MISSED"
@@ -180,6 +185,19 @@ def run(ws, nurse, raw, args, seeded: float) -> int:
         f"raw_open_ms={summary(results['open'][1])[0]:.1f} open_tasks={open_cards}"
     )
     return 0
+
+
+def patients_column(ws, nurse, raw, rounds: int) -> tuple[float, float]:
+    """The Patients screen's "open tasks" column: counts for one block of the list through the
+    service, and the correlated count as a sort key over every patient (raw)."""
+    ids = [r[0] for r in raw.execute("SELECT id FROM patient ORDER BY family_name LIMIT 200")]
+    counts = [timed(lambda: boards.open_task_counts(ws, nurse, ids)) for _ in range(rounds)]
+    sql = (
+        f"SELECT patient.id, {boards.OPEN_TASKS_SQL} AS n FROM patient "
+        "ORDER BY n DESC, patient.id LIMIT 100"
+    )
+    sort = [timed(lambda: raw.execute(sql).fetchall()) for _ in range(rounds)]
+    return statistics.median(counts), statistics.median(sort)
 
 
 def _version(raw, task_id: int) -> int:

@@ -609,6 +609,8 @@ def test_rebuild_reproduces_what_the_triggers_built(small):
 def test_migrating_an_existing_workspace_backfills_the_index(small):
     ws, actor, p = small
     with ws.session() as session:  # going back to 0002 drops these tables and what they hold
+        session.execute(text("DELETE FROM transition_contact"))  # the demo's discharges (0011)
+        session.execute(text("DELETE FROM care_transition"))
         session.execute(text("DELETE FROM hospital_event"))
         session.execute(text("DELETE FROM patient_contact"))
         session.commit()

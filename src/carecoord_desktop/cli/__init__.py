@@ -16,6 +16,7 @@ from carecoord_desktop.cli import (
     admin,
     careplan_documents,
     careplans,
+    medicines,
     printing,
     referrals,
     tasks,
@@ -38,6 +39,7 @@ from carecoord_desktop.services import workspaces
 FEATURES = [
     admin,
     careplans,
+    medicines,
     tasks,
     careplan_documents,
     referrals,

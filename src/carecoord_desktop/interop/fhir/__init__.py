@@ -1,1 +1,1 @@
-"""FHIR R4 exports (pure: plain data in, JSON-ready dicts out)."""
+"""FHIR R4 in and out (JSON), pure: no database, no services."""
