@@ -84,3 +84,10 @@ def test_export_fhir_writes_the_bundle_and_respects_the_role(
         patient.practice_id, "--out", str(refused),
     )  # fmt: skip
     assert code != 0 and "export patient data" in err and not refused.exists()
+
+
+def test_plans_check_without_a_plan_says_so(ws, team, monkeypatch, capsys, patient):
+    code, out, err = carecoord(
+        ws, monkeypatch, capsys, "nurse.user", "plans", "check", "--patient", patient.practice_id
+    )
+    assert code == 2 and "no care plan yet" in err and out == ""
