@@ -121,7 +121,7 @@ def test_check_on_a_healthy_workspace(ws, admin):
     assert report.ok, report.problems
     assert report.schema_revision == migrate.head_revision()
     assert report.counts["staff_user"] == 2
-    assert report.counts["practice_setting"] == 4  # with the holiday region
+    assert report.counts["practice_setting"] == 5  # with the holiday region and referral days
     assert report.audit_rows == report.counts["audit_event"] >= 4
 
 

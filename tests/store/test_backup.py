@@ -80,7 +80,7 @@ def test_backup_now_writes_a_verified_encrypted_file(ws, admin):
     counts = backups.verify_backup(ws, result.path)
     assert counts == result.tables
     assert result.tables["staff_user"] == 1
-    assert result.tables["practice_setting"] == 4  # with the holiday region
+    assert result.tables["practice_setting"] == 5  # with the holiday region and referral days
     assert result.tables["audit_event"] >= 2
     # The backup is audited (after the snapshot, so it is not inside the backup itself).
     events, _ = audit.list_events(ws, admin, action="backup")
