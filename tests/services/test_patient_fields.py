@@ -23,6 +23,7 @@ from carecoord_desktop.services.patients import (
 from carecoord_desktop.services.patients import (
     imports as patient_import,
 )
+from carecoord_desktop.services.patients import merge as patient_merge
 from carecoord_desktop.services.patients import (
     record as patients,
 )
@@ -87,7 +88,7 @@ def test_the_bulk_inserts_name_every_field_of_the_list():
     ):
         missing = [n for n in NAMES if n not in columns]
         assert missing == [], f"{where} does not write {missing}"
-    assert set(patients._FILLABLE) == {f.name for f in PATIENT_FIELDS if f.fillable}
+    assert set(patient_merge._FILLABLE) == {f.name for f in PATIENT_FIELDS if f.fillable}
 
 
 def test_a_field_without_a_value_fails_naming_it_and_where():

@@ -271,6 +271,20 @@ SEED: dict[str, list[str]] = {
         "INSERT INTO minutes_entry (patient_id, staff_name, work_date, minutes, activity, source, "
         f"created_at) VALUES (1, 'Casey Ward', '2026-01-05', 25, 'calls', 'manual', {_STAMP})",
     ],
+    "0012": [
+        "INSERT INTO community_resource (id, name, category, active, name_key, area_key, "
+        f"created_at, updated_at) VALUES (1, 'Ride Along', 'transport', 1, 'ride along', "
+        f"'north', {_STAMP}, {_STAMP})",
+        "INSERT INTO referral (id, patient_id, recipient_kind, resource_id, recipient_name, "
+        "reason, urgency, status, status_on, sent_on, created_at, updated_at) VALUES "
+        "(1, 1, 'resource', 1, 'Ride Along', 'No longer drives', 'routine', 'sent', "
+        f"'2026-01-05', '2026-01-05', {_STAMP}, {_STAMP})",
+        "INSERT INTO referral_step (referral_id, status, step_on, at, actor_name) VALUES "
+        f"(1, 'sent', '2026-01-05', {_STAMP}, 'Casey Ward')",
+        "INSERT INTO document_share (patient_id, document, record_type, record_id, recipient, "
+        f"method, shared_at, shared_by_name) VALUES (1, 'referral letter', 'referral', 1, "
+        f"'Ride Along', 'fax', {_STAMP}, 'Casey Ward')",
+    ],
 }
 
 
@@ -390,9 +404,35 @@ def test_0011_adds_the_task_tables_beside_the_records_and_takes_only_them_away(
               f"'discharge', 'discharge:1:contact', {_STAMP}, {_STAMP})"  # fmt: skip
         with pytest.raises(Exception, match="UNIQUE"):
             conn.exec_driver_sql(dup)
-    before = table_names(ws) - TASK_TABLES
+    before = table_names(ws) - TASK_TABLES - REFERRAL_TABLES  # 0012 sits on 0011: it goes too
     revs = revisions()
     downgrade(ws, revs[revs.index("0011") - 1])  # the revision 0011 sits on
     assert table_names(ws) == before
     with ws.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM patient").scalar() == 3
+
+
+REFERRAL_TABLES = {
+    "community_resource", "patient_resource", "referral", "referral_step", "document_share",
+}  # fmt: skip
+
+
+def test_0012_adds_the_referral_tables_beside_the_tasks_and_takes_only_them_away(
+    migrated_with_data,
+):
+    ws = migrated_with_data
+    assert table_names(ws) >= REFERRAL_TABLES | TASK_TABLES
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT status FROM referral").scalar() == "sent"
+        again = "INSERT INTO community_resource (name, category, active, name_key, area_key, " \
+                f"created_at, updated_at) VALUES ('RIDE ALONG', 'transport', 1, 'ride along', " \
+                f"'north', {_STAMP}, {_STAMP})"  # fmt: skip
+        with pytest.raises(Exception, match="UNIQUE"):
+            conn.exec_driver_sql(again)
+    before = table_names(ws) - REFERRAL_TABLES
+    revs = revisions()
+    downgrade(ws, revs[revs.index("0012") - 1])
+    assert table_names(ws) == before
+    assert migrate.current_revision(ws.engine) == "0011"
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM task").scalar() == 1

@@ -12,7 +12,15 @@ import os
 import sys
 
 from carecoord_desktop import APP_NAME, __version__
-from carecoord_desktop.cli import admin, careplan_documents, careplans, medicines, printing, tasks
+from carecoord_desktop.cli import (
+    admin,
+    careplan_documents,
+    careplans,
+    medicines,
+    printing,
+    referrals,
+    tasks,
+)
 from carecoord_desktop.cli.common import (
     EXIT_OK,
     EXIT_PROBLEM,
@@ -34,6 +42,7 @@ FEATURES = [
     careplan_documents,
     medicines,
     tasks,
+    referrals,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]

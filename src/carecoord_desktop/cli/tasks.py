@@ -41,6 +41,10 @@ SETTING_KEYS = {
         "holiday_region",
         "public holidays for due dates: country-state, e.g. AU-NSW, AU-QLD, US-CA",
     ),
+    "referral-follow-up-days": (
+        "referral_follow_up_days",
+        "days a sent referral may go unanswered before a chase task opens (1-90)",
+    ),
 }
 
 
@@ -96,7 +100,7 @@ def cmd_settings(args, secrets) -> int:
         finally:
             ws.close()
         for key, (name, meaning) in SETTING_KEYS.items():
-            say(f"{key:<18} {getattr(current, name)!s:<28} {meaning}")
+            say(f"{key:<24} {getattr(current, name)!s:<28} {meaning}")
         return EXIT_OK
     key = args.key.strip().lower().replace("_", "-")
     if key not in SETTING_KEYS:

@@ -32,6 +32,13 @@ from carecoord_desktop.models.patient import (
     PatientContact,
 )
 from carecoord_desktop.models.practice import PracticeSetting
+from carecoord_desktop.models.referral import (
+    CommunityResource,
+    DocumentShare,
+    PatientResource,
+    Referral,
+    ReferralStep,
+)
 from carecoord_desktop.models.staff import Role, StaffUser
 from carecoord_desktop.models.task import (
     CareTransition,
@@ -61,7 +68,9 @@ __all__ = [
     "CarePlanWarningSign",
     "CareTeamMember",
     "CareTransition",
+    "CommunityResource",
     "Condition",
+    "DocumentShare",
     "HospitalEvent",
     "LocalHoliday",
     "MedRecItem",
@@ -75,7 +84,10 @@ __all__ = [
     "Observation",
     "Patient",
     "PatientContact",
+    "PatientResource",
     "PracticeSetting",
+    "Referral",
+    "ReferralStep",
     "Role",
     "StaffUser",
     "Task",

@@ -84,6 +84,7 @@ _FIELD_WORDS = {
     "holiday_region": "holiday region",
     "practice_phone": "practice phone",
     "nurses_sign_reconciliation": "nurses may sign off reconciliations",
+    "referral_follow_up_days": "days before an unanswered referral is chased",
     "acd_status": "advance care directive",
     "acd_date": "advance care directive date",
     "acd_location": "advance care directive location",

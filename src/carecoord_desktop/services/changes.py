@@ -35,12 +35,14 @@ class Kind(StrEnum):
     CARE_PLANS = "care_plans"  # a patient's plans, their versions, reviews, copies, agreement
     OBSERVATIONS = "observations"  # measured values (HbA1c, BP, ...) that goals chart
     MED_RECONCILIATION = "med_reconciliation"  # a reconciliation session's lists and decisions
+    REFERRALS = "referrals"  # a patient's referrals, their steps and the documents shared
+    RESOURCES = "resources"  # the community resources directory (not one patient's)
 
 
 # What a patient's lists are made of (a merge moves all of them).
 PATIENT_LISTS = frozenset(
     {Kind.CONDITIONS, Kind.ALLERGIES, Kind.MEDICINES, Kind.HOSPITAL, Kind.CONTACTS, Kind.CARE_TEAM}
-) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES}
+) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES, Kind.REFERRALS}
 
 
 @dataclass(frozen=True)

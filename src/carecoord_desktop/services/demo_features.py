@@ -23,7 +23,12 @@ from sqlmodel import select
 
 from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import demo_careplans, demo_medications, demo_tasks
+from carecoord_desktop.services import (
+    demo_careplans,
+    demo_medications,
+    demo_referrals,
+    demo_tasks,
+)
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.store.workspace import Workspace
 
@@ -43,6 +48,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("careplans", demo_careplans.seed),
     ("medicines", demo_medications.seed),
     ("tasks", demo_tasks.seed),
+    ("referrals", demo_referrals.seed),
 ]
 
 

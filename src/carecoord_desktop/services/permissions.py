@@ -22,6 +22,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view the audit log"
     RUN_BACKUPS = "make or restore backups"
     CHANGE_SETTINGS = "change practice settings"
+    MANAGE_RESOURCES = "keep the community resources directory"
 
 
 _CLINICAL = {
@@ -31,6 +32,7 @@ _CLINICAL = {
     Permission.MANAGE_TASKS,
     Permission.EXPORT_DATA,
     Permission.PRINT_HANDOUTS,
+    Permission.MANAGE_RESOURCES,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +47,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PATIENTS,
             Permission.MANAGE_TASKS,
             Permission.PRINT_HANDOUTS,
+            Permission.MANAGE_RESOURCES,
         }
     ),
 }

@@ -29,6 +29,8 @@ class PracticeSettings:
     # Medication reconciliation is signed off by a GP; a practice may let its nurses sign too.
     nurses_sign_reconciliation: bool = False
     practice_phone: str = ""  # printed on patient handouts (the medication card)
+    # A sent referral with no answer after this many days gets a "Chase referral" task.
+    referral_follow_up_days: int = 10
     # The settings' version when read: the sum of their rows' versions, which every save of any
     # of them raises (rows are never deleted). update() takes it back to refuse a stale save.
     version: int = field(default=0, compare=False)
@@ -74,6 +76,10 @@ def validate(settings: PracticeSettings) -> None:
         raise ValidationError("Lock after 1 to 120 idle minutes.", field="idle_lock_minutes")
     if not 1 <= settings.backups_kept <= 365:
         raise ValidationError("Keep between 1 and 365 backups.", field="backups_kept")
+    if not 1 <= settings.referral_follow_up_days <= 90:
+        raise ValidationError(
+            "Chase an unanswered referral after 1 to 90 days.", field="referral_follow_up_days"
+        )
     if normalise_region(settings.holiday_region) != settings.holiday_region:
         raise ValidationError(
             f"Write the region as {normalise_region(settings.holiday_region)}.", "holiday_region"

@@ -1,5 +1,6 @@
 """What feeds the task board from the other features, in one place: it registers the sources
-of tasks that fall due by date (care plan reviews) with the board's sweep, and `sync` runs the
+of tasks that fall due by date (care plan reviews, referrals unanswered past the practice's
+limit) with the board's sweep, and `sync` runs the
 sweep and closes the tasks whose event is over. The app runs it at every sign-in (on a worker)
 and the board when it is opened; the CLI's `carecoord tasks sync` for a nightly job.
 
@@ -16,10 +17,12 @@ from carecoord_desktop.services.careplans import task_events as plan_tasks
 from carecoord_desktop.services.changes import NO_CHANGES, Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.referrals import followups as referral_tasks
 from carecoord_desktop.services.tasks import events
 from carecoord_desktop.store.workspace import Workspace
 
 events.register_source(plan_tasks.review_tasks)
+events.register_source(referral_tasks.unanswered_referrals)  # registers itself too; once only
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models import referral as referral_models
 from carecoord_desktop.models import task as task_models
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.careplan import CarePlan, Observation
@@ -31,11 +32,12 @@ from carecoord_desktop.services.patients.types import PatientRecord
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
-# A merge keeps both records' care plans, observations, reconciliations, tasks, transitions
-# and minutes too.
+# A merge keeps both records' care plans, observations, reconciliations, tasks, transitions,
+# minutes and referrals too.
 _CHILD_MODELS = (
     Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent,
     CarePlan, Observation, MedReconciliation, *task_models.PATIENT_ROWS,
+    *referral_models.PATIENT_ROWS,
 )  # fmt: skip
 # Rows that move with the patient but have no version (append-only history).
 _HISTORY_MODELS = (MedicationChange,)
@@ -140,7 +142,6 @@ def merge_patients(
     # The kept record gains the lists (and the plans); both change.
     moved_kinds = (
         Kind.PATIENT, *PATIENT_LISTS, Kind.CARE_PLANS, Kind.OBSERVATIONS, Kind.MED_RECONCILIATION,
-        Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES,
     )  # fmt: skip
     changes = Changes.patient(keep_id, *moved_kinds, membership=True) | Changes.patient(
         merge_id, *moved_kinds

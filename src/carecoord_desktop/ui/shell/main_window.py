@@ -176,7 +176,11 @@ class MainWindow(QMainWindow):
         go = self.menuBar().addMenu("&Go")
         self.go_actions: dict[str, QAction] = {
             spec.key: self._action(
-                go, spec.title, spec.shortcut, lambda _=False, k=spec.key: self.show_screen(k)
+                # "&&": a screen title's "&" ("Referrals & resources") is text, not a mnemonic
+                go,
+                spec.title.replace("&", "&&"),
+                spec.shortcut,
+                lambda _=False, k=spec.key: self.show_screen(k),
             )
             for spec in self.specs
         }

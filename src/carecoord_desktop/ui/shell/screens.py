@@ -28,8 +28,9 @@ from carecoord_desktop.ui.medications.screen import MedicationsScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
 from carecoord_desktop.ui.patients.record_sections import RECORD_SECTIONS
 from carecoord_desktop.ui.patients.screen import PatientsScreen
+from carecoord_desktop.ui.referrals.screen import make_screen as _referrals
+from carecoord_desktop.ui.referrals.section import REFERRALS_SECTION
 from carecoord_desktop.ui.resources import resources_dir
-from carecoord_desktop.ui.shell.placeholder import NotBuiltPage
 from carecoord_desktop.ui.shell.record_tabs import SectionSpec, combined
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.tasks.record_tab import TASKS_SECTION
@@ -116,11 +117,6 @@ def _tasks(ctx: ScreenContext) -> QWidget:
     return TaskBoardScreen(ctx.state, ctx.open_record)
 
 
-def _not_built(title: str, what: str) -> Callable[[ScreenContext], QWidget]:
-    return lambda _ctx: NotBuiltPage(title, what)
-
-
-_CONFERENCES = "prepare and record multidisciplinary care conferences."
 
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
@@ -173,13 +169,14 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "same tasks as a sortable table.",
     ),
     ScreenSpec(
-        "conferences",
-        "Conferences",
-        _not_built("Conferences", _CONFERENCES),
+        "conferences",  # the key stays: care conferences will share this screen
+        "Referrals & resources",
+        _referrals,
         Permission.VIEW_PATIENTS,
         "Ctrl+5",
         "conferences",
-        "Not built yet: will " + _CONFERENCES,
+        "The community resources directory (search, categories, add, edit, import a CSV list) "
+        "and the practice's open referrals, the ones waiting too long for an answer first.",
     ),
     ScreenSpec(
         "admin",
@@ -195,7 +192,9 @@ SCREENS: tuple[ScreenSpec, ...] = (
 
 
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
-FEATURE_SECTIONS: tuple[SectionSpec, ...] = (CARE_PLAN_SECTION, MEDICINES_SECTION, TASKS_SECTION)
+FEATURE_SECTIONS: tuple[SectionSpec, ...] = (
+    CARE_PLAN_SECTION, MEDICINES_SECTION, TASKS_SECTION, REFERRALS_SECTION,
+)  # fmt: skip
 
 
 def record_sections() -> tuple[SectionSpec, ...]:

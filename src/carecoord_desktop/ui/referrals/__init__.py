@@ -1,0 +1,1 @@
+"""Referrals and the community resources directory: the record tab and the screen."""
