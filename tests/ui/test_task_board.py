@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import workspaces
+from carecoord_desktop.services.changes import Kind
 from carecoord_desktop.services.tasks import board as boards
 from carecoord_desktop.services.tasks import edit as task_edit
 from carecoord_desktop.services.tasks.types import BoardFilter, TaskSource, TaskState
@@ -244,3 +245,33 @@ def test_every_role_opens_the_board(qtbot, made, role):
     screen = _screen(qtbot, state)
     assert not screen.banner.isVisible()
     assert sum(len(m.cards) for m in screen.board.models.values()) > 0
+
+
+def test_opening_the_board_opens_the_review_tasks_that_fell_due(qtbot, made):
+    from datetime import timedelta
+
+    from carecoord_desktop.services.careplans import plans
+    from carecoord_desktop.services.careplans.types import PlanDraft
+    from carecoord_desktop.services.patients import record as patients
+    from carecoord_desktop.services.patients.types import PatientDraft
+
+    gp = state_for(made, Role.GP)
+    pid = patients.create_patient(
+        gp.ws, gp.actor, PatientDraft("Rhoda", "Review", date(1944, 5, 6))
+    ).value.id
+    draft = PlanDraft(patient_id=pid, status="active", review_interval_weeks=13,
+                      period_start=date.today() - timedelta(days=100))  # fmt: skip
+    plans.create_plan(gp.ws, gp.actor, draft)
+    state = state_for(made, Role.COORDINATOR)
+    published = []
+    state.changes_published.connect(published.append)
+    screen = _screen(qtbot, state)
+    todo = screen.board.models[TaskState.TODO]
+    qtbot.waitUntil(lambda: any(c.patient_id == pid for c in todo.cards))
+    [card] = [c for c in todo.cards if c.patient_id == pid]
+    assert card.source == TaskSource.PLAN and card.title == "Care plan review due"
+    assert any(ch.touches({Kind.TASKS}, pid) for ch in published)  # the other screens hear
+    before = screen.loads
+    screen.reload()
+    _reloaded(qtbot, screen, before)
+    assert [c.patient_id for c in screen.board.models[TaskState.TODO].cards].count(pid) == 1

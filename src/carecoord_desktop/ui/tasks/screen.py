@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError, StaleEditError, ValidationError
+from carecoord_desktop.services import task_feeds
 from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.tasks import board as boards
 from carecoord_desktop.services.tasks import edit as task_edit
@@ -51,9 +52,11 @@ WATCH_MS = 60_000  # re-read while shown: other workstations' moves appear withi
 TASK_KINDS = frozenset({Kind.TASKS, Kind.TRANSITIONS})
 
 
-def _read(ws, actor, filters: BoardFilter, generation: int):
-    """Worker side: the board and the calendar its countdowns count on."""
-    return generation, boards.board(ws, actor, filters), load_calendar(ws)
+def _read(ws, actor, filters: BoardFilter, generation: int, sweep: bool = False):
+    """Worker side: the board and the calendar its countdowns count on; with `sweep`, first
+    the tasks that fell due since the last sweep (plan reviews, referrals unanswered)."""
+    swept = task_feeds.sync(ws, actor) if sweep else None
+    return generation, boards.board(ws, actor, filters), load_calendar(ws), swept
 
 
 class TaskBoardScreen(CardActions, QWidget):
@@ -67,6 +70,7 @@ class TaskBoardScreen(CardActions, QWidget):
         self.loading = False
         self.loads = 0  # boards shown since creation (tests wait on it)
         self._job: Job | None = None
+        self._swept: tuple[date, int | None] | None = None  # (day, user) of the last sweep
         self._details: dict[int, TaskDetailDialog] = {}
 
         title = QLabel("Task board")
@@ -224,6 +228,10 @@ class TaskBoardScreen(CardActions, QWidget):
     # -- reading -------------------------------------------------------------------------------
     def reload(self) -> None:
         self.reload_timer.stop()
+        # Once a day per user, the board first opens the tasks that fell due meanwhile.
+        sweep = self._swept != (date.today(), self.state.actor.user_id)
+        if sweep:
+            self._swept = (date.today(), self.state.actor.user_id)
         self.generation += 1
         self.loading = True
         self.today = date.today()
@@ -235,6 +243,7 @@ class TaskBoardScreen(CardActions, QWidget):
             self.state.actor,
             filters,
             self.generation,
+            sweep,
             on_done=self._arrived,
             on_failed=lambda exc, g=self.generation: self._failed(g, exc),
         )
@@ -242,7 +251,9 @@ class TaskBoardScreen(CardActions, QWidget):
             self.list_model.set_filters(filters)
 
     def _arrived(self, result) -> None:
-        generation, board, calendar = result
+        generation, board, calendar, swept = result
+        if swept is not None and swept.value.opened + swept.value.closed:
+            self.state.publish(swept)  # the Patients list's task counts, the records' tabs
         if generation != self.generation or not shiboken6.isValid(self):
             return
         self.loading = False
