@@ -25,6 +25,7 @@ from carecoord_desktop.models.careplan import PlanStatus
 from carecoord_desktop.services.careplans.practice_list import PlanFilter, practice_plans
 from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.patients import register
+from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.careplans.windows import open_editor
 from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
@@ -133,6 +134,11 @@ class CarePlansScreen(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.record_button)
         buttons.addStretch(1)
+        self.templates_button = QPushButton("&Templates…")
+        self.templates_button.setToolTip("The practice's care plan templates: copy, edit, retire")
+        self.templates_button.clicked.connect(self.edit_templates)
+        self.templates_button.setVisible(can(self.state.actor, Permission.EDIT_CARE_PLANS))
+        buttons.addWidget(self.templates_button)
         layout.addLayout(buttons)
 
         self.debounce = QTimer(self)
@@ -143,9 +149,20 @@ class CarePlansScreen(QWidget):
         self.which.activated.connect(lambda _i: self.refresh())
         self.coordinator.activated.connect(lambda _i: self.refresh())
         self.state.changes_published.connect(self._changes_published)
-        self.state.actor_changed.connect(lambda _a: self.refresh())
+        self.state.actor_changed.connect(self._actor_changed)
         self.state.workspace_replaced.connect(self.refresh)
         self.refresh()
+
+    def _actor_changed(self, actor) -> None:
+        self.templates_button.setVisible(can(actor, Permission.EDIT_CARE_PLANS))
+        self.refresh()
+
+    def edit_templates(self) -> None:
+        from carecoord_desktop.ui.careplans.templates_dialog import TemplatesDialog
+
+        dialog = TemplatesDialog(self.state, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # -- shell hooks -------------------------------------------------------------------------
     def screen_shown(self) -> None:

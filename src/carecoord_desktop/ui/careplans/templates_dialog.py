@@ -1,0 +1,287 @@
+"""The practice's care plan templates: the shipped ones (read-only, with their sources), the
+practice's own copies, which are edited here (name, review interval, goals in the patient's
+words, interventions with who does them, warning signs with who to call), and retiring a
+template so new plans stop offering it. Plans already started from a template keep everything.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services.careplans import templates
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
+
+# (list key in the template file, tab title, [(field, column title)], numeric fields)
+_LISTS = (
+    ("goals", "Goals", [
+        ("patient_words", "In the patient's words"), ("measure", "Measure"),
+        ("target_value", "Target"), ("target_unit", "Unit"), ("due_weeks", "Due in weeks"),
+        ("priority", "Priority"),
+    ], {"target_value", "due_weeks"}),
+    ("interventions", "Interventions", [
+        ("what", "What"), ("role", "Who does it"), ("frequency", "How often"),
+    ], set()),
+    ("warning_signs", "Warning signs", [
+        ("sign", "Warning sign"), ("action", "What to do"), ("who_to_call", "Who to call"),
+        ("phone", "Phone"),
+    ], set()),
+)  # fmt: skip
+
+
+class ListTable(QWidget):
+    """One list of a template as an editable table; each row keeps the fields not shown."""
+
+    def __init__(self, fields: list[tuple[str, str]], numeric: set[str]) -> None:
+        super().__init__()
+        self.fields, self.numeric = fields, numeric
+        self.table = QTableWidget(0, len(fields))
+        self.table.setHorizontalHeaderLabels([title for _f, title in fields])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 260)
+        self.table.verticalHeader().hide()
+        self.add_button = QPushButton("&Add row")
+        self.remove_button = QPushButton("Re&move row")
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self.remove_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def set_rows(self, rows: list[dict], editable: bool) -> None:
+        self.table.setRowCount(0)
+        for row in rows:
+            self.add_row(row)
+        triggers = (
+            QAbstractItemView.EditTrigger.AllEditTriggers
+            if editable
+            else QAbstractItemView.EditTrigger.NoEditTriggers
+        )
+        self.table.setEditTriggers(triggers)
+        self.add_button.setEnabled(editable)
+        self.remove_button.setEnabled(editable)
+
+    def add_row(self, row: dict | None = None) -> None:
+        row = dict(row or {})
+        n = self.table.rowCount()
+        self.table.insertRow(n)
+        for column, (name, _title) in enumerate(self.fields):
+            value = row.get(name)
+            item = QTableWidgetItem("" if value is None else str(value))
+            if column == 0:
+                item.setData(Qt.ItemDataRole.UserRole, row)  # the fields this table hides
+            self.table.setItem(n, column, item)
+        if not row:
+            self.table.setCurrentCell(n, 0)
+
+    def remove_row(self) -> None:
+        if self.table.currentRow() >= 0:
+            self.table.removeRow(self.table.currentRow())
+
+    def rows(self) -> list[dict]:
+        out = []
+        for n in range(self.table.rowCount()):
+            first = self.table.item(n, 0)
+            row = dict(first.data(Qt.ItemDataRole.UserRole) or {}) if first else {}
+            texts = {
+                name: (self.table.item(n, c).text().strip() if self.table.item(n, c) else "")
+                for c, (name, _t) in enumerate(self.fields)
+            }
+            if not any(texts.values()):
+                continue  # an empty row added and left: not a row
+            for name, text in texts.items():
+                row[name] = _number(text, name) if name in self.numeric else text
+            row.setdefault("key", f"practice-{n + 1}")  # a row added here: a key of its own
+            out.append(row)
+        return out
+
+
+def _number(text: str, name: str):
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise CareCoordError(f"“{text}” is not a number ({name.replace('_', ' ')}).") from None
+    return int(value) if value.is_integer() else value
+
+
+class TemplatesDialog(QDialog):
+    def __init__(self, state, parent=None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.setWindowTitle("Care plan templates")
+        self.resize(1100, 680)
+        self.infos: list[templates.TemplateInfo] = []
+        self.current: templates.TemplateInfo | None = None
+        self.data: dict = {}
+
+        self.list = QListWidget()
+        self.list.setObjectName("templateList")
+        self.list.currentRowChanged.connect(self._chosen)
+        self.copy_button = QPushButton("&Copy for the practice")
+        self.copy_button.clicked.connect(self.copy)
+        self.retire_button = QPushButton("&Retire")
+        self.retire_button.clicked.connect(self.toggle_retired)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.copy_button)
+        left_layout.addWidget(self.retire_button)
+
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self.about.setObjectName("pageSubtitle")
+        self.name = QLineEdit()
+        self.name.setMaxLength(200)
+        self.interval = QSpinBox()
+        self.interval.setRange(1, 104)
+        self.interval.setSuffix(" weeks")
+        form = QFormLayout()
+        form.addRow("&Name", self.name)
+        form.addRow("Re&view every", self.interval)
+        self.tabs = QTabWidget()
+        self.tables: dict[str, ListTable] = {}
+        for key, title, fields, numeric in _LISTS:
+            self.tables[key] = ListTable(fields, numeric)
+            self.tabs.addTab(self.tables[key], title)
+        self.error = error_label()
+        self.save_button = QPushButton("&Save template")
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.save)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.about)
+        right_layout.addLayout(form)
+        right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(self.error)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([320, 780])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.reload()
+
+    # -- reading ---------------------------------------------------------------------------------
+    def reload(self, select: str | None = None) -> None:
+        keep = select or (self.current.key if self.current else None)
+        self.infos = templates.list_templates(self.state.ws, self.state.actor, include_retired=True)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for info in self.infos:
+            kind = "shipped" if info.shipped else "practice copy"
+            text = f"{info.name}  ({kind}{', retired' if info.retired else ''})"
+            item = QListWidgetItem(text)
+            item.setToolTip(info.source)
+            if info.retired:
+                item.setForeground(Qt.GlobalColor.gray)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        keys = [info.key for info in self.infos]
+        self.list.setCurrentRow(keys.index(keep) if keep in keys else 0)
+
+    def _chosen(self, row: int) -> None:
+        self.error.hide()
+        if not 0 <= row < len(self.infos):
+            return
+        info = self.current = self.infos[row]
+        self.data = templates.template_data(self.state.ws, self.state.actor, info.key)
+        editable = not info.shipped
+        self.about.setText(
+            f"Source: {info.source}"
+            + ("" if editable else "\nShipped templates are read-only: copy one to change it.")
+            + (f"\nCopied from the shipped “{info.based_on}” template." if info.based_on else "")
+        )
+        self.name.setText(info.name)
+        self.name.setReadOnly(not editable)
+        self.interval.setValue(int(self.data.get("review_interval_weeks") or 13))
+        self.interval.setEnabled(editable)
+        for key, table in self.tables.items():
+            table.set_rows(list(self.data.get(key) or []), editable)
+        self.save_button.setEnabled(editable)
+        self.retire_button.setText("Offer &again" if info.retired else "&Retire")
+
+    # -- writing ---------------------------------------------------------------------------------
+    def copy(self) -> None:
+        if self.current is None:
+            return
+        try:
+            made = self.state.publish(
+                templates.copy_template(self.state.ws, self.state.actor, self.current.key)
+            )
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.reload(select=made.key)
+        self.name.setFocus()
+        self.name.selectAll()
+
+    def toggle_retired(self) -> None:
+        if self.current is None:
+            return
+        try:
+            retire = not self.current.retired
+            key = self.current.key
+            self.state.publish(
+                templates.retire_template(self.state.ws, self.state.actor, key, retired=retire)
+            )
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.reload()
+
+    def save(self) -> None:
+        info = self.current
+        if info is None or info.shipped:
+            return
+        try:
+            data = dict(self.data, name=self.name.text().strip())
+            data["review_interval_weeks"] = self.interval.value()
+            for key, table in self.tables.items():
+                data[key] = table.rows()
+            saved = self.state.publish(
+                templates.update_template(
+                    self.state.ws, self.state.actor, info.key, data, info.row_version
+                )
+            )
+        except CareCoordError as exc:
+            show_error(self.error, exc)
+            return
+        self.error.hide()
+        self.reload(select=saved.key)
