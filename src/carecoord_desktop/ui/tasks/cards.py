@@ -73,6 +73,21 @@ def countdown(card: TaskCard, today: date, calendar=None) -> str:
     return "due tomorrow" if days == 1 else f"due in {plural(days, 'day')}"
 
 
+def fit_countdown(text: str, metrics: QFontMetrics, width: int) -> str:
+    """The countdown in the words that fit `width`: whole, then shortened ("in 4 work days",
+    "4 days late"), then elided; never cut at its start, where "due in" or the number is."""
+    shorter = (
+        text.replace("due in ", "in ")
+        .replace(" business days", " work days")
+        .replace(" business day", " work day")
+        .replace(" overdue", " late")
+    )
+    for candidate in (text, shorter):
+        if metrics.horizontalAdvance(candidate) + 2 <= width:
+            return candidate
+    return metrics.elidedText(shorter, Qt.TextElideMode.ElideRight, max(width - 2, 0))
+
+
 def due_text(card: TaskCard) -> str:
     if card.due_date is None:
         return "No due date"
@@ -234,15 +249,20 @@ class CardDelegate(QStyledItemDelegate):
         )
         y += line + 2
 
-        # 4: chips (where it came from, the checklist, comments) and the countdown on the right
+        # 4: chips (where it came from, the checklist, comments) and the countdown on the right;
+        # the source chip's room is kept first so a long countdown never runs under it
+        chip = SOURCE_CHIPS.get(TaskSource(card.source), "")
+        chip_room = QFontMetrics(small).horizontalAdvance(chip) + 18 if chip else 0
         left = countdown(card, today, self.calendar_fn()) if card.is_open else ""
         left_width = 0
         if left:
-            left_width = QFontMetrics(bold).horizontalAdvance(left) + 2
+            font = bold if flag else base
+            left = fit_countdown(left, QFontMetrics(font), inner.width() - chip_room)
+            left_width = QFontMetrics(font).horizontalAdvance(left) + 2
             painter.setPen(OVERDUE if flag == "overdue" else TODAY if flag == "today" else TEXT)
             self._text(
                 painter,
-                bold if flag else base,
+                font,
                 left,
                 inner.right() - left_width,
                 y - 1,
@@ -251,7 +271,6 @@ class CardDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignRight,
             )
         x = inner.left()
-        chip = SOURCE_CHIPS.get(TaskSource(card.source), "")
         if chip:
             x += self._chip(
                 painter, small, chip, x, y, QColor(_SOURCE_COLOURS[TaskSource(card.source)])
