@@ -175,3 +175,25 @@ def test_fhir_export_gives_medication_statements_as_written_and_is_audited(ws, a
             text("SELECT action, detail FROM audit_event ORDER BY id DESC LIMIT 2")
         ).all()
     assert ("export", "FHIR MedicationStatements: 2 medicines") in [tuple(r) for r in last]
+
+
+def test_the_card_names_each_medicine_once_in_plain_brackets_and_bd_is_the_evening(ws, admin, pid):
+    for line in (
+        "Lasix 40mg mane",
+        "Frusemide 20 mg nocte",
+        "metformin 500mg bd",
+        "Panadeine Forte 2 tabs qid prn pain",
+    ):
+        meds.add_medicine(ws, admin, pid, MedicineDraft(line))
+    with ws.session() as session:
+        card = {m.name: m for m in printing.card_data(session, pid).medicines}
+    assert set(card) == {
+        "Lasix (furosemide/frusemide) 40 mg",  # not "Lasix (furosemide (frusemide)) 40 mg"
+        "Frusemide 20 mg",  # its other name is the ingredient already
+        "Metformin 500 mg",
+        "Panadeine Forte (paracetamol + codeine)",
+    }
+    assert card["Metformin 500 mg"].times == ("morning", "evening")
+    flat = squeeze(pdf_text(printing.medication_card(ws, admin, pid))[1])
+    assert "((" not in flat and "))" not in flat
+    assert "Lasix (furosemide/frusemide) 40 mg" in flat

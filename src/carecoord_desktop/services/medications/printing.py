@@ -5,6 +5,7 @@ the patient's and the session's ids and counts, never its content."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -99,12 +100,27 @@ def _patient(session: Session, patient_id: int) -> tuple[Patient, DocPatient]:
     return p, DocPatient(name, p.practice_id, p.date_of_birth)
 
 
+_ALIAS = re.compile(r"^(?P<first>[^()]+?)\s*\((?P<other>[^()]+)\)$")
+
+
+def _ingredient_names(generic: str) -> list[list[str]]:
+    """Each ingredient's names: "furosemide (frusemide) + x" -> [[furosemide, frusemide], [x]]."""
+    out = []
+    for part in generic.split(" + "):
+        found = _ALIAS.match(part.strip())
+        out.append([found["first"], found["other"]] if found else [part.strip()])
+    return [names for names in out if names[0]]
+
+
 def _card_name(m: MedicineRow) -> str:
     name = m.name[:1].upper() + m.name[1:]  # a card reads better with a capital
     generic = m.recognised_as if m.recognised else ""
-    # "furosemide (frusemide)" names the ingredient twice over: compare its first name only.
-    if generic and generic.split(" (")[0].lower() not in name.lower():
-        name = f"{name} ({generic})"
+    ingredients = _ingredient_names(generic) if generic else []
+    # Add the ingredient only when the written name does not already say it (by either of its
+    # names), and as "furosemide/frusemide": brackets inside brackets confuse a patient.
+    low = name.lower()
+    if ingredients and not all(any(n.lower() in low for n in names) for names in ingredients):
+        name = f"{name} ({' + '.join('/'.join(names) for names in ingredients)})"
     if m.strength and m.strength.lower().replace(" ", "") not in name.lower().replace(" ", ""):
         name = f"{name} {m.strength}"
     return name
