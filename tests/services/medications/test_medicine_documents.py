@@ -4,6 +4,7 @@ who may print what."""
 from __future__ import annotations
 
 import io
+import re
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -112,6 +113,9 @@ def test_the_record_says_what_changed_why_who_decided_and_signed(ws, admin, pid,
     assert "Lasix 40mg mane" in flat and "Furosemide 80 mg mane" in flat
     assert "dose up for oedema" in flat and "Nina Zhang" in flat
     assert "Signed off by Greg Lee" in flat and "Seen in clinic" in flat
+    # Every date on the record reads one way, as the sign-off's does ("1 Dec 2026"), not 01/12.
+    assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", flat)
+    assert f"Nina Zhang (practice nurse), {printing.day(date.today())}" in flat
     assert "not recognised: no checks run" in flat  # the liver detox
     assert f"Page {pages} of {pages}" in flat
 
