@@ -4,8 +4,8 @@ who may print what."""
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
