@@ -140,3 +140,17 @@ def test_a_taper_is_kept_as_text_not_read_as_a_frequency():
     parsed = parse_line("Prednisolone 50mg daily, reduce by 5mg every 3 days")
     assert parsed.frequency == "daily" and parsed.dose_amount is None
     assert parsed.flagged and "reduce" in parsed.unparsed
+
+
+@pytest.mark.parametrize(
+    ("line", "times"),
+    [
+        ("metformin 500mg bd", ("morning", "evening")),
+        ("metformin 500mg twice a day", ("morning", "evening")),
+        ("amoxicillin 500 mg tds", ("morning", "midday", "evening")),
+        ("Atorvastatin 40 mg nocte", ("night",)),
+    ],
+)
+def test_twice_or_three_times_a_day_ends_in_the_evening_not_at_bedtime(line, times):
+    # A patient takes "twice a day" with breakfast and the evening meal; bedtime is "nocte".
+    assert parse_line(line).times_of_day == times

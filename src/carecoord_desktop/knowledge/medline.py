@@ -44,10 +44,12 @@ _FREQ: dict[str, tuple[str, float | None, tuple[str, ...]]] = {
     "nocte": ("nocte", 1, ("night",)),
     "qhs": ("nocte", 1, ("night",)), "hs": ("nocte", 1, ("night",)),
     "midi": ("midday", 1, ("midday",)), "vespere": ("evening", 1, ("evening",)),
-    "bd": ("bd", 2, ("morning", "night")), "bid": ("bd", 2, ("morning", "night")),
-    "twice": ("bd", 2, ("morning", "night")),
-    "tds": ("tds", 3, ("morning", "midday", "night")),
-    "tid": ("tds", 3, ("morning", "midday", "night")),
+    # Twice or three times a day means with the day's meals to a patient: the last dose is the
+    # evening one, not bedtime (which "nocte" names).
+    "bd": ("bd", 2, ("morning", "evening")), "bid": ("bd", 2, ("morning", "evening")),
+    "twice": ("bd", 2, ("morning", "evening")),
+    "tds": ("tds", 3, ("morning", "midday", "evening")),
+    "tid": ("tds", 3, ("morning", "midday", "evening")),
     "qid": ("qid", 4, ("morning", "midday", "evening", "night")),
     "qds": ("qid", 4, ("morning", "midday", "evening", "night")),
     "weekly": ("weekly", 1 / 7, ()), "fortnightly": ("fortnightly", 1 / 14, ()),

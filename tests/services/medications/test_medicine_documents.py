@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -112,6 +113,9 @@ def test_the_record_says_what_changed_why_who_decided_and_signed(ws, admin, pid,
     assert "Lasix 40mg mane" in flat and "Furosemide 80 mg mane" in flat
     assert "dose up for oedema" in flat and "Nina Zhang" in flat
     assert "Signed off by Greg Lee" in flat and "Seen in clinic" in flat
+    # Every date on the record reads one way, as the sign-off's does ("1 Dec 2026"), not 01/12.
+    assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", flat)
+    assert f"Nina Zhang (practice nurse), {printing.day(date.today())}" in flat
     assert "not recognised: no checks run" in flat  # the liver detox
     assert f"Page {pages} of {pages}" in flat
 
@@ -175,3 +179,25 @@ def test_fhir_export_gives_medication_statements_as_written_and_is_audited(ws, a
             text("SELECT action, detail FROM audit_event ORDER BY id DESC LIMIT 2")
         ).all()
     assert ("export", "FHIR MedicationStatements: 2 medicines") in [tuple(r) for r in last]
+
+
+def test_the_card_names_each_medicine_once_in_plain_brackets_and_bd_is_the_evening(ws, admin, pid):
+    for line in (
+        "Lasix 40mg mane",
+        "Frusemide 20 mg nocte",
+        "metformin 500mg bd",
+        "Panadeine Forte 2 tabs qid prn pain",
+    ):
+        meds.add_medicine(ws, admin, pid, MedicineDraft(line))
+    with ws.session() as session:
+        card = {m.name: m for m in printing.card_data(session, pid).medicines}
+    assert set(card) == {
+        "Lasix (furosemide/frusemide) 40 mg",  # not "Lasix (furosemide (frusemide)) 40 mg"
+        "Frusemide 20 mg",  # its other name is the ingredient already
+        "Metformin 500 mg",
+        "Panadeine Forte (paracetamol + codeine)",
+    }
+    assert card["Metformin 500 mg"].times == ("morning", "evening")
+    flat = squeeze(pdf_text(printing.medication_card(ws, admin, pid))[1])
+    assert "((" not in flat and "))" not in flat
+    assert "Lasix (furosemide/frusemide) 40 mg" in flat

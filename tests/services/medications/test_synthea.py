@@ -124,8 +124,13 @@ def test_a_synthea_list_signed_off_becomes_the_current_list_with_the_same_checks
 def test_a_file_about_someone_else_is_refused_and_starts_nothing(ws, team):
     nurse = team[Role.NURSE]
     buddy = patient_from(ws, nurse, sample("Buddy"))
-    with pytest.raises(ValidationError, match="about someone born"):
+    with pytest.raises(ValidationError) as refused:
         meds.start_reconciliation(ws, nurse, buddy, [SourceInput("new", fhir=sample("Asa"))])
+    # The nurse reads whom the file is about and whom she has open, by name and birth date.
+    assert str(refused.value) == (
+        "Not added: this FHIR file is about Asa Hermiston, born 3 Mar 1971. This patient, "
+        "Buddy MacGyver, was born 3 Jul 1915. Check that it is the right patient's file."
+    )
     assert meds.list_reconciliations(ws, nurse, buddy) == []
 
 

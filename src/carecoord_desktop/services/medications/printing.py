@@ -5,11 +5,12 @@ the patient's and the session's ids and counts, never its content."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from carecoord_desktop.documents.med_page import DocPatient, DocPractice
+from carecoord_desktop.documents.med_page import DocPatient, DocPractice, day
 from carecoord_desktop.documents.medication_card import (
     CardMedicine,
     CardStopped,
@@ -99,15 +100,36 @@ def _patient(session: Session, patient_id: int) -> tuple[Patient, DocPatient]:
     return p, DocPatient(name, p.practice_id, p.date_of_birth)
 
 
+_ALIAS = re.compile(r"^(?P<first>[^()]+?)\s*\((?P<other>[^()]+)\)$")
+
+
+def _ingredient_names(generic: str) -> list[list[str]]:
+    """Each ingredient's names: "furosemide (frusemide) + x" -> [[furosemide, frusemide], [x]]."""
+    out = []
+    for part in generic.split(" + "):
+        found = _ALIAS.match(part.strip())
+        out.append([found["first"], found["other"]] if found else [part.strip()])
+    return [names for names in out if names[0]]
+
+
 def _card_name(m: MedicineRow) -> str:
     name = m.name[:1].upper() + m.name[1:]  # a card reads better with a capital
     generic = m.recognised_as if m.recognised else ""
-    # "furosemide (frusemide)" names the ingredient twice over: compare its first name only.
-    if generic and generic.split(" (")[0].lower() not in name.lower():
-        name = f"{name} ({generic})"
+    ingredients = _ingredient_names(generic) if generic else []
+    # Add the ingredient only when the written name does not already say it (by either of its
+    # names), and as "furosemide/frusemide": brackets inside brackets confuse a patient.
+    low = name.lower()
+    if ingredients and not all(any(n.lower() in low for n in names) for names in ingredients):
+        name = f"{name} ({' + '.join('/'.join(names) for names in ingredients)})"
     if m.strength and m.strength.lower().replace(" ", "") not in name.lower().replace(" ", ""):
         name = f"{name} {m.strength}"
     return name
+
+
+def _local(at: datetime, *, clock: bool = True) -> str:
+    """A stored time as the record's other dates read ("1 Dec 2026 at 09:05"), in local time."""
+    local = (aware(at) or at).astimezone()
+    return day(local.date()) + (f" at {local:%H:%M}" if clock else "")
 
 
 def card_data(session: Session, patient_id: int, demo: bool = False) -> MedicationCard:
@@ -196,7 +218,7 @@ def record_data(session: Session, view: ReconciliationView, demo: bool = False):
                 decision=decision,
                 reason=item.reason or "",
                 decided_by=(item.decided_by_name or "")
-                + (f", {item.decided_at:%d/%m/%Y}" if item.decided_at else ""),
+                + (f", {_local(item.decided_at, clock=False)}" if item.decided_at else ""),
                 flags=tuple(  # one line per problem, however many partners it has
                     dict.fromkeys(
                         ("Interaction: " if f.kind == "interaction" else "") + f.text.split(": ")[0]
@@ -217,21 +239,18 @@ def record_data(session: Session, view: ReconciliationView, demo: bool = False):
         )
         for s in view.sources
     ]
-    local = view.started_at.astimezone()
     return ReconciliationRecord(
         practice=_practice(session, demo),
         patient=doc_patient,
         printed=date.today(),
         state=view.state_text,
         transition=view.transition,
-        started=f"{view.started_by_name}, {local:%d/%m/%Y %H:%M}",
+        started=f"{view.started_by_name}, {_local(view.started_at)}",
         lists=lists,
         rows=rows,
         flags=[f.text for f in view.flags if f.kind in _LIST_FLAGS],
         submitted=(
-            f"{view.submitted_by_name}, {view.submitted_at.astimezone():%d/%m/%Y %H:%M}"
-            if view.submitted_at
-            else ""
+            f"{view.submitted_by_name}, {_local(view.submitted_at)}" if view.submitted_at else ""
         ),
         signed_by=view.signed_by_name or "",
         signed_at=view.signed_at.astimezone() if view.signed_at else None,

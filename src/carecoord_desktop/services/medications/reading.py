@@ -192,20 +192,35 @@ def read_fhir(data: bytes, *, kb: KnowledgeBase | None = None) -> list[ReadLine]
 def fhir_birth_dates(data: bytes) -> set[date]:
     """The birth dates of the Patients a FHIR file is about (a file for someone else must not
     become this patient's list). Unreadable data gives none: read_fhir reports it."""
+    return {born for _, born in fhir_file_people(data)}
+
+
+def fhir_people(doc: dict, entries: list) -> list[tuple[str, date]]:
+    """(name, birth date) of each Patient in a parsed FHIR document, so a refusal can say whom
+    the file is about; the name is "" when the file gives none."""
+    out = []
+    for res in [doc, *entries]:
+        if isinstance(res, dict) and res.get("resourceType") == "Patient":
+            try:
+                born = date.fromisoformat(str(res.get("birthDate", ""))[:10])
+            except ValueError:
+                continue
+            names = [n for n in res.get("name") or [] if isinstance(n, dict)]
+            first = names[0] if names else {}
+            given = [str(g) for g in first.get("given") or [] if isinstance(g, str)][:1]
+            family = first.get("family") if isinstance(first.get("family"), str) else ""
+            out.append((" ".join([*given, family]).strip(), born))
+    return out
+
+
+def fhir_file_people(data: bytes) -> list[tuple[str, date]]:
     import json
 
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
-        return set()
+        return []
     if not isinstance(doc, dict):
-        return set()
+        return []
     entries = [e.get("resource") for e in doc.get("entry") or [] if isinstance(e, dict)]
-    out = set()
-    for res in [doc, *entries]:
-        if isinstance(res, dict) and res.get("resourceType") == "Patient":
-            try:
-                out.add(date.fromisoformat(str(res.get("birthDate", ""))[:10]))
-            except ValueError:
-                continue
-    return out
+    return fhir_people(doc, entries)

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from carecoord_desktop.documents.med_page import day
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.medication import (
@@ -32,7 +33,7 @@ from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.medications import matching, task_events
-from carecoord_desktop.services.medications.reading import fhir_birth_dates
+from carecoord_desktop.services.medications.reading import fhir_file_people
 from carecoord_desktop.services.medications.sources import add_current as _add_current
 from carecoord_desktop.services.medications.sources import add_source as _add_source
 from carecoord_desktop.services.medications.sources import read_sources as _read_sources
@@ -418,12 +419,14 @@ def abandon(
 def _same_person(patient, sources: Sequence[SourceInput]) -> None:
     """Refuse a FHIR file whose Patient was born on another day than this patient."""
     for given in sources:
-        births = fhir_birth_dates(given.fhir) if given.fhir else set()
-        if births and patient.date_of_birth not in births:
-            born = ", ".join(f"{d:%d/%m/%Y}" for d in sorted(births))
+        people = fhir_file_people(given.fhir) if given.fhir else []
+        if people and patient.date_of_birth not in {born for _, born in people}:
+            # Say whom the file is about, by name and birth date, beside this patient's.
+            about = "; ".join(f"{name or 'someone'}, born {day(born)}" for name, born in people)
             raise ValidationError(
-                f"This FHIR file is about someone born {born}; this patient was born "
-                f"{patient.date_of_birth:%d/%m/%Y}. Check that it is the right patient's file."
+                f"Not added: this FHIR file is about {about}. This patient, "
+                f"{patient.given_name} {patient.family_name}, was born "
+                f"{day(patient.date_of_birth)}. Check that it is the right patient's file."
             )
 
 
