@@ -73,6 +73,14 @@ class PracticeCalendar:
         return sorted((d, n) for d, n in self._days.items() if d.year == year)
 
 
+def warm_up() -> None:
+    """Import the holiday calendars and load one country (the first load of any country reads
+    every country's module: ~200 ms), so the first countdown a user sees is not the slow one."""
+    import holidays
+
+    holidays.country_holidays("AU", subdiv="NSW", years=date.today().year)
+
+
 def read_calendar(session: Session) -> PracticeCalendar:
     stored = (
         session.connection()
