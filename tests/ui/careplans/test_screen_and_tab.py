@@ -192,3 +192,23 @@ def test_the_tab_summary_shows_a_typed_title_as_text_and_says_overdue_once(qtbot
     text = tab.summary.text()
     assert "Plan &lt;i&gt;A&lt;/i&gt; &amp; B" in text  # rich text: the title is escaped
     assert text.count("overdue") == 1
+
+
+def test_a_long_plan_title_gives_way_so_next_review_stays_in_view(qtbot, ws, team, plan):
+    draft = copy.deepcopy(plan.draft)
+    draft.title = "Care plan: " + ", ".join(["Chronic obstructive pulmonary disease (COPD)"] * 4)
+    plans.save_plan(ws, team["nurse"], draft, plan.version)
+    screen = CarePlansScreen(_context(ws, team["coordinator"]))
+    qtbot.addWidget(screen)
+    screen.resize(1000, 600)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    header = screen.table.horizontalHeader()
+    review = next(
+        c
+        for c in range(screen.model.columnCount())
+        if screen.model.headerData(c, Qt.Orientation.Horizontal) == "Next review"
+    )
+    assert header.sectionViewportPosition(review) + header.sectionSize(review) <= (
+        screen.table.viewport().width()
+    )
