@@ -217,3 +217,16 @@ def test_a_plan_without_an_end_date_says_so():
     plan = replace(minimal().plan, period_start=date(2026, 1, 2))
     text = whole(pages(render_care_plan(minimal(plan=plan))))
     assert "From 2 January 2026 (no end date)" in text
+
+
+def test_a_number_already_in_who_to_call_is_not_printed_twice():
+    # "Family, police 000" with phone "000" once read "Family, police 000, 000".
+    plan = sample_plan()
+    signs = (
+        replace(plan.warning_signs[0], who_to_call="Family, police 000", phone="000"),
+        replace(plan.warning_signs[0], sign="Other sign", who_to_call="GP", phone="02 1234 5678"),
+    )
+    text = " ".join(pages(render_care_plan(replace(plan, warning_signs=signs))))
+    assert "Family, police 000" in text
+    assert "police 000, 000" not in text
+    assert "GP, 02\u00a01234\u00a05678" in text or "GP, 02 1234 5678" in text

@@ -145,3 +145,11 @@ def test_a_contact_without_a_number_is_printed_without_an_empty_box():
     text = whole(render_handout(replace(sample_handout(), care_team=team)))
     assert "Jane Lee, your care coordinator, at the practice" in text
     assert "Dr Hart 02 1234 5678" in text
+
+
+def test_a_number_already_in_who_to_call_is_not_printed_twice():
+    # The templates' emergency signs say who_to_call "000" with phone "000".
+    sign = replace(sample_handout().warning_signs[0], who_to_call="000", phone="000", urgent=True)
+    text = whole(render_handout(replace(sample_handout(), warning_signs=(sign,))))
+    assert "Call 000" in text
+    assert "Call 000 000" not in text

@@ -118,6 +118,15 @@ class WarningSign:
     phone: str = ""
     urgent: bool = False  # call emergency services rather than the practice
 
+    @property
+    def extra_phone(self) -> str:
+        """The phone to print beside who to call, or "" when that text already gives it.
+
+        Templates write who_to_call "000" with phone "000": printing both reads "000, 000".
+        """
+        compact = self.phone.replace(" ", "")
+        return "" if not compact or compact in self.who_to_call.replace(" ", "") else self.phone
+
 
 @dataclass(frozen=True)
 class Agreement:

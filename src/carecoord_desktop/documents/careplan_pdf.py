@@ -244,7 +244,7 @@ def _story(doc: CarePlanDocument, width: float) -> list:
     story += k.section("symptoms", k.bullets(doc.symptom_management))
     rows = [k.cells(["If the patient notices", "What to do", "Who to call"], "cell_bold")]
     for w in doc.warning_signs:
-        phone = w.phone.replace(" ", "\u00a0")  # a number never breaks across lines
+        phone = w.extra_phone.replace(" ", "\u00a0")  # a number never breaks across lines
         call = w.who_to_call + (f", {phone}" if phone else "")
         rows.append(k.cells([w.sign, ("URGENT: " if w.urgent else "") + w.action, call]))
     story += k.section(

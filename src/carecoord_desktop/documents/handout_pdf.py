@@ -236,8 +236,8 @@ class _Kit:
             call = f"{self.label('call')} {sign.who_to_call}"
             cells = [self.p(sign.sign, "bold"), self.p(sign.action)]
             call_cell = [self.p(call, "bold")]
-            if sign.phone:
-                call_cell.append(self.p(_phone(sign.phone), "big"))
+            if sign.extra_phone:
+                call_cell.append(self.p(_phone(sign.extra_phone), "big"))
             if sign.urgent:
                 cells[1] = [self.p(self.label("urgent"), "bold"), self.p(sign.action)]
                 urgent_rows.append(n + 1)

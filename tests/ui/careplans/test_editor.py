@@ -226,3 +226,21 @@ def test_intensity_changes_with_its_reason_and_parts_have_keys(qtbot, ws, open_e
     stored = plans.load_plan(ws, team["nurse"], plan.draft.plan_id)
     assert stored.intensity_history[-1].reason.startswith("Admitted")
     assert not editor.has_unsaved_edits()
+
+
+def test_list_pages_fit_a_1280_window_without_cutting_the_form_or_the_buttons(
+    qtbot, open_editor, team, plan
+):
+    from carecoord_desktop.ui.careplans.lists import ListSection
+
+    editor = open_editor(team["nurse"], plan.draft.plan_id)
+    editor.resize(1280, 820)
+    pages = {k: p for k, p in editor.page_by_key.items() if isinstance(p, ListSection)}
+    assert pages
+    for key, page in pages.items():
+        editor.go_to(key)
+        qtbot.waitUntil(page.isVisible)
+        # No sideways scrolling in the form: wider than its viewport means cut off at the right.
+        assert page.form_area.widget().width() <= page.form_area.viewport().width(), key
+        for button in (page.add_button, page.remove_button, page.up_button, page.down_button):
+            assert button.width() >= button.sizeHint().width(), (key, button.text())

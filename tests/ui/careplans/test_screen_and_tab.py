@@ -161,3 +161,54 @@ def test_care_plan_tab_is_a_section(team):
     spec = next(s for s in record_sections() if s.key == "care_plan")
     assert spec.position == 35 and spec.allowed(team["reception"])
     assert spec.factory is CarePlanTab
+
+
+def test_the_open_button_opens_the_selected_plan(qtbot, ws, team, plan):
+    # The button's clicked(bool) once reached open_plan as plan id False: "not in the workspace".
+    ctx = _context(ws, team["reception"])
+    record = ctx.open_record(plan.draft.patient_id)
+    qtbot.addWidget(record)
+    tab = record.pages["care_plan"]
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    tab.table.selectRow(0)
+    tab.open_button.click()
+    editors = open_editors(ctx.state)
+    assert [e.plan_id for e in editors] == [plan.draft.plan_id]
+    with qtbot.waitSignal(editors[0].plan_opened, timeout=10_000):
+        pass
+    assert editors[0].record is not None
+    _close_editors(ctx.state)
+
+
+def test_the_tab_summary_shows_a_typed_title_as_text_and_says_overdue_once(qtbot, ws, team, plan):
+    draft = copy.deepcopy(plan.draft)
+    draft.title = "Plan <i>A</i> & B"
+    _overdue(ws, team["nurse"], plans.save_plan(ws, team["nurse"], draft, plan.version).value.plan)
+    ctx = _context(ws, team["nurse"])
+    record = ctx.open_record(plan.draft.patient_id)
+    qtbot.addWidget(record)
+    tab = record.pages["care_plan"]
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    text = tab.summary.text()
+    assert "Plan &lt;i&gt;A&lt;/i&gt; &amp; B" in text  # rich text: the title is escaped
+    assert text.count("overdue") == 1
+
+
+def test_a_long_plan_title_gives_way_so_next_review_stays_in_view(qtbot, ws, team, plan):
+    draft = copy.deepcopy(plan.draft)
+    draft.title = "Care plan: " + ", ".join(["Chronic obstructive pulmonary disease (COPD)"] * 4)
+    plans.save_plan(ws, team["nurse"], draft, plan.version)
+    screen = CarePlansScreen(_context(ws, team["coordinator"]))
+    qtbot.addWidget(screen)
+    screen.resize(1000, 600)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    header = screen.table.horizontalHeader()
+    review = next(
+        c
+        for c in range(screen.model.columnCount())
+        if screen.model.headerData(c, Qt.Orientation.Horizontal) == "Next review"
+    )
+    assert header.sectionViewportPosition(review) + header.sectionSize(review) <= (
+        screen.table.viewport().width()
+    )

@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -209,6 +210,9 @@ class ListSection(QWidget):
 
         self.form = FieldsForm(specs)
         self.form.setObjectName(f"form_{list_name}")
+        # Beside the list the form is narrow: a field that does not fit beside its label goes
+        # under it instead of being cut off at the right (no sideways scrolling here).
+        self.form.layout().setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         bind_form(self.form, self._store)
         holder = QWidget()  # the form at the top, spare height below it
         holder_layout = QVBoxLayout(holder)
@@ -229,7 +233,8 @@ class ListSection(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([400, 600])
-        left.setMinimumWidth(330)
+        # Never narrower than its buttons need (a larger font once cut "Add goal" to "Add goa").
+        left.setMinimumWidth(max(330, left.minimumSizeHint().width()))
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 

@@ -8,6 +8,8 @@ touches the patient's plans.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -86,7 +88,8 @@ class CarePlanTab(QWidget):
         self.start_button.setObjectName("primary")
         self.start_button.clicked.connect(self.start_plan)
         self.open_button = QPushButton("&Open plan")
-        self.open_button.clicked.connect(self.open_plan)
+        # clicked(bool) would hand open_plan its `checked` False as the plan id
+        self.open_button.clicked.connect(lambda: self.open_plan())
         self.review_button = QPushButton("Re&view plan")
         self.review_button.setToolTip("Open the plan and start its review")
         self.review_button.clicked.connect(self.review_plan)
@@ -136,8 +139,9 @@ class CarePlanTab(QWidget):
                 " — <b style='color:#8e1b12'>review overdue</b>" if plan.review_overdue else ""
             )
             self.summary.setText(
-                f"Current plan: <b>{plan.title}</b> ({PlanStatus(plan.status).label.lower()}, "
-                f"version {plan.revision}); next review {_review(plan)}{overdue}."
+                f"Current plan: <b>{html.escape(plan.title)}</b> "
+                f"({PlanStatus(plan.status).label.lower()}, version {plan.revision}); "
+                f"next review {_d(plan.next_review_on)}{overdue}."
             )
         else:
             self.summary.setText("No open care plan: the plans below are completed or cancelled.")

@@ -31,6 +31,8 @@ from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
+_TITLE = 2  # the "Plan" column: the one that gives way to a narrow window
+
 
 class _PlansModel(RowsTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -205,6 +207,15 @@ class CarePlansScreen(QWidget):
             on_failed=lambda exc: show_error(self.error, exc),
         )
 
+    def _fit_plan_column(self) -> None:
+        """A long plan title gives way (elided) so Next review and the rest stay in view."""
+        others = sum(
+            self.table.columnWidth(c) for c in range(self.model.columnCount()) if c != _TITLE
+        )
+        room = self.table.viewport().width() - others
+        if self.table.columnWidth(_TITLE) > room:
+            self.table.setColumnWidth(_TITLE, max(160, room))
+
     def _listed(self, found) -> None:
         listing, coordinators = found
         if coordinators is not None:
@@ -214,6 +225,7 @@ class CarePlansScreen(QWidget):
         current = self.current()
         self.model.set_rows(listing.rows)
         self.table.resizeColumnsToContents()
+        self._fit_plan_column()
         self.error.hide()
         n = len(listing.rows)
         more = " (the first ones: narrow the search to see the rest)" if listing.more else ""
