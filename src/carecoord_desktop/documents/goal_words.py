@@ -13,6 +13,8 @@ def target_words(goal: Goal) -> str:
     if goal.target_value is None:
         return ""
     unit = f" {goal.target_unit}" if goal.target_unit else ""
+    if goal.target_value == 0 and goal.target_direction != "above":
+        return f"none ({number(0)}{unit})"  # "0 cigarettes/day or lower" reads oddly
     side = "or more" if goal.target_direction == "above" else "or lower"
     return f"{number(goal.target_value)}{unit} {side}"
 
