@@ -224,12 +224,20 @@ class MainWindow(QMainWindow):
                 item.setToolTip(f"{spec.title} ({spec.shortcut})")
                 self.nav.addItem(item)
         self.nav.blockSignals(False)
+        self._fit_nav()
         for key, action in self.go_actions.items():
             action.setVisible(key in self.screens)
             action.setEnabled(key in self.screens and not self.is_locked)
         if self.page_keys:
             key = current if current in self.page_keys else self.page_keys[0]
             self.nav.setCurrentRow(self.page_keys.index(key))
+
+    def _fit_nav(self) -> None:
+        """Widen the nav to its longest title ("Referrals & resources"): a title must never be
+        cut off or give the nav a sideways scroll bar."""
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widest = max((self.nav.sizeHintForColumn(0), 0))
+        self.nav.setFixedWidth(max(210, widest + 2 * self.nav.frameWidth() + 8))
 
     def _build(self, spec: ScreenSpec) -> None:
         try:
