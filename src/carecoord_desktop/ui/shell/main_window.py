@@ -233,11 +233,18 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(self.page_keys.index(key))
 
     def _fit_nav(self) -> None:
-        """Widen the nav to its longest title ("Referrals & resources"): a title must never be
-        cut off or give the nav a sideways scroll bar."""
+        """A title too long for the nav ("Referrals & resources") wraps onto a second line: cut
+        off or with a sideways scroll bar it was hard to read, and a wider nav would squeeze
+        every screen at 1280."""
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        widest = max((self.nav.sizeHintForColumn(0), 0))
-        self.nav.setFixedWidth(max(210, widest + 2 * self.nav.frameWidth() + 8))
+        self.nav.setWordWrap(True)
+        room = self.nav.width() - 2 * self.nav.frameWidth()
+        line = self.nav.fontMetrics().lineSpacing()
+        for r in range(self.nav.count()):
+            item = self.nav.item(r)
+            natural = self.nav.sizeHintForIndex(self.nav.indexFromItem(item))
+            if natural.width() > room:
+                item.setSizeHint(QSize(room, natural.height() + line))
 
     def _build(self, spec: ScreenSpec) -> None:
         try:
