@@ -330,3 +330,41 @@ def test_verify_names_the_changed_event_by_its_number_in_the_list(qtbot, ws, adm
     kind, title, text = boxes[-1]
     assert (kind, title) == ("critical", "Audit log changed")
     assert text.startswith("Event No. 2: its content was changed after writing.")
+
+
+def test_the_practice_tab_shows_and_saves_every_practice_setting(qtbot, ws, admin):
+    """Holiday region, nurses' sign-off, phone, referral chase days and care plan packs: the
+    services read them, so the administrator must be able to see and change them here."""
+    from carecoord_desktop.services.careplans import packs
+
+    screen = _screen(qtbot, ws, admin, height=900)
+    tab = screen.practice
+    assert tab.care.widgets["holiday_region"].text() == settings.load(ws).holiday_region
+    assert [k for k, c in tab.pack_boxes.items() if c.isChecked()] == ["gpccmp"]
+    screen.tabs.setCurrentWidget(tab)
+    screen.grab().save("/work/shots/qa-shell/admin_practice_settings.png")
+    tab.phone.setText("02 9876 5432")
+    tab.care.widgets["holiday_region"].setText("au-vic")
+    tab.care.widgets["nurses_sign_reconciliation"].setChecked(True)
+    tab.follow_up.setValue(14)
+    tab.pack_boxes["ccm"].setChecked(True)
+    tab.save()
+    assert tab.settings_status.text() == "Settings saved.", (
+        tab.settings_error.text(),
+        tab.care.problems(),
+    )
+    saved = settings.load(ws)
+    assert (saved.practice_phone, saved.holiday_region) == ("02 9876 5432", "AU-VIC")
+    assert saved.nurses_sign_reconciliation is True
+    assert saved.referral_follow_up_days == 14
+    assert {p.key for p in packs.chosen_packs(ws)} == {"gpccmp", "ccm"}
+
+
+def test_a_wrong_holiday_region_is_refused_at_its_field(qtbot, ws, admin):
+    screen = _screen(qtbot, ws, admin, height=900)
+    tab = screen.practice
+    tab.care.widgets["holiday_region"].setText("AU-XX")
+    tab.save()
+    assert "AU-NSW" in tab.care.problems()["holiday_region"]
+    assert tab.care.widgets["holiday_region"].text() == "AU-XX"  # what was typed stays
+    assert settings.load(ws).holiday_region == "AU-NSW"

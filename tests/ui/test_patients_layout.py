@@ -118,3 +118,14 @@ def test_the_saved_filters_arrow_has_room_of_its_own(window):
     # The text's own padding (14 px) plus a right padding wide enough for the arrow.
     assert button.sizeHint().width() >= text + 14 + 30
     assert button.width() >= button.sizeHint().width()
+
+
+def test_every_filter_shows_its_whole_choice_at_1280(window):
+    """'All coordinators' was cut to 'All coordina' once the nav made room for its titles."""
+    screen = window.screen_widget("patients")
+    for combo in (screen.risk, screen.coordinator, screen.discharged, screen.care_plan):
+        metrics = combo.fontMetrics()
+        assert combo.width() >= metrics.horizontalAdvance(combo.currentText()) + 24, (
+            combo.currentText(),
+            combo.width(),
+        )

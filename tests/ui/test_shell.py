@@ -347,3 +347,25 @@ def test_rows_table_model_passes_qt_model_tester(qtmodeltester):
     model = RowsTableModel([Column("A", lambda r: r[0]), Column("B", lambda r: r[1])])
     model.set_rows([(1, "x"), (2, None), (3, "z")])
     qtmodeltester.check(model)
+
+
+def test_every_nav_title_fits_without_a_sideways_scroll_bar(qtbot, qapp, ws, admin, tmp_path):
+    """The admin sees every screen; the longest title ("Referrals & resources") must fit."""
+    from carecoord_desktop.ui.resources import stylesheet
+
+    qapp.setStyleSheet(stylesheet())
+    try:
+        win = MainWindow(AppState(ws, admin, settings.load(ws)), settings_path=tmp_path / "u.ini")
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        qtbot.waitExposed(win)
+        nav = win.nav
+        assert any("Referrals" in nav.item(r).text() for r in range(nav.count()))
+        assert nav.horizontalScrollBar().maximum() == 0
+        for r in range(nav.count()):
+            rect = nav.visualItemRect(nav.item(r))
+            assert rect.right() <= nav.viewport().width(), nav.item(r).text()
+        win.grab().save("/work/shots/qa-shell/nav_fits.png")
+    finally:
+        qapp.setStyleSheet("")

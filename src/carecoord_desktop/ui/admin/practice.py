@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from carecoord_desktop.errors import CareCoordError, StaleEditError
 from carecoord_desktop.services import audit_text, settings, workspaces
+from carecoord_desktop.services.careplans import packs
 from carecoord_desktop.services.permissions import Permission
+from carecoord_desktop.services.tasks.regions import normalise_region
 from carecoord_desktop.ui.admin.common import (
     DATE_TIME,
     DESTRUCTIVE,
@@ -32,6 +35,7 @@ from carecoord_desktop.ui.admin.common import (
     table,
 )
 from carecoord_desktop.ui.shell.workers import start_backup
+from carecoord_desktop.ui.widgets.form_kit import Field, FieldsForm
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
@@ -78,6 +82,7 @@ class PracticeTab(AdminTab):
     def __init__(self, state, parent=None) -> None:
         super().__init__(state, parent)
         layout = QVBoxLayout(self.body)
+        boxes = QHBoxLayout()
         box = QGroupBox("Practice settings")
         form = QFormLayout(box)
         self.name = QLineEdit()
@@ -90,11 +95,17 @@ class PracticeTab(AdminTab):
         for w in (self.idle, self.keep):
             w.setMaximumWidth(160)
         self.name.setMaximumWidth(480)
+        self.phone = QLineEdit()
+        self.phone.setMaximumWidth(240)
+        self.phone.setPlaceholderText("printed on patient handouts")
         form.addRow("Practice name", self.name)
+        form.addRow("Practice phone", self.phone)
         form.addRow("Lock the screen after", self.idle)
         form.addRow("Keep the newest", self.keep)
         self.settings_error = error_label()
-        form.addRow(self.settings_error)
+        boxes.addWidget(box, 1)
+        boxes.addWidget(self._care_box(), 1)
+        layout.addLayout(boxes)
         self.save_button = button("Save settings", PRIMARY)
         self.save_button.clicked.connect(self.save)
         self.settings_status = QLabel()
@@ -103,8 +114,8 @@ class PracticeTab(AdminTab):
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.settings_status)
         save_row.addStretch(1)
-        form.addRow("", save_row)
-        layout.addWidget(box)
+        layout.addWidget(self.settings_error)
+        layout.addLayout(save_row)
 
         bbox = QGroupBox("Backups (encrypted, checked after writing)")
         bl = QVBoxLayout(bbox)
@@ -144,9 +155,59 @@ class PracticeTab(AdminTab):
         layout.addWidget(bbox, 1)
         self.refresh()
 
+    def _care_box(self) -> QGroupBox:
+        """The settings the clinical features read (tasks, medicines, referrals, care plans)."""
+        box = QGroupBox("Care coordination")
+        outer = QVBoxLayout(box)
+        self.care = FieldsForm(
+            [
+                Field(
+                    "holiday_region",
+                    "Public holidays of",
+                    hint="Skipped in task due dates: country and state, e.g. AU-NSW, AU-VIC",
+                ),
+                Field(
+                    "nurses_sign_reconciliation",
+                    "Practice nurses may sign off medication reconciliations",
+                    kind="check",
+                ),
+            ]
+        )
+        outer.addWidget(self.care)
+        outer.addStretch(1)
+        form = self.care.layout()  # one column of labels for the kit's fields and these
+        self.follow_up = QSpinBox()
+        self.follow_up.setRange(1, 90)
+        self.follow_up.setSuffix(" days")
+        self.follow_up.setMaximumWidth(160)
+        self.follow_up.setToolTip("A sent referral with no answer by then gets a chase task")
+        form.addRow("Chase a referral after", self.follow_up)
+        self.pack_boxes: dict[str, QCheckBox] = {}
+        pack_col = QVBoxLayout()
+        for p in packs.list_packs():
+            check = QCheckBox(p.name)
+            self.pack_boxes[p.key] = check
+            pack_col.addWidget(check)
+        form.addRow("Care plans are checked against", pack_col)
+        return box
+
+    def _chosen_pack_keys(self) -> list[str]:
+        return [k for k, check in self.pack_boxes.items() if check.isChecked()]
+
     def load(self) -> None:
         s = self.state.settings
         self.name.setText(s.practice_name)
+        self.phone.setText(s.practice_phone)
+        self.care.set_values(
+            {
+                "holiday_region": s.holiday_region,
+                "nurses_sign_reconciliation": s.nurses_sign_reconciliation,
+            }
+        )
+        self.follow_up.setValue(s.referral_follow_up_days)
+        chosen = {p.key for p in packs.chosen_packs(self.state.ws)}
+        for key, check in self.pack_boxes.items():
+            check.setChecked(key in chosen)
         self.idle.setValue(s.idle_lock_minutes)
         self.keep.setValue(s.backups_kept)
         self.load_backups()
@@ -161,6 +222,7 @@ class PracticeTab(AdminTab):
     def clear(self) -> None:
         self.model.set_rows([])
         self.name.clear()
+        self.phone.clear()
         self.backup_status.clear()
         self.settings_status.clear()
         self.folder.clear()
@@ -175,26 +237,39 @@ class PracticeTab(AdminTab):
     def save(self) -> None:
         self.settings_error.hide()
         self.settings_status.clear()
+        self.care.clear_problems()
+        care = self.care.values()
         try:
+            # "au-vic" is what people type; the service keeps the one spelling "AU-VIC".
+            region = normalise_region(care["holiday_region"])
             new = self.state.publish(
                 settings.update(
                     self.state.ws,
                     self.state.actor,
                     practice_name=self.name.text().strip(),
+                    practice_phone=self.phone.text().strip(),
                     idle_lock_minutes=self.idle.value(),
                     backups_kept=self.keep.value(),
+                    holiday_region=region,
+                    nurses_sign_reconciliation=care["nurses_sign_reconciliation"],
+                    referral_follow_up_days=self.follow_up.value(),
                     version=self.state.settings.version,  # as shown: a later save is refused
                 )
             )
+            keys = self._chosen_pack_keys()
+            if keys != [p.key for p in packs.chosen_packs(self.state.ws)]:
+                self.state.publish(packs.choose_packs(self.state.ws, self.state.actor, keys))
         except StaleEditError as exc:
             # What was typed stays; the next save knows their settings (a deliberate choice).
             self.state.set_settings(settings.load(self.state.ws))
             show_error(self.settings_error, f"{exc} Theirs: {self._words()}.")
             return
         except CareCoordError as exc:
-            show_error(self.settings_error, exc)
+            if not self.care.show_problem(getattr(exc, "field", None), str(exc)):
+                show_error(self.settings_error, exc)
             return
         self.state.set_settings(new)
+        self.care.set_values({"holiday_region": new.holiday_region})
         self.settings_status.setText("Settings saved.")
 
     def _words(self) -> str:

@@ -224,12 +224,27 @@ class MainWindow(QMainWindow):
                 item.setToolTip(f"{spec.title} ({spec.shortcut})")
                 self.nav.addItem(item)
         self.nav.blockSignals(False)
+        self._fit_nav()
         for key, action in self.go_actions.items():
             action.setVisible(key in self.screens)
             action.setEnabled(key in self.screens and not self.is_locked)
         if self.page_keys:
             key = current if current in self.page_keys else self.page_keys[0]
             self.nav.setCurrentRow(self.page_keys.index(key))
+
+    def _fit_nav(self) -> None:
+        """A title too long for the nav ("Referrals & resources") wraps onto a second line: cut
+        off or with a sideways scroll bar it was hard to read, and a wider nav would squeeze
+        every screen at 1280."""
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setWordWrap(True)
+        room = self.nav.width() - 2 * self.nav.frameWidth()
+        line = self.nav.fontMetrics().lineSpacing()
+        for r in range(self.nav.count()):
+            item = self.nav.item(r)
+            natural = self.nav.sizeHintForIndex(self.nav.indexFromItem(item))
+            if natural.width() > room:
+                item.setSizeHint(QSize(room, natural.height() + line))
 
     def _build(self, spec: ScreenSpec) -> None:
         try:
