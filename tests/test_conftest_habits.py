@@ -62,3 +62,18 @@ def test_an_optional_third_party_module_still_skips():
     out = result.stdout.str()
     assert "could not import 'carecoord_desktop.no_such_module'" in out
     assert "never optional" in out
+
+
+def test_no_test_names_a_folder_of_this_machine():
+    """Tests run on a fresh clone on any machine: pictures go through save_shot (only with
+    CARECOORD_SHOTS), samples come from the repository or ../shared beside it."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    offenders = [
+        f"{path.relative_to(here)}:{n}"
+        for path in here.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if ('"/work/' in line or "'/work/" in line) and path.name != Path(__file__).name
+    ]
+    assert not offenders, offenders

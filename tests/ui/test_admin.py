@@ -18,7 +18,7 @@ from carecoord_desktop.ui.admin.practice import NO_BACKUPS
 from carecoord_desktop.ui.admin.screen import AdminScreen
 from carecoord_desktop.ui.resources import stylesheet
 from carecoord_desktop.ui.shell.state import AppState
-from tests_support import staff
+from tests_support import save_shot, staff
 
 
 @pytest.fixture
@@ -342,7 +342,7 @@ def test_the_practice_tab_shows_and_saves_every_practice_setting(qtbot, ws, admi
     assert tab.care.widgets["holiday_region"].text() == settings.load(ws).holiday_region
     assert [k for k, c in tab.pack_boxes.items() if c.isChecked()] == ["gpccmp"]
     screen.tabs.setCurrentWidget(tab)
-    screen.grab().save("/work/shots/qa-shell/admin_practice_settings.png")
+    save_shot(screen, "admin_practice_settings.png")
     tab.phone.setText("02 9876 5432")
     tab.care.widgets["holiday_region"].setText("au-vic")
     tab.care.widgets["nurses_sign_reconciliation"].setChecked(True)

@@ -27,7 +27,6 @@ from carecoord_desktop.ui.shell.state import AppState
 from tests_support import ADMIN_PASSWORD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SHOTS = Path("/work/shots/offthread")
 
 
 def _off_main_thread(monkeypatch, module, name: str) -> list[bool]:

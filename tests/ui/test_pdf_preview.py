@@ -14,8 +14,7 @@ from reportlab.pdfgen import canvas
 
 from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
-
-SHOTS = "/work/shots/plans-docs"
+from tests_support import save_shot
 
 
 def three_pages() -> bytes:
@@ -66,7 +65,7 @@ def test_pdf_is_made_on_a_worker_and_its_pages_are_shown(qtbot, pdf_bytes):
         for y in range(0, image.height(), 7)
     }
     assert min(colours) < 40 and max(colours) > 240
-    dialog.grab().save(f"{SHOTS}/pdf_preview.png")
+    save_shot(dialog, "pdf_preview.png")
 
     qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
     assert dialog.page_label.text() == "Page 2 of 3"
@@ -183,7 +182,7 @@ def test_a_real_care_plan_is_shown_page_by_page(qtbot):
     assert dialog.image.height() >= shown.height() > dialog.scroll.viewport().height()
     assert dialog.scroll.verticalScrollBar().maximum() > 0
     assert dialog.scroll.verticalScrollBar().value() == 0
-    dialog.grab().save(f"{SHOTS}/pdf_preview_careplan.png")
+    save_shot(dialog, "pdf_preview_careplan.png")
     qtbot.keyClick(dialog, Qt.Key.Key_PageDown)
     assert dialog.page_label.text() == f"Page 2 of {pages}"
-    dialog.grab().save(f"{SHOTS}/pdf_preview_careplan_page2.png")
+    save_shot(dialog, "pdf_preview_careplan_page2.png")

@@ -22,10 +22,9 @@ from carecoord_desktop.ui.referrals.dialogs import ReferralDialog
 from carecoord_desktop.ui.referrals.screen import ReferralsScreen
 from carecoord_desktop.ui.shell.screens import SCREENS, record_sections
 from carecoord_desktop.ui.shell.state import AppState
-from tests_support import staff
+from tests_support import save_shot, staff
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-SHOTS = "/work/shots/referrals"
 
 
 @pytest.fixture
@@ -110,7 +109,7 @@ def test_the_record_tab_makes_sends_and_prints_a_referral(qtbot, qtmodeltester, 
     dialog.resize(1200, 800)
     dialog.tabs.setCurrentWidget(tab)
     qtbot.wait(10)
-    dialog.grab().save(f"{SHOTS}/record-referrals-tab.png")
+    save_shot(dialog, "record-referrals-tab.png")
 
 
 def test_reception_sees_the_tab_but_neither_writes_nor_prints_referrals(qtbot, ws, admin, pid):
@@ -159,7 +158,7 @@ def test_the_screen_searches_filters_and_imports_the_directory(qtbot, qtmodeltes
     assert "Line 3: Riverbend Ride Along — already in the directory" in text
     assert "Line 4: Sunny Dance Club — choose a category" in text
     qtbot.waitUntil(lambda: screen.resources.rowCount() == 4)
-    screen.last_report.grab().save(f"{SHOTS}/import-report.png")
+    save_shot(screen.last_report, "import-report.png")
     screen.last_report.close()
 
     screen.resource_table.selectRow(0)
@@ -191,4 +190,4 @@ def test_the_screen_lists_open_referrals_overdue_first_and_opens_the_record(qtbo
     qtbot.waitUntil(lambda: "waiting too long" not in screen.open_label.text())
     screen.open_table.doubleClicked.emit(screen.open_model.index(0, 0))
     assert opened == [pid]
-    screen.grab().save(f"{SHOTS}/referrals-screen.png")
+    save_shot(screen, "referrals-screen.png")

@@ -20,7 +20,7 @@ from carecoord_desktop.ui.shell.main_window import MainWindow
 from carecoord_desktop.ui.shell.screens import SCREENS
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
-from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N
+from tests_support import ADMIN_PASSWORD, TEST_SCRYPT_N, save_shot
 
 NURSE_PASSWORD = "nurse password 42"
 
@@ -366,6 +366,6 @@ def test_every_nav_title_fits_without_a_sideways_scroll_bar(qtbot, qapp, ws, adm
         for r in range(nav.count()):
             rect = nav.visualItemRect(nav.item(r))
             assert rect.right() <= nav.viewport().width(), nav.item(r).text()
-        win.grab().save("/work/shots/qa-shell/nav_fits.png")
+        save_shot(win, "nav_fits.png")
     finally:
         qapp.setStyleSheet("")

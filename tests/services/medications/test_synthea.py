@@ -18,9 +18,11 @@ from carecoord_desktop.services.medications.types import SourceInput
 from carecoord_desktop.services.patients import record as patients
 from carecoord_desktop.services.patients.types import PatientDraft
 
+# The Synthea patients in ../shared beside the checkout; where it is not there (a machine with
+# the repository alone), the copies trimmed to their medicines in tests/fixtures/fhir.
 SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "fhir-samples" / "synthea-r4"
-if not SAMPLES.is_dir():  # a worktree under /work: the samples sit beside it
-    SAMPLES = Path("/work/shared/fhir-samples/synthea-r4")
+if not SAMPLES.is_dir():
+    SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "fhir" / "synthea-r4"
 
 
 def sample(prefix: str) -> bytes:

@@ -22,7 +22,8 @@ from carecoord_desktop.ui.shell.screens import record_sections
 from carecoord_desktop.ui.shell.state import AppState
 from tests_support import staff
 
-SAMPLES = Path("/work/shared/fhir-samples/synthea-r4")
+# The Synthea patients trimmed to their medicines (tests/fixtures/fhir/README.md).
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "fhir" / "synthea-r4"
 CURRENT = ("Lasix 40mg mane", "metformin 500mg 1 tab bd with meals", "Atorvastatin 40 mg nocte")
 
 
