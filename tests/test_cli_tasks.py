@@ -150,6 +150,19 @@ def test_settings_set_and_show_the_holiday_region(practice, run):
         argv, stdin = _as(folder, "admin", "settings", "set", key, value, password=ADMIN_PASSWORD)
         code, _, err = run(*argv, stdin=stdin)
         assert code == 2 and says in err, err
+    for key, value, says in (
+        ("nurses-sign-reconciliation", "yes", "nurses-sign-reconciliation is now yes"),
+        ("practice-phone", "02 9555 0100", "practice-phone is now 02 9555 0100"),
+    ):
+        argv, stdin = _as(folder, "admin", "settings", "set", key, value, password=ADMIN_PASSWORD)
+        code, out, err = run(*argv, stdin=stdin)
+        assert code == 0 and says in out, err
+    argv, stdin = _as(
+        folder, "admin", "settings", "set", "nurses-sign-reconciliation", "perhaps",
+        password=ADMIN_PASSWORD,
+    )  # fmt: skip
+    code, _, err = run(*argv, stdin=stdin)
+    assert code == 2 and "takes yes or no" in err
     argv, stdin = _as(folder, "nina.zhang", "settings", "set", "holiday-region", "US-CA")
     code, _, err = run(*argv, stdin=stdin)
     assert code == 2 and "change practice settings" in err

@@ -45,7 +45,13 @@ SETTING_KEYS = {
         "referral_follow_up_days",
         "days a sent referral may go unanswered before a chase task opens (1-90)",
     ),
+    "practice-phone": ("practice_phone", "the phone number printed on patient handouts"),
+    "nurses-sign-reconciliation": (
+        "nurses_sign_reconciliation",
+        "yes: practice nurses may sign off medication reconciliations (no: GPs only)",
+    ),
 }
+_YES, _NO = {"yes", "y", "true", "on", "1"}, {"no", "n", "false", "off", "0"}
 
 
 def cmd_discharge(args, secrets) -> int:
@@ -85,11 +91,22 @@ def _setting_value(key: str, text: str):
             return name, int(text)
         except ValueError:
             raise ValidationError(f"{key} takes a whole number, not '{text}'.") from None
+    if kind in (bool, "bool"):
+        word = text.strip().lower()
+        if word not in _YES | _NO:
+            raise ValidationError(f"{key} takes yes or no, not '{text}'.")
+        return name, word in _YES
     if name == "holiday_region":
         from carecoord_desktop.services.tasks.regions import normalise_region
 
         return name, normalise_region(text)
     return name, text
+
+
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value) if value != "" else "(not set)"
 
 
 def cmd_settings(args, secrets) -> int:
@@ -100,7 +117,7 @@ def cmd_settings(args, secrets) -> int:
         finally:
             ws.close()
         for key, (name, meaning) in SETTING_KEYS.items():
-            say(f"{key:<24} {getattr(current, name)!s:<28} {meaning}")
+            say(f"{key:<27} {_shown(getattr(current, name)):<28} {meaning}")
         return EXIT_OK
     key = args.key.strip().lower().replace("_", "-")
     if key not in SETTING_KEYS:
@@ -112,7 +129,7 @@ def cmd_settings(args, secrets) -> int:
         current = settings.load(ws)
         settings.validate(replace(current, **{name: value}))
         saved = settings.update(ws, actor, version=current.version, **{name: value}).value
-    say(f"{key} is now {getattr(saved, name)}.")
+    say(f"{key} is now {_shown(getattr(saved, name))}.")
     return EXIT_OK
 
 
