@@ -8,17 +8,13 @@ auditor finds each element under its own name. An element with nothing recorded 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -62,34 +58,17 @@ def render_care_plan(doc: CarePlanDocument) -> bytes:
     """The plan as PDF bytes."""
     if not doc.patient.full_name.strip() or not doc.patient.practice_id.strip():
         raise ValueError("a care plan needs the patient's name and practice ID on every page")
-    out = io.BytesIO()
     furniture = _furniture(doc)
-    frame = Frame(
+    return st.render_pages(
+        furniture,
         _MARGIN,
-        _MARGIN * 0.6 + furniture.bottom_height,
-        st.PAGE_WIDTH - 2 * _MARGIN,
-        st.PAGE_HEIGHT
-        - _MARGIN * 0.7
-        - furniture.top_height
-        - _MARGIN * 0.6
-        - furniture.bottom_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    template = BaseDocTemplate(
-        out,
-        pagesize=st.A4,
-        pageTemplates=[PageTemplate(id="plan", frames=[frame])],
+        lambda width: _story(doc, width),
+        template_id="plan",
         title=f"Care plan, version {doc.plan.version}",  # no name: file metadata travels
         author=doc.practice.name,
         subject="Care plan",
-        creator="CareCoord Desktop",
         lang="en",
     )
-    template.build(_story(doc, frame._width), canvasmaker=st.furniture_canvas(furniture, _MARGIN))
-    return out.getvalue()
 
 
 def _furniture(doc: CarePlanDocument) -> st.Furniture:

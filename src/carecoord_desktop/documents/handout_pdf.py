@@ -9,17 +9,13 @@ checked translation passes its own labels in the data.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -104,32 +100,15 @@ def render_handout(doc: HandoutDocument) -> bytes:
         is_demo=doc.practice.is_demo,
         right_to_left=kit.rtl,
     )
-    out = io.BytesIO()
-    frame = Frame(
+    return st.render_pages(
+        furniture,
         _MARGIN,
-        _MARGIN * 0.6 + furniture.bottom_height,
-        st.PAGE_WIDTH - 2 * _MARGIN,
-        st.PAGE_HEIGHT
-        - _MARGIN * 0.7
-        - furniture.top_height
-        - _MARGIN * 0.6
-        - furniture.bottom_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    template = BaseDocTemplate(
-        out,
-        pagesize=st.A4,
-        pageTemplates=[PageTemplate(id="handout", frames=[frame])],
+        kit.story,
+        template_id="handout",
         title=kit.label("title"),
         author=doc.practice.name,
-        creator="CareCoord Desktop",
         lang=doc.patient.preferred_language or "en",
     )
-    template.build(kit.story(frame._width), canvasmaker=st.furniture_canvas(furniture, _MARGIN))
-    return out.getvalue()
 
 
 class _Kit:

@@ -8,16 +8,12 @@ medicines and allergies, and the referrer's name with a line to sign.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -75,34 +71,17 @@ class ReferralLetter:
 def render_referral_letter(doc: ReferralLetter) -> bytes:
     if not doc.patient.full_name.strip() or not doc.patient.practice_id.strip():
         raise ValueError("a referral letter needs the patient's name and practice ID")
-    out = io.BytesIO()
     furniture = _furniture(doc)
-    frame = Frame(
+    return st.render_pages(
+        furniture,
         _MARGIN,
-        _MARGIN * 0.6 + furniture.bottom_height,
-        st.PAGE_WIDTH - 2 * _MARGIN,
-        st.PAGE_HEIGHT
-        - _MARGIN * 0.7
-        - furniture.top_height
-        - _MARGIN * 0.6
-        - furniture.bottom_height,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-    )
-    template = BaseDocTemplate(
-        out,
-        pagesize=st.A4,
-        pageTemplates=[PageTemplate(id="letter", frames=[frame])],
+        lambda width: _story(doc, width),
+        template_id="letter",
         title="Referral letter",  # no name: file metadata travels with the file
         author=doc.practice.name,
         subject="Referral",
-        creator="CareCoord Desktop",
         lang="en",
     )
-    template.build(_story(doc, frame._width), canvasmaker=st.furniture_canvas(furniture, _MARGIN))
-    return out.getvalue()
 
 
 def _furniture(doc: ReferralLetter) -> st.Furniture:

@@ -9,8 +9,9 @@ missing (a damaged install) reportlab's own Vera is used, which covers Latin tex
 from __future__ import annotations
 
 import functools
+import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape as _html_escape
@@ -319,3 +320,35 @@ def language_name(tag: str) -> str:
 
 def join_nonempty(parts: Sequence[str], sep: str = "  ·  ") -> str:
     return sep.join(p for p in parts if p)
+
+
+def render_pages(
+    furniture: Furniture,
+    margin: float,
+    story: Callable[[float], list],
+    *,
+    template_id: str,
+    **info: str,
+) -> bytes:
+    """A4 pages with the furniture on every page (practice, patient, "Page x of y"): the frame
+    between its top and bottom, the story made for the frame's width, and the PDF's metadata
+    from `info` (title, author, subject, lang; never a patient's name: metadata travels)."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    out = io.BytesIO()
+    height = (
+        PAGE_HEIGHT - margin * 0.7 - furniture.top_height - margin * 0.6 - furniture.bottom_height
+    )
+    frame = Frame(
+        margin, margin * 0.6 + furniture.bottom_height, PAGE_WIDTH - 2 * margin, height,
+        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+    )  # fmt: skip
+    template = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        pageTemplates=[PageTemplate(id=template_id, frames=[frame])],
+        creator="CareCoord Desktop",
+        **info,
+    )
+    template.build(story(frame._width), canvasmaker=furniture_canvas(furniture, margin))
+    return out.getvalue()
