@@ -171,3 +171,20 @@ def demo_copy(demo_template, tmp_path):
     yield copy
     for ws in opened:
         ws.close()
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """`carecoord ARGS…` in-process with `stdin` as standard input (secrets one per line, as a
+    script sends them): (exit code, stdout, stderr)."""
+    import io
+
+    from carecoord_desktop import cli
+
+    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
@@ -11,17 +10,6 @@ from carecoord_desktop import cli
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import workspaces
 from tests_support import ADMIN_PASSWORD
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 @pytest.fixture

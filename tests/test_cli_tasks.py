@@ -4,13 +4,11 @@ in-process with secrets on stdin, as a script would."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 from datetime import date
 
 import pytest
 
-from carecoord_desktop import cli
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import accounts, audit, workspaces
 from carecoord_desktop.services.patients import record as patients
@@ -19,17 +17,6 @@ from carecoord_desktop.services.tasks import minutes
 from tests_support import ADMIN_PASSWORD, STAFF_PASSWORD, TEST_SCRYPT_N
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from carecoord_desktop import cli, scrub
+from carecoord_desktop import scrub
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services.patients import imports as patient_import
 from carecoord_desktop.services.patients.record import PatientDraft, create_patient
@@ -95,17 +95,6 @@ def test_the_log_filter_scrubs_records_and_their_tracebacks():
     assert "import failed" in written and "ValueError" in written
     _assert_clean(written)
     assert "23/05/1947" not in written
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 def test_the_cli_turns_an_unexpected_error_into_words_and_exit_code_2(new_practice, run):

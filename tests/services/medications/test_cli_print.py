@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
 from pypdf import PdfReader
 
-from carecoord_desktop import cli
 from carecoord_desktop.services import accounts, workspaces
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.medications.types import MedicineDraft, SourceInput
 from carecoord_desktop.services.patients import record as patients
 from carecoord_desktop.services.patients.types import PatientDraft
 from tests_support import ADMIN_PASSWORD
-
-
-@pytest.fixture
-def run(monkeypatch, capsys):
-    def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 @pytest.fixture
