@@ -1,0 +1,1 @@
+"""Care conferences: scheduling, invitees, agreement, agenda, meeting, decisions, rule pack."""
