@@ -1,0 +1,1 @@
+"""Care conference screens: the lists, the record tab and the conference window."""
