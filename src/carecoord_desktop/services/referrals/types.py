@@ -182,6 +182,15 @@ class ReferralRow:
 
 
 @dataclass(frozen=True)
+class OpenReferrals:
+    """The practice's (or one patient's) open referrals as counts; `rows` only for a patient."""
+
+    total: int
+    overdue: int
+    rows: tuple[ReferralRow, ...] = ()
+
+
+@dataclass(frozen=True)
 class StepRow:
     status: str
     on: date
