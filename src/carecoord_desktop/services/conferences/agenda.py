@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, or_, select
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models._common import label_for
 from carecoord_desktop.models.audit import AuditAction
 from carecoord_desktop.models.careplan import (
     OPEN_STATUSES,
@@ -270,7 +271,7 @@ def _referrals(session: Session, patient_id: int, today: date) -> list[AgendaIte
     )
     out = []
     for r in rows:
-        status = REFERRAL_LABELS[ReferralStatus(r.status)].lower()
+        status = label_for(REFERRAL_LABELS, ReferralStatus, r.status).lower()
         since = f" since {_d(r.sent_on)}" if r.sent_on else ""
         out.append(
             AgendaItemDraft(
