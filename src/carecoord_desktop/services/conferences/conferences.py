@@ -30,6 +30,7 @@ from carecoord_desktop.models.conference import (
 )
 from carecoord_desktop.models.patient import CareTeamMember, Patient, PatientContact
 from carecoord_desktop.models.staff import Role, StaffUser
+from carecoord_desktop.models.task import TaskSource
 from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
 from carecoord_desktop.services.conferences.reading import (  # re-exported: one API
@@ -51,6 +52,7 @@ from carecoord_desktop.services.conferences.types import (
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patients.rules import editable_patient
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks.events import close_event_tasks
 from carecoord_desktop.store.workspace import Workspace
 
 S = ConferenceStatus
@@ -434,7 +436,15 @@ def cancel_conference(
         if conf.status == S.IN_PROGRESS.value:
             raise ValidationError("The meeting is under way: end it, or correct its times.")
         conf.status, conf.cancel_reason = S.CANCELLED.value, why
-        return saved(ws, session, actor, conf, AuditAction.UPDATE, "cancelled care conference")
+        # Tasks decided before it was called off would be chased for nothing: close them.
+        closed = close_event_tasks(
+            session, actor, TaskSource.CONFERENCE, conf.id, "decision",
+            resolution="Closed: the care conference was cancelled",
+        )  # fmt: skip
+        extra = Changes.of(Kind.TASKS, patients=(conf.patient_id,)) if closed else None
+        return saved(
+            ws, session, actor, conf, AuditAction.UPDATE, "cancelled care conference", extra
+        )
 
 
 def record_agreement(
