@@ -82,8 +82,9 @@ def test_bad_details_are_refused_with_the_field_and_nothing_saved(ws, team, pati
 def test_bad_participants_are_refused(ws, team, patient, providers):
     nurse = team["nurse"]
     gp = people(ws, nurse, patient.id, "General practitioner")[0]
-    with pytest.raises(ValidationError, match="invited twice"):
+    with pytest.raises(ValidationError, match="invited twice") as exc:
         conferences.schedule_conference(ws, nurse, draft_for(patient.id, (gp, gp)))
+    assert gp.name not in str(exc.value) and exc.value.field == "participants[1]"
     nameless = ParticipantDraft(kind="other", name="", discipline="Dietitian")
     with pytest.raises(ValidationError, match="name") as exc:
         conferences.schedule_conference(ws, nurse, draft_for(patient.id, (nameless,)))

@@ -36,7 +36,6 @@ from carecoord_desktop.services.conferences.sources import (  # re-exported: one
     LOOK_BACK_DAYS,
     TITLE_MAX,
     build_items,
-    cut,
     question_items,
 )
 from carecoord_desktop.services.conferences.types import AgendaItemDraft, ConferenceRecord
@@ -181,7 +180,9 @@ def save_agenda(
         for a in gone:
             if (a.minutes or "").strip() or a.id in decided:
                 raise ValidationError(
-                    f"“{cut(a.title, 60)}” has minutes or decisions: it stays on the agenda.",
+                    # The position, not the title: an exception may reach a log.
+                    f"Agenda item {a.position + 1} has minutes or decisions: it stays on "
+                    "the agenda.",
                     field="agenda",
                 )
         for a in gone:

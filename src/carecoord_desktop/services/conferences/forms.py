@@ -191,7 +191,7 @@ def _participant(session: Session, patient_id: int, p: ParticipantDraft, n: int)
             p.discipline,
             field,
             80,
-            f"the discipline of {p.name or 'each participant'}",
+            f"the discipline of invitee {n + 1}",
             required=True,
         ),
         "organisation": clean_text(p.organisation, field, 120, "the organisation"),
@@ -228,7 +228,11 @@ def clean_participants(session: Session, patient_id: int, drafts) -> list[tuple[
             else (values["kind"], values["name"].casefold())
         )
         if who in seen:
-            raise ValidationError(f"{values['name']} is invited twice.", field=f"participants[{n}]")
+            # No names in messages (an exception may reach a log): the row says who.
+            raise ValidationError(
+                f"Invitee {n + 1} is already on the list: they are invited twice.",
+                field=f"participants[{n}]",
+            )
         seen.add(who)
         out.append((p.id, values))
     return out
