@@ -221,5 +221,5 @@ def people_table(kit: Kit, people: Sequence[Person], width: float, *, last: str)
             kit.cells([p.name, p.discipline, p.organisation, p.contact, p.attendance])
             for p in people
         ]
-        widths = cols(width, 2.6, 2.2, 2.6, 2.4, 1.3)
+        widths = cols(width, 2.5, 2.2, 2.5, 2.8, 1.3)
     return table([kit.cells(head, "cell_bold"), *rows], widths)
