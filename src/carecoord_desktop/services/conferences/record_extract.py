@@ -275,7 +275,7 @@ def _medicine_changes(session: Session, pid: int, since: date):
         select(MedicationChange)
         .where(
             MedicationChange.patient_id == pid,
-            MedicationChange.at >= datetime.combine(since, time.min),
+            MedicationChange.at >= datetime.combine(since, time.min).astimezone(UTC),
         )
         .order_by(MedicationChange.at, MedicationChange.id)
     ).all()
