@@ -246,3 +246,19 @@ def test_sharing_needs_a_held_conference_and_the_edit_permission(ws, team, held,
         )
     assert _shares(ws, held.id) == [] and _shares(ws, upcoming.id) == []
     assert conferences.load_conference(ws, team["gp"], held.id).summary_offered_on is None
+
+
+def test_times_print_in_the_practices_local_time_not_utc(ws, team, held, monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Australia/Sydney")
+    clock.tzset()
+    try:
+        whole = " ".join(pages(printing.render_summary(ws, team["gp"], held.id)))
+        sydney = held.started_at.astimezone()
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert sydney.utcoffset().total_seconds() >= 10 * 3600
+    assert f"Started {sydney:%A} {sydney.day} {sydney:%B %Y} at {sydney:%H:%M}" in whole
+    assert f"at {held.started_at:%H:%M}" not in whole.split("Started", 1)[1][:60]

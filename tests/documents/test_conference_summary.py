@@ -198,3 +198,10 @@ def test_a_summary_without_the_patients_identifiers_is_refused():
     doc = replace(sample.SUMMARY, patient=replace(sample.PATIENT, practice_id=" "))
     with pytest.raises(ValueError, match="practice ID"):
         render_conference_summary(doc)
+
+
+def test_a_meeting_still_in_progress_says_the_end_is_not_recorded():
+    doc = replace(sample.SUMMARY, times=replace(sample.TIMES, ended_at=None, elapsed_minutes=None))
+    whole = " ".join(pages(render_conference_summary(doc)))
+    assert "still in progress: the end time is not recorded yet" in whole
+    assert "Ended Not recorded yet" in whole and "Length" not in whole
