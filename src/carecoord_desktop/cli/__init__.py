@@ -17,6 +17,7 @@ from carecoord_desktop.cli import (
     careplan_documents,
     careplans,
     conference_documents,
+    conferences,
     medicines,
     printing,
     referrals,
@@ -44,6 +45,7 @@ FEATURES = [
     medicines,
     tasks,
     referrals,
+    conferences,
     conference_documents,
 ]
 
