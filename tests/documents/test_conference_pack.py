@@ -74,7 +74,7 @@ def test_the_conference_details_and_what_is_still_to_do(whole):
     assert "Video: https://meet.example.org/riverside-moss" in whole
     assert "Planned length 30 minutes" in whole
     assert "Care plan Care plan version 3, active, saved 5 March 2026" in whole
-    assert "Day, start and end times Not held yet: stamp the start and end" in whole
+    assert "Day, start and end times At the meeting Not held yet: stamp the start and end" in whole
     assert "Patient's agreement Agreed on 2 April 2026 (verbal)" in whole
 
 

@@ -205,3 +205,11 @@ def test_a_meeting_still_in_progress_says_the_end_is_not_recorded():
     whole = " ".join(pages(render_conference_summary(doc)))
     assert "still in progress: the end time is not recorded yet" in whole
     assert "Ended Not recorded yet" in whole and "Length" not in whole
+
+
+def test_an_item_titled_by_its_source_does_not_repeat_it():
+    item = replace(sample.AGENDA[5], title="Overdue task: Blood pressure review")
+    doc = replace(sample.SUMMARY, agenda=(item,))
+    whole = " ".join(pages(render_conference_summary(doc)))
+    assert "1. Overdue task: Blood pressure review Task due 1 Apr 2026" in whole
+    assert "Overdue task: Task due" not in whole

@@ -16,6 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
 from carecoord_desktop.documents.conference_data import (
+    AgendaEntry,
     ConferenceDetails,
     PatientAgreement,
     Person,
@@ -198,6 +199,15 @@ def details_rows(
     if agreement.agreed is None or agreement.agreed is False:
         out[-1][1] = kit.p(rows[-1][1], "missing")
     return out
+
+
+def about_words(item: AgendaEntry) -> str:
+    """Where an agenda item came from and why: "Open referral: sent 3 Mar, no reply". The
+    source is left out where the title already begins with it ("Overdue task: ...")."""
+    source = item.source
+    if source and item.title.casefold().startswith(source.casefold()):
+        source = ""
+    return st.join_nonempty([source, item.detail], ": ")
 
 
 def person_name(p: Person) -> str:
