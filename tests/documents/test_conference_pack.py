@@ -74,7 +74,9 @@ def test_the_conference_details_and_what_is_still_to_do(whole):
     assert "Video: https://meet.example.org/riverside-moss" in whole
     assert "Planned length 30 minutes" in whole
     assert "Care plan Care plan version 3, active, saved 5 March 2026" in whole
-    assert "Day, start and end times At the meeting Not held yet: stamp the start and end" in whole
+    assert "Day, start and end times At the meeting Start the meeting to stamp" in whole
+    assert "Summary offered and given to the team After it Offer the summary" in whole
+    assert "Patient's agreement Before the day" not in whole  # met: not on the list
     assert "Patient's agreement Agreed on 2 April 2026 (verbal)" in whole
 
 
@@ -157,3 +159,11 @@ def test_a_pack_without_the_patients_identifiers_is_refused():
     doc = replace(sample.PACK, patient=replace(sample.PATIENT, full_name=""))
     with pytest.raises(ValueError, match="patient's name"):
         render_conference_pack(doc)
+
+
+def test_an_interpreter_needed_is_said_under_the_patient():
+    doc = replace(
+        sample.PACK,
+        patient=replace(sample.PATIENT, interpreter_needed=True, preferred_language="vi"),
+    )
+    assert "Interpreter needed (Vietnamese)" in pages(render_conference_pack(doc))[0]

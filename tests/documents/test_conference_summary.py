@@ -213,3 +213,10 @@ def test_an_item_titled_by_its_source_does_not_repeat_it():
     whole = " ".join(pages(render_conference_summary(doc)))
     assert "1. Overdue task: Blood pressure review Task due 1 Apr 2026" in whole
     assert "Overdue task: Task due" not in whole
+
+
+def test_the_sample_checks_the_shipped_pack_element_by_element():
+    pack = json.loads(PACK_FILE.read_text(encoding="utf-8"))
+    assert [(e["key"], e["name"]) for e in pack["elements"]] == [
+        (c.key, c.name) for c in sample.CHECK
+    ]
