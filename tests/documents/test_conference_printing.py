@@ -262,3 +262,19 @@ def test_times_print_in_the_practices_local_time_not_utc(ws, team, held, monkeyp
     assert sydney.utcoffset().total_seconds() >= 10 * 3600
     assert f"Started {sydney:%A} {sydney.day} {sydney:%B %Y} at {sydney:%H:%M}" in whole
     assert f"at {held.started_at:%H:%M}" not in whole.split("Started", 1)[1][:60]
+
+
+def test_a_held_conferences_pack_adds_nothing_new_from_the_record(ws, team, held):
+    from carecoord_desktop.services.tasks import edit
+    from carecoord_desktop.services.tasks.types import TaskDraft
+
+    draft = TaskDraft(
+        title="Chase the eye screening",
+        patient_id=held.patient_id,
+        due_date=date.today() - timedelta(days=3),
+        owner_role="nurse",
+    )
+    edit.create_task(ws, team["nurse"], draft)
+    whole = " ".join(pages(printing.render_pack(ws, team["coordinator"], held.id)))
+    assert "(new in the record)" not in whole
+    assert "Chase the eye screening" in whole  # still in the record extract's overdue tasks

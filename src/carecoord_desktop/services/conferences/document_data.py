@@ -16,7 +16,12 @@ from sqlmodel import Session, select
 
 from carecoord_desktop.documents import conference_data as c
 from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
-from carecoord_desktop.models.conference import DecisionKind, JoinMethod, ParticipantKind
+from carecoord_desktop.models.conference import (
+    ConferenceStatus,
+    DecisionKind,
+    JoinMethod,
+    ParticipantKind,
+)
 from carecoord_desktop.models.patient import (
     Patient,
 )
@@ -102,7 +107,6 @@ def shares_of(session: Session, conference_id: int) -> list[ShareRow]:
 
 
 def _heads(session: Session, rec: ConferenceRecord):
-
     p = session.get(Patient, rec.patient_id)
     practice = practice_settings._read(session)
     header = PracticeHeader(name=practice.practice_name or "Practice", is_demo=bool(p.is_demo))
@@ -156,7 +160,6 @@ def _heads(session: Session, rec: ConferenceRecord):
 
 
 def _check(rec: ConferenceRecord, shares: list[ShareRow]):
-
     result = rules.check_record(rec, shares)
     lines = tuple(c.CheckLine(e.key, e.name, e.met, e.detail) for e in result.elements)
     return result.pack_name, lines
@@ -164,7 +167,6 @@ def _check(rec: ConferenceRecord, shares: list[ShareRow]):
 
 def summary_data(ws: Workspace, actor: Actor, conference_id: int):
     """The summary's data (checks the role; the caller that renders it audits)."""
-
     require_print(actor)
     rec = conference_service.load_conference(ws, actor, conference_id)
     with ws.session() as session:
@@ -236,14 +238,16 @@ def _plan_words(d) -> str:
 
 def pack_data(ws: Workspace, actor: Actor, conference_id: int, *, today: date | None = None):
     """The pack's data (checks the role; the caller that renders it audits)."""
-
     require_print(actor)
     today = today or date.today()
     rec = conference_service.load_conference(ws, actor, conference_id)
-    # What the record raises now that the stored agenda does not have yet (built since).
-    fresh = agenda_service.build_agenda(
-        ws, actor, rec.patient_id, today=today, questions=rec.patient_questions
-    )
+    # What the record raises now that the stored agenda does not have yet (built since); for
+    # a conference still to come only: a held one's agenda is what was discussed.
+    fresh: list = []
+    if rec.status == ConferenceStatus.SCHEDULED.value:
+        fresh = agenda_service.build_agenda(
+            ws, actor, rec.patient_id, today=today, questions=rec.patient_questions
+        )
     have = {a.source_ref for a in rec.agenda if a.source_ref}
     agenda = [
         c.AgendaEntry(a.title, source_label(a.source), a.detail or "", a.minutes or "", a.discussed)
