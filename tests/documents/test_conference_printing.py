@@ -21,7 +21,6 @@ from carecoord_desktop.services.changes import Kind
 from carecoord_desktop.services.conferences import conferences, printing, rules
 from carecoord_desktop.services.patients import lists as patient_lists
 from carecoord_desktop.services.patients.types import ContactDraft
-from carecoord_desktop.services.referrals.types import method_label
 
 from .pdf_text import pages
 
@@ -180,10 +179,8 @@ def test_sharing_with_the_patient_sets_offered_and_completes_the_check(ws, team,
     shared = printing.shares_for_conference(ws, team["reception"], held.id)
     assert [s.recipient for s in shared] == [r for r, _ in recipients]
     whole = " ".join(pages(printing.render_summary(ws, coord, held.id)))
-    assert (
-        f"{held.patient_name} {method_label('by_hand')} " in whole
-        and "Every element is met." in whole
-    )
+    assert f"{held.patient_name} By hand " in whole and "Given to the patient" not in whole
+    assert "Every element is met." in whole
     (detail,) = [r.detail for r in _audit_rows(ws, held.id) if "shared" in r.detail]
     assert detail.startswith("conference summary shared: sharing records ")
     assert "offered to the patient" in detail and "Nguyen" not in detail

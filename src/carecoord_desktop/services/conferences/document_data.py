@@ -25,7 +25,7 @@ from carecoord_desktop.models.conference import (
 from carecoord_desktop.models.patient import (
     Patient,
 )
-from carecoord_desktop.models.referral import DocumentShare
+from carecoord_desktop.models.referral import DocumentShare, SendMethod
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.conferences import agenda as agenda_service
@@ -213,15 +213,19 @@ def summary_data(ws: Workspace, actor: Actor, conference_id: int):
         pack_name=pack_name,
         check=check,
         sent_to=tuple(
-            c.SentTo(
-                s.recipient, method_label(s.method), local(s.shared_at).date(), s.shared_by_name
-            )
+            c.SentTo(s.recipient, _how(s.method), local(s.shared_at).date(), s.shared_by_name)
             for s in shares
             if s.document == SUMMARY
         ),
         printed_at=datetime.now(),
         printed_by=actor.full_name,
     )
+
+
+def _how(method: str) -> str:
+    # The referral's label says "Given to the patient"; here the recipient is named beside it
+    # and may be a carer or a provider.
+    return "By hand" if method == SendMethod.BY_HAND.value else method_label(method)
 
 
 def _plan_words(d) -> str:
