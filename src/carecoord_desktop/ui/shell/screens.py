@@ -117,7 +117,6 @@ def _tasks(ctx: ScreenContext) -> QWidget:
     return TaskBoardScreen(ctx.state, ctx.open_record)
 
 
-
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
         "patients",
