@@ -307,3 +307,13 @@ def test_the_board_says_how_many_referrals_are_open_and_names_a_patients(qtbot, 
     assert line.startswith("Open referrals for this patient:")
     assert "Harbour Podiatry Clinic — sent, 40 days (too long)" in line
     save_shot(screen, "task_board_open_referrals.png")
+
+
+def test_every_task_source_but_manual_has_a_chip_and_its_colour():
+    from carecoord_desktop.ui.tasks.cards import _SOURCE_COLOURS, SOURCE_CHIPS
+
+    for source in TaskSource:
+        if source == TaskSource.MANUAL:
+            continue
+        assert SOURCE_CHIPS.get(source), f"{source} has no chip on the board's cards"
+        assert source in _SOURCE_COLOURS, f"{source} has no chip colour"

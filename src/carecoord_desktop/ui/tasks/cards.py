@@ -28,12 +28,14 @@ SOURCE_CHIPS = {
     TaskSource.DISCHARGE: "Discharge",
     TaskSource.RECONCILIATION: "Med rec",
     TaskSource.REFERRAL: "Referral",
+    TaskSource.CONFERENCE: "Conference",
 }
 _SOURCE_COLOURS = {
     TaskSource.PLAN: "#2e6b3a",
     TaskSource.DISCHARGE: "#7a3e00",
     TaskSource.RECONCILIATION: "#5b2a86",
     TaskSource.REFERRAL: "#0b5563",
+    TaskSource.CONFERENCE: "#8a1c52",
 }
 PRIORITY_COLOURS = {
     TaskPriority.URGENT: QColor("#b3261e"),
