@@ -3,11 +3,15 @@ change / stop with a reason checked at the field, and what each role may do ther
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.medications.types import NOT_RECOGNISED, MedicineDraft
+from carecoord_desktop.ui.medications.medicine_forms import MedicineFormDialog
 from carecoord_desktop.ui.medications.medicines_tab import MedicinesSection
 from carecoord_desktop.ui.widgets.form_kit import ItemFormDialog
 from tests_support import save_shot
@@ -120,3 +124,67 @@ def test_a_coordinator_prepares_but_the_tab_says_continue_when_one_is_open(
     tab = _open_tab(qtbot, opener_for, state_for(cora), pid)
     assert tab.reconcile_button.isEnabled()
     assert tab.reconcile_button.text() == "Continue reconciliation"
+
+
+def _dialog(tab) -> MedicineFormDialog:
+    return next(d for d in tab.findChildren(MedicineFormDialog) if d.isVisible())
+
+
+def test_stopping_runs_on_a_worker_and_a_second_click_or_enter_stops_once(
+    qtbot, ws, team, pid, state_for, opener_for, monkeypatch
+):
+    nurse = team[Role.NURSE]
+    tab = _open_tab(qtbot, opener_for, state_for(nurse), pid)
+    lasix = next(m for m in tab.model.rows if m.written == "Lasix 40mg mane")
+    release = threading.Event()
+    calls: list[str] = []
+    real = meds.stop_medicine
+
+    def slow_stop(*args, **kwargs):
+        calls.append(threading.current_thread().name)
+        release.wait(10)  # held until the test has clicked again
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(meds, "stop_medicine", slow_stop)
+    tab.table.selectRow(tab.model.rows.index(lasix))
+    tab.stop_button.click()
+    dialog = _dialog(tab)
+    dialog.form.set_values({"reason": "Ankle swelling"})
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    save.click()
+    qtbot.waitUntil(lambda: bool(calls), timeout=5_000)
+    assert calls[0] != threading.main_thread().name  # the GUI thread is free meanwhile
+    assert dialog.busy and not save.isEnabled()
+    save.click()
+    qtbot.keyClick(dialog.form.widgets["on"].edit, Qt.Key.Key_Return)
+    dialog.save()  # whatever reaches the slot itself
+    with qtbot.waitSignal(tab.medicines_loaded, timeout=10_000):
+        release.set()
+    assert len(calls) == 1 and not dialog.isVisible()
+    history = meds.medicine_history(ws, nurse, pid, medication_id=lasix.id)
+    assert [h.action for h in history].count("stopped") == 1
+
+
+def test_a_refused_change_is_said_at_the_form_and_keeps_what_was_typed(
+    qtbot, ws, team, pid, state_for, opener_for
+):
+    nurse, gp = team[Role.NURSE], team[Role.GP]
+    tab = _open_tab(qtbot, opener_for, state_for(nurse), pid)
+    lasix = next(m for m in tab.model.rows if m.written == "Lasix 40mg mane")
+    tab.table.selectRow(tab.model.rows.index(lasix))
+    tab.change_button.click()
+    dialog = _dialog(tab)
+    # The GP changes the same medicine on another workstation first: this save is stale.
+    meds.change_medicine(ws, gp, lasix.id, MedicineDraft("Lasix 20mg mane"),
+                         version=lasix.version, reason="Dry")  # fmt: skip
+    dialog.form.set_values({"written": "Lasix 80mg mane", "reason": "Still oedematous"})
+    with qtbot.waitSignal(dialog.write_failed, timeout=10_000) as refused:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert gp.full_name in refused.args[0]
+    assert dialog.isVisible() and dialog.error.isVisible() and gp.full_name in dialog.error.text()
+    values = dialog.form.values()
+    assert values["written"] == "Lasix 80mg mane" and values["reason"] == "Still oedematous"
+    assert dialog.buttons.isEnabled()
+    stored = next(m for m in meds.list_medicines(ws, nurse, pid).medicines if m.id == lasix.id)
+    assert stored.written == "Lasix 20mg mane"
+    save_shot(dialog, "medicine-change-refused.png")
