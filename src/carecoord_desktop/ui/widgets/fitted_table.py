@@ -8,7 +8,7 @@ ones share what is left, in proportion to their text, and wrap onto more lines (
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -29,6 +29,7 @@ class FittedTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._fitted_for: list[int] = []  # the last viewport widths fitted to
 
     def setModel(self, model) -> None:  # Qt override: refit whenever the rows change
         super().setModel(model)
@@ -39,6 +40,18 @@ class FittedTableView(QTableView):
     def resizeEvent(self, event) -> None:  # Qt override
         super().resizeEvent(event)
         self.fit()
+
+    def viewportEvent(self, event) -> bool:  # Qt override
+        # The vertical scroll bar appearing (rows grown by wrapping) narrows the viewport without
+        # resizing the table: refit, or the last column hides under a horizontal scroll.
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:
+            width = self.viewport().width()
+            # ...but not back to the width before last: wider columns, shorter rows, no scroll
+            # bar, narrower again would never end. The narrower fit stands.
+            if self._fitted_for and width not in self._fitted_for[-2:]:
+                self.fit()
+        return handled
 
     # -- fitting -----------------------------------------------------------------------------
     def natural_widths(self) -> list[int]:
@@ -75,6 +88,18 @@ class FittedTableView(QTableView):
         if sum(natural) > available:
             long = [c for c, w in enumerate(natural) if w > SHORT]
             left = available - sum(w for c, w in enumerate(natural) if c not in long)
+            # Each long column a share in proportion to its text; one whose share is under
+            # MIN_WRAPPED gets that and the others share what is left (not all of them their
+            # share on top, which pushed the last column out of sight).
+            while long:
+                wanted = sum(natural[c] for c in long) or 1
+                floored = [c for c in long if left * natural[c] / wanted < MIN_WRAPPED]
+                if not floored:
+                    break
+                for c in floored:
+                    widths[c] = MIN_WRAPPED
+                    left -= MIN_WRAPPED
+                    long.remove(c)
             wanted = sum(natural[c] for c in long) or 1
             for c in long:
                 widths[c] = max(MIN_WRAPPED, int(left * natural[c] / wanted))
@@ -83,6 +108,7 @@ class FittedTableView(QTableView):
             total = sum(widths)
             widths = [w + spare * w // total for w in widths]
             widths[-1] += available - sum(widths)
+        self._fitted_for = [*self._fitted_for[-2:], available]
         for column, width in enumerate(widths):
             if self.columnWidth(column) != width:
                 self.setColumnWidth(column, width)
