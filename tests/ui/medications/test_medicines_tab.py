@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialogButtonBox
 
 from carecoord_desktop.models.staff import Role
@@ -13,6 +15,7 @@ from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.medications.types import NOT_RECOGNISED, MedicineDraft
 from carecoord_desktop.ui.medications.medicine_forms import MedicineFormDialog
 from carecoord_desktop.ui.medications.medicines_tab import MedicinesSection
+from carecoord_desktop.ui.widgets.fitted_table import PADDING
 from carecoord_desktop.ui.widgets.form_kit import ItemFormDialog
 from tests_support import save_shot
 
@@ -188,3 +191,43 @@ def test_a_refused_change_is_said_at_the_form_and_keeps_what_was_typed(
     stored = next(m for m in meds.list_medicines(ws, nurse, pid).medicines if m.id == lasix.id)
     assert stored.written == "Lasix 20mg mane"
     save_shot(dialog, "medicine-change-refused.png")
+
+
+def _columns_fit(qtbot, view) -> None:
+    """Every column on screen (none behind a sideways scroll), each at least as wide as its
+    header and its longest word, and each row as tall as its wrapped lines."""
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= view.viewport().width(), timeout=5_000)
+    model = view.model()
+    metrics = QFontMetrics(view.font())
+    for column in range(model.columnCount()):
+        width = view.columnWidth(column)
+        assert width >= header.sectionSizeFromContents(column).width(), column
+        for row in range(model.rowCount()):
+            for word in str(model.index(row, column).data() or "").split():
+                assert metrics.horizontalAdvance(word) + PADDING <= width, (word, width)
+    for row in range(model.rowCount()):
+        assert view.rowHeight(row) >= view.sizeHintForRow(row)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_the_medicines_and_history_columns_fit_the_window(
+    qtbot, ws, team, pid, state_for, opener_for, size
+):
+    nurse = team[Role.NURSE]
+    for line in ("Glyceryl trinitrate 400 micrograms/dose spray 1-2 sprays sublingual prn chest "
+                 "pain, repeat after 5 minutes if needed", "Warfarin 5mg mane"):  # fmt: skip
+        meds.add_medicine(ws, nurse, pid, MedicineDraft(line, indication="chest pain",
+                                                        prescriber="Dr Greg Lee"))  # fmt: skip
+    warfarin = next(m for m in meds.list_medicines(ws, nurse, pid).medicines
+                    if m.written == "Warfarin 5mg mane")  # fmt: skip
+    meds.stop_medicine(ws, nurse, warfarin.id, reason="Ceased by the hospital: bleeding risk",
+                       version=warfarin.version, on=None)  # fmt: skip
+    tab = _open_tab(qtbot, opener_for, state_for(nurse), pid)
+    tab.window().resize(*size)
+    qtbot.waitUntil(lambda: len(tab.model.rows) == 5)
+    _columns_fit(qtbot, tab.table)
+    tab.table.selectRow(next(r for r, m in enumerate(tab.model.rows) if m.id == warfarin.id))
+    qtbot.waitUntil(lambda: tab.history_model.rowCount() == 2, timeout=10_000)
+    _columns_fit(qtbot, tab.history)
+    save_shot(tab.window(), f"medicines_tab-{size[0]}.png")

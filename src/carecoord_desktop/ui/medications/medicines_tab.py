@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from carecoord_desktop.ui.medications.rec_window import open_reconciliation
 from carecoord_desktop.ui.medications.words import recognised_text
 from carecoord_desktop.ui.shell.record_tabs import SectionContext, SectionSpec
 from carecoord_desktop.ui.shell.workers import start_job, start_with_progress
+from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
@@ -92,15 +92,14 @@ class MedicineModel(RowsTableModel):
         return super().data(index, role)
 
 
-def _table(model) -> QTableView:
-    table = QTableView()
+def _table(model) -> FittedTableView:
+    # Columns fit their text and the window, long lines wrap: no column is cut to "…" or
+    # pushed out of sight behind a sideways scroll (the record's other tabs do the same).
+    table = FittedTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().hide()
     return table
 
 
@@ -169,7 +168,7 @@ class MedicinesSection(QWidget):
         self.history.setObjectName("medicineHistory")
         history_layout.addWidget(self.history)
         lower.addWidget(history)
-        lower.setSizes([600, 500])
+        lower.setSizes([480, 720])  # the history has five columns, the flags wrap
         split.addWidget(lower)
         split.setSizes([420, 260])
         layout.addWidget(split, 1)
@@ -202,9 +201,6 @@ class MedicinesSection(QWidget):
         active, stopped = len(listed.active), len(listed.stopped)
         self.summary.setText(f"{active} active, {stopped} stopped · checked against the "
                              f"knowledge base {listed.kb_version}")  # fmt: skip
-        self.table.resizeColumnsToContents()
-        for column in (1, 2):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300))
         if selected is not None:
             row = next((i for i, m in enumerate(listed.medicines) if m.id == selected.id), -1)
             if row >= 0:

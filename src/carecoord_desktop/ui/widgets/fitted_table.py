@@ -88,21 +88,24 @@ class FittedTableView(QTableView):
         if sum(natural) > available:
             long = [c for c, w in enumerate(natural) if w > SHORT]
             left = available - sum(w for c, w in enumerate(natural) if c not in long)
-            # Each long column a share in proportion to its text; one whose share is under
-            # MIN_WRAPPED gets that and the others share what is left (not all of them their
-            # share on top, which pushed the last column out of sight).
+            # Each long column a share in proportion to its text; one whose share is under its
+            # floor (MIN_WRAPPED, or its header where that is wider: a header is never cut)
+            # gets the floor and the others share what is left, not the floor on top (which
+            # pushed the last column out of sight).
+            header = self.horizontalHeader()
+            floor = {c: max(MIN_WRAPPED, header.sectionSizeFromContents(c).width()) for c in long}
             while long:
                 wanted = sum(natural[c] for c in long) or 1
-                floored = [c for c in long if left * natural[c] / wanted < MIN_WRAPPED]
+                floored = [c for c in long if left * natural[c] / wanted < floor[c]]
                 if not floored:
                     break
                 for c in floored:
-                    widths[c] = MIN_WRAPPED
-                    left -= MIN_WRAPPED
+                    widths[c] = floor[c]
+                    left -= floor[c]
                     long.remove(c)
             wanted = sum(natural[c] for c in long) or 1
             for c in long:
-                widths[c] = max(MIN_WRAPPED, int(left * natural[c] / wanted))
+                widths[c] = max(floor[c], int(left * natural[c] / wanted))
         spare = available - sum(widths)
         if spare > 0:  # shared out in proportion: no blank strip on the right, nothing lopsided
             total = sum(widths)
