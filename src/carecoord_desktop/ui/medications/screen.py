@@ -20,13 +20,15 @@ from carecoord_desktop.services.medications.types import RecState
 from carecoord_desktop.services.medications.waiting import waiting_reconciliations
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.medications.rec_window import open_reconciliation
+from carecoord_desktop.ui.medications.words import transition_text
 from carecoord_desktop.ui.shell.workers import start_job
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 
 def _when(at, who) -> str:
-    return f"{at.astimezone():%d/%m/%Y %H:%M} by {who}" if at else ""
+    return f"{at.astimezone():{DISPLAY_FORMAT} %H:%M} by {who}" if at else ""
 
 
 def _state(w) -> str:
@@ -40,7 +42,7 @@ COLUMNS = [
     Column("Practice ID", lambda w: w.practice_id),
     Column("State", _state),
     Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all"),
-    Column("Transition", lambda w: w.transition or "—"),
+    Column("Transition", lambda w: transition_text(w.transition_of) or w.transition or "—"),
     Column("Started", lambda w: _when(w.started_at, w.started_by_name)),
     Column("Submitted", lambda w: _when(w.submitted_at, w.submitted_by_name)),
 ]
