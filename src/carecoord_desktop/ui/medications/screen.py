@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from carecoord_desktop.ui.medications.rec_window import open_reconciliation
 from carecoord_desktop.ui.medications.words import transition_text
 from carecoord_desktop.ui.shell.workers import start_job
 from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
+from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
@@ -81,14 +81,14 @@ class MedicationsScreen(QWidget):
         self.error = error_label()
         layout.addWidget(self.error)
         self.model = WaitingModel(COLUMNS, self)
-        self.table = QTableView()
+        # Fitted: every column on screen, long ones wrapped ("Submitted" was behind a
+        # sideways scroll at 1600x1000). The list is the few sessions waiting, not a registry.
+        self.table = FittedTableView()
         self.table.setObjectName("waitingTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
@@ -144,7 +144,6 @@ class MedicationsScreen(QWidget):
             if rows else
             "No reconciliation is waiting. Start one from a patient's record (Medicines tab)."
         )  # fmt: skip
-        self.table.resizeColumnsToContents()
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self.open_button.setEnabled(bool(rows))
