@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import medications as meds
@@ -86,6 +87,15 @@ def test_reception_sees_the_screen_without_any_session(qtbot, ws, team, pid, sta
     qtbot.addWidget(screen)
     assert screen.table.isHidden() and screen.model.rowCount() == 0
     assert "medication card" in screen.subtitle.text()
+    screen.resize(1040, 680)
+    screen.show()
+    # The message sits under the title, not spread down the empty screen.
+    title = screen.findChild(QLabel, "pageTitle")
+    qtbot.waitUntil(lambda: screen.subtitle.y() > title.y())
+    for label in (title, screen.subtitle):  # each as tall as its text, not a share of the room
+        assert label.height() < label.sizeHint().height() + 20, label.text()
+    assert screen.subtitle.y() < 150
+    save_shot(screen, "medications_screen-reception.png")
 
 
 def test_a_nurse_signs_off_only_where_the_practice_allows(

@@ -103,6 +103,10 @@ class MedicationsScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
+        # Takes the room the table leaves when it is hidden (reception), so the title and
+        # its message stay together at the top instead of spreading down the screen.
+        self.filler = QWidget()
+        layout.addWidget(self.filler, 1)
         self.open_button.clicked.connect(self.open_selected)
         self.record_button.clicked.connect(self.open_selected_record)
         self.refresh_button.clicked.connect(self.refresh)
@@ -118,6 +122,7 @@ class MedicationsScreen(QWidget):
         self.generation += 1
         for w in (self.table, self.open_button, self.record_button, self.refresh_button):
             w.setVisible(self.may_reconcile())
+        self.filler.setVisible(not self.may_reconcile())
         if not self.may_reconcile():
             self.model.set_rows([])
             self.subtitle.setText(
