@@ -156,11 +156,23 @@ def test_a_refused_save_is_said_at_the_form_and_keeps_what_was_typed(qtbot, ws, 
     with qtbot.waitSignal(dialog.write_failed, timeout=10_000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.error.isVisible() and team["nurse"].full_name in dialog.error.text()
+    # This dialog has no Reload button: the message says what is its reload.
+    assert "Choose it in the list again" in dialog.error.text()
     assert dialog.name.text() == "Asthma (mine)"
     assert goals.table.item(last, 0).text() == "Sleep through the night"
     assert dialog.save_button.isEnabled()
     assert templates.template_data(ws, team["coordinator"], key)["name"] == "Asthma (nurse's)"
     save_shot(dialog, "careplans-templates-refused.png")
+
+
+def test_a_copy_is_listed_as_one_and_names_the_template_it_came_from(qtbot, ws, team):
+    dialog = _open(qtbot, _state(ws, team["coordinator"]))
+    _copy_of_asthma(qtbot, dialog)
+    row = dialog.list.currentRow()
+    text = dialog.list.item(row).text()
+    assert text.count("practice copy") == 1, text
+    assert "Copied from the shipped “Asthma” template." in dialog.about.text()
+    assert dialog.list.item(row).toolTip().startswith(dialog.current.name)
 
 
 def test_copy_and_retire_run_once_each_on_a_worker(qtbot, ws, team, monkeypatch):

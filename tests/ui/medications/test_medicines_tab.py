@@ -185,6 +185,7 @@ def test_a_refused_change_is_said_at_the_form_and_keeps_what_was_typed(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert gp.full_name in refused.args[0]
     assert dialog.isVisible() and dialog.error.isVisible() and gp.full_name in dialog.error.text()
+    assert "open the form again" in dialog.error.text()  # the form has no Reload of its own
     values = dialog.form.values()
     assert values["written"] == "Lasix 80mg mane" and values["reason"] == "Still oedematous"
     assert dialog.buttons.isEnabled()

@@ -132,6 +132,19 @@ def _number(text: str, name: str):
     return int(value) if value.is_integer() else value
 
 
+def list_text(info: templates.TemplateInfo) -> str:
+    """ "Asthma (shipped)", "Asthma, our clinic (practice copy, retired)": the kind said
+    once, even when the copy's name says it too."""
+    kinds = (
+        []
+        if "practice copy" in info.name.lower() and not info.shipped
+        else ["shipped" if info.shipped else "practice copy"]
+    )
+    if info.retired:
+        kinds.append("retired")
+    return f"{info.name}  ({', '.join(kinds)})" if kinds else info.name
+
+
 def _load_list(ws, actor) -> list[templates.TemplateInfo]:
     return templates.list_templates(ws, actor, include_retired=True)
 
@@ -241,8 +254,7 @@ class TemplatesDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for info in self.infos:
-            kind = "shipped" if info.shipped else "practice copy"
-            text = f"{info.name}  ({kind}{', retired' if info.retired else ''})"
+            text = list_text(info)
             item = QListWidgetItem(text)
             item.setToolTip(f"{info.name}\n{info.source}")
             if info.retired:
@@ -275,7 +287,11 @@ class TemplatesDialog(QDialog):
         self.about.setText(
             f"Source: {info.source}"
             + ("" if editable else "\nShipped templates are read-only: copy one to change it.")
-            + (f"\nCopied from the shipped “{info.based_on}” template." if info.based_on else "")
+            + (
+                f"\nCopied from the shipped “{self._name_of(info.based_on)}” template."
+                if info.based_on
+                else ""
+            )
         )
         self.name.setText(info.name)
         self.name.setReadOnly(not editable)
@@ -286,6 +302,10 @@ class TemplatesDialog(QDialog):
         self.retire_button.setText("Offer &again" if info.retired else "&Retire")
         self._set_loading(False)
         self.templates_loaded.emit()
+
+    def _name_of(self, key: str) -> str:
+        """A shipped template's name (the copy records its key)."""
+        return next((i.name for i in self.infos if i.shipped and i.key == key), key)
 
     def _read_failed(self, exc: Exception) -> None:
         self._set_loading(False)
