@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.knowledge.base import about
@@ -14,7 +14,7 @@ from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.medications.types import SourceInput, SourceKind
 from carecoord_desktop.ui.medications import rec_window
-from carecoord_desktop.ui.medications.rec_model import CURRENT, NEW, REASON, STATUS
+from carecoord_desktop.ui.medications.rec_model import CURRENT, DECISION, NEW, REASON, STATUS
 from carecoord_desktop.ui.shell.about_knowledge import knowledge_about_html
 from tests_support import save_shot
 
@@ -146,6 +146,10 @@ def test_the_reason_column_is_on_screen_wide_enough_and_its_tooltip_holds_it_all
     assert width >= header.sectionSizeFromContents(REASON).width()
     metrics = QFontMetrics(table.font())
     assert all(metrics.horizontalAdvance(word) + 12 <= width for word in reason.split())
+    bold = QFont(table.font())
+    bold.setBold(True)
+    undecided = QFontMetrics(bold).horizontalAdvance("! Not decided")
+    assert table.columnWidth(DECISION) >= undecided + 12  # on one line, not "! Not / decided"
     row = window.model.row_of(omitted.id)
     assert window.model.index(row, REASON).data() == reason
     assert window.model.index(row, REASON).data(Qt.ItemDataRole.ToolTipRole) == reason

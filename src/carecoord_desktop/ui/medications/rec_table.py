@@ -16,7 +16,7 @@ from carecoord_desktop.ui.medications.rec_model import (
     STATUS,
 )
 
-_FIXED = {STATUS: 120, FLAGS: 125, DECISION: 105}
+_FIXED = {STATUS: 120, FLAGS: 120, DECISION: 115}  # "! Not decided" (bold) on one line
 # The columns of words share what the fixed ones leave: each list a part, the reason (a
 # sentence, not a line) most of one. It had a fixed 150 px and was cut off at the window's edge.
 _SHARED = {CURRENT: 1.0, NEW: 1.0, REPORTED: 1.0, REASON: 0.9}
