@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services import settings
@@ -201,3 +202,25 @@ def test_copy_and_retire_run_once_each_on_a_worker(qtbot, ws, team, monkeypatch)
     with qtbot.waitSignal(dialog.write_failed, timeout=10_000):
         qtbot.mouseClick(dialog.retire_button, Qt.MouseButton.LeftButton)
     assert "disk is full" in dialog.error.text() and dialog.retire_button.isEnabled()
+
+
+def test_the_lists_fit_the_dialog_headers_whole_and_long_words_wrapped(qtbot, ws, team):
+    dialog = _open(qtbot, _state(ws, team["gp"]))
+    dialog.resize(1100, 680)
+    for name in ("Asthma", "Chronic obstructive"):
+        _pick(qtbot, dialog, name, shipped=True)
+        for key, list_table in dialog.tables.items():
+            dialog.tabs.setCurrentWidget(list_table)
+            table = list_table.table
+            header = table.horizontalHeader()
+            qtbot.waitUntil(lambda t=table, h=header: h.length() <= t.viewport().width())
+            for column in range(table.columnCount()):  # every header whole
+                assert table.columnWidth(column) >= header.sectionSizeFromContents(column).width()
+            metrics = QFontMetrics(table.font())
+            for row in range(table.rowCount()):
+                for column in range(table.columnCount()):
+                    text = table.item(row, column).text()
+                    for word in text.split():  # wrapped at spaces, never cut inside a word
+                        assert metrics.horizontalAdvance(word) + 12 <= table.columnWidth(column)
+                assert table.rowHeight(row) >= table.sizeHintForRow(row), (key, row)
+    save_shot(dialog, "careplans-templates-fitted.png")

@@ -6,7 +6,7 @@ template so new plans stop offering it. Plans already started from a template ke
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError
 from carecoord_desktop.services.careplans import templates
 from carecoord_desktop.ui.shell.workers import start_job
+from carecoord_desktop.ui.widgets.fitted_table import PADDING, fitted_widths
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 # (list key in the template file, tab title, [(field, column title)], numeric fields)
@@ -57,10 +58,16 @@ class ListTable(QWidget):
         self.fields, self.numeric = fields, numeric
         self.table = QTableWidget(0, len(fields))
         self.table.setHorizontalHeaderLabels([title for _f, title in fields])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 260)
+        # Columns fit their words and the dialog, long text wraps (rows grow): "Due in weeks"
+        # and the goals in the patient's words were cut to "…" behind a sideways scroll.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().hide()
+        self._fitted_for = -1
+        self.table.viewport().installEventFilter(self)
+        self.table.itemChanged.connect(lambda _item: self.fit())
         self.add_button = QPushButton("&Add row")
         self.remove_button = QPushButton("Re&move row")
         self.add_button.clicked.connect(self.add_row)
@@ -74,10 +81,32 @@ class ListTable(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
+    def eventFilter(self, watched, event) -> bool:  # Qt override
+        resized = event.type() == QEvent.Type.Resize and watched is self.table.viewport()
+        if resized and self.table.viewport().width() != self._fitted_for:
+            self.fit()
+        return super().eventFilter(watched, event)
+
+    def fit(self) -> None:
+        """Each column its words' width when they fit, else the long ones share and wrap."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        floors = [header.sectionSizeFromContents(c).width() for c in range(len(self.fields))]
+        natural = []
+        for column, floor in enumerate(floors):
+            texts = (self.table.item(r, column) for r in range(self.table.rowCount()))
+            longest = max((metrics.horizontalAdvance(i.text()) for i in texts if i), default=0)
+            natural.append(max(floor, longest + PADDING))
+        self._fitted_for = self.table.viewport().width()
+        for column, width in enumerate(fitted_widths(natural, self._fitted_for, floors)):
+            self.table.setColumnWidth(column, width)
+        self.table.resizeRowsToContents()
+
     def set_rows(self, rows: list[dict], editable: bool) -> None:
         self.table.setRowCount(0)
         for row in rows:
             self.add_row(row)
+        self.fit()
         triggers = (
             QAbstractItemView.EditTrigger.AllEditTriggers
             if editable
@@ -182,6 +211,8 @@ class TemplatesDialog(QDialog):
         self.generation = 0  # drops a read answered after a newer one was asked for
         self.list = QListWidget()
         self.list.setObjectName("templateList")
+        self.list.setWordWrap(True)  # a long name wraps (its tooltip holds it too)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(self._chosen)
         self.copy_button = QPushButton("&Copy for the practice")
         self.copy_button.clicked.connect(self.copy)
