@@ -73,7 +73,7 @@ class TypedListDialog(QDialog):
         self.label.setObjectName("sourceLabel")
         form.addRow("Where it came from", self.label)
         # Typed as text and read with the app's one date rule (the date field), never a
-        # QDateEdit that changes a date under the fingers.
+        # date spin box that changes a date under the fingers.
         self.received = DateField("date the list was received")
         self.received.setObjectName("received_on")
         self.received.set_value(date.today())
