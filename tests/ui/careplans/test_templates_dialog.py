@@ -173,6 +173,7 @@ def test_a_copy_is_listed_as_one_and_names_the_template_it_came_from(qtbot, ws, 
     text = dialog.list.item(row).text()
     assert text.count("practice copy") == 1, text
     assert "Copied from the shipped “Asthma” template." in dialog.about.text()
+    assert dialog.name.selectedText() == dialog.current.name  # ready to be typed over
     assert dialog.list.item(row).toolTip().startswith(dialog.current.name)
 
 

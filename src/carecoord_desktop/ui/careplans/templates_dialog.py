@@ -209,6 +209,7 @@ class TemplatesDialog(QDialog):
         self.busy = False  # a write is running
         self.loading = False  # the list or a template is being read
         self.generation = 0  # drops a read answered after a newer one was asked for
+        self._name_next = False
         self.list = QListWidget()
         self.list.setObjectName("templateList")
         self.list.setWordWrap(True)  # a long name wraps (its tooltip holds it too)
@@ -332,6 +333,10 @@ class TemplatesDialog(QDialog):
             table.set_rows(list(self.data.get(key) or []), editable)
         self.retire_button.setText("Offer &again" if info.retired else "&Retire")
         self._set_loading(False)
+        if self._name_next:
+            self._name_next = False
+            self.name.setFocus()
+            self.name.selectAll()
         self.templates_loaded.emit()
 
     def _name_of(self, key: str) -> str:
@@ -383,9 +388,8 @@ class TemplatesDialog(QDialog):
             return
 
         def copied(made) -> None:
+            self._name_next = True  # the copy's name chosen for typing over, once it shows
             self.reload(select=made.key)
-            self.name.setFocus()
-            self.name.selectAll()
 
         self._write(_copy, self.current.key, then=copied)
 
