@@ -155,3 +155,23 @@ def test_the_reason_column_is_on_screen_wide_enough_and_its_tooltip_holds_it_all
     assert window.model.index(row, REASON).data(Qt.ItemDataRole.ToolTipRole) == reason
     assert table.rowHeight(row) >= table.sizeHintForRow(row)  # wrapped, all of it shown
     save_shot(window, f"rec-window-reason-{size[0]}.png")
+
+
+def test_switching_user_after_a_window_was_closed_raises_nothing(
+    qtbot, ws, team, pid, state_for, opener_for
+):
+    nurse = team[Role.NURSE]
+    view = meds.start_reconciliation(
+        ws, nurse, pid, [SourceInput("new", text="Lasix 80mg mane")]
+    ).value
+    state = state_for(nurse)
+    window = rec_window.open_reconciliation(state, view.id)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=10_000)
+    window.close()  # deletes itself
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=5_000)
+    # The next person signs in on this workstation: nothing of the closed window answers.
+    state.actor_changed.emit(team[Role.GP])
+    again = rec_window.open_reconciliation(state, view.id)
+    qtbot.waitUntil(lambda: again.view is not None, timeout=10_000)
+    with qtbot.waitSignal(again.destroyed, timeout=5_000):
+        state.actor_changed.emit(team[Role.NURSE])  # an open one closes

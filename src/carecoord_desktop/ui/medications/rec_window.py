@@ -107,9 +107,14 @@ class ReconciliationWindow(QWidget):
         self.resize(min(1500, room.width() - 40), min(900, room.height() - 60))
         self._build()
         state.changes_published.connect(self._changes_published)
-        state.actor_changed.connect(lambda _a: self.close())
+        # A bound slot, not a lambda: Qt drops it with the window. A lambda outlived a closed
+        # (deleted) window and raised on the next Switch user.
+        state.actor_changed.connect(self._actor_changed)
         state.workspace_closing.connect(self.close)
         self.reload()
+
+    def _actor_changed(self, _actor) -> None:
+        self.close()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -111,8 +111,11 @@ class MedicationsScreen(QWidget):
         self.record_button.clicked.connect(self.open_selected_record)
         self.refresh_button.clicked.connect(self.refresh)
         state.changes_published.connect(self._changes_published)
-        state.actor_changed.connect(lambda _a: self.refresh())
+        state.actor_changed.connect(self._actor_changed)  # bound: gone with the screen
         state.workspace_replaced.connect(self.refresh)
+        self.refresh()
+
+    def _actor_changed(self, _actor) -> None:
         self.refresh()
 
     def may_reconcile(self) -> bool:
