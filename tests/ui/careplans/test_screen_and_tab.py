@@ -10,16 +10,19 @@ from datetime import date, timedelta
 from PySide6.QtCore import QModelIndex, Qt
 
 from carecoord_desktop.services import settings
-from carecoord_desktop.services.careplans import plans
+from carecoord_desktop.services.careplans import plans, templates
 from carecoord_desktop.services.careplans.practice_list import PlanFilter
+from carecoord_desktop.services.patients import record as patients
+from carecoord_desktop.services.patients.types import PatientDraft
 from carecoord_desktop.ui.careplans.document import PlanDocument
 from carecoord_desktop.ui.careplans.lists import ItemListModel
 from carecoord_desktop.ui.careplans.record_tab import CarePlanTab
-from carecoord_desktop.ui.careplans.screen import CarePlansScreen
+from carecoord_desktop.ui.careplans.screen import _TITLE, CarePlansScreen
 from carecoord_desktop.ui.careplans.windows import open_editors
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
 from carecoord_desktop.ui.shell.screens import ScreenContext, ShellRequests, record_sections
 from carecoord_desktop.ui.shell.state import AppState
+from tests_support import save_shot
 
 
 def _context(ws, actor):
@@ -212,3 +215,34 @@ def test_a_long_plan_title_gives_way_so_next_review_stays_in_view(qtbot, ws, tea
     assert header.sectionViewportPosition(review) + header.sectionSize(review) <= (
         screen.table.viewport().width()
     )
+
+
+def test_with_more_plans_than_fit_every_column_stays_in_view_and_titles_have_tooltips(
+    qtbot, ws, team, plan
+):
+    keys = [t.key for t in templates.list_templates(ws, team["nurse"])]
+    for n in range(8):  # more rows than the list shows: its scroll bar appears
+        draft = PatientDraft(given_name=f"Plan{n}", family_name="Holder",
+                             date_of_birth=date(1950, 1, n + 1))  # fmt: skip
+        pid = patients.create_patient(ws, team["nurse"], draft).value.id
+        templates.start_plan_from_templates(ws, team["nurse"], pid, keys[:3])
+    screen = CarePlansScreen(_context(ws, team["coordinator"]))
+    qtbot.addWidget(screen)
+    screen.resize(1040, 330)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 9, timeout=10_000)
+    table = screen.table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    last = screen.model.columnCount() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+        table.viewport().width()
+    )
+    for row in range(screen.model.rowCount()):
+        index = screen.model.index(row, _TITLE)
+        assert index.data(Qt.ItemDataRole.ToolTipRole) == screen.model.rows[row].title
+    # Made narrower after the list came: it fits again, nothing behind a sideways scroll.
+    screen.resize(900, 330)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    save_shot(screen, "careplans-screen-narrow.png")

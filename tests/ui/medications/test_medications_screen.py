@@ -3,14 +3,18 @@ a save refused because another workstation changed the session first (nothing lo
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtWidgets import QLabel
 
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.medications.types import MedicineDraft, RecState, SourceInput
+from carecoord_desktop.services.patients import lists as patient_lists
 from carecoord_desktop.services.patients import record as patients
-from carecoord_desktop.services.patients.types import PatientDraft
+from carecoord_desktop.services.patients.types import HospitalEventDraft, PatientDraft
 from carecoord_desktop.ui.medications import rec_window
 from carecoord_desktop.ui.medications.rec_model import STATUS
 from carecoord_desktop.ui.medications.screen import MedicationsScreen
@@ -83,6 +87,15 @@ def test_reception_sees_the_screen_without_any_session(qtbot, ws, team, pid, sta
     qtbot.addWidget(screen)
     assert screen.table.isHidden() and screen.model.rowCount() == 0
     assert "medication card" in screen.subtitle.text()
+    screen.resize(1040, 680)
+    screen.show()
+    # The message sits under the title, not spread down the empty screen.
+    title = screen.findChild(QLabel, "pageTitle")
+    qtbot.waitUntil(lambda: screen.subtitle.y() > title.y())
+    for label in (title, screen.subtitle):  # each as tall as its text, not a share of the room
+        assert label.height() < label.sizeHint().height() + 20, label.text()
+    assert screen.subtitle.y() < 150
+    save_shot(screen, "medications_screen-reception.png")
 
 
 def test_a_nurse_signs_off_only_where_the_practice_allows(
@@ -131,3 +144,35 @@ def test_a_decision_saved_after_another_workstations_shows_who_and_keeps_the_typ
     assert saved.items[0].decision == "stop"
     assert saved.state == RecState.OPEN
     window.close()
+
+
+@pytest.mark.parametrize("size", [(1040, 680), (1360, 880)])  # the screen's part of 1280 / 1600
+def test_every_column_of_the_waiting_list_is_on_screen(
+    qtbot, ws, admin, team, pid, state_for, size
+):
+    nurse = team[Role.NURSE]
+    other = _second_patient(ws, admin)
+    today = date.today()
+    for patient in (pid, other):  # sessions after a stay, as most are
+        patient_lists.add_hospital_event(ws, admin, patient, HospitalEventDraft(
+            kind="admission", start_date=today - timedelta(days=9),
+            end_date=today - timedelta(days=2), facility="Northern District Hospital",
+        ))  # fmt: skip
+    _session(ws, nurse, pid)
+    second = _decide_all(ws, nurse, _session(ws, nurse, other, "digoxin 62.5mcg mane"))
+    meds.submit_for_signoff(ws, nurse, second.id, version=second.version)
+    screen = MedicationsScreen(state_for(team[Role.GP]), lambda _pid: None)
+    qtbot.addWidget(screen)
+    screen.resize(*size)
+    screen.show()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=10_000)
+    table = screen.table
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.length() <= table.viewport().width(), timeout=5_000)
+    submitted = [c.title for c in screen.model.columns].index("Submitted")
+    for column in range(screen.model.columnCount()):
+        assert table.columnWidth(column) >= header.sectionSizeFromContents(column).width()
+    row = next(r for r, w in enumerate(screen.model.rows) if w.rec_id == second.id)
+    assert nurse.full_name in screen.model.index(row, submitted).data()
+    assert table.rowHeight(row) >= table.sizeHintForRow(row)  # wrapped, all of it shown
+    save_shot(screen, f"medications_screen-{size[0]}.png")

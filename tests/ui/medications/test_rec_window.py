@@ -3,8 +3,10 @@ and the About box's knowledge base lines."""
 
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from carecoord_desktop.knowledge.base import about
@@ -12,8 +14,9 @@ from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import medications as meds
 from carecoord_desktop.services.medications.types import SourceInput, SourceKind
 from carecoord_desktop.ui.medications import rec_window
-from carecoord_desktop.ui.medications.rec_model import CURRENT, NEW, STATUS
+from carecoord_desktop.ui.medications.rec_model import CURRENT, DECISION, NEW, REASON, STATUS
 from carecoord_desktop.ui.shell.about_knowledge import knowledge_about_html
+from tests_support import save_shot
 
 from .conftest import sample, wait_view
 
@@ -118,3 +121,57 @@ def meds_draft(text):
     from carecoord_desktop.services.medications.types import MedicineDraft
 
     return MedicineDraft(text)
+
+
+@pytest.mark.parametrize("size", [(1500, 900), (1240, 740)])  # on 1600x1000 and 1280x800
+def test_the_reason_column_is_on_screen_wide_enough_and_its_tooltip_holds_it_all(
+    qtbot, ws, team, pid, state_for, opener_for, size
+):
+    nurse = team[Role.NURSE]
+    view = meds.start_reconciliation(ws, nurse, pid, [SourceInput(
+        "new", "Discharge summary", text="Lasix 80mg mane\nMetoprolol 25 mg bd",
+    )]).value  # fmt: skip
+    reason = "Patient still takes it; omission on the discharge list was not intended"
+    omitted = next(i for i in view.items if i.status == "omitted")
+    meds.decide(ws, nurse, view.id, omitted.id, "continue", reason=reason, version=view.version)
+    window = rec_window.open_reconciliation(state_for(nurse), view.id)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=10_000)
+    table = window.table
+    header = table.horizontalHeader()
+    right = header.sectionPosition(REASON) + header.sectionSize(REASON)
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=5_000)
+    assert right <= table.viewport().width()  # the whole column on screen, no sideways scroll
+    width = table.columnWidth(REASON)
+    assert width >= header.sectionSizeFromContents(REASON).width()
+    metrics = QFontMetrics(table.font())
+    assert all(metrics.horizontalAdvance(word) + 12 <= width for word in reason.split())
+    bold = QFont(table.font())
+    bold.setBold(True)
+    undecided = QFontMetrics(bold).horizontalAdvance("! Not decided")
+    assert table.columnWidth(DECISION) >= undecided + 12  # on one line, not "! Not / decided"
+    row = window.model.row_of(omitted.id)
+    assert window.model.index(row, REASON).data() == reason
+    assert window.model.index(row, REASON).data(Qt.ItemDataRole.ToolTipRole) == reason
+    assert table.rowHeight(row) >= table.sizeHintForRow(row)  # wrapped, all of it shown
+    save_shot(window, f"rec-window-reason-{size[0]}.png")
+
+
+def test_switching_user_after_a_window_was_closed_raises_nothing(
+    qtbot, ws, team, pid, state_for, opener_for
+):
+    nurse = team[Role.NURSE]
+    view = meds.start_reconciliation(
+        ws, nurse, pid, [SourceInput("new", text="Lasix 80mg mane")]
+    ).value
+    state = state_for(nurse)
+    window = rec_window.open_reconciliation(state, view.id)
+    qtbot.waitUntil(lambda: window.view is not None, timeout=10_000)
+    window.close()  # deletes itself
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window), timeout=5_000)
+    # The next person signs in on this workstation: nothing of the closed window answers.
+    state.actor_changed.emit(team[Role.GP])
+    again = rec_window.open_reconciliation(state, view.id)
+    qtbot.waitUntil(lambda: again.view is not None, timeout=10_000)
+    with qtbot.waitSignal(again.destroyed, timeout=5_000):
+        state.actor_changed.emit(team[Role.NURSE])  # an open one closes

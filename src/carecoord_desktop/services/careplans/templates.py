@@ -185,7 +185,12 @@ def update_template(
     """Save an edited practice copy (`data` in the shipped files' shape; `version` the
     TemplateInfo.row_version it was opened with: a stale save is refused)."""
     require(actor, Permission.EDIT_CARE_PLANS)
-    target = conflicts.Target("care_plan_template", key, "this template")
+    target = conflicts.Target(
+        "care_plan_template", key, "this template",
+        # The Templates dialog has no Reload: choosing the template again is its reload.
+        advice="Choose it in the list again to see their version; what you typed stays on "
+        "screen until then.",
+    )  # fmt: skip
     with ws.write_session() as session:
         row = _row(session, key)
         conflicts.check(session, actor, target, row.version, version)

@@ -30,6 +30,7 @@ from carecoord_desktop.services.medications.types import (
     RecLineView,
     ReconciliationView,
     RecSourceView,
+    Transition,
 )
 from carecoord_desktop.services.patients.rules import aware
 
@@ -145,6 +146,13 @@ def _key(item: MedRecItem) -> tuple:
 
 
 # -- reading a session -----------------------------------------------------------------------
+def transition_of(event: HospitalEvent | None) -> Transition | None:
+    if event is None:
+        return None
+    kind = "Admission" if event.kind == HospitalEventKind.ADMISSION else "ED visit"
+    return Transition(kind, event.start_date, event.end_date, event.facility)
+
+
 def transition_text(event: HospitalEvent | None) -> str:
     if event is None:
         return ""
@@ -209,6 +217,7 @@ def view(session: Session, rec: MedReconciliation) -> ReconciliationView:
         state_text=STATE_TEXT.get(rec.state, rec.state),  # type: ignore[call-overload]
         hospital_event_id=rec.hospital_event_id,
         transition=transition_text(event),
+        transition_of=transition_of(event),
         started_at=_at(rec.started_at),
         started_by_name=rec.started_by_name,
         submitted_at=aware(rec.submitted_at),

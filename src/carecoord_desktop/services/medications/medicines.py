@@ -482,7 +482,12 @@ def _history(
 
 
 def target(medication_id: int) -> conflicts.Target:
-    return conflicts.Target(RECORD_TYPE, medication_id, "this medicine")
+    return conflicts.Target(
+        RECORD_TYPE, medication_id, "this medicine",
+        # The medicine forms have no Reload: opening the form again is theirs.
+        advice="Cancel and open the form again to see their change; what you typed stays on "
+        "screen until then.",
+    )  # fmt: skip
 
 
 def _medicine(session: Session, actor: Actor, medication_id: int) -> Medication:

@@ -39,6 +39,7 @@ __all__ = [
     "SourceEntry",
     "SourceInput",
     "SourceKind",
+    "Transition",
 ]
 
 TIMES_OF_DAY = ("morning", "midday", "evening", "night")  # the card's columns, in order
@@ -244,6 +245,15 @@ class RecItemView:
         return all(line.recognised for line in self.lines)
 
 
+class Transition(NamedTuple):
+    """The hospital stay a session reconciles, as data: screens write its dates their way."""
+
+    kind: str  # "Admission" or "ED visit"
+    start: date
+    end: date | None
+    facility: str | None
+
+
 @dataclass(frozen=True)
 class ReconciliationView:
     id: int
@@ -267,6 +277,7 @@ class ReconciliationView:
     kb_version: str
     version: int
     summary: list[dict] = field(default_factory=list)  # after sign-off: what changed and why
+    transition_of: Transition | None = None  # `transition` as data
 
     @property
     def editable(self) -> bool:

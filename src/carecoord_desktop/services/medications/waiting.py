@@ -20,7 +20,7 @@ from carecoord_desktop.models.patient import HospitalEvent, Patient
 from carecoord_desktop.services import audit
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.medications import matching
-from carecoord_desktop.services.medications.types import STATE_TEXT
+from carecoord_desktop.services.medications.types import STATE_TEXT, Transition
 from carecoord_desktop.services.patients.rules import aware
 from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
@@ -44,6 +44,7 @@ class WaitingReconciliation:
     items: int
     undecided: int
     version: int
+    transition_of: Transition | None = None  # `transition` as data
 
 
 def waiting_reconciliations(ws: Workspace, actor: Actor) -> list[WaitingReconciliation]:
@@ -95,6 +96,7 @@ def waiting_reconciliations(ws: Workspace, actor: Actor) -> list[WaitingReconcil
                 items=counts.get(rec.id, 0),
                 undecided=open_counts.get(rec.id, 0),
                 version=rec.version,
+                transition_of=matching.transition_of(event),
             )
             for rec, patient, event in found
         ]

@@ -8,7 +8,7 @@ notice touches plans or patients.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -115,6 +115,7 @@ class CarePlansScreen(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
         self.table.doubleClicked.connect(lambda _i: self.open_plan())
+        self.table.viewport().installEventFilter(self)
         enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table)
         enter.setContext(Qt.ShortcutContext.WidgetShortcut)
         enter.activated.connect(self.open_plan)
@@ -208,13 +209,28 @@ class CarePlansScreen(QWidget):
         )
 
     def _fit_plan_column(self) -> None:
-        """A long plan title gives way (elided) so Next review and the rest stay in view."""
+        """A long plan title gives way (elided; its tooltip holds it all) so Next review and
+        the rest stay in view; the room left by a scroll bar that is about to appear counts."""
         others = sum(
             self.table.columnWidth(c) for c in range(self.model.columnCount()) if c != _TITLE
         )
         room = self.table.viewport().width() - others
-        if self.table.columnWidth(_TITLE) > room:
-            self.table.setColumnWidth(_TITLE, max(160, room))
+        bar = self.table.verticalScrollBar()
+        rows = self.table.verticalHeader().length()
+        if not bar.isVisible() and rows > self.table.viewport().height():
+            room -= bar.sizeHint().width()  # the rows overflow: the bar takes this much soon
+        wanted = self.table.sizeHintForColumn(_TITLE)
+        width = max(160, min(wanted, room))
+        if self.table.columnWidth(_TITLE) != width:
+            self.table.setColumnWidth(_TITLE, width)
+
+    def eventFilter(self, watched, event) -> bool:  # Qt override
+        # The window made narrower (or wider) after the list came, or the scroll bar came:
+        # the title fits again.
+        resized = event.type() == QEvent.Type.Resize and self.model.rows
+        if resized and watched is self.table.viewport():
+            self._fit_plan_column()
+        return super().eventFilter(watched, event)
 
     def _listed(self, found) -> None:
         listing, coordinators = found

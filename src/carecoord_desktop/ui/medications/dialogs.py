@@ -5,9 +5,11 @@ sign-off (what it will do, the password typed again)."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
 from carecoord_desktop.services.medications import preview_lines
 from carecoord_desktop.services.medications.types import (
@@ -33,6 +36,7 @@ from carecoord_desktop.services.medications.types import (
     SourceInput,
     SourceKind,
 )
+from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
@@ -68,6 +72,13 @@ class TypedListDialog(QDialog):
         self.label = QLineEdit(_DEFAULT_LABEL.get(kind, ""))
         self.label.setObjectName("sourceLabel")
         form.addRow("Where it came from", self.label)
+        # Typed as text and read with the app's one date rule (the date field), never a
+        # date spin box that changes a date under the fingers.
+        self.received = DateField("date the list was received")
+        self.received.setObjectName("received_on")
+        self.received.set_value(date.today())
+        self.received.problem_changed.connect(self._received_problem)
+        form.addRow("Received on", self.received)
         layout.addLayout(form)
         self.file_row = QWidget()
         file_row = QHBoxLayout(self.file_row)
@@ -95,9 +106,19 @@ class TypedListDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add_button = self.buttons.addButton("Add list", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button.setToolTip("Ctrl+Enter")
         self.buttons.accepted.connect(self.accept_if_any)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # Enter in a one-line field (the date above all) finishes that field and sends
+        # nothing: a reflex second Enter would otherwise add the list, then press whatever
+        # button has the focus under the closed dialog. Ctrl+Enter or the button adds it.
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept_if_any)
+        self.accepting = False
+        self.received_date: date | None = date.today()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
@@ -136,7 +157,41 @@ class TypedListDialog(QDialog):
         head = f"{len(lines)} medicine{'s' if len(lines) != 1 else ''}:"
         self.preview.setText(head + ("\n" + "\n".join(out) if out else ""))
 
+    def keyPressEvent(self, event) -> None:  # Qt override
+        # QDialogButtonBox makes "Add list" the default button when shown: Enter would press it.
+        plain_enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        )
+        if plain_enter:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _received_problem(self, text: str) -> None:
+        if text:
+            show_error(self.error, text)
+        else:
+            self.error.hide()
+
+    def received_on(self) -> date | None:
+        """The typed date, or ValidationError (field "received_on") naming what is wrong."""
+        value = self.received.value()
+        if value is not None and value > date.today():
+            raise ValidationError(
+                "The date the list was received cannot be after today.", field="received_on"
+            )
+        return value
+
     def accept_if_any(self) -> None:
+        if self.accepting:
+            return  # accepted once already: a second Ctrl+Enter adds nothing more
+        try:
+            self.received_date = self.received_on()
+        except ValidationError as exc:
+            show_error(self.error, exc)
+            self.received.edit.setFocus()
+            self.received.edit.selectAll()
+            return
         if self.fhir_path is not None:
             try:
                 self.fhir_bytes = self.fhir_path.read_bytes()
@@ -144,13 +199,17 @@ class TypedListDialog(QDialog):
                 show_error(self.error, f"Could not read that file ({exc.strerror}). "
                                        "Choose another.")  # fmt: skip
                 return
-            self.accept()
+            self._accept_once()
             return
         if not self.lines():
             show_error(self.error, "Type or paste at least one medicine, one per line.")
             self.text.setFocus()
             return
         self._timer.stop()
+        self._accept_once()
+
+    def _accept_once(self) -> None:
+        self.accepting = True
         self.accept()
 
     def reject(self) -> None:
@@ -160,9 +219,10 @@ class TypedListDialog(QDialog):
         super().reject()
 
     def source(self) -> SourceInput:
+        label, on = self.label.text().strip(), self.received_date
         if self.fhir_path is not None:
-            return SourceInput(self.kind, label=self.label.text().strip(), fhir=self.fhir_bytes)
-        return SourceInput(self.kind, label=self.label.text().strip(), text="\n".join(self.lines()))
+            return SourceInput(self.kind, label=label, fhir=self.fhir_bytes, received_on=on)
+        return SourceInput(self.kind, label=label, text="\n".join(self.lines()), received_on=on)
 
 
 class SignOffDialog(QDialog):

@@ -4,6 +4,8 @@ reconciliation, and Print medication card. Replaces the record's own read-only t
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -12,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,8 @@ from carecoord_desktop.ui.medications.rec_window import open_reconciliation
 from carecoord_desktop.ui.medications.words import recognised_text
 from carecoord_desktop.ui.shell.record_tabs import SectionContext, SectionSpec
 from carecoord_desktop.ui.shell.workers import start_job, start_with_progress
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
+from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
@@ -36,7 +39,7 @@ _LIVE = (RecState.OPEN.value, RecState.AWAITING_SIGNOFF.value)
 
 
 def _d(value) -> str:
-    return f"{value:%d/%m/%Y}" if value else ""
+    return f"{value:{DISPLAY_FORMAT}}" if value else ""
 
 
 def _frequency(m) -> str:
@@ -67,15 +70,47 @@ MEDICINE_COLUMNS = [
     Column("Started", lambda m: _d(m.started)),
     Column("Stopped", lambda m: _d(m.stopped)),
 ]
+# The history names the fields it changed: in the words of the table's columns, not the code's.
+_FIELD_WORDS = {"written": "as written", "recognised_as": "recognised as",
+                "times_of_day": "times of day", "stop_reason": "why stopped",
+                "status": "status", "name": "name"}  # fmt: skip
+
+
+def _field(name: str) -> str:
+    return _FIELD_WORDS.get(name, name.replace("_", " "))
+
+
+def _shown(value) -> str:
+    """A value as the history stored it (dates as ISO text, lists as lists), written as the
+    screen writes it: dd/mm/yyyy, words joined by commas."""
+    if value in (None, "", [], ()):
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return f"{date.fromisoformat(value):{DISPLAY_FORMAT}}"
+        except ValueError:
+            pass
+    return str(value)
+
+
+def _what(h) -> str:
+    return h.action.capitalize() + (f" ({', '.join(map(_field, h.fields))})" if h.fields else "")
+
+
+def _before_after(h) -> str:
+    return "; ".join(
+        f"{_field(k)}: {_shown(h.before.get(k))} → {_shown(h.after.get(k))}" for k in h.fields
+    )
+
+
 HISTORY_COLUMNS = [
-    Column("When", lambda h: f"{h.at.astimezone():%d/%m/%Y %H:%M}"),
+    Column("When", lambda h: f"{h.at.astimezone():{DISPLAY_FORMAT} %H:%M}"),
     Column("Who", lambda h: h.actor_name),
-    Column("What", lambda h: h.action.capitalize()
-           + (f" ({', '.join(h.fields)})" if h.fields else "")),
+    Column("What", _what),
     Column("Reason", lambda h: h.reason or ("by reconciliation" if h.reconciliation_id else "")),
-    Column("Before → after", lambda h: "; ".join(
-        f"{k}: {h.before.get(k) or '—'} → {h.after.get(k) or '—'}" for k in h.fields
-    )),
+    Column("Before → after", _before_after),
 ]  # fmt: skip
 
 
@@ -92,15 +127,14 @@ class MedicineModel(RowsTableModel):
         return super().data(index, role)
 
 
-def _table(model) -> QTableView:
-    table = QTableView()
+def _table(model) -> FittedTableView:
+    # Columns fit their text and the window, long lines wrap: no column is cut to "…" or
+    # pushed out of sight behind a sideways scroll (the record's other tabs do the same).
+    table = FittedTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(True)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().hide()
     return table
 
 
@@ -140,6 +174,11 @@ class MedicinesSection(QWidget):
         for button in (self.add_button, self.change_button, self.stop_button,
                        self.restart_button):  # fmt: skip
             buttons.addWidget(button)
+        # The record is a dialog, where the focused button takes Enter: a second Enter meant
+        # for a form that has just closed would open it again (or start a reconciliation).
+        for button in (self.add_button, self.change_button, self.stop_button,
+                       self.restart_button, self.reconcile_button, self.card_button):  # fmt: skip
+            button.setAutoDefault(False)
         buttons.addStretch(1)
         buttons.addWidget(self.reconcile_button)
         buttons.addWidget(self.card_button)
@@ -169,7 +208,7 @@ class MedicinesSection(QWidget):
         self.history.setObjectName("medicineHistory")
         history_layout.addWidget(self.history)
         lower.addWidget(history)
-        lower.setSizes([600, 500])
+        lower.setSizes([480, 720])  # the history has five columns, the flags wrap
         split.addWidget(lower)
         split.setSizes([420, 260])
         layout.addWidget(split, 1)
@@ -202,9 +241,6 @@ class MedicinesSection(QWidget):
         active, stopped = len(listed.active), len(listed.stopped)
         self.summary.setText(f"{active} active, {stopped} stopped · checked against the "
                              f"knowledge base {listed.kb_version}")  # fmt: skip
-        self.table.resizeColumnsToContents()
-        for column in (1, 2):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300))
         if selected is not None:
             row = next((i for i, m in enumerate(listed.medicines) if m.id == selected.id), -1)
             if row >= 0:

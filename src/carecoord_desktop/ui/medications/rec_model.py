@@ -140,4 +140,6 @@ class RecItemsModel(QAbstractTableModel):
             )
         if column == DECISION and item.decided_by_name:
             return f"Decided by {item.decided_by_name}"
+        if column == REASON:
+            return item.reason or "No reason given yet"  # the reason in full, not the note
         return item.note or self._display(item, column)

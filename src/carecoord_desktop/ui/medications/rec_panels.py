@@ -33,6 +33,7 @@ from carecoord_desktop.ui.medications.words import (
     flag_look,
     flag_sort_key,
 )
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
 from carecoord_desktop.ui.widgets.form_kit import Field, FieldsForm
 
 _ENTERED = {"current_list": "from the record", "typed": "typed or pasted", "fhir": "FHIR file"}
@@ -77,7 +78,8 @@ class SourceBox(QGroupBox):
             self.summary.setText("No list yet. Type or paste one (one medicine per line), or "
                                  "import a FHIR R4 file.")  # fmt: skip
         else:
-            received = f", received {source.received_on:%d/%m/%Y}" if source.received_on else ""
+            on = source.received_on
+            received = f", received {on:{DISPLAY_FORMAT}}" if on else ""
             lines = f"{source.line_count} medicine{'s' if source.line_count != 1 else ''}"
             title = "" if source.label == self.title() else f"<b>{escape(source.label)}</b><br>"
             self.summary.setText(f"{title}{lines}, {_ENTERED.get(source.entered, '')}{received}")
@@ -183,6 +185,8 @@ class DecisionPanel(QGroupBox):
         else:
             names = " / ".join(line.written for line in item.lines)
             who = f" — decided by {item.decided_by_name}" if item.decided_by_name else ""
+            if item.decided_by_name and item.decided_at:
+                who += f" on {item.decided_at.astimezone():{DISPLAY_FORMAT} %H:%M}"
             self.about.setText(f"<b>{escape(names)}</b><br>{escape(item.note or '')}"
                                f"<i>{escape(who)}</i>")  # fmt: skip
             if not (keep_typed and same):

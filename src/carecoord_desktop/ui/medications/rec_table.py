@@ -16,14 +16,19 @@ from carecoord_desktop.ui.medications.rec_model import (
     STATUS,
 )
 
-_FIXED = {STATUS: 135, FLAGS: 140, DECISION: 115, REASON: 150}
+_FIXED = {STATUS: 120, FLAGS: 120, DECISION: 115}  # "! Not decided" (bold) on one line
+# The columns of words share what the fixed ones leave: each list a part, the reason (a
+# sentence, not a line) most of one. It had a fixed 150 px and was cut off at the window's edge.
+_SHARED = {CURRENT: 1.0, NEW: 1.0, REPORTED: 1.0, REASON: 0.9}
 
 
 class RecTable(QTableView):
-    """The three lists share the width left by the other columns, each never narrower than a
-    line can be read in (a narrow window scrolls sideways instead of squeezing them to "…")."""
+    """The three lists and the reason share the width left by the other columns, each never
+    narrower than it can be read in (a narrow window scrolls sideways instead of squeezing
+    them to "…"); text wraps and rows grow to show all of it."""
 
-    MIN_LINE = 170
+    MIN_LINE = 125
+    MIN_REASON = 115
 
     def __init__(self, model, parent=None) -> None:
         super().__init__(parent)
@@ -52,5 +57,8 @@ class RecTable(QTableView):
             - 4
         )
         left = room - sum(_FIXED.values())
+        share = left / sum(_SHARED.values())
+        lines = max(self.MIN_LINE, int(share))
         for column in (CURRENT, NEW, REPORTED):
-            header.resizeSection(column, max(self.MIN_LINE, left // 3))
+            header.resizeSection(column, lines)
+        header.resizeSection(REASON, max(self.MIN_REASON, left - 3 * lines))

@@ -9,6 +9,7 @@ shows who and what in a banner with Reload; what was typed in the decision stays
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import shiboken6
@@ -52,7 +53,9 @@ from carecoord_desktop.ui.medications.rec_panels import (
     signed_note,
 )
 from carecoord_desktop.ui.medications.rec_table import RecTable
+from carecoord_desktop.ui.medications.words import transition_text
 from carecoord_desktop.ui.shell.workers import start_job, start_with_progress
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
 
@@ -104,9 +107,14 @@ class ReconciliationWindow(QWidget):
         self.resize(min(1500, room.width() - 40), min(900, room.height() - 60))
         self._build()
         state.changes_published.connect(self._changes_published)
-        state.actor_changed.connect(lambda _a: self.close())
+        # A bound slot, not a lambda: Qt drops it with the window. A lambda outlived a closed
+        # (deleted) window and raised on the next Switch user.
+        state.actor_changed.connect(self._actor_changed)
         state.workspace_closing.connect(self.close)
         self.reload()
+
+    def _actor_changed(self, _actor) -> None:
+        self.close()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -207,14 +215,20 @@ class ReconciliationWindow(QWidget):
         self.flags.show_flags(view.flags)
         for box in self.source_boxes.values():
             box.show_view(view)
-        transition = f" — {view.transition}" if view.transition else ""
+        words = transition_text(view.transition_of) or view.transition
+        transition = f" — {escape(words)}" if words else ""
         undecided = (f"<span style='color:#8e1b12'>! {view.undecided} to decide</span>"
                      if view.undecided else "✓ every row decided")  # fmt: skip
-        signed = f", signed by {view.signed_by_name}" if view.signed_by_name else ""
+        at = f"{DISPLAY_FORMAT} %H:%M"
+        signed = ""
+        if view.signed_by_name:
+            signed = f", signed by {escape(view.signed_by_name)}"
+            signed += f" on {view.signed_at.astimezone():{at}}" if view.signed_at else ""
+        started = f"{view.started_at.astimezone():{at}}"
         self.heading.setText(
             f"Medicines reconciliation{transition}<br><span style='font-size:10pt'>"
-            f"<b>{view.state_text}</b>{signed} · started by {view.started_by_name} · "
-            f"{undecided} · knowledge base {view.kb_version}</span>"
+            f"<b>{view.state_text}</b>{signed} · started by {escape(view.started_by_name)} on "
+            f"{started} · {undecided} · knowledge base {view.kb_version}</span>"
         )
         self.done_note.setVisible(view.state == RecState.SIGNED)
         self._enable()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,13 +19,16 @@ from carecoord_desktop.services.medications.types import RecState
 from carecoord_desktop.services.medications.waiting import waiting_reconciliations
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.medications.rec_window import open_reconciliation
+from carecoord_desktop.ui.medications.words import transition_text
 from carecoord_desktop.ui.shell.workers import start_job
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
+from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 
 def _when(at, who) -> str:
-    return f"{at.astimezone():%d/%m/%Y %H:%M} by {who}" if at else ""
+    return f"{at.astimezone():{DISPLAY_FORMAT} %H:%M} by {who}" if at else ""
 
 
 def _state(w) -> str:
@@ -40,7 +42,7 @@ COLUMNS = [
     Column("Practice ID", lambda w: w.practice_id),
     Column("State", _state),
     Column("To decide", lambda w: f"{w.undecided} of {w.items}" if w.undecided else "✓ all"),
-    Column("Transition", lambda w: w.transition or "—"),
+    Column("Transition", lambda w: transition_text(w.transition_of) or w.transition or "—"),
     Column("Started", lambda w: _when(w.started_at, w.started_by_name)),
     Column("Submitted", lambda w: _when(w.submitted_at, w.submitted_by_name)),
 ]
@@ -79,14 +81,14 @@ class MedicationsScreen(QWidget):
         self.error = error_label()
         layout.addWidget(self.error)
         self.model = WaitingModel(COLUMNS, self)
-        self.table = QTableView()
+        # Fitted: every column on screen, long ones wrapped ("Submitted" was behind a
+        # sideways scroll at 1600x1000). The list is the few sessions waiting, not a registry.
+        self.table = FittedTableView()
         self.table.setObjectName("waitingTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
@@ -101,12 +103,19 @@ class MedicationsScreen(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
+        # Takes the room the table leaves when it is hidden (reception), so the title and
+        # its message stay together at the top instead of spreading down the screen.
+        self.filler = QWidget()
+        layout.addWidget(self.filler, 1)
         self.open_button.clicked.connect(self.open_selected)
         self.record_button.clicked.connect(self.open_selected_record)
         self.refresh_button.clicked.connect(self.refresh)
         state.changes_published.connect(self._changes_published)
-        state.actor_changed.connect(lambda _a: self.refresh())
+        state.actor_changed.connect(self._actor_changed)  # bound: gone with the screen
         state.workspace_replaced.connect(self.refresh)
+        self.refresh()
+
+    def _actor_changed(self, _actor) -> None:
         self.refresh()
 
     def may_reconcile(self) -> bool:
@@ -116,6 +125,7 @@ class MedicationsScreen(QWidget):
         self.generation += 1
         for w in (self.table, self.open_button, self.record_button, self.refresh_button):
             w.setVisible(self.may_reconcile())
+        self.filler.setVisible(not self.may_reconcile())
         if not self.may_reconcile():
             self.model.set_rows([])
             self.subtitle.setText(
@@ -142,7 +152,6 @@ class MedicationsScreen(QWidget):
             if rows else
             "No reconciliation is waiting. Start one from a patient's record (Medicines tab)."
         )  # fmt: skip
-        self.table.resizeColumnsToContents()
         if rows and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
         self.open_button.setEnabled(bool(rows))

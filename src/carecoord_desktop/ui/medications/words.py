@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QColor
 
 from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
-from carecoord_desktop.services.medications.types import DECISION_TEXT, Decision
+from carecoord_desktop.services.medications.types import DECISION_TEXT, Decision, Transition
+from carecoord_desktop.ui.widgets.date_field import DISPLAY_FORMAT
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,17 @@ def flag_sort_key(flag) -> tuple[int, int]:
 def recognised_text(ingredients: tuple[str, ...], recognised_as: str) -> str:
     """The ingredients a medicine was recognised as, or the fixed words that no check ran."""
     return recognised_as if ingredients else NOT_RECOGNISED
+
+
+def transition_text(t: Transition | None) -> str:
+    """ "Admission 08/10/2026 – 14/10/2026, Eastside Public Hospital", or "" without one: the
+    dates as the app writes them on screen (the date field's format), not the service's words."""
+    if t is None:
+        return ""
+    when = f"{t.start:{DISPLAY_FORMAT}}"
+    if t.end and t.end != t.start:
+        when += f" – {t.end:{DISPLAY_FORMAT}}"
+    return f"{t.kind} {when}" + (f", {t.facility}" if t.facility else "")
 
 
 def colour(name: str) -> QColor:

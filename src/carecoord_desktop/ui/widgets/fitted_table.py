@@ -8,7 +8,7 @@ ones share what is left, in proportion to their text, and wrap onto more lines (
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -29,6 +29,7 @@ class FittedTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._fitted_for: list[int] = []  # the last viewport widths fitted to
 
     def setModel(self, model) -> None:  # Qt override: refit whenever the rows change
         super().setModel(model)
@@ -39,6 +40,18 @@ class FittedTableView(QTableView):
     def resizeEvent(self, event) -> None:  # Qt override
         super().resizeEvent(event)
         self.fit()
+
+    def viewportEvent(self, event) -> bool:  # Qt override
+        # The vertical scroll bar appearing (rows grown by wrapping) narrows the viewport without
+        # resizing the table: refit, or the last column hides under a horizontal scroll.
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:
+            width = self.viewport().width()
+            # ...but not back to the width before last: wider columns, shorter rows, no scroll
+            # bar, narrower again would never end. The narrower fit stands.
+            if self._fitted_for and width not in self._fitted_for[-2:]:
+                self.fit()
+        return handled
 
     # -- fitting -----------------------------------------------------------------------------
     def natural_widths(self) -> list[int]:
@@ -71,19 +84,46 @@ class FittedTableView(QTableView):
         if not natural:
             return
         available = self.viewport().width()
-        widths = list(natural)
-        if sum(natural) > available:
-            long = [c for c, w in enumerate(natural) if w > SHORT]
-            left = available - sum(w for c, w in enumerate(natural) if c not in long)
-            wanted = sum(natural[c] for c in long) or 1
-            for c in long:
-                widths[c] = max(MIN_WRAPPED, int(left * natural[c] / wanted))
-        spare = available - sum(widths)
-        if spare > 0:  # shared out in proportion: no blank strip on the right, nothing lopsided
-            total = sum(widths)
-            widths = [w + spare * w // total for w in widths]
-            widths[-1] += available - sum(widths)
+        header = self.horizontalHeader()
+        floors = [header.sectionSizeFromContents(c).width() for c in range(len(natural))]
+        widths = fitted_widths(natural, available, floors)
+        self._fitted_for = [*self._fitted_for[-2:], available]
         for column, width in enumerate(widths):
             if self.columnWidth(column) != width:
                 self.setColumnWidth(column, width)
         self.resizeRowsToContents()
+
+
+def fitted_widths(natural: list[int], available: int, floors: list[int] | None = None) -> list[int]:
+    """Column widths for `available` pixels from each column's `natural` (one-line) width:
+    all natural when they fit (the spare shared out in proportion, no blank strip on the
+    right); else short columns keep theirs and the long ones share the rest in proportion to
+    their text, none under its floor (MIN_WRAPPED, or its header where that is wider: a
+    header is never cut). Also for tables that are not a FittedTableView (an editable
+    QTableWidget): they measure, this decides."""
+    widths = list(natural)
+    floors = list(floors or [0] * len(natural))
+    if sum(natural) > available:
+        long = [c for c, w in enumerate(natural) if w > SHORT]
+        left = available - sum(w for c, w in enumerate(natural) if c not in long)
+        floor = {c: max(MIN_WRAPPED, floors[c]) for c in long}
+        # One whose share is under its floor gets the floor and the others share what is
+        # left, not the floor on top (which pushed the last column out of sight).
+        while long:
+            wanted = sum(natural[c] for c in long) or 1
+            floored = [c for c in long if left * natural[c] / wanted < floor[c]]
+            if not floored:
+                break
+            for c in floored:
+                widths[c] = floor[c]
+                left -= floor[c]
+                long.remove(c)
+        wanted = sum(natural[c] for c in long) or 1
+        for c in long:
+            widths[c] = max(floor[c], int(left * natural[c] / wanted))
+    spare = available - sum(widths)
+    if spare > 0 and widths:
+        total = sum(widths) or 1
+        widths = [w + spare * w // total for w in widths]
+        widths[-1] += available - sum(widths)
+    return widths
