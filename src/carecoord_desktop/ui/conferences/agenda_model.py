@@ -40,7 +40,9 @@ CHIP_COLOURS = {
 
 
 class AgendaModel(QAbstractTableModel):
-    HEADERS = ("#", "From", "Item", "Detail", "Minutes")
+    # The item's number is the vertical header: a column computed from the position would change
+    # every other row's data at each insert, move and removal.
+    HEADERS = ("From", "Item", "Detail", "Minutes")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -103,12 +105,10 @@ class AgendaModel(QAbstractTableModel):
             return str(item.source)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
-                return str(index.row() + 1)
-            if column == 1:
                 return source_label(str(item.source))
-            if column == 2:
+            if column == 1:
                 return item.title
-            if column == 3:
+            if column == 2:
                 return item.detail or ""
             minutes = self.minutes.get(item.id or -1, "")
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -178,8 +178,6 @@ class AgendaModel(QAbstractTableModel):
         item = self.items.pop(source_row)
         self.items.insert(dest_child - 1 if dest_child > source_row else dest_child, item)
         self.endMoveRows()
-        # The "#" column shows positions: every row's number may have changed.
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 0))
         return True
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.conference import AgreementMethod
@@ -63,7 +71,10 @@ class AgreementBox(QGroupBox):
         form.addRow("How", self.boxes["agreed_how"])
         form.addRow("Note", self.boxes["agreement_note"])
         form.addRow(self.error)
-        form.addRow("", self.save_button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
         self.agreed.currentIndexChanged.connect(self._edited)
         self.how.currentIndexChanged.connect(self._edited)
         self.note.textChanged.connect(self._edited)

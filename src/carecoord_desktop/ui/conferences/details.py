@@ -69,9 +69,10 @@ class DetailsPage(QWidget):
         self.time.setToolTip("Type the time, for example 10:30 or 2:15 pm")
         self.minutes = QSpinBox()
         self.minutes.setObjectName("planned_minutes")
-        self.minutes.setRange(15, 240)
+        self.minutes.setRange(5, 240)  # the service's range
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" minutes")
+        self.minutes.setMaximumWidth(150)
         self.title = QLineEdit()
         self.title.setObjectName("title")
         self.place = QLineEdit()
@@ -153,7 +154,7 @@ class DetailsPage(QWidget):
         self.organiser.currentIndexChanged.connect(self._edited)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
-        self.cancel_button.clicked.connect(self.cancel_conference)
+        self.cancel_button.clicked.connect(lambda: self.cancel_conference())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self._edited()
@@ -389,21 +390,27 @@ class DetailsPage(QWidget):
         self.ctx.written(result)
         return True
 
-    def cancel_conference(self) -> None:
-        if self.record is None or not self.may_edit:
-            return
-        reason, ok = QInputDialog.getText(
-            self, "Cancel the conference", "Why is it cancelled? (the invitees may ask)"
-        )
-        if not ok:
-            return
+    def cancel_conference(self, reason: str | None = None) -> bool:
+        """Cancel it, with the reason asked for when not given (the invitees may ask why)."""
+        if self.record is None or not (self.may_edit and self._editable()):
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "Cancel the conference", "Why is it cancelled? (the invitees may ask)"
+            )
+            if not ok:
+                return False
         try:
             result = confs.cancel_conference(
-                self.state.ws, self.state.actor, self.record.id, reason.strip() or None,
+                self.state.ws,
+                self.state.actor,
+                self.record.id,
+                reason,
                 base_version=self.record.version,
-            )  # fmt: skip
+            )
         except CareCoordError as exc:
             show_error(self.error, exc)
-            return
+            return False
         self._take_next = True
         self.ctx.written(result)
+        return True

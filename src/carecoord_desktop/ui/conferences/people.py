@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from carecoord_desktop.models.conference import Attendance, JoinMethod, ParticipantKind
+from carecoord_desktop.services.conferences import rules
 from carecoord_desktop.services.conferences.types import (
     Invitable,
     ParticipantDraft,
@@ -48,9 +49,17 @@ SOMEONE_ELSE_FIELDS = (
 )  # fmt: skip
 
 
-def is_gp(discipline: str) -> bool:
-    words = (discipline or "").strip().lower()
-    return words in {"gp", "general practitioner"} or words.startswith("general practi")
+class _AsRow:
+    """A draft as the rule pack reads a participant (its discipline, whether a provider)."""
+
+    def __init__(self, p: ParticipantDraft | Invitable) -> None:
+        self.discipline = p.discipline
+        self.is_provider = str(p.kind) in PROVIDER_KINDS
+
+
+def is_gp(p: ParticipantDraft | Invitable) -> bool:
+    """A GP by the rule pack's reading of the discipline ("GP", "General practitioner"…)."""
+    return rules.is_gp(_AsRow(p))
 
 
 def draft_of(row: ParticipantRow) -> ParticipantDraft:
@@ -108,9 +117,12 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
         return attendance not in (Attendance.DECLINED.value, Attendance.ABSENT.value)
 
     team = [p for p in people if counts(p)]
-    gps = [p for p in team if is_gp(p.discipline)]
-    others = sorted({p.discipline.strip() for p in team if not is_gp(p.discipline)
-                     and p.discipline.strip()}, key=str.lower)  # fmt: skip
+    gps = [p for p in team if is_gp(p)]
+    others: dict[str, str] = {}  # one per discipline, as the rule pack counts them
+    for p in team:
+        key = rules.discipline_key(_AsRow(p))
+        if not is_gp(p) and key and key not in others:
+            others[key] = p.discipline.strip()
     who = "attended" if held else "invited"
     missing = []
     if not gps:
@@ -122,7 +134,7 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
             if others
             else "two other providers of different disciplines"
         )
-    found = ", ".join((["GP"] if gps else []) + others) or "nobody yet"
+    found = ", ".join((["GP"] if gps else []) + list(others.values())) or "nobody yet"
     if missing:
         return (
             False,

@@ -152,9 +152,7 @@ class ScheduleDialog(QDialog):
         self.boxes = {
             "patient": FieldBox(Field("patient", "Patient"), self.chooser),
             "date": FieldBox(Field("date", "Date"), self.date),
-            "time": FieldBox(
-                Field("time", "Time", hint="For example 10:30 or 2:15 pm"), self.time
-            ),
+            "time": FieldBox(Field("time", "Time", hint="For example 10:30 or 2:15 pm"), self.time),
             "video_link": FieldBox(Field("video_link", "Video link"), self.video),
             "title": FieldBox(Field("title", "Title"), self.title),
         }
@@ -232,7 +230,7 @@ class ScheduleDialog(QDialog):
             if w.kind in (ParticipantKind.PROVIDER.value, ParticipantKind.PATIENT.value)
         }
         gps = [(n, w) for n, w in offered
-               if w.kind == ParticipantKind.STAFF.value and is_gp(w.discipline)]  # fmt: skip
+               if w.kind == ParticipantKind.STAFF.value and is_gp(w)]  # fmt: skip
         theirs = [n for n, w in gps if w.staff_user_id in team_staff]
         me = [
             n

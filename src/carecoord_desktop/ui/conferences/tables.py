@@ -3,9 +3,14 @@ services return whole."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
 from carecoord_desktop.services.conferences.types import ConferenceSummary, status_label
 from carecoord_desktop.ui.conferences.when import when_text
-from carecoord_desktop.ui.widgets.table_model import Column
+from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 
 def agreement_word(s: ConferenceSummary) -> str:
@@ -44,3 +49,22 @@ def conference_columns(*, with_patient: bool) -> list[Column]:
     if with_patient:
         columns[1:1] = [Column("Patient", lambda s: f"{s.patient_name} ({s.practice_id})")]
     return columns
+
+
+class ConferencesModel(RowsTableModel):
+    """The lists' rows, with what needs doing in colour: an agreement not recorded yet
+    (orange), a cancelled conference (grey)."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            if not 0 <= index.row() < len(self.rows):
+                return None
+            row = self.rows[index.row()]
+            if row.status == "cancelled":
+                return QColor("#6b7480")
+            if self.columns[index.column()].title == "Agreement" and agreement_word(row) == (
+                "Not recorded"
+            ):
+                return QColor("#8a4b00")
+            return None
+        return super().data(index, role)
