@@ -77,10 +77,11 @@ def test_scheduling_from_the_record_tab_prefills_the_team_and_opens_one_window(
     qtbot.keyClicks(new.date.edit, day.strftime("%d/%m/%Y"))
     qtbot.keyClicks(new.time, "2:15 pm")
     new.place.setText("Meeting room 2")
+    save_shot(new, "schedule-dialog.png")
     with qtbot.waitSignal(new.scheduled):
         qtbot.keyClick(new.time, Qt.Key.Key_Return)
     assert not new.isVisible()
-    qtbot.keyClick(new.time, Qt.Key.Key_Return)  # a second Enter schedules nothing more
+    new.accept()  # a second Enter (or a click) as it closes schedules nothing more
     rows = confs.list_conferences(ws, team["coordinator"], patient_id=moss, when="all")
     assert len(rows) == 1
     rec = confs.load_conference(ws, team["coordinator"], rows[0].id)
@@ -252,3 +253,43 @@ def test_every_role_opens_outside_providers_with_both_tabs(qtbot, ws, admin, tea
     widget.reset_for_new_user()
     assert widget.currentIndex() == 0
     assert conferences.schedule_button.isEnabled() == (role != "reception")
+
+
+def test_the_window_follows_change_notices_and_the_record_tab_follows_the_window(
+    qtbot, ws, team, moss
+):
+    coord = team["coordinator"]
+    rec = schedule(ws, coord, moss)
+    state = make_state(ws, coord)
+    _dialog, tab = _tab(qtbot, state, moss)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    window = tab.open_chosen()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.record is not None)
+
+    page = window.pages["details"]
+    page.title.setText("Falls and feet")
+    with qtbot.waitSignal(window.conference_loaded):
+        assert page.save()
+    qtbot.waitUntil(lambda: tab.model.row_at(0).title == "Falls and feet")
+
+    # A write elsewhere in the app (another screen) for this patient: the window reads again.
+    state.publish(
+        confs.record_agreement(ws, coord, rec.id, agreed=True, on=date.today(), how="verbal",
+                               base_version=window.record.version)
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: window.state_label.text().startswith("The patient agreed"))
+    assert tab.model.data(tab.model.index(0, 5)) == "Agreed"
+
+    # Another patient's conference changing does not make it read again.
+    asked = window._generation
+    from carecoord_desktop.services.changes import Changes, Kind
+
+    state.publish_changes(Changes.of(Kind.CONFERENCES, patients=(moss + 100,)))
+    assert window._generation == asked
+
+    window.close()
+    assert open_conference(state, rec.id) is window and window._generation == asked + 1
+    qtbot.waitUntil(lambda: window.isVisible() and window.tabs.isEnabled())
+    state.set_actor(team["nurse"])  # a new user: the last user's windows go
+    assert open_windows(state) == []

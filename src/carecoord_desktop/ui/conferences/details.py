@@ -64,7 +64,7 @@ class DetailsPage(QWidget):
         self.date.setObjectName("date")
         self.time = QLineEdit()
         self.time.setObjectName("time")
-        self.time.setPlaceholderText("hh:mm")
+        self.time.setPlaceholderText("e.g. 10:30")
         self.time.setMaximumWidth(110)
         self.time.setToolTip("Type the time, for example 10:30 or 2:15 pm")
         self.minutes = QSpinBox()
@@ -90,6 +90,7 @@ class DetailsPage(QWidget):
 
         self.boxes: dict[str, FieldBox] = {}
         when_row = QWidget()
+        when_row.setFocusProxy(self.date)  # Alt+W goes to the date
         when_layout = QHBoxLayout(when_row)
         when_layout.setContentsMargins(0, 0, 0, 0)
         when_layout.addWidget(self._box(Field("date", "Date"), self.date))

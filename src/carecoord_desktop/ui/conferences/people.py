@@ -99,8 +99,12 @@ def same_person(a: ParticipantDraft | Invitable, b: ParticipantDraft | Invitable
 
 
 def invitable_label(who: Invitable) -> str:
+    """ "Priya Shah — Pharmacist, Corner Pharmacy (care team)"; the patient and carers are
+    named by their discipline alone ("Harold Moss — Patient")."""
     where = f", {who.organisation}" if who.organisation else ""
-    return f"{who.name} — {who.discipline}{where} ({KIND_WORDS.get(who.kind, who.kind)})"
+    if str(who.kind) not in PROVIDER_KINDS:
+        return f"{who.name} — {who.discipline}{where}"
+    return f"{who.name} — {who.discipline}{where} ({KIND_WORDS.get(who.kind, who.kind).lower()})"
 
 
 def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool, str]:
