@@ -33,7 +33,7 @@ ITEM_FIELDS = (
     Field("title", "Item", required=True, hint="What the team should talk about, in a line."),
     Field("detail", "Detail", kind="long", hint="What the record says, or what to bring."),
 )
-CHIP_ROOM = 14  # the chip's rounded ends need more than the table's plain padding
+CHIP_ROOM = 30  # the chip's margins and rounded ends need more than a cell's padding
 
 
 class _AgendaTable(FittedTableView):

@@ -39,6 +39,15 @@ CHIP_COLOURS = {
 }
 
 
+def shown_title(item: AgendaItemDraft) -> str:
+    """The title without the source's word in front: the chip beside it says it already
+    ("Overdue task: Book a foot check" shows as "Book a foot check")."""
+    prefix = f"{source_label(str(item.source))}: "
+    if item.title.casefold().startswith(prefix.casefold()) and len(item.title) > len(prefix):
+        return item.title[len(prefix) :]
+    return item.title
+
+
 class AgendaModel(QAbstractTableModel):
     # The item's number is the vertical header: a column computed from the position would change
     # every other row's data at each insert, move and removal.
@@ -107,7 +116,7 @@ class AgendaModel(QAbstractTableModel):
             if column == 0:
                 return source_label(str(item.source))
             if column == 1:
-                return item.title
+                return shown_title(item)
             if column == 2:
                 return item.detail or ""
             minutes = self.minutes.get(item.id or -1, "")

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -86,7 +88,7 @@ class DetailsPage(QWidget):
         self.questions = QPlainTextEdit()
         self.questions.setObjectName("patient_questions")
         self.questions.setTabChangesFocus(True)
-        self.questions.setFixedHeight(84)
+        self.questions.setFixedHeight(62)
 
         self.boxes: dict[str, FieldBox] = {}
         when_row = QWidget()
@@ -132,12 +134,21 @@ class DetailsPage(QWidget):
         self.agreement = AgreementBox(self)
         self.agreement.save_button.clicked.connect(self.save_agreement)
 
-        left = QVBoxLayout()
-        left.addWidget(details)
-        left.addWidget(self.agreement)
-        left.addStretch(1)
+        # Left: when and where, and the agreement (scrolling rather than squeezed on a small
+        # screen); right: the people.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(details)
+        left_layout.addWidget(self.agreement)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("detailsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(left)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
+        body.addWidget(scroll, 2)
         body.addWidget(self.invitees, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.read_only)
@@ -271,15 +282,24 @@ class DetailsPage(QWidget):
     def _apply_permissions(self) -> None:
         self.may_edit = can(self.state.actor, Permission.EDIT_CARE_PLANS)
         editable = self.may_edit and self._editable()
-        for edit in (self.time, self.title, self.place, self.video, self.date.edit):
+        for edit in (self.title, self.place, self.video):
             edit.setReadOnly(not editable)
+        # Once the meeting has started, its day and time are the stamped ones (Meeting page).
+        timed = editable and not self._held(self.record)
+        self.time.setReadOnly(not timed)
+        self.date.edit.setReadOnly(not timed)
         self.questions.setReadOnly(not editable)
-        self.date.pick.setEnabled(editable)
+        self.date.pick.setEnabled(timed)
+        self.boxes["time"].show_problem("")
+        if editable and not timed:
+            self.boxes["date"].message.setText("Held: the Meeting page corrects its times.")
         self.minutes.setReadOnly(not editable)
         self.organiser.setEnabled(editable)
         self.invitees.set_editable(editable)
         self.agreement.set_editable(editable)
-        self.cancel_button.setVisible(editable)
+        self.cancel_button.setVisible(
+            editable and self.record.status == ConferenceStatus.SCHEDULED.value
+        )
         self.save_button.setVisible(self.may_edit)
         self.revert_button.setVisible(self.may_edit)
         if not self.may_edit:

@@ -150,7 +150,9 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
 class ParticipantsModel(QAbstractTableModel):
     """The invitees as the form holds them (saved with the details)."""
 
-    HEADERS = ("Name", "Discipline", "Organisation", "Who", "Attendance", "Joined by")
+    # Who someone is (practice staff, care team, patient, carer) is in the tooltip: the
+    # discipline and organisation already say it, and the table must fit half a window.
+    HEADERS = ("Name", "Discipline", "Organisation", "Attendance", "Joined by")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -188,16 +190,18 @@ class ParticipantsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.people):
             return None
         p = self.people[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            kind = KIND_WORDS.get(str(p.kind), str(p.kind))
+            return f"{p.name}: {p.discipline} ({kind})" + (f", {p.contact}" if p.contact else "")
+        if role == Qt.ItemDataRole.DisplayRole:
             return (
                 p.name,
                 p.discipline,
                 p.organisation or "",
-                KIND_WORDS.get(str(p.kind), str(p.kind)),
                 attendance_label(str(p.attendance)),
                 JOIN_WORDS.get(p.joined_how or "", ""),
             )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             if str(p.attendance) in (Attendance.DECLINED.value, Attendance.ABSENT.value):
                 return QColor("#8a2b12")
             if str(p.attendance) == Attendance.ATTENDED.value:

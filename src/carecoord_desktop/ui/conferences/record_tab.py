@@ -80,8 +80,11 @@ class ConferencesSection(QWidget):
         upcoming = [r for r in rows if r.status in ("scheduled", "in_progress")]
         awaiting = sum(1 for r in upcoming if r.agreed is None)
         held = sum(1 for r in rows if r.status == "held")
+        cancelled = sum(1 for r in rows if r.status == "cancelled")
+        parts = [f"{n} {word}" for n, word in ((len(upcoming), "to come"), (held, "held"),
+                                               (cancelled, "cancelled")) if n]  # fmt: skip
         self.summary.setText(
-            (f"{len(upcoming)} to come, {held} held" if rows else "No care conferences yet.")
+            (", ".join(parts) if rows else "No care conferences yet.")
             + (f" — <b>{awaiting} awaiting the patient's agreement</b>" if awaiting else "")
         )
         index = next((n for n, r in enumerate(rows) if chosen and r.id == chosen.id), 0)

@@ -68,7 +68,7 @@ class ConferencesScreen(QWidget):
         self.all_rows: list[ConferenceSummary] = []
         self.search = QLineEdit()
         self.search.setObjectName("conferenceSearch")
-        self.search.setPlaceholderText("Search by patient: a name or practice ID")
+        self.search.setPlaceholderText("Patient: a name or practice ID")
         self.search.setClearButtonEnabled(True)
         self.filter = QComboBox()
         self.filter.setObjectName("conferenceFilter")

@@ -31,23 +31,27 @@ def where_word(s: ConferenceSummary) -> str:
     return s.place or ("Video" if s.video_link else "")
 
 
-def length_word(s: ConferenceSummary) -> str:
-    return f"{s.minutes} min" if s.minutes is not None else ""
+def status_word(s: ConferenceSummary) -> str:
+    """"Held (42 min)": how long it ran decides the item claimed."""
+    word = status_label(s.status)
+    return f"{word} ({s.minutes} min)" if s.minutes is not None else word
 
 
 def conference_columns(*, with_patient: bool) -> list[Column]:
+    """The practice's list names the patient and leaves the title to the window (most are
+    "Care conference"); the record's tab, with room to spare, shows it."""
     columns = [
         Column("When", lambda s: when_text(s.scheduled_at)),
-        Column("Status", lambda s: status_label(s.status)),
-        Column("Title", lambda s: s.title),
+        Column("Status", status_word),
         Column("Where", where_word),
         Column("People", people_word),
         Column("Agreement", agreement_word),
         Column("Organiser", lambda s: s.organiser_name),
-        Column("Length", length_word, align_right=True),
     ]
     if with_patient:
         columns[1:1] = [Column("Patient", lambda s: f"{s.patient_name} ({s.practice_id})")]
+    else:
+        columns[2:2] = [Column("Title", lambda s: s.title)]
     return columns
 
 
