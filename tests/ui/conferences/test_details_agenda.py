@@ -156,6 +156,11 @@ def test_the_agreement_is_recorded_on_its_own_and_typed_details_stay(qtbot, ws, 
     box.note.setText("changed")
     assert not page.save_agreement()  # a day still to come: said at the field
     assert "future" in box.boxes["agreed_on"].problem
+    box.agreed.setCurrentIndex(box.agreed.findData("unset"))  # recorded by mistake: cleared
+    with qtbot.waitSignal(window.conference_loaded):
+        assert page.save_agreement()
+    assert _stored(ws, team, conf).agreed is None
+    assert window.state_label.text() == "Agreement not recorded"
 
 
 def test_a_stale_save_names_who_saved_first_and_reload_takes_theirs(qtbot, ws, team, conf):
@@ -224,7 +229,7 @@ def test_the_agenda_is_built_from_the_record_with_its_sources(qtbot, qtmodeltest
                    AgendaSource.MEDICATION_CHANGE):  # fmt: skip
         assert source.value in sources, source
     assert sources.count(AgendaSource.PATIENT_QUESTION.value) == 2
-    words = {model.data(model.index(n, 0)) for n in range(model.rowCount())}
+    words = {model.data(model.index(n, 1)) for n in range(model.rowCount())}
     assert {"Overdue task", "Open referral", "Recent hospital stay", "Medicine change",
             "Patient's question"} <= words  # fmt: skip
     assert any("Book a foot check" in item.title for item in model.items)
@@ -252,7 +257,7 @@ def test_the_agenda_is_edited_reordered_rebuilt_and_saved(qtbot, qtmodeltester, 
     add.save()
     assert model.items[-1].title == "Driving: who tells him"
     assert str(model.items[-1].source) == AgendaSource.MANUAL.value
-    assert model.data(model.index(model.rowCount() - 1, 0)) == "Added"
+    assert model.data(model.index(model.rowCount() - 1, 1)) == "Added"
 
     agenda.table.selectRow(0)
     qtbot.keyClick(agenda.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -281,6 +286,8 @@ def test_the_agenda_is_edited_reordered_rebuilt_and_saved(qtbot, qtmodeltester, 
     meeting.record_minutes(ws, coord, talked.id, "Discussed at length")
     with qtbot.waitSignal(window.conference_loaded):
         window.reload()
+    assert model.data(model.index(2, 0)) == "Yes"  # discussed
+    assert model.data(model.index(2, 4)) == "Discussed at length"
     agenda.table.selectRow(2)
     assert not agenda.remove_item()
     assert agenda.error.isVisible() and "has minutes" in agenda.error.text()

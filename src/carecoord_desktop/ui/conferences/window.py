@@ -125,6 +125,7 @@ class ConferenceWindow(QMainWindow):
         self.clock.timeout.connect(self._tick)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         state.changes_published.connect(self._changes_published)
+        state.workspace_replaced.connect(self.reload)  # a restore: what it shows may be gone
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------
