@@ -69,11 +69,14 @@ def test_details_are_saved_and_the_header_follows(qtbot, ws, team, conf):
     assert page.draft().scheduled_at.astimezone().strftime("%H:%M") == "09:00"
 
 
-def test_invitees_are_added_and_attendance_set_with_the_team_line_live(qtbot, ws, team, conf):
+def test_invitees_are_added_and_attendance_set_with_the_team_line_live(
+    qtbot, qtmodeltester, ws, team, conf
+):
     window = _window(qtbot, ws, team["coordinator"], conf)
     people = window.pages["details"].invitees
     page = window.pages["details"]
     assert people.team_line.text().startswith("Case-conference team met")
+    qtmodeltester.check(people.model)
     other = people.someone_else()
     other.form.widgets["name"].setText("Ana Ruiz")
     other.save()  # the discipline is required: said at the field, nothing added
@@ -330,3 +333,41 @@ def test_reception_reads_the_details_and_the_agenda_but_changes_nothing(qtbot, w
     agenda.table.selectRow(0)
     assert not agenda.remove_item() and not agenda.move_chosen(1)
     assert _stored(ws, team, conf).version == conf.version
+
+
+def test_closing_with_typed_details_asks_and_keep_editing_keeps_the_window(
+    qtbot, ws, team, conf, monkeypatch
+):
+    from carecoord_desktop.ui.conferences import details
+
+    window = _window(qtbot, ws, team["coordinator"], conf)
+    window.pages["details"].place.setText("Somewhere else")
+    answers: list[str] = []
+    monkeypatch.setattr(details, "ask_discard", lambda _w, q: answers.append(q) or False)
+    assert not window.close() and window.isVisible()
+    assert answers and "without saving" in answers[0]
+    monkeypatch.setattr(details, "ask_discard", lambda _w, q: True)
+    assert window.close() and not window.isVisible()
+    assert _stored(ws, team, conf).place == "Meeting room 2"  # nothing saved by closing
+
+
+def test_the_state_line_says_where_the_conference_stands(ws, team, conf):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from carecoord_desktop.ui.conferences.window import state_line
+
+    rec = _stored(ws, team, conf)
+    now = datetime(2026, 12, 1, 10, 23, tzinfo=UTC)
+    started = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert state_line(rec) == "Agreement not recorded"
+    assert state_line(replace(rec, agreed=False)) == "The patient did not agree to the conference"
+    running = replace(rec, status="in_progress", started_at=started)
+    assert state_line(running, now) == "In progress 23 min"
+    held = replace(running, status="held", ended_at=started + timedelta(minutes=42))
+    assert state_line(held) == "Held: 42 minutes, items 743/758"
+    short = replace(held, ended_at=started + timedelta(minutes=12))
+    assert state_line(short) == "Held: 12 minutes, under 15 minutes: no case-conference item"
+    assert state_line(replace(held, ended_at=started + timedelta(minutes=19))).endswith(
+        "items 735/747"
+    )
