@@ -146,7 +146,7 @@ def test_the_agreement_is_recorded_on_its_own_and_typed_details_stay(qtbot, ws, 
         box.save_button.click()
     stored = _stored(ws, team, conf)
     assert (stored.agreed, stored.agreed_on, stored.agreed_how) == (True, date.today(), "written")
-    assert window.state_label.text().startswith("The patient agreed (written)")
+    assert window.state_label.text() == f"The patient agreed in writing on {date.today():%d/%m/%Y}"
     assert "agreed in writing" in box.recorded.text()
     # The agreement changed the conference's version; the typed place is kept and saves.
     assert page.place.text() == "The patient's home" and not page.banner.isVisible()
@@ -371,3 +371,29 @@ def test_the_state_line_says_where_the_conference_stands(ws, team, conf):
     assert state_line(replace(held, ended_at=started + timedelta(minutes=19))).endswith(
         "items 735/747"
     )
+
+
+def test_the_agenda_model_moves_rows_as_a_drop_or_the_keys_ask(qtmodeltester):
+    from carecoord_desktop.services.conferences.types import AgendaItemDraft
+    from carecoord_desktop.ui.conferences.agenda_model import AgendaModel
+
+    model = AgendaModel()
+    items = [AgendaItemDraft(f"Item {n}", "manual", id=n) for n in range(1, 5)]
+    model.set_items(items, {2: "Talked"}, {2}, {2})
+    qtmodeltester.check(model)
+
+    def order() -> list[int]:
+        return [i.id for i in model.items]
+
+    drop = model.mimeData([model.index(3, 2)])
+    model.dropMimeData(drop, Qt.DropAction.MoveAction, -1, -1, model.index(1, 2))  # on row 2
+    assert order() == [1, 4, 2, 3]
+    drop = model.mimeData([model.index(0, 0)])
+    model.dropMimeData(drop, Qt.DropAction.MoveAction, -1, -1, QModelIndex())  # below the rows
+    assert order() == [4, 2, 3, 1]
+    assert not model.dropMimeData(drop, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+    assert model.move(0, 3) and order() == [2, 3, 1, 4]
+    assert not model.move(0, 0) and not model.move(0, 9)
+    assert model.is_locked(0) and not model.is_locked(1)
+    assert model.data(model.index(0, 4)) == "Talked" and model.data(model.index(0, 0)) == "Yes"
+    qtmodeltester.check(model)
