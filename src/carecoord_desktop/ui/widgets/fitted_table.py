@@ -30,6 +30,7 @@ class FittedTableView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._fitted_for: list[int] = []  # the last viewport widths fitted to
+        self.never_wrap: set[int] = set()  # columns that keep their width (chips, codes)
 
     def setModel(self, model) -> None:  # Qt override: refit whenever the rows change
         super().setModel(model)
@@ -86,7 +87,7 @@ class FittedTableView(QTableView):
         available = self.viewport().width()
         header = self.horizontalHeader()
         floors = [header.sectionSizeFromContents(c).width() for c in range(len(natural))]
-        widths = fitted_widths(natural, available, floors)
+        widths = fitted_widths(natural, available, floors, keep=self.never_wrap)
         self._fitted_for = [*self._fitted_for[-2:], available]
         for column, width in enumerate(widths):
             if self.columnWidth(column) != width:
@@ -94,17 +95,22 @@ class FittedTableView(QTableView):
         self.resizeRowsToContents()
 
 
-def fitted_widths(natural: list[int], available: int, floors: list[int] | None = None) -> list[int]:
+def fitted_widths(
+    natural: list[int],
+    available: int,
+    floors: list[int] | None = None,
+    keep: set[int] | frozenset[int] = frozenset(),
+) -> list[int]:
     """Column widths for `available` pixels from each column's `natural` (one-line) width:
     all natural when they fit (the spare shared out in proportion, no blank strip on the
     right); else short columns keep theirs and the long ones share the rest in proportion to
     their text, none under its floor (MIN_WRAPPED, or its header where that is wider: a
-    header is never cut). Also for tables that are not a FittedTableView (an editable
-    QTableWidget): they measure, this decides."""
+    header is never cut); columns in `keep` keep their natural width. Also for tables that
+    are not a FittedTableView (an editable QTableWidget): they measure, this decides."""
     widths = list(natural)
     floors = list(floors or [0] * len(natural))
     if sum(natural) > available:
-        long = [c for c, w in enumerate(natural) if w > SHORT]
+        long = [c for c, w in enumerate(natural) if w > SHORT and c not in keep]
         left = available - sum(w for c, w in enumerate(natural) if c not in long)
         floor = {c: max(MIN_WRAPPED, floors[c]) for c in long}
         # One whose share is under its floor gets the floor and the others share what is
