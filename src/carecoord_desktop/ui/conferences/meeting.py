@@ -1,0 +1,338 @@
+"""The conference window's "Meeting" page: run the meeting with the GP on the phone.
+
+Start stamps the start; a large clock shows the time elapsed since the stamp (computed every
+second from the stamp, not counted, so a lock or a window opened again keeps it right) against
+the case-conference tiers; End stamps the end after a confirmation; the times can be corrected
+with a reason. Attendance ticks, the agenda with minutes per item (never lost: see
+meeting_minutes.py) and the decisions taken, each saying what it became.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.models.conference import ConferenceStatus, DecisionKind
+from carecoord_desktop.services.conferences import meeting as meeting_service
+from carecoord_desktop.services.conferences.types import ConferenceRecord, DecisionRow
+from carecoord_desktop.services.permissions import Permission, can
+from carecoord_desktop.ui.conferences.common import ConferenceContext
+from carecoord_desktop.ui.conferences.meeting_attendance import AttendancePanel
+from carecoord_desktop.ui.conferences.meeting_clock import (
+    TierBar,
+    clock_text,
+    elapsed_seconds,
+    tier_words,
+    utc,
+)
+from carecoord_desktop.ui.conferences.meeting_minutes import AgendaMinutes
+from carecoord_desktop.ui.widgets.messages import error_label, show_error
+
+_READ_ONLY = "Your role can follow the meeting here; a GP, nurse or coordinator runs it."
+
+
+def _hm(at: datetime | None) -> str:
+    return f"{utc(at).astimezone():%H:%M}" if at else ""
+
+
+def became_words(d: DecisionRow) -> str:
+    """What a decision became, as the list and the summary say it."""
+    if d.kind == DecisionKind.TASK.value:
+        due = f", due {d.due_date:%d/%m/%Y}" if d.due_date else ""
+        owner = f" — {d.owner_name}" if d.owner_name else ""
+        return f"Task #{d.task_id} on the board{owner}{due}"
+    if d.kind == DecisionKind.PLAN_CHANGE.value:
+        change = f" — {d.plan_change}" if d.plan_change else ""
+        return f"Plan version {d.plan_version}{change}"
+    return "Noted in the minutes"
+
+
+def _button(text: str, kind: str = "") -> QPushButton:
+    b = QPushButton(text)
+    if kind:
+        b.setObjectName(kind)  # styled in resources/style.qss (primary, destructive)
+    return b
+
+
+class MeetingPage(QWidget):
+    def __init__(self, ctx: ConferenceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("meetingPage")
+        self.ctx = ctx
+        self.rec: ConferenceRecord | None = None
+        self.now = lambda: datetime.now(UTC)  # tests set the clock
+        self.editable = False
+
+        self.status = QLabel()
+        self.status.setObjectName("meetingStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("font-size: 12pt; color: #12355b;")
+        self.clock = QLabel("0:00")
+        self.clock.setObjectName("meetingClock")
+        self.clock.setAccessibleName("Time elapsed")
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.clock.setStyleSheet(
+            "font-size: 34pt; font-weight: 700; color: #12355b;"
+            "font-family: 'DejaVu Sans Mono', 'Consolas', 'Menlo', monospace;"
+        )
+        self.start_button = _button("Start meeting", "primary")
+        self.end_button = _button("End meeting", "destructive")
+        self.correct_button = _button("Correct the times…")
+        self.tier_bar = TierBar()
+        self.tier_label = QLabel()
+        self.tier_label.setObjectName("tierLabel")
+        self.tier_label.setWordWrap(True)
+        self.tier_label.setStyleSheet("font-weight: 600; color: #12355b;")
+        self.next_label = QLabel()
+        self.next_label.setObjectName("nextTierLabel")
+        self.next_label.setStyleSheet("color: #4a5a6a;")
+        self.role_note = QLabel(_READ_ONLY)
+        self.role_note.setObjectName("readOnlyNote")
+        self.role_note.setWordWrap(True)
+        self.role_note.setStyleSheet(
+            "background: #fff4d6; color: #6b4e00; border: 1px solid #e0c066; padding: 4px 8px;"
+        )
+        self.error = error_label()
+        self.attendance = AttendancePanel(ctx, self.report_error)
+        self.minutes = AgendaMinutes(ctx)
+        self.decisions = QTreeWidget()
+        self.decisions.setObjectName("decisionsList")
+        self.decisions.setRootIsDecorated(False)
+        self.decisions.setHeaderLabels(["Decision", "Became", "Recorded"])
+        self.decisions.setAlternatingRowColors(True)
+        self.decisions.setWordWrap(True)
+        self.decisions.setMinimumHeight(90)
+        self.decision_button = _button("Decision…")
+        self.decision_button.setToolTip("Record a decision (Ctrl+Enter in the minutes)")
+        self._build()
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.reloader = QTimer(self)  # one reload after a burst of minute saves
+        self.reloader.setSingleShot(True)
+        self.reloader.setInterval(400)
+        self.reloader.timeout.connect(ctx.reload)
+        self.start_button.clicked.connect(self.start_meeting)
+        self.end_button.clicked.connect(self.end_meeting)
+        self.correct_button.clicked.connect(self.correct_times)
+        self.decision_button.clicked.connect(lambda: self.add_decision(self.minutes.current_id))
+        self.minutes.decision_asked.connect(self.add_decision)
+        self.minutes.minutes_saved.connect(lambda _i: self.reloader.start())
+
+    def _build(self) -> None:
+        clock_box = QFrame()
+        clock_box.setObjectName("card")
+        top = QHBoxLayout(clock_box)
+        words = QVBoxLayout()
+        words.addWidget(self.status)
+        words.addWidget(self.tier_label)
+        words.addWidget(self.next_label)
+        top.addLayout(words, 1)
+        top.addWidget(self.clock)
+        buttons = QVBoxLayout()
+        for b in (self.start_button, self.end_button, self.correct_button):
+            buttons.addWidget(b)
+        top.addLayout(buttons)
+        people = QGroupBox("Who is here")
+        QVBoxLayout(people).addWidget(self.attendance)
+        decided = QGroupBox("Decisions")
+        decided_layout = QVBoxLayout(decided)
+        decided_layout.addWidget(self.decisions)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.decision_button)
+        decided_layout.addLayout(bar)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.role_note)
+        layout.addWidget(clock_box)
+        layout.addWidget(self.tier_bar)
+        layout.addWidget(self.error)
+        layout.addWidget(people)
+        layout.addWidget(self.minutes, 3)
+        layout.addWidget(decided, 1)
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_record(self, rec: ConferenceRecord) -> None:
+        self.rec = rec
+        actor = self.ctx.state.actor
+        cancelled = rec.status == ConferenceStatus.CANCELLED.value
+        self.editable = can(actor, Permission.EDIT_CARE_PLANS) and not cancelled
+        self.role_note.setVisible(not can(actor, Permission.EDIT_CARE_PLANS))
+        started, ended = rec.started_at is not None, rec.ended_at is not None
+        self.start_button.setVisible(not started)
+        self.start_button.setEnabled(self.editable)
+        self.end_button.setVisible(not ended)
+        self.end_button.setEnabled(self.editable)
+        self.correct_button.setEnabled(self.editable and started)
+        self.decision_button.setEnabled(self.editable)
+        self.attendance.show_record(rec, self.editable)
+        self.minutes.show_record(rec, self.editable)
+        self._fill_decisions(rec.decisions)
+        self.tick()
+        if started and not ended and self.isVisible():
+            self.ticker.start()
+        else:
+            self.ticker.stop()
+
+    def _status_words(self, rec: ConferenceRecord) -> str:
+        if rec.status == ConferenceStatus.CANCELLED.value:
+            return f"Cancelled: {rec.cancel_reason or 'no reason given'}"
+        planned = f"planned for {rec.planned_minutes} minutes"
+        when = utc(rec.scheduled_at).astimezone()
+        if rec.started_at is None:
+            return (
+                f"Not started — {when:%d/%m/%Y %H:%M}, {planned}. Press Start when everyone is on."
+            )
+        if rec.ended_at is None:
+            return f"In progress since {_hm(rec.started_at)} ({planned})"
+        day = utc(rec.started_at).astimezone()
+        return (
+            f"Held {day:%d/%m/%Y} from {_hm(rec.started_at)} to {_hm(rec.ended_at)}: "
+            f"{rec.elapsed_minutes} minutes"
+        )
+
+    def tick(self) -> None:
+        rec = self.rec
+        if rec is None:
+            return
+        seconds = elapsed_seconds(rec.started_at, rec.ended_at, self.now())
+        self.clock.setText(clock_text(seconds))
+        self.tier_bar.set_elapsed(seconds, rec.planned_minutes)
+        items, upcoming = tier_words(seconds)
+        self.status.setText(self._status_words(rec))
+        if seconds is None:
+            self.tier_label.setText("Tiers: 15, 20 and 40 minutes (items 735–758)")
+            self.next_label.setText("The clock starts when you press Start meeting.")
+        else:
+            self.tier_label.setText(items)
+            self.next_label.setText("" if rec.ended_at else upcoming)
+
+    def _fill_decisions(self, decisions) -> None:
+        self.decisions.clear()
+        for d in decisions:
+            when = utc(d.created_at).astimezone()
+            entry = QTreeWidgetItem([d.text, became_words(d), f"{d.created_by_name}, {when:%H:%M}"])
+            for col in range(3):
+                entry.setToolTip(col, entry.text(col))
+            self.decisions.addTopLevelItem(entry)
+        if not decisions:
+            entry = QTreeWidgetItem(["No decisions yet", "", ""])
+            entry.setDisabled(True)
+            self.decisions.addTopLevelItem(entry)
+        header = self.decisions.header()
+        header.resizeSection(0, max(260, self.decisions.width() // 2))
+        header.resizeSection(1, max(220, self.decisions.width() // 3))
+
+    def showEvent(self, event) -> None:  # Qt override: the clock runs while it can be seen
+        super().showEvent(event)
+        if self.rec is not None and self.rec.started_at and not self.rec.ended_at:
+            self.tick()
+            self.ticker.start()
+
+    def hideEvent(self, event) -> None:  # Qt override: leaving the page saves the minutes
+        self.ticker.stop()
+        self.minutes.flush()
+        super().hideEvent(event)
+
+    def has_unsaved(self) -> bool:
+        return self.minutes.has_unsaved()
+
+    def report_error(self, exc: Exception | str) -> None:
+        show_error(self.error, exc)
+
+    # -- actions ---------------------------------------------------------------------------
+    def start_meeting(self) -> None:
+        if self.rec is None or not self.editable:
+            return
+        state = self.ctx.state
+        try:
+            result = meeting_service.start_meeting(state.ws, state.actor, self.rec.id)
+        except CareCoordError as exc:
+            self.report_error(exc)
+            return
+        self.error.hide()
+        self.ctx.written(result)
+        self.minutes.editor.setFocus()
+
+    def end_meeting(self) -> bool:
+        if self.rec is None or not self.editable:
+            return False
+        if self.rec.started_at is None:
+            self.report_error(
+                "The meeting has not started, so it cannot end: press Start meeting when "
+                "everyone is on (or correct the times afterwards)."
+            )
+            return False
+        seconds = elapsed_seconds(self.rec.started_at, None, self.now()) or 0
+        items, _ = tier_words(seconds)
+        short = (
+            "\n\nUnder 15 minutes: no case-conference item applies." if seconds < 15 * 60 else ""
+        )
+        if not self._confirm(
+            "End the meeting?",
+            f"The meeting has run {clock_text(seconds)}: {items}.{short}",
+            "End meeting",
+        ):
+            return False
+        saved = self.minutes.flush()
+        state = self.ctx.state
+        try:
+            result = meeting_service.end_meeting(state.ws, state.actor, self.rec.id)
+        except CareCoordError as exc:
+            self.report_error(exc)
+            return False
+        if saved:
+            self.error.hide()
+        self.ctx.written(result)
+        return True
+
+    def _confirm(self, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(title)
+        box.setInformativeText(text)
+        go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)  # a stray Enter never ends the meeting
+        box.setEscapeButton(cancel)
+        self.question = box
+        box.exec()
+        return box.clickedButton() is go
+
+    def correct_times(self):
+        from carecoord_desktop.ui.conferences.times_dialog import CorrectTimesDialog
+
+        if self.rec is None or not self.editable:
+            return None
+        dialog = CorrectTimesDialog(self.ctx, self.rec, self.ctx.window)
+        self.times_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def add_decision(self, item_id: int | None = None):
+        from carecoord_desktop.ui.conferences.decision_dialog import DecisionDialog
+
+        if self.rec is None or not self.editable:
+            return None
+        self.minutes.flush()
+        dialog = DecisionDialog(self.ctx, self.rec, item_id, self.ctx.window)
+        dialog.decision_added.connect(lambda _row: self.ctx.reload())
+        self.decision_dialog = dialog
+        dialog.open()
+        return dialog
