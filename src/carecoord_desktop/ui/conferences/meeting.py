@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,9 @@ from carecoord_desktop.ui.conferences.meeting_clock import (
     utc,
 )
 from carecoord_desktop.ui.conferences.meeting_minutes import AgendaMinutes
+from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
+from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
 _READ_ONLY = "Your role can follow the meeting here; a GP, nurse or coordinator runs it."
 
@@ -59,6 +59,29 @@ def became_words(d: DecisionRow) -> str:
         change = f" — {d.plan_change}" if d.plan_change else ""
         return f"Plan version {d.plan_version}{change}"
     return "Noted in the minutes"
+
+
+class DecisionsTable(FittedTableView):
+    """The decisions taken, each with what it became and who recorded it when."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionsList")
+        self.rows_model = RowsTableModel(
+            [
+                Column("Decision", lambda d: d.text),
+                Column("Became", became_words),
+                Column(
+                    "Recorded",
+                    lambda d: f"{d.created_by_name}, {utc(d.created_at).astimezone():%H:%M}",
+                ),
+            ],
+            self,
+        )
+        self.setModel(self.rows_model)
+        self.setSelectionBehavior(FittedTableView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(True)
+        self.setMinimumHeight(90)
 
 
 def _button(text: str, kind: str = "") -> QPushButton:
@@ -109,13 +132,7 @@ class MeetingPage(QWidget):
         self.error = error_label()
         self.attendance = AttendancePanel(ctx, self.report_error)
         self.minutes = AgendaMinutes(ctx)
-        self.decisions = QTreeWidget()
-        self.decisions.setObjectName("decisionsList")
-        self.decisions.setRootIsDecorated(False)
-        self.decisions.setHeaderLabels(["Decision", "Became", "Recorded"])
-        self.decisions.setAlternatingRowColors(True)
-        self.decisions.setWordWrap(True)
-        self.decisions.setMinimumHeight(90)
+        self.decisions = DecisionsTable()
         self.decision_button = _button("Decision…")
         self.decision_button.setToolTip("Record a decision (Ctrl+Enter in the minutes)")
         self._build()
@@ -182,7 +199,7 @@ class MeetingPage(QWidget):
         self.decision_button.setEnabled(self.editable)
         self.attendance.show_record(rec, self.editable)
         self.minutes.show_record(rec, self.editable)
-        self._fill_decisions(rec.decisions)
+        self.decisions.rows_model.set_rows(rec.decisions)
         self.tick()
         if started and not ended and self.isVisible():
             self.ticker.start()
@@ -222,22 +239,6 @@ class MeetingPage(QWidget):
             self.tier_label.setText(items)
             self.next_label.setText("" if rec.ended_at else upcoming)
 
-    def _fill_decisions(self, decisions) -> None:
-        self.decisions.clear()
-        for d in decisions:
-            when = utc(d.created_at).astimezone()
-            entry = QTreeWidgetItem([d.text, became_words(d), f"{d.created_by_name}, {when:%H:%M}"])
-            for col in range(3):
-                entry.setToolTip(col, entry.text(col))
-            self.decisions.addTopLevelItem(entry)
-        if not decisions:
-            entry = QTreeWidgetItem(["No decisions yet", "", ""])
-            entry.setDisabled(True)
-            self.decisions.addTopLevelItem(entry)
-        header = self.decisions.header()
-        header.resizeSection(0, max(260, self.decisions.width() // 2))
-        header.resizeSection(1, max(220, self.decisions.width() // 3))
-
     def showEvent(self, event) -> None:  # Qt override: the clock runs while it can be seen
         super().showEvent(event)
         if self.rec is not None and self.rec.started_at and not self.rec.ended_at:
@@ -249,8 +250,25 @@ class MeetingPage(QWidget):
         self.minutes.flush()
         super().hideEvent(event)
 
-    def has_unsaved(self) -> bool:
+    def has_unsaved_edits(self) -> bool:
         return self.minutes.has_unsaved()
+
+    def confirm_close(self) -> bool:
+        """The window is closing: save the minutes; if they cannot be saved, ask."""
+        if self.minutes.flush():
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Minutes not saved")
+        box.setText("Some minutes could not be saved.")
+        box.setInformativeText(self.minutes.error.text())
+        keep = box.addButton("Keep the window open", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("Close without them", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.question = box
+        box.exec()
+        return box.clickedButton() is not keep
 
     def report_error(self, exc: Exception | str) -> None:
         show_error(self.error, exc)

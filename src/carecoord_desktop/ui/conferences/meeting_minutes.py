@@ -237,9 +237,11 @@ class AgendaMinutes(QWidget):
 
     # -- saving ----------------------------------------------------------------------------
     def is_dirty(self, item_id: int) -> bool:
-        return self._texts.get(item_id, "") != self._saved.get(item_id, "") or bool(
-            self._discussed.get(item_id, False)
-        ) != bool(self._saved_discussed.get(item_id, False))
+        # The service keeps minutes trimmed: a trailing newline being typed is not a change.
+        typed, stored = self._texts.get(item_id, ""), self._saved.get(item_id, "")
+        return typed.strip() != stored.strip() or bool(self._discussed.get(item_id, False)) != bool(
+            self._saved_discussed.get(item_id, False)
+        )
 
     def has_unsaved(self) -> bool:
         return any(self.is_dirty(i) for i in list(self._texts))
@@ -281,8 +283,6 @@ class AgendaMinutes(QWidget):
         self._versions[item_id] = row.version
         self._saved[item_id] = row.minutes or ""
         self._saved_discussed[item_id] = row.discussed
-        if self._texts.get(item_id, "") == text:
-            self._texts[item_id] = row.minutes or ""
         if not self.has_unsaved():
             self.error.hide()
         self._say_saved()
