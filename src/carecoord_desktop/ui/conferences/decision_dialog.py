@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +99,8 @@ def _open_plan(ctx: ConferenceContext, rec: ConferenceRecord):
 
 
 class DecisionDialog(QDialog):
+    """One form: the rows of the mode chosen (note, task, plan change and which) are shown."""
+
     decision_added = Signal(object)  # DecisionRow
 
     def __init__(
@@ -112,10 +113,13 @@ class DecisionDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("decisionDialog")
         self.setWindowTitle("Record a decision")
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(720)
         self.ctx, self.rec = ctx, rec
         self.added = None
         self.plan = _open_plan(ctx, rec)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows: dict[str, list[QWidget]] = {}  # the rows each mode shows
 
         self.item = QComboBox()
         self.item.setAccessibleName("Agenda item")
@@ -123,25 +127,34 @@ class DecisionDialog(QDialog):
         for n, a in enumerate(rec.agenda, start=1):
             self.item.addItem(f"{n}. {a.title}", a.id)
         self.item.setCurrentIndex(max(0, self.item.findData(agenda_item_id)))
+        self.item.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.item.setMinimumContentsLength(30)
         self.text = QPlainTextEdit()
         self.text.setObjectName("decisionText")
         self.text.setAccessibleName("What was decided")
         self.text.setPlaceholderText("What was decided, in words the team and the patient read")
         self.text.setFixedHeight(self.text.fontMetrics().lineSpacing() * 4 + 16)
         self.kind_group = QButtonGroup(self)
-        kinds = QHBoxLayout()
+        kinds = QWidget()
+        kinds_layout = QVBoxLayout(kinds)
+        kinds_layout.setContentsMargins(0, 0, 0, 0)
+        kinds_layout.setSpacing(2)
         self.kind_buttons: dict[str, QRadioButton] = {}
         for n, (kind, label) in enumerate(KINDS):
             b = QRadioButton(label)
             self.kind_group.addButton(b, n)
             self.kind_buttons[kind.value] = b
-            kinds.addWidget(b)
-        kinds.addStretch(1)
+            kinds_layout.addWidget(b)
         self.kind_buttons[DecisionKind.NOTE.value].setChecked(True)
-        self.panels = QStackedWidget()
-        self.panels.addWidget(_hint("Kept with the item's minutes and printed in the summary."))
-        self.panels.addWidget(self._task_panel())
-        self.panels.addWidget(self._plan_panel())
+        self.form.addRow("For the item", self.item)
+        self.form.addRow("Decided", self.text)
+        self.form.addRow("It becomes", kinds)
+        self._row("note", "", _hint("Kept with the item's minutes and printed in the summary."))
+        self._task_rows()
+        self._plan_rows()
+
         self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -150,25 +163,29 @@ class DecisionDialog(QDialog):
         self.ok_button.setText("Record decision")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-
-        form = QFormLayout()
-        form.addRow("For the item", self.item)
-        form.addRow("Decided", self.text)
-        form.addRow("It becomes", kinds)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.panels)
+        layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(buttons)
-        self.kind_group.idToggled.connect(lambda n, on: on and self._kind_shown(n))
+        self.kind_group.idToggled.connect(lambda _n, on: on and self._shown())
+        self._shown()
         self.text.setFocus()
 
-    # -- the task panel --------------------------------------------------------------------
-    def _task_panel(self) -> QWidget:
-        panel = QWidget()
-        form = QFormLayout(panel)
-        form.setContentsMargins(0, 0, 0, 0)
+    def _row(self, mode: str, label: str, field) -> None:
+        holder = field
+        if not isinstance(field, QWidget):  # a layout: rows are shown and hidden by widget
+            holder = QWidget()
+            holder.setLayout(field)
+            field.setContentsMargins(0, 0, 0, 0)
+        if label:
+            self.form.addRow(label, holder)
+        else:
+            self.form.addRow(holder)
+        self.rows.setdefault(mode, []).append(holder)
+
+    # -- a task ----------------------------------------------------------------------------
+    def _task_rows(self) -> None:
         self.owner = QComboBox()
         self.owner.setAccessibleName("Who does it")
         self.owner.addItem("(choose a person or a team queue)", None)
@@ -187,48 +204,46 @@ class DecisionDialog(QDialog):
         for priority in TaskPriority:
             self.priority.addItem(PRIORITY_LABELS[priority], priority.value)
         self.priority.setCurrentIndex(self.priority.findData(TaskPriority.NORMAL.value))
-        form.addRow("Who does it", self.owner)
-        form.addRow("Due", self.due)
+        self._row("task", "Who does it", self.owner)
+        self._row("task", "Due", self.due)
         if HAS_PRIORITY:
-            form.addRow("Priority", self.priority)
-        form.addRow(
-            _hint("The task goes on the team board for this patient, naming the conference.")
+            self._row("task", "Priority", self.priority)
+        self._row(
+            "task", "", _hint("It goes on the team board for this patient, naming the conference.")
         )
-        return panel
 
-    # -- the plan panel --------------------------------------------------------------------
-    def _plan_panel(self) -> QWidget:
-        panel = QWidget()
-        outer = QVBoxLayout(panel)
-        outer.setContentsMargins(0, 0, 0, 0)
+    # -- a change to the plan --------------------------------------------------------------
+    def _plan_rows(self) -> None:
+        self.change_kind = None
         if self.plan is None:
-            outer.addWidget(
+            self._row(
+                "plan",
+                "",
                 _hint(
                     "This patient has no open care plan, so there is nothing to change. Start a "
                     "plan from the record's Care plan tab, or record this as a note or a task."
-                )
+                ),
             )
-            self.change_kind = None
-            return panel
+            return
         plan = self.plan
-        review = f", next review {plan.next_review_on:%d/%m/%Y}" if plan.next_review_on else ""
-        outer.addWidget(
+        review = ""
+        if plan.next_review_on is not None:
+            late = plan.next_review_on < date.today()
+            review = f"; review {'overdue since' if late else 'due'} {plan.next_review_on:%d/%m/%Y}"
+        self._row(
+            "plan",
+            "",
             _hint(
-                f"Saved into “{plan.draft.title}” (now version {plan.revision}{review}) as a new "
-                "version, with the conference as the reason."
-            )
+                f"Saved into “{plan.draft.title}” (version {plan.revision} now{review}) as a new "
+                "version, with the conference as its reason."
+            ),
         )
         self.change_kind = QComboBox()
         self.change_kind.setAccessibleName("Change to the plan")
         for value, label in PLAN_CHANGES:
             self.change_kind.addItem(label, value)
-        outer.addWidget(self.change_kind)
-        self.change_panels = QStackedWidget()
-        outer.addWidget(self.change_panels)
+        self._row("plan", "Change", self.change_kind)
 
-        intervention = QWidget()
-        f = QFormLayout(intervention)
-        f.setContentsMargins(0, 0, 0, 0)
         self.intervention = QLineEdit()
         self.intervention.setAccessibleName("Intervention")
         self.intervention.setPlaceholderText("Leave empty to use the decision's words")
@@ -236,43 +251,31 @@ class DecisionDialog(QDialog):
         self.responsible.setEditable(True)
         self.responsible.setAccessibleName("Who is responsible")
         self.responsible.lineEdit().setPlaceholderText("A person, or a role such as Practice nurse")
-        staff = plan_choices.plan_choices(
-            self.ctx.state.ws, self.ctx.state.actor, self.rec.patient_id
-        ).staff
-        for staff_id, words in staff:
+        ws, actor = self.ctx.state.ws, self.ctx.state.actor
+        for staff_id, words in plan_choices.plan_choices(ws, actor, self.rec.patient_id).staff:
             self.responsible.addItem(words, ("staff", staff_id))
         roles = list(_ROLES) + [p.discipline for p in self.rec.participants if p.discipline]
         for role in dict.fromkeys(roles):
             self.responsible.addItem(role, ("role", role))
         self.responsible.setCurrentIndex(-1)
-        f.addRow("Intervention", self.intervention)
-        f.addRow("Who is responsible", self.responsible)
-        self.change_panels.addWidget(intervention)
+        self._row("add_intervention", "Intervention", self.intervention)
+        self._row("add_intervention", "Who is responsible", self.responsible)
 
-        target = QWidget()
-        f = QFormLayout(target)
-        f.setContentsMargins(0, 0, 0, 0)
         self.goal = QComboBox()
         self.goal.setAccessibleName("Goal")
         for g in plan.draft.goals:
-            now = (
-                f" (target now {g.target_value:g} {g.target_unit})".rstrip()
-                if g.target_value is not None
-                else ""
-            )
+            now = ""
+            if g.target_value is not None:
+                now = f" (target now {g.target_value:g} {g.target_unit})".replace(" )", ")")
             self.goal.addItem(f"{g.patient_words}{now}", g.uid)
         if not plan.draft.goals:
             self.goal.addItem("(the plan has no goals yet)", None)
         self.new_target = QLineEdit()
         self.new_target.setAccessibleName("New target")
         self.new_target.setPlaceholderText("The new target, a number")
-        f.addRow("Goal", self.goal)
-        f.addRow("New target", self.new_target)
-        self.change_panels.addWidget(target)
+        self._row("change_goal_target", "Goal", self.goal)
+        self._row("change_goal_target", "New target", self.new_target)
 
-        goal = QWidget()
-        f = QFormLayout(goal)
-        f.setContentsMargins(0, 0, 0, 0)
         self.goal_words = QLineEdit()
         self.goal_words.setAccessibleName("The goal in the patient's words")
         self.goal_words.setPlaceholderText("“Walk to the letterbox and back without stopping”")
@@ -281,31 +284,33 @@ class DecisionDialog(QDialog):
         self.goal_target = QLineEdit()
         self.goal_target.setPlaceholderText("Optional: a number")
         self.goal_unit = QLineEdit()
-        self.goal_unit.setPlaceholderText("minutes, kg, mmol/mol …")
+        self.goal_unit.setPlaceholderText("Unit: minutes, kg, mmol/mol …")
         self.goal_due = DateField("goal's due date")
         target_row = QHBoxLayout()
         target_row.addWidget(self.goal_target)
         target_row.addWidget(self.goal_unit)
-        f.addRow("In the patient's words", self.goal_words)
-        f.addRow("Measure", self.goal_measure)
-        f.addRow("Target", target_row)
-        f.addRow("By", self.goal_due)
-        self.change_panels.addWidget(goal)
+        self._row("add_goal", "In the patient's words", self.goal_words)
+        self._row("add_goal", "Measure", self.goal_measure)
+        self._row("add_goal", "Target", target_row)
+        self._row("add_goal", "By", self.goal_due)
 
-        review_panel = QWidget()
-        f = QFormLayout(review_panel)
-        f.setContentsMargins(0, 0, 0, 0)
         self.review_on = DateField("review date", required=True)
         self.review_on.setObjectName("review_on")
-        f.addRow("Review on", self.review_on)
-        self.change_panels.addWidget(review_panel)
-        self.change_kind.currentIndexChanged.connect(self.change_panels.setCurrentIndex)
-        return panel
+        self._row("review_on", "Review on", self.review_on)
+        self.change_kind.currentIndexChanged.connect(lambda _i: self._shown())
 
-    def _kind_shown(self, n: int) -> None:
-        self.panels.setCurrentIndex(n)
+    def _shown(self) -> None:
+        kind = self.kind()
+        change = self.change_kind.currentData() if self.change_kind is not None else None
+        visible = {"note"} if kind == DecisionKind.NOTE.value else set()
+        if kind == DecisionKind.TASK.value:
+            visible = {"task"}
+        elif kind == DecisionKind.PLAN_CHANGE.value:
+            visible = {"plan", change}
+        for mode, widgets in self.rows.items():
+            for w in widgets:
+                self.form.setRowVisible(w, mode in visible)
         self.error.hide()
-        self.adjustSize()
 
     def choose(self, kind: str, change: str | None = None) -> None:
         """Pick what the decision becomes (and which plan change), as the radio buttons do."""
@@ -385,7 +390,7 @@ class DecisionDialog(QDialog):
         current = self.plan.next_review_on
         if due < date.today():
             raise ValidationError("The review date has passed: choose today or later.", "review_on")
-        if current is not None and due >= current:
+        if current is not None and current >= date.today() and due >= current:
             raise ValidationError(
                 f"The review is already due on {current:%d/%m/%Y}: choose an earlier date to "
                 "bring it forward.",

@@ -133,8 +133,14 @@ class MeetingPage(QWidget):
         self.attendance = AttendancePanel(ctx, self.report_error)
         self.minutes = AgendaMinutes(ctx)
         self.decisions = DecisionsTable()
-        self.decision_button = _button("Decision…")
-        self.decision_button.setToolTip("Record a decision (Ctrl+Enter in the minutes)")
+        self.decision_button = self.minutes.decision_button  # one Decision… button, by the minutes
+        self.no_decisions = QLabel(
+            "No decisions yet: Decision… (or Ctrl+Enter in the minutes) records one."
+        )
+        self.no_decisions.setStyleSheet("color: #4a5a6a;")
+        self.clock_caption = QLabel("elapsed")
+        self.clock_caption.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.clock_caption.setStyleSheet("color: #4a5a6a;")
         self._build()
 
         self.ticker = QTimer(self)
@@ -147,7 +153,6 @@ class MeetingPage(QWidget):
         self.start_button.clicked.connect(self.start_meeting)
         self.end_button.clicked.connect(self.end_meeting)
         self.correct_button.clicked.connect(self.correct_times)
-        self.decision_button.clicked.connect(lambda: self.add_decision(self.minutes.current_id))
         self.minutes.decision_asked.connect(self.add_decision)
         self.minutes.minutes_saved.connect(lambda _i: self.reloader.start())
 
@@ -160,7 +165,11 @@ class MeetingPage(QWidget):
         words.addWidget(self.tier_label)
         words.addWidget(self.next_label)
         top.addLayout(words, 1)
-        top.addWidget(self.clock)
+        clock = QVBoxLayout()
+        clock.setSpacing(0)
+        clock.addWidget(self.clock)
+        clock.addWidget(self.clock_caption)
+        top.addLayout(clock)
         buttons = QVBoxLayout()
         for b in (self.start_button, self.end_button, self.correct_button):
             buttons.addWidget(b)
@@ -169,11 +178,8 @@ class MeetingPage(QWidget):
         QVBoxLayout(people).addWidget(self.attendance)
         decided = QGroupBox("Decisions")
         decided_layout = QVBoxLayout(decided)
+        decided_layout.addWidget(self.no_decisions)
         decided_layout.addWidget(self.decisions)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(self.decision_button)
-        decided_layout.addLayout(bar)
         layout = QVBoxLayout(self)
         layout.addWidget(self.role_note)
         layout.addWidget(clock_box)
@@ -181,7 +187,8 @@ class MeetingPage(QWidget):
         layout.addWidget(self.error)
         layout.addWidget(people)
         layout.addWidget(self.minutes, 3)
-        layout.addWidget(decided, 1)
+        layout.addWidget(decided)
+        self.decided_box = decided
 
     # -- showing ---------------------------------------------------------------------------
     def show_record(self, rec: ConferenceRecord) -> None:
@@ -196,10 +203,12 @@ class MeetingPage(QWidget):
         self.end_button.setVisible(not ended)
         self.end_button.setEnabled(self.editable)
         self.correct_button.setEnabled(self.editable and started)
-        self.decision_button.setEnabled(self.editable)
         self.attendance.show_record(rec, self.editable)
         self.minutes.show_record(rec, self.editable)
         self.decisions.rows_model.set_rows(rec.decisions)
+        self.decisions.setVisible(bool(rec.decisions))
+        self.no_decisions.setVisible(not rec.decisions)
+        self.layout().setStretchFactor(self.decided_box, 1 if rec.decisions else 0)
         self.tick()
         if started and not ended and self.isVisible():
             self.ticker.start()

@@ -61,8 +61,8 @@ class AttendancePanel(QWidget):
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(4)
         for col in range(_COLUMNS):
-            self.grid.setColumnMinimumWidth(col * 4 + 3, 24)  # a gutter between the columns
-            self.grid.setColumnStretch(col * 4 + 3, 1)
+            self.grid.setColumnMinimumWidth(col * 4 + 3, 40)  # a gutter between the columns
+        self.grid.setColumnStretch(_COLUMNS * 4, 1)  # what is left goes to the right
         self.rows: list[_Row] = []
         self.empty = QLabel("Nobody is invited yet: add the team on the Details page.")
         self.empty.setStyleSheet("color: #4a5a6a;")

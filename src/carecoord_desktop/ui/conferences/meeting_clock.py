@@ -18,6 +18,8 @@ _SPAN = 50  # minutes the bar shows at least (the top tier starts at 40)
 _BANDS = ("#e3e8ee", "#cfe3f6", "#a9cdef", "#7fb3e3")  # under 15, 15-20, 20-40, 40+
 _FILL = "#1d4f85"
 _TEXT = "#12355b"
+_PLANNED = "#6b4e00"
+_BAND_WORDS = ("under 15 min: no item", "735 / 747", "739 / 750", "743 / 758")
 
 
 def utc(at: datetime | None) -> datetime | None:
@@ -83,12 +85,12 @@ class TierBar(QWidget):
         self.setObjectName("tierBar")
         self.seconds: int | None = None
         self.planned: int | None = None
-        self.setMinimumHeight(46)
+        self.setMinimumHeight(54)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Elapsed time against the item tiers")
 
     def sizeHint(self) -> QSize:  # Qt override
-        return QSize(480, 46)
+        return QSize(480, 54)
 
     def set_elapsed(self, seconds: int | None, planned: int | None = None) -> None:
         self.seconds, self.planned = seconds, planned
@@ -105,38 +107,45 @@ class TierBar(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         span = self._span()
         left, width = 4.0, self.width() - 8.0
-        top, height = 4.0, 18.0
+        band_top, band_h = 2.0, 20.0
+        track_top, track_h = band_top + band_h + 3, 8.0
+        bottom = track_top + track_h
 
         def x_at(minutes: float) -> float:
             return left + width * min(minutes, span) / span
 
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.5, small.pointSizeF() - 1.5))
+        p.setFont(small)
+        metrics = p.fontMetrics()
         edges = (0, *TIER_MARKS, span)
         for n, colour in enumerate(_BANDS):
-            band = QRectF(x_at(edges[n]), top, x_at(edges[n + 1]) - x_at(edges[n]), height)
+            band = QRectF(x_at(edges[n]), band_top, x_at(edges[n + 1]) - x_at(edges[n]), band_h)
             p.fillRect(band, QColor(colour))
+            words = _BAND_WORDS[n]
+            if metrics.horizontalAdvance(words) + 8 < band.width():
+                p.setPen(QColor(_TEXT))
+                p.drawText(band, Qt.AlignmentFlag.AlignCenter, words)
+        p.fillRect(QRectF(left, track_top, width, track_h), QColor("#e3e8ee"))
         if self.seconds is not None:
-            done = QRectF(left, top + 5, x_at(self.seconds / 60) - left, height - 10)
+            done = QRectF(left, track_top, x_at(self.seconds / 60) - left, track_h)
             p.fillRect(done, QColor(_FILL))
-        if self.planned:
-            p.setPen(QPen(QColor("#6b4e00"), 2, Qt.PenStyle.DashLine))
-            p.drawLine(
-                int(x_at(self.planned)),
-                int(top - 2),
-                int(x_at(self.planned)),
-                int(top + height + 2),
-            )
+        labels_y = int(bottom + 3 + metrics.ascent())
         p.setPen(QPen(QColor(_TEXT), 2))
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() - 1))
-        p.setFont(font)
-        metrics = p.fontMetrics()
+        taken = []
         for mark in TIER_MARKS:
             x = x_at(mark)
-            p.drawLine(int(x), int(top - 2), int(x), int(top + height + 3))
+            p.drawLine(int(x), int(band_top), int(x), int(bottom + 2))
             label = f"{mark} min"
-            p.drawText(
-                int(x - metrics.horizontalAdvance(label) / 2),
-                int(top + height + 4 + metrics.ascent()),
-                label,
-            )
+            p.drawText(int(x - metrics.horizontalAdvance(label) / 2), labels_y, label)
+            taken.append(x)
+        if self.planned:
+            x = x_at(self.planned)
+            p.setPen(QPen(QColor(_PLANNED), 2, Qt.PenStyle.DashLine))
+            p.drawLine(int(x), int(track_top - 2), int(x), int(bottom + 2))
+            label = f"planned {self.planned} min"
+            half = metrics.horizontalAdvance(label) / 2
+            if all(abs(x - t) > half + 30 for t in taken):
+                p.setPen(QColor(_PLANNED))
+                p.drawText(int(x - half), labels_y, label)
         p.end()

@@ -59,6 +59,7 @@ class AgendaMinutes(QWidget):
         self.agenda.setObjectName("meetingAgenda")
         self.agenda.setAccessibleName("Agenda items (tick when discussed)")
         self.agenda.setWordWrap(True)
+        self.agenda.setSpacing(3)
         self.agenda.setMinimumWidth(260)
         self.item_title = QLabel()
         self.item_title.setObjectName("minutesItemTitle")
@@ -150,7 +151,8 @@ class AgendaMinutes(QWidget):
             self.agenda.clear()
             for n, item_id in enumerate(order, start=1):
                 row = self.items[item_id]
-                entry = QListWidgetItem(f"{n}. {row.title}\n{source_label(row.source)}")
+                # The titles the record builds name their source ("Overdue task: …").
+                entry = QListWidgetItem(f"{n}. {row.title}")
                 entry.setData(_ID, item_id)
                 flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                 if self.editable:
@@ -158,7 +160,8 @@ class AgendaMinutes(QWidget):
                 entry.setFlags(flags)
                 ticked = self._discussed.get(item_id, False)
                 entry.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-                entry.setToolTip("Discussed" if ticked else "Not discussed yet")
+                state = "discussed" if ticked else "not discussed yet"
+                entry.setToolTip(f"{source_label(row.source)}: {state}")
                 self.agenda.addItem(entry)
                 if item_id == wanted:
                     self.agenda.setCurrentItem(entry)

@@ -1,0 +1,117 @@
+"""Pictures of the Meeting page (before the start, 23 minutes in, ended), the decision dialog in
+each of its modes and the Summary page, at 1280x800 and 1600x1000, each checked for drawn text
+where its main parts sit. Saved for a person to look at when CARECOORD_SHOTS names a folder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from carecoord_desktop.services.conferences import conferences as confs
+from carecoord_desktop.services.conferences import meeting as meeting_service
+from carecoord_desktop.ui.conferences.decision_dialog import DecisionDialog
+from carecoord_desktop.ui.conferences.meeting import MeetingPage
+from carecoord_desktop.ui.resources import stylesheet
+from conference_meeting_support import PageHost, make_moss, schedule
+from tests_support import assert_has_text, save_shot
+
+SIZES = ((1280, 800), (1600, 1000))
+
+
+@pytest.fixture
+def styled(qapp):
+    qapp.setStyleSheet(stylesheet())
+    yield
+    qapp.setStyleSheet("")
+
+
+@pytest.fixture
+def running(ws, admin):
+    """Mr Moss's conference 23 minutes in: attendance ticked, minutes on two items."""
+    moss = make_moss(ws, admin)
+    rec = schedule(ws, moss.coordinator, moss)
+    for p in rec.participants:
+        confs.set_attendance(ws, moss.coordinator, p.id, "attended", "phone")
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=23, seconds=12)
+    meeting_service.start_meeting(ws, moss.coordinator, rec.id, at=started)
+    for item, words in zip(
+        rec.agenda,
+        (
+            "HbA1c 64, up from 58. Dr Lee will increase metformin; pharmacist to review the "
+            "Webster pack.",
+            "Eye check still not booked: the nurse rings the clinic this week.",
+        ),
+        strict=False,
+    ):
+        meeting_service.record_minutes(ws, moss.coordinator, item.id, words)
+    return moss, rec, started
+
+
+def _grab(host, name: str, size) -> None:
+    host.window.resize(*size)
+    QApplication.processEvents()
+    image = host.window.grab().toImage()
+    page = host.page
+    for part in (page.clock, page.status, page.tier_label, page.minutes.agenda):
+        assert_has_text(image, part, host.window)
+    save_shot(host.window, f"{name}-{size[0]}x{size[1]}.png")
+
+
+@pytest.mark.usefixtures("styled")
+def test_meeting_page_pictures(qtbot, ws, admin):
+    moss = make_moss(ws, admin)
+    rec = schedule(ws, moss.coordinator, moss)
+    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
+    qtbot.waitExposed(host.window)
+    for size in SIZES:
+        _grab(host, "meeting-before-start", size)
+    assert host.page.start_button.isVisible()
+
+
+@pytest.mark.usefixtures("styled")
+def test_meeting_page_pictures_running_and_ended(qtbot, ws, running):
+    moss, rec, started = running
+    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
+    qtbot.waitExposed(host.window)
+    host.page.now = lambda: started + timedelta(minutes=23, seconds=12)
+    host.page.tick()
+    assert host.page.clock.text() == "23:12"
+    for size in SIZES:
+        _grab(host, "meeting-running-23min", size)
+    meeting_service.end_meeting(ws, moss.coordinator, rec.id, at=started + timedelta(minutes=26))
+    host.reload()
+    for size in SIZES:
+        _grab(host, "meeting-ended", size)
+    assert "26 minutes" in host.page.status.text()
+
+
+@pytest.mark.usefixtures("styled")
+def test_decision_dialog_pictures(qtbot, ws, running):
+    moss, rec, _started = running
+    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
+    dialog = DecisionDialog(host.ctx, host.record, rec.agenda[0].id, host.window)
+    qtbot.addWidget(dialog)
+    dialog.text.setPlainText("Increase metformin and recheck HbA1c in 3 months")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    modes = (
+        ("note", None),
+        ("task", None),
+        ("plan_change", "add_intervention"),
+        ("plan_change", "change_goal_target"),
+        ("plan_change", "add_goal"),
+        ("plan_change", "review_on"),
+    )
+    for kind, change in modes:
+        dialog.choose(kind, change)
+        QApplication.processEvents()
+        image = dialog.grab().toImage()
+        assert_has_text(image, dialog.text, dialog)
+        mode = {"note": "note", "task": "task"}.get(kind, change)
+        for row in dialog.rows[mode]:  # each row's label, or the row itself (a hint)
+            label = dialog.form.labelForField(row)
+            assert_has_text(image, label or row, dialog, min_dark=10)
+        save_shot(dialog, f"decision-{kind}{'-' + change if change else ''}.png")
+    dialog.reject()
