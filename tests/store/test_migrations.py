@@ -285,6 +285,25 @@ SEED: dict[str, list[str]] = {
         f"method, shared_at, shared_by_name) VALUES (1, 'referral letter', 'referral', 1, "
         f"'Ride Along', 'fax', {_STAMP}, 'Casey Ward')",
     ],
+    "0013": [
+        "INSERT INTO care_conference (id, patient_id, title, scheduled_at, planned_minutes, "
+        "status, agreed, agreed_on, agreed_how, started_at, ended_at, created_at, updated_at) "
+        f"VALUES (1, 1, 'Care conference', {_STAMP}, 30, 'held', 1, '2026-01-02', 'verbal', "
+        f"{_STAMP}, '2026-01-05 09:25:00.000000', {_STAMP}, {_STAMP})",
+        "INSERT INTO conference_participant (conference_id, kind, staff_user_id, name, "
+        "discipline, attendance, position) VALUES (1, 'staff', 7, 'Casey Ward', "
+        "'Care coordinator', 'attended', 0)",
+        "INSERT INTO conference_agenda_item (id, conference_id, position, source, source_ref, "
+        "title, minutes, discussed) VALUES (1, 1, 0, 'open_referral', 'referral:1', "
+        "'Ride Along referral unanswered', 'Call them again', 1)",
+        "INSERT INTO task (id, patient_id, title, state, position, priority, source, source_id, "
+        "kind, dedupe_key, created_at, updated_at) VALUES "
+        f"(2, 1, 'Call Ride Along', 'todo', 2048.0, 'normal', 'conference', '1', 'decision', "
+        f"'conference:1:decision:1', {_STAMP}, {_STAMP})",
+        "INSERT INTO conference_decision (conference_id, agenda_item_id, kind, text, "
+        "owner_role, due_date, task_id, created_at) VALUES (1, 1, 'task', 'Call Ride Along', "
+        f"'coordinator', '2026-01-12', 2, {_STAMP})",
+    ],
 }
 
 
@@ -398,13 +417,15 @@ def test_0011_adds_the_task_tables_beside_the_records_and_takes_only_them_away(
     ws = migrated_with_data
     assert table_names(ws) >= TASK_TABLES
     with ws.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT dedupe_key FROM task").scalar() == "discharge:1:contact"
+        key = conn.exec_driver_sql("SELECT dedupe_key FROM task WHERE id = 1").scalar()
+        assert key == "discharge:1:contact"
         dup = "INSERT INTO task (patient_id, title, state, position, priority, source, " \
               "dedupe_key, created_at, updated_at) VALUES (1, 'x', 'todo', 1, 'normal', " \
               f"'discharge', 'discharge:1:contact', {_STAMP}, {_STAMP})"  # fmt: skip
         with pytest.raises(Exception, match="UNIQUE"):
             conn.exec_driver_sql(dup)
-    before = table_names(ws) - TASK_TABLES - REFERRAL_TABLES  # 0012 sits on 0011: it goes too
+    # 0012 and 0013 sit on 0011: they go too.
+    before = table_names(ws) - TASK_TABLES - REFERRAL_TABLES - CONFERENCE_TABLES
     revs = revisions()
     downgrade(ws, revs[revs.index("0011") - 1])  # the revision 0011 sits on
     assert table_names(ws) == before
@@ -429,10 +450,44 @@ def test_0012_adds_the_referral_tables_beside_the_tasks_and_takes_only_them_away
                 f"'north', {_STAMP}, {_STAMP})"  # fmt: skip
         with pytest.raises(Exception, match="UNIQUE"):
             conn.exec_driver_sql(again)
-    before = table_names(ws) - REFERRAL_TABLES
+    before = table_names(ws) - REFERRAL_TABLES - CONFERENCE_TABLES  # 0013 sits on 0012
     revs = revisions()
     downgrade(ws, revs[revs.index("0012") - 1])
     assert table_names(ws) == before
     assert migrate.current_revision(ws.engine) == "0011"
     with ws.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM task").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM task").scalar() == 2  # 0011 and 0013 rows
+
+
+CONFERENCE_TABLES = {
+    "care_conference", "conference_participant", "conference_agenda_item", "conference_decision",
+}  # fmt: skip
+
+
+def test_0013_adds_the_conference_tables_beside_the_referrals_and_takes_only_them_away(
+    migrated_with_data,
+):
+    ws = migrated_with_data
+    assert table_names(ws) >= CONFERENCE_TABLES | REFERRAL_TABLES | TASK_TABLES
+    with ws.engine.connect() as conn:
+        # A decision's task is a board task like any other: 0011's source column takes
+        # "conference" as it stands (text, no CHECK).
+        row = conn.exec_driver_sql(
+            "SELECT d.kind, t.source, t.dedupe_key FROM conference_decision d "
+            "JOIN task t ON t.id = d.task_id"
+        ).one()
+        assert tuple(row) == ("task", "conference", "conference:1:decision:1")
+        orphan = "INSERT INTO conference_participant (conference_id, kind, name, discipline, " \
+                 "attendance, position) VALUES (99, 'other', 'X', 'Y', 'invited', 0)"  # fmt: skip
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            conn.exec_driver_sql(orphan)
+    before = table_names(ws) - CONFERENCE_TABLES
+    revs = revisions()
+    downgrade(ws, revs[revs.index("0013") - 1])
+    assert table_names(ws) == before
+    assert migrate.current_revision(ws.engine) == "0012"
+    with ws.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM referral").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM task").scalar() == 2
+    migrate.upgrade(ws.engine)  # and up again over the rows that stayed
+    assert table_names(ws) >= CONFERENCE_TABLES

@@ -16,6 +16,7 @@ from carecoord_desktop.cli import (
     admin,
     careplan_documents,
     careplans,
+    conferences,
     medicines,
     printing,
     referrals,
@@ -43,6 +44,7 @@ FEATURES = [
     medicines,
     tasks,
     referrals,
+    conferences,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]

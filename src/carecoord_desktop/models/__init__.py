@@ -15,6 +15,12 @@ from carecoord_desktop.models.careplan import (
     CarePlanWarningSign,
     Observation,
 )
+from carecoord_desktop.models.conference import (
+    CareConference,
+    ConferenceAgendaItem,
+    ConferenceDecision,
+    ConferenceParticipant,
+)
 from carecoord_desktop.models.medication import (
     MedicationChange,
     MedRecItem,
@@ -55,6 +61,7 @@ from carecoord_desktop.models.task import (
 __all__ = [
     "Allergy",
     "AuditEvent",
+    "CareConference",
     "CarePlan",
     "CarePlanAction",
     "CarePlanAutosave",
@@ -70,6 +77,9 @@ __all__ = [
     "CareTransition",
     "CommunityResource",
     "Condition",
+    "ConferenceAgendaItem",
+    "ConferenceDecision",
+    "ConferenceParticipant",
     "DocumentShare",
     "HospitalEvent",
     "LocalHoliday",

@@ -134,6 +134,8 @@ class CareConference(SQLModel, table=True):
     # Stamped by the meeting mode (aware UTC); a correction keeps who changed them, audited.
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    # Why the stamped times were corrected, when they were (services/conferences/meeting.py).
+    times_note: str | None = Field(default=None, max_length=500)
     # Questions the patient raised beforehand (one per line) become agenda items.
     patient_questions: str | None = Field(default=None, max_length=TEXT_MAX)
     summary_offered_on: date | None = None  # the summary offered to the patient

@@ -47,6 +47,7 @@ class TaskSource(StrEnum):
     DISCHARGE = "discharge"
     RECONCILIATION = "reconciliation"
     REFERRAL = "referral"
+    CONFERENCE = "conference"  # a decision taken at a care conference
 
 
 class TransitionKind(StrEnum):

@@ -59,6 +59,9 @@ _THINGS: dict[str, str] = {
     "medication": "a medicine",
     "med_reconciliation": "a medication reconciliation",
     "medication_card": "a medication card",
+    "conference": "a care conference",
+    "conference_agenda_item": "a care conference's minutes",
+    "conference_decision": "a care conference decision",
 }
 
 # (action, record type) pairs whose usual verb + thing reads badly.

@@ -37,12 +37,13 @@ class Kind(StrEnum):
     MED_RECONCILIATION = "med_reconciliation"  # a reconciliation session's lists and decisions
     REFERRALS = "referrals"  # a patient's referrals, their steps and the documents shared
     RESOURCES = "resources"  # the community resources directory (not one patient's)
+    CONFERENCES = "conferences"  # a patient's care conferences: people, agenda, minutes, decisions
 
 
 # What a patient's lists are made of (a merge moves all of them).
 PATIENT_LISTS = frozenset(
     {Kind.CONDITIONS, Kind.ALLERGIES, Kind.MEDICINES, Kind.HOSPITAL, Kind.CONTACTS, Kind.CARE_TEAM}
-) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES, Kind.REFERRALS}
+) | {Kind.TASKS, Kind.TRANSITIONS, Kind.MINUTES, Kind.REFERRALS, Kind.CONFERENCES}
 
 
 @dataclass(frozen=True)

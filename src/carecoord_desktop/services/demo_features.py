@@ -25,6 +25,7 @@ from carecoord_desktop.models.patient import Patient
 from carecoord_desktop.models.staff import Role
 from carecoord_desktop.services import (
     demo_careplans,
+    demo_conferences,
     demo_medications,
     demo_referrals,
     demo_tasks,
@@ -49,6 +50,7 @@ SEEDERS: list[tuple[str, Seeder]] = [
     ("medicines", demo_medications.seed),
     ("tasks", demo_tasks.seed),
     ("referrals", demo_referrals.seed),
+    ("conferences", demo_conferences.seed),
 ]
 
 

@@ -255,6 +255,7 @@ class ConferenceRecord:
     participants: tuple[ParticipantRow, ...] = ()
     agenda: tuple[AgendaItemRow, ...] = ()
     decisions: tuple[DecisionRow, ...] = ()
+    times_note: str | None = None  # why the stamped times were corrected, if they were
 
     @property
     def elapsed_minutes(self) -> int | None:

@@ -1,6 +1,7 @@
 """Merging two records of one person: everything of the merged record moves to the kept one
-(its lists, plans, observations, reconciliations, tasks, transitions and minutes), its names and
-identifiers stay searchable on the kept one, and it is archived pointing there."""
+(its lists, plans, observations, reconciliations, tasks, transitions, minutes, referrals and
+care conferences), its names and identifiers stay searchable on the kept one, and it is
+archived pointing there."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 
 from carecoord_desktop.errors import ValidationError
+from carecoord_desktop.models import conference as conference_models
 from carecoord_desktop.models import referral as referral_models
 from carecoord_desktop.models import task as task_models
 from carecoord_desktop.models.audit import AuditAction
@@ -33,11 +35,11 @@ from carecoord_desktop.services.permissions import Permission, require
 from carecoord_desktop.store.workspace import Workspace
 
 # A merge keeps both records' care plans, observations, reconciliations, tasks, transitions,
-# minutes and referrals too.
+# minutes, referrals and care conferences too.
 _CHILD_MODELS = (
     Condition, Allergy, Medication, PatientContact, CareTeamMember, HospitalEvent,
     CarePlan, Observation, MedReconciliation, *task_models.PATIENT_ROWS,
-    *referral_models.PATIENT_ROWS,
+    *referral_models.PATIENT_ROWS, *conference_models.PATIENT_ROWS,
 )  # fmt: skip
 # Rows that move with the patient but have no version (append-only history).
 _HISTORY_MODELS = (MedicationChange,)

@@ -56,6 +56,7 @@ SOURCE_LABELS = {
     TaskSource.DISCHARGE: "Discharge",
     TaskSource.RECONCILIATION: "Medication reconciliation",
     TaskSource.REFERRAL: "Referral",
+    TaskSource.CONFERENCE: "Care conference",
 }
 # A role's queue, as the board names it ("Nurses" until someone claims the task).
 QUEUE_LABELS = {
