@@ -16,6 +16,7 @@ from carecoord_desktop.cli import (
     admin,
     careplan_documents,
     careplans,
+    conference_documents,
     conferences,
     medicines,
     printing,
@@ -45,6 +46,7 @@ FEATURES = [
     tasks,
     referrals,
     conferences,
+    conference_documents,
 ]
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "build_parser", "main", "printable", "say"]
