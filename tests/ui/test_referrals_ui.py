@@ -125,7 +125,7 @@ def test_reception_sees_the_tab_but_neither_writes_nor_prints_referrals(qtbot, w
 def test_the_screen_searches_filters_and_imports_the_directory(qtbot, qtmodeltester, ws, admin,
                                                                pid, tmp_path):  # fmt: skip
     spec = next(s for s in SCREENS if s.key == "conferences")
-    assert (spec.title, spec.shortcut) == ("Referrals & resources", "Ctrl+5")
+    assert (spec.title, spec.shortcut) == ("Outside providers", "Ctrl+5")
     desk = staff(ws, admin, Role.RECEPTION, "front.desk")
     opened: list[int] = []
     screen = ReferralsScreen(_state(ws, desk), opened.append)

@@ -266,7 +266,7 @@ def test_help_lists_only_the_screens_the_role_has(qtbot, window, made):
     window.help_action.trigger()
     help_dialog = next(w for w in window.findChildren(HelpDialog))
     text = help_dialog.browser.toPlainText()
-    for title in ("Patients", "Care plans", "Medications", "Task board", "Referrals & resources"):
+    for title in ("Patients", "Care plans", "Medications", "Task board", "Outside providers"):
         assert title in text
     assert "Admin" not in text and "Staff accounts" not in text
     assert "F1" in text and "Ctrl+L" in text and "Ctrl+Shift+L" in text

@@ -350,7 +350,7 @@ def test_rows_table_model_passes_qt_model_tester(qtmodeltester):
 
 
 def test_every_nav_title_fits_without_a_sideways_scroll_bar(qtbot, qapp, ws, admin, tmp_path):
-    """The admin sees every screen; the longest title ("Referrals & resources") must fit."""
+    """The admin sees every screen; the longest title ("Outside providers") must fit."""
     from carecoord_desktop.ui.resources import stylesheet
 
     qapp.setStyleSheet(stylesheet())
@@ -361,7 +361,7 @@ def test_every_nav_title_fits_without_a_sideways_scroll_bar(qtbot, qapp, ws, adm
         win.show()
         qtbot.waitExposed(win)
         nav = win.nav
-        assert any("Referrals" in nav.item(r).text() for r in range(nav.count()))
+        assert any("Outside providers" in nav.item(r).text() for r in range(nav.count()))
         assert nav.horizontalScrollBar().maximum() == 0
         for r in range(nav.count()):
             rect = nav.visualItemRect(nav.item(r))

@@ -16,13 +16,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.admin.screen import AdminScreen
 from carecoord_desktop.ui.careplans.record_tab import CARE_PLAN_SECTION
 from carecoord_desktop.ui.careplans.screen import CarePlansScreen
+from carecoord_desktop.ui.conferences.record_tab import CONFERENCES_SECTION
+from carecoord_desktop.ui.conferences.screen import make_screen as _conferences
 from carecoord_desktop.ui.medications.medicines_tab import MEDICINES_SECTION
 from carecoord_desktop.ui.medications.screen import MedicationsScreen
 from carecoord_desktop.ui.patients.record_opener import RecordOpener
@@ -117,6 +119,45 @@ def _tasks(ctx: ScreenContext) -> QWidget:
     return TaskBoardScreen(ctx.state, ctx.open_record)
 
 
+class _ScreenTabs(QTabWidget):
+    """Two features' screens as the tabs of one screen; the shell's hooks reach both."""
+
+    def __init__(self, tabs: tuple[tuple[str, QWidget], ...]) -> None:
+        super().__init__()
+        self.setDocumentMode(True)
+        for title, screen in tabs:
+            self.addTab(screen, title)
+
+    def _each(self, name: str, *args: Any) -> list[Any]:
+        return [call_hook(self.widget(n), name, *args) for n in range(self.count())]
+
+    def reset_for_new_user(self) -> None:
+        self._each("reset_for_new_user")
+        self.setCurrentIndex(0)
+
+    def screen_shown(self) -> None:
+        self._each("screen_shown")
+
+    def save_ui_state(self) -> object:
+        parts = self._each("save_ui_state")
+        return parts if any(p is not None for p in parts) else None
+
+    def restore_ui_state(self, value: object) -> None:
+        if isinstance(value, list) and len(value) == self.count():
+            for n, part in enumerate(value):
+                if part is not None:
+                    call_hook(self.widget(n), "restore_ui_state", part)
+
+
+def _outside_providers(ctx: ScreenContext) -> QWidget:
+    """Referrals and resources, and care conferences: composed here, so that neither feature
+    imports the other."""
+    tabs = _ScreenTabs(
+        (("Referrals and resources", _referrals(ctx)), ("Care conferences", _conferences(ctx)))
+    )
+    tabs.setObjectName("outsideProviders")
+    return tabs
+
 
 SCREENS: tuple[ScreenSpec, ...] = (
     ScreenSpec(
@@ -169,14 +210,18 @@ SCREENS: tuple[ScreenSpec, ...] = (
         "same tasks as a sortable table.",
     ),
     ScreenSpec(
-        "conferences",  # the key stays: care conferences will share this screen
-        "Referrals & resources",
-        _referrals,
+        "conferences",  # the key stays: saved layouts and shortcuts name it
+        "Outside providers",
+        _outside_providers,
         Permission.VIEW_PATIENTS,
         "Ctrl+5",
         "conferences",
-        "The community resources directory (search, categories, add, edit, import a CSV list) "
-        "and the practice's open referrals, the ones waiting too long for an answer first.",
+        "Two tabs. Referrals and resources: the community resources directory (search, "
+        "categories, add, edit, import a CSV list) and the practice's open referrals, the ones "
+        "waiting too long first. Care conferences: the practice's conferences, the ones to come "
+        "first; filter by this week, awaiting the patient's agreement, held or cancelled, "
+        "search by patient, Schedule a conference…, Enter opens one (details and people, "
+        "agenda, meeting, summary), Ctrl+O the patient's record.",
     ),
     ScreenSpec(
         "admin",
@@ -194,6 +239,7 @@ SCREENS: tuple[ScreenSpec, ...] = (
 # The features' tabs of the patient record window (see ui/shell/record_tabs.py): one line each.
 FEATURE_SECTIONS: tuple[SectionSpec, ...] = (
     CARE_PLAN_SECTION, MEDICINES_SECTION, TASKS_SECTION, REFERRALS_SECTION,
+    CONFERENCES_SECTION,
 )  # fmt: skip
 
 
