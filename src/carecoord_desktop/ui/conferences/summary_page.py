@@ -129,7 +129,7 @@ class SummaryPage(QWidget):
         for b in (self.print_summary_button, self.print_pack_button):
             b.setEnabled(printable)
             b.setToolTip("" if printable else "Your role cannot print patient documents.")
-        self.share_button.setEnabled(printable)
+        self.share_button.setEnabled(can(actor, Permission.EDIT_CARE_PLANS))
         try:
             self.check = rules.check_conference(state.ws, actor, rec.id)
             shares = printing.shares_for_conference(state.ws, actor, rec.id)
