@@ -230,6 +230,19 @@ def test_a_refused_save_keeps_the_typed_minutes(qtbot, ws, moss, conference):
     )
 
 
+def test_a_record_read_before_a_save_does_not_undo_it(qtbot, ws, moss, conference):
+    host = _page(qtbot, ws, moss.coordinator, conference)
+    minutes = host.page.minutes
+    before = confs.load_conference(ws, moss.coordinator, conference.id)
+    qtbot.keyClicks(minutes.editor, "First words")
+    assert minutes.flush()
+    host.page.show_record(before)  # a read started before the save, delivered after it
+    assert minutes.editor.toPlainText() == "First words"
+    qtbot.keyClicks(minutes.editor, " and more")
+    assert minutes.flush(), minutes.error.text()
+    assert _stored_minutes(ws, moss.coordinator, conference.id)[0] == "First words and more"
+
+
 def test_ending_the_meeting_saves_the_minutes_typed(qtbot, ws, moss, conference, monkeypatch):
     meeting_service.start_meeting(ws, moss.coordinator, conference.id)
     host = _page(qtbot, ws, moss.coordinator, conference)

@@ -52,6 +52,7 @@ class AgendaMinutes(QWidget):
         self._saved_discussed: dict[int, bool] = {}
         self._versions: dict[int, int] = {}
         self.current_id: int | None = None
+        self._shown_id: int | None = None  # the item whose minutes the editor holds
         self.editable = False
         self._filling = False
 
@@ -148,6 +149,7 @@ class AgendaMinutes(QWidget):
         self._filling = True
         try:
             wanted = self.current_id if self.current_id in order else (order[0] if order else None)
+            scrolled = self.agenda.verticalScrollBar().value()
             self.agenda.clear()
             for n, item_id in enumerate(order, start=1):
                 row = self.items[item_id]
@@ -166,6 +168,7 @@ class AgendaMinutes(QWidget):
                 if item_id == wanted:
                     self.agenda.setCurrentItem(entry)
             self.current_id = wanted
+            self.agenda.verticalScrollBar().setValue(scrolled)
             self._show_item(wanted)
         finally:
             self._filling = False
@@ -177,11 +180,20 @@ class AgendaMinutes(QWidget):
 
     def _show_item(self, item_id: int | None) -> None:
         row = self.items.get(item_id) if item_id is not None else None
-        self.editor.blockSignals(True)
-        try:
-            self.editor.setPlainText(self._texts.get(item_id, "") if row else "")
-        finally:
-            self.editor.blockSignals(False)
+        text = self._texts.get(item_id, "") if row else ""
+        # A record shown again while someone types (every save is read back) must not move
+        # their cursor: the editor is only rewritten when its words are not the item's.
+        if item_id != self._shown_id or self.editor.toPlainText() != text:
+            at = self.editor.textCursor().position() if item_id == self._shown_id else 0
+            self.editor.blockSignals(True)
+            try:
+                self.editor.setPlainText(text)
+                cursor = self.editor.textCursor()
+                cursor.setPosition(min(at, len(text)) if at else len(text))
+                self.editor.setTextCursor(cursor)
+            finally:
+                self.editor.blockSignals(False)
+        self._shown_id = item_id
         self.editor.setEnabled(row is not None)
         self.item_title.setText(row.title if row else "")
         self.item_detail.setText(row.detail or "" if row else "")
