@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.models.conference import ConferenceStatus
 from carecoord_desktop.models.referral import METHOD_LABELS, SendMethod
 from carecoord_desktop.services.conferences import printing, rules
 from carecoord_desktop.services.conferences.types import ConferenceCheck, ConferenceRecord
@@ -129,7 +130,12 @@ class SummaryPage(QWidget):
         for b in (self.print_summary_button, self.print_pack_button):
             b.setEnabled(printable)
             b.setToolTip("" if printable else "Your role cannot print patient documents.")
-        self.share_button.setEnabled(can(actor, Permission.EDIT_CARE_PLANS))
+        held = rec.status == ConferenceStatus.HELD.value
+        may_share = can(actor, Permission.EDIT_CARE_PLANS)
+        self.share_button.setEnabled(may_share and held)
+        self.share_button.setToolTip(
+            "" if held or not may_share else "Once the meeting has ended, on the Meeting page."
+        )
         try:
             self.check = rules.check_conference(state.ws, actor, rec.id)
             shares = printing.shares_for_conference(state.ws, actor, rec.id)
@@ -141,7 +147,8 @@ class SummaryPage(QWidget):
         self.offered.setText(
             f"Offered to the patient on {rec.summary_offered_on:%d/%m/%Y}."
             if rec.summary_offered_on
-            else "Not offered to the patient yet: print it, give it, then record it here."
+            else "Not offered to the patient yet: once the meeting has ended, print the summary, "
+            "give it, then record it here."
         )
 
     def _fill_check(self, check: ConferenceCheck) -> None:
@@ -204,9 +211,13 @@ class SummaryPage(QWidget):
     def fix(self, key: str) -> None:
         """Go to where the element is recorded."""
         page = FIX_PAGES.get(key, "details")
-        if page == "summary":
-            self.record_shares()
-        else:
+        if page == "summary" and self.rec is not None:
+            if self.rec.status != ConferenceStatus.HELD.value:
+                page = "meeting"  # the summary is given once the meeting has ended
+            elif self.share_button.isEnabled():
+                self.record_shares()
+                return
+        if page != "summary":
             self.ctx.go_to_page(page)
 
     # -- printing --------------------------------------------------------------------------
