@@ -4,15 +4,18 @@ where its main parts sit. Saved for a person to look at when CARECOORD_SHOTS nam
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from carecoord_desktop.services.conferences import conferences as confs
+from carecoord_desktop.services.conferences import decisions
 from carecoord_desktop.services.conferences import meeting as meeting_service
+from carecoord_desktop.services.conferences.types import DecisionDraft
 from carecoord_desktop.ui.conferences.decision_dialog import DecisionDialog
 from carecoord_desktop.ui.conferences.meeting import MeetingPage
+from carecoord_desktop.ui.conferences.window import open_conference
 from carecoord_desktop.ui.resources import stylesheet
 from conference_meeting_support import PageHost, make_moss, schedule
 from tests_support import assert_has_text, save_shot
@@ -49,42 +52,76 @@ def running(ws, admin):
     return moss, rec, started
 
 
-def _grab(host, name: str, size) -> None:
-    host.window.resize(*size)
+def _window(qtbot, ws, actor, conference_id):
+    """The real conference window (conf-ui's), on the Meeting page."""
+    from carecoord_desktop.services import settings
+    from carecoord_desktop.ui.shell.state import AppState
+
+    state = AppState(ws, actor, settings.load(ws))
+    window = open_conference(state, conference_id)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.record is not None, timeout=10_000)
+    window.go_to_page("meeting")
+    return window
+
+
+def _grab(window, name: str, size, key: str = "meeting") -> None:
+    window.go_to_page(key)
+    window.resize(*size)
     QApplication.processEvents()
-    image = host.window.grab().toImage()
-    page = host.page
-    for part in (page.clock, page.status, page.tier_label, page.minutes.agenda):
-        assert_has_text(image, part, host.window)
-    save_shot(host.window, f"{name}-{size[0]}x{size[1]}.png")
+    image = window.grab().toImage()
+    page = window.pages[key]
+    parts = (
+        (page.clock, page.status, page.tier_label, page.minutes.agenda)
+        if key == "meeting"
+        else (page.verdict, page.checklist)
+    )
+    for part in parts:
+        assert_has_text(image, part, window)
+    save_shot(window, f"{name}-{size[0]}x{size[1]}.png")
 
 
 @pytest.mark.usefixtures("styled")
 def test_meeting_page_pictures(qtbot, ws, admin):
     moss = make_moss(ws, admin)
     rec = schedule(ws, moss.coordinator, moss)
-    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
-    qtbot.waitExposed(host.window)
+    window = _window(qtbot, ws, moss.coordinator, rec.id)
     for size in SIZES:
-        _grab(host, "meeting-before-start", size)
-    assert host.page.start_button.isVisible()
+        _grab(window, "meeting-before-start", size)
+    assert window.pages["meeting"].start_button.isVisible()
+    window.close()
 
 
 @pytest.mark.usefixtures("styled")
 def test_meeting_page_pictures_running_and_ended(qtbot, ws, running):
     moss, rec, started = running
-    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
-    qtbot.waitExposed(host.window)
-    host.page.now = lambda: started + timedelta(minutes=23, seconds=12)
-    host.page.tick()
-    assert host.page.clock.text() == "23:12"
+    window = _window(qtbot, ws, moss.coordinator, rec.id)
+    page = window.pages["meeting"]
+    page.now = lambda: started + timedelta(minutes=23, seconds=12)
+    page.tick()
+    assert page.clock.text() == "23:12"
     for size in SIZES:
-        _grab(host, "meeting-running-23min", size)
+        _grab(window, "meeting-running-23min", size)
     meeting_service.end_meeting(ws, moss.coordinator, rec.id, at=started + timedelta(minutes=26))
-    host.reload()
+    decisions.add_decision(
+        ws,
+        moss.coordinator,
+        rec.id,
+        DecisionDraft(
+            "Nurse to book the eye check",
+            kind="task",
+            agenda_item_id=rec.agenda[0].id,
+            owner_role="nurse",
+            due_date=date.today() + timedelta(days=7),
+        ),
+    )
+    window.reload()
+    qtbot.waitUntil(lambda: window.record.ended_at is not None and bool(window.record.decisions))
     for size in SIZES:
-        _grab(host, "meeting-ended", size)
-    assert "26 minutes" in host.page.status.text()
+        _grab(window, "meeting-ended", size)
+        _grab(window, "summary", size, key="summary")
+    assert "26 minutes" in page.status.text()
+    window.close()
 
 
 @pytest.mark.usefixtures("styled")

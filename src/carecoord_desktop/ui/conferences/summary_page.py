@@ -35,6 +35,7 @@ from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.pdf_preview import PdfPreviewDialog
 
 _OK, _MISSING = "#1d5a2c", "#8e1b12"
+_ROOMY = "QTreeWidget::item { padding: 4px 2px; }"
 _KEY = Qt.ItemDataRole.UserRole
 # The page that supplies each element of the pack (services/conferences/rules.py keys).
 FIX_PAGES = {
@@ -50,6 +51,12 @@ DOCUMENTS = {
     "summary": ("Conference summary", "conference-summary.pdf"),  # file names: no patient data
     "pack": ("Conference pack", "conference-pack.pdf"),
 }
+
+
+def fit_height(tree: QTreeWidget) -> None:
+    """As tall as its rows: a short list leaves its room to what follows, not blank."""
+    rows = sum(tree.sizeHintForRow(n) for n in range(tree.topLevelItemCount()))
+    tree.setFixedHeight(tree.header().sizeHint().height() + rows + 2 * tree.frameWidth() + 4)
 
 
 def method_words(value: str) -> str:
@@ -79,6 +86,7 @@ class SummaryPage(QWidget):
         self.checklist.setWordWrap(True)
         self.checklist.setHeaderLabels(["", "Element", "What was found, or what to do"])
         self.checklist.setAlternatingRowColors(True)
+        self.checklist.setStyleSheet(_ROOMY)
         self.checklist.itemActivated.connect(self._activated)
         self.checklist.itemClicked.connect(self._activated)
         self.print_summary_button = QPushButton("Print summary…")
@@ -90,6 +98,7 @@ class SummaryPage(QWidget):
         self.shares.setRootIsDecorated(False)
         self.shares.setHeaderLabels(["Given to", "How", "When", "Recorded by"])
         self.shares.setAlternatingRowColors(True)
+        self.shares.setStyleSheet(_ROOMY)
         self.offered = QLabel()
         self.offered.setObjectName("summaryOffered")
         self.offered.setWordWrap(True)
@@ -112,10 +121,10 @@ class SummaryPage(QWidget):
         given_layout.addWidget(self.offered)
         given_layout.addWidget(self.shares, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(checks, 3)
+        layout.addWidget(checks)
         layout.addLayout(bar)
         layout.addWidget(self.error)
-        layout.addWidget(given, 2)
+        layout.addWidget(given, 1)
 
         self.print_summary_button.clicked.connect(lambda: self.print_document("summary"))
         self.print_pack_button.clicked.connect(lambda: self.print_document("pack"))
@@ -147,8 +156,9 @@ class SummaryPage(QWidget):
         self.offered.setText(
             f"Offered to the patient on {rec.summary_offered_on:%d/%m/%Y}."
             if rec.summary_offered_on
-            else "Not offered to the patient yet: once the meeting has ended, print the summary, "
-            "give it, then record it here."
+            else "Not offered to the patient yet: print the summary, give it, then record it here."
+            if rec.status == ConferenceStatus.HELD.value
+            else "Once the meeting has ended: print the summary, give it, then record it here."
         )
 
     def _fill_check(self, check: ConferenceCheck) -> None:
@@ -160,7 +170,7 @@ class SummaryPage(QWidget):
             mark = "✓ Met" if e.met else "✗ Missing"
             detail = e.detail
             if not e.met and page and page != "summary":
-                detail = f"{detail}  (on the {_PAGE_WORDS[page]} page)"
+                detail = f"{detail} — on the {_PAGE_WORDS[page]} page"
             item = QTreeWidgetItem([mark, e.name, detail])
             item.setData(0, _KEY, e.key)
             item.setForeground(0, QBrush(QColor(_OK if e.met else _MISSING)))
@@ -170,8 +180,11 @@ class SummaryPage(QWidget):
                 item.setToolTip(col, f"{e.name}: {e.detail}")
             self.checklist.addTopLevelItem(item)
         header = self.checklist.header()
-        header.resizeSection(0, 110)
-        header.resizeSection(1, 300)
+        self.checklist.resizeColumnToContents(0)
+        self.checklist.resizeColumnToContents(1)
+        header.resizeSection(0, header.sectionSize(0) + 16)
+        header.resizeSection(1, header.sectionSize(1) + 16)
+        fit_height(self.checklist)
         missing = len(check.missing)
         if check.complete:
             self.verdict.setText(f"Every element of the {check.pack_name} pack is met.")

@@ -1,10 +1,10 @@
 """Correct the stamped start and end of a meeting (someone pressed Start late, or forgot End):
-the day and the two times typed as text, and the reason, which the audit keeps."""
+the day and the two times typed as text (read with the conference forms' one time rule,
+when.py), and the reason, which the audit keeps."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,31 +21,9 @@ from carecoord_desktop.services.conferences import meeting as meeting_service
 from carecoord_desktop.services.conferences.types import ConferenceRecord
 from carecoord_desktop.ui.conferences.common import ConferenceContext
 from carecoord_desktop.ui.conferences.meeting_clock import utc
+from carecoord_desktop.ui.conferences.when import local_datetime, typed_time
 from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
-
-
-def typed_time(text: str, what: str, *, required: bool = True) -> time | None:
-    """ "9:05", "09.05" or "0905" (24-hour clock); None when empty and not required."""
-    if not text.strip():
-        if required:
-            raise ValidationError(f"Type the {what} as hours:minutes, for example 14:05.", what)
-        return None
-    found = _TIME.match(text)
-    if not found or int(found[1]) > 23 or int(found[2]) > 59:
-        raise ValidationError(
-            f"“{text.strip()}” is not a time: type the {what} as hours:minutes on the 24-hour "
-            "clock, for example 14:05.",
-            what,
-        )
-    return time(int(found[1]), int(found[2]))
-
-
-def local_stamp(day: date, at: time) -> datetime:
-    """The day and time as this workstation's clock reads them, as an aware datetime."""
-    return datetime.combine(day, at).astimezone()
 
 
 class CorrectTimesDialog(QDialog):
@@ -98,9 +76,10 @@ class CorrectTimesDialog(QDialog):
 
     def times(self) -> tuple[datetime, datetime | None, str]:
         day = self.day.value()
-        started = local_stamp(day, typed_time(self.start.text(), "start time"))
-        end_at = typed_time(self.end.text(), "end time", required=False)
-        ended = local_stamp(day, end_at) if end_at else None
+        started = local_datetime(day, typed_time(self.start.text(), "start time"))
+        ended = None
+        if self.end.text().strip():  # empty: the meeting is still running
+            ended = local_datetime(day, typed_time(self.end.text(), "end time"))
         if ended is not None and ended <= started:
             raise ValidationError(
                 "The end time is before the start time: check both (a meeting past midnight "
