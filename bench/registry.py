@@ -254,6 +254,7 @@ PLAN_CASES = (
     ("plan_overdue", "care plan review overdue, by name"),
     ("plan_none", "no care plan yet, by name"),
     ("next_review_sort", "all patients sorted by next review"),
+    ("open_tasks_sort", "all patients sorted by open tasks (issue 11's column)"),
 )
 _RAW_PLAN = {
     "plan_overdue": (
@@ -272,6 +273,12 @@ _RAW_PLAN = {
         "GROUP BY patient_id) nr ON nr.patient_id = s.patient_id WHERE s.archived = 0 "
         "ORDER BY nr.due IS NULL, nr.due, s.sort_name, s.patient_id"
     ),
+    "open_tasks_sort": (
+        "SELECT s.patient_id FROM patient_stats s LEFT JOIN (SELECT patient_id, count(*) AS n "
+        "FROM task WHERE patient_id IS NOT NULL AND state IN ('todo', 'in_progress', 'waiting') "
+        "GROUP BY patient_id) ot ON ot.patient_id = s.patient_id WHERE s.archived = 0 "
+        "ORDER BY coalesce(ot.n, 0), s.sort_name, s.patient_id"
+    ),
 }
 
 
@@ -282,6 +289,7 @@ def measure_care_plans(ws, actor, plain: sqlite3.Connection) -> dict:
         "plan_overdue": (PatientFilter(care_plan="review_overdue"), "name"),
         "plan_none": (PatientFilter(care_plan="none"), "name"),
         "next_review_sort": (PatientFilter(), "next_review"),
+        "open_tasks_sort": (PatientFilter(), "open_tasks"),
     }
     out = {}
     for key, (flt, sort) in cases.items():

@@ -354,6 +354,8 @@ def _sort_value(key: str, row):
         return -row.risk_score, row.last_discharge is None, -discharged
     if key == "next_review":  # the open plan's next review, patients without one last
         return row.next_review is None, row.next_review or date.min
+    if key == "open_tasks":
+        return row.open_tasks
     return (row.coordinator_name is None, (row.coordinator_name or "").lower())
 
 

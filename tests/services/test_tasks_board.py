@@ -249,3 +249,18 @@ def test_the_list_view_reads_ids_sorted_in_sql_then_rows_in_blocks(ws, admin, pi
         boards.task_ids(ws, admin, sort="colour")
     with pytest.raises(ValidationError, match="Choose a source"):
         boards.board(ws, admin, BoardFilter(source="gossip"))
+
+
+def test_moving_a_queue_task_into_in_progress_claims_it_for_the_mover(ws, admin, pid):
+    nurse = staff(ws, admin, Role.NURSE, "nina.start")
+    queued = _add(ws, admin, "Ring about the results", owner_role="nurse", patient_id=pid)
+    moved = edit.move_task(ws, nurse, queued.id, TaskState.IN_PROGRESS).value
+    assert moved.owner_id == nurse.user_id and moved.owner_role == "nurse"
+    history = boards.get_task(ws, nurse, queued.id).history
+    assert any("claimed from" in h.detail for h in history)
+    waiting = edit.move_task(ws, nurse, moved.id, TaskState.WAITING).value
+    assert waiting.owner_id == nurse.user_id  # hers until she gives it back
+    other = _add(ws, admin, "Someone's own task", owner_id=admin.user_id)
+    assert edit.move_task(ws, nurse, other.id, TaskState.IN_PROGRESS).value.owner_id == (
+        admin.user_id
+    )  # a task with an owner keeps them

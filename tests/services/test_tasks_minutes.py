@@ -166,3 +166,25 @@ def test_the_month_meets_the_ccm_thresholds(ws, admin, nurse, pid):
 def test_thresholds(total, reached, to_next):
     got = minutes.threshold(total)
     assert (got.reached, got.to_next) == (reached, to_next)
+
+
+def test_a_merge_moves_the_timers_and_combines_one_owners_two(ws, admin, nurse, pid):
+    twin = patients.create_patient(
+        ws,
+        admin,
+        PatientDraft(given_name="Ada", family_name="Quil", date_of_birth=date(1948, 3, 9)),
+    ).value.id
+    on_kept = minutes.start_timer(ws, nurse, pid).value
+    _age_timer(ws, on_kept.id, 5 * 60)
+    minutes.pause_timer(ws, nurse, on_kept.id)
+    on_twin = minutes.start_timer(ws, nurse, twin).value
+    _age_timer(ws, on_twin.id, 7 * 60)
+    admins = minutes.start_timer(ws, admin, twin).value  # nobody's timer on the kept record
+    patients.merge_patients(ws, admin, pid, twin)
+    mine = minutes.my_timers(ws, nurse)
+    assert [t.patient_id for t in mine] == [pid]  # one timer, not two
+    assert mine[0].running and 12 * 60 <= mine[0].elapsed_seconds < 12 * 60 + 30
+    theirs = minutes.my_timers(ws, admin)
+    assert [(t.id, t.patient_id) for t in theirs] == [(admins.id, pid)]
+    entry = minutes.stop_timer(ws, nurse, mine[0].id, activity="Calls about the merge").value
+    assert entry.minutes == 12

@@ -275,3 +275,35 @@ def test_opening_the_board_opens_the_review_tasks_that_fell_due(qtbot, made):
     screen.reload()
     _reloaded(qtbot, screen, before)
     assert [c.patient_id for c in screen.board.models[TaskState.TODO].cards].count(pid) == 1
+
+
+def test_the_board_says_how_many_referrals_are_open_and_names_a_patients(qtbot, made):
+    from datetime import timedelta
+
+    from carecoord_desktop.services.referrals import directory, reading
+    from carecoord_desktop.services.referrals import referrals as refs
+    from carecoord_desktop.services.referrals.types import ReferralDraft, ResourceDraft
+
+    state = state_for(made, Role.COORDINATOR)
+    ws, actor = state.ws, state.actor
+    pid = boards.board(ws, actor).cards()[0].patient_id
+    service = directory.add_resource(
+        ws, actor, ResourceDraft(name="Harbour Podiatry Clinic", category="other", area="Test")
+    ).value
+    ref = refs.create_referral(
+        ws, actor, pid, ReferralDraft("resource", service, "Foot check: diabetes")
+    ).value
+    refs.send_referral(ws, actor, ref, via="fax", on=date.today() - timedelta(days=40))
+    everyone = reading.open_referrals(ws, actor)
+    screen = _screen(qtbot, state)
+    line = screen.referrals_line.text()
+    assert screen.referrals_line.isVisible()
+    assert f"Open referrals: {len(everyone)}," in line
+    assert f"{sum(r.overdue for r in everyone)} waiting too long" in line
+    loads = screen.loads
+    screen.only_patient(boards.board(ws, actor).cards()[0])
+    _reloaded(qtbot, screen, loads)
+    line = screen.referrals_line.text()
+    assert line.startswith("Open referrals for this patient:")
+    assert "Harbour Podiatry Clinic — sent, 40 days (too long)" in line
+    save_shot(screen, "task_board_open_referrals.png")

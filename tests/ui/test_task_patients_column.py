@@ -51,3 +51,30 @@ def test_the_tasks_column_counts_open_tasks_and_follows_a_new_one(qtbot, demo_co
     assert model.data(model.index(row, OPEN_TASKS)) == str(n + 1)
     state.publish(task_edit.move_task(state.ws, state.actor, card.id, TaskState.DONE))
     assert model.data(model.index(row, OPEN_TASKS)) == (str(n) if n else "—")
+
+
+def test_clicking_the_tasks_header_sorts_by_open_tasks_in_sql(qtbot, demo_copy):
+    from PySide6.QtCore import QPoint
+
+    made = demo_copy(25, 11)
+    seed_board(made, tasks=30)
+    state = state_for(made, Role.NURSE)
+    screen = PatientsScreen(state)
+    qtbot.addWidget(screen)
+    screen.resize(1600, 760)
+    screen.show()
+    model, header = screen.model, screen.view.horizontalHeader()
+    qtbot.waitUntil(lambda: model.loaded and not screen.searching)
+
+    def click() -> None:
+        x = header.sectionViewportPosition(OPEN_TASKS) + header.sectionSize(OPEN_TASKS) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 10))
+        qtbot.waitUntil(lambda: not model.querying)
+
+    click()
+    assert model.sort_key == "open_tasks"
+    click()  # most open tasks first
+    assert model.descending and header.sortIndicatorSection() == OPEN_TASKS
+    qtbot.waitUntil(lambda: model.is_loaded(min(model.rowCount(), 20) - 1))
+    counts = [model.row_data(r).open_tasks for r in range(min(model.rowCount(), 20))]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]

@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 
 
 def utcnow() -> datetime:
@@ -14,3 +16,13 @@ def version_column():
     from sqlalchemy import Column, Integer
 
     return Column("version", Integer, nullable=False, server_default="1")
+
+
+def label_for(labels: Mapping[StrEnum, str], enum_type: type[StrEnum], value: str | None) -> str:
+    """The words for a stored enum value; a value the enum does not know prints as stored."""
+    if not value:
+        return ""
+    try:
+        return labels[enum_type(value)]
+    except (ValueError, KeyError):
+        return value

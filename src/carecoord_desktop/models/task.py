@@ -303,6 +303,6 @@ class LocalHoliday(SQLModel, table=True):
 
 
 # The rows of this module that belong to a patient: a merge of two records moves them with the
-# record's own lists (services/patients/record.py). Timers are not moved: one is stopped or
-# discarded by its owner, on whichever record it ran.
+# record's own lists (services/patients/record.py). Timers move too, but one owner's timers on
+# both records combine into one (services/tasks/minutes.merge_timers).
 PATIENT_ROWS = (Task, CareTransition, TransitionContact, MinutesEntry)

@@ -32,6 +32,7 @@ from carecoord_desktop.services.patients import fields as patient_fields
 from carecoord_desktop.services.patients.rules import editable_patient, fold
 from carecoord_desktop.services.patients.types import PatientRecord
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks.minutes import merge_timers
 from carecoord_desktop.store.workspace import Workspace
 
 # A merge keeps both records' care plans, observations, reconciliations, tasks, transitions,
@@ -81,6 +82,8 @@ def merge_patients(
             )
             if result.rowcount:
                 moved.append(f"{result.rowcount} {model.__tablename__}")
+        if merge_timers(session, keep_id, merge_id):
+            moved.append("timers")
         for model in _HISTORY_MODELS:
             session.execute(
                 update(model).where(model.patient_id == merge_id).values(patient_id=keep_id)

@@ -66,6 +66,7 @@ SORT_KEYS: tuple[str, ...] = (
     "coordinator",
     "attention",
     "next_review",
+    "open_tasks",
 )
 DISCHARGE_DAYS: tuple[int, ...] = (7, 14, 30)  # the choices the Patients screen offers
 # The care plan filter's choices: an open plan's next review is before today; no open plan
@@ -125,6 +126,7 @@ _ORDER = {
     "coordinator": ["u.full_name IS NULL", "lower(u.full_name)"],
     # Patients without a scheduled review after the rest (before them, descending).
     "next_review": ["(nr.due IS NULL)", "nr.due"],
+    "open_tasks": ["coalesce(ot.n, 0)"],
     # Highest score first, then the most recent discharge; descending turns it round.
     "attention": [
         f"-{_SCORE}",
@@ -200,6 +202,8 @@ def query(
     source = _LIST_FROM + (_COORDINATOR_JOIN if sort == "coordinator" else "")
     if sort == "next_review":
         source += _NEXT_REVIEW_JOIN
+    if sort == "open_tasks":
+        source += _OPEN_TASKS_JOIN
     matching = (
         f"SELECT s.patient_id {source} WHERE s.patient_id IN "
         f"{search_sql.matching_ids('match')}{where} ORDER BY {order}"
@@ -391,6 +395,14 @@ _NEXT_REVIEW_JOIN = (
     " LEFT JOIN (SELECT patient_id, min(next_review_on) AS due FROM care_plan "
     "WHERE status IN ('active', 'under_review') GROUP BY patient_id) nr "
     "ON nr.patient_id = s.patient_id"
+)
+
+# The board's open states (services/tasks/board._OPEN_SQL), counted on its (patient_id, state)
+# index: one grouped read of the task table, only for this sort.
+_OPEN_TASKS_JOIN = (
+    " LEFT JOIN (SELECT patient_id, count(*) AS n FROM task WHERE patient_id IS NOT NULL "
+    "AND state IN ('todo', 'in_progress', 'waiting') GROUP BY patient_id) ot "
+    "ON ot.patient_id = s.patient_id"
 )
 
 

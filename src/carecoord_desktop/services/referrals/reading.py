@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from carecoord_desktop.errors import ValidationError
@@ -17,7 +18,12 @@ from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.permissions import Permission, require
-from carecoord_desktop.services.referrals.types import PlanGoalChoice, ReferralRow, StepRow
+from carecoord_desktop.services.referrals.types import (
+    OpenReferrals,
+    PlanGoalChoice,
+    ReferralRow,
+    StepRow,
+)
 from carecoord_desktop.store.workspace import Workspace
 
 
@@ -113,6 +119,30 @@ def open_referrals(ws: Workspace, actor: Actor, *, today: date | None = None) ->
             today,
         )
     return sorted(rows, key=lambda r: (not r.overdue, -(r.days_waiting or -1), r.status_on))
+
+
+def open_referral_summary(
+    ws: Workspace, actor: Actor, *, patient_id: int | None = None, today: date | None = None
+) -> OpenReferrals:
+    """How many referrals are open and how many wait too long for an answer (the board's
+    line): one counting query for the practice; a patient's own open ones also by name."""
+    require(actor, Permission.VIEW_PATIENTS)
+    today = today or date.today()
+    open_values = [s.value for s in OPEN_STATUSES]
+    with ws.session() as session:
+        cutoff = overdue_cutoff(today, follow_up_days(session))
+        late = case((and_(Referral.status == S.SENT.value, Referral.sent_on <= cutoff), 1), else_=0)
+        where = [Referral.status.in_(open_values), Patient.archived.is_(False)]
+        if patient_id is not None:
+            where.append(Referral.patient_id == patient_id)
+        total, overdue = session.exec(
+            select(func.count(Referral.id), func.coalesce(func.sum(late), 0))
+            .join(Patient, Patient.id == Referral.patient_id)
+            .where(*where)
+        ).one()
+        rows = () if patient_id is None else tuple(_rows(session, where, today))
+    rows = tuple(sorted(rows, key=lambda r: (not r.overdue, -(r.days_waiting or -1), r.id)))
+    return OpenReferrals(int(total), int(overdue), rows)
 
 
 def get_referral(ws: Workspace, actor: Actor, referral_id: int) -> ReferralRow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from carecoord_desktop.models._common import label_for
 from carecoord_desktop.models.referral import (
     CATEGORY_LABELS,
     METHOD_LABELS,
@@ -23,33 +24,19 @@ URGENCY_LABELS = {
 
 
 def category_label(value: str) -> str:
-    try:
-        return CATEGORY_LABELS[ResourceCategory(value)]
-    except ValueError:
-        return value
+    return label_for(CATEGORY_LABELS, ResourceCategory, value)
 
 
 def status_label(value: str) -> str:
-    try:
-        return STATUS_LABELS[ReferralStatus(value)]
-    except ValueError:
-        return value
+    return label_for(STATUS_LABELS, ReferralStatus, value)
 
 
 def method_label(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return METHOD_LABELS[SendMethod(value)]
-    except ValueError:
-        return value
+    return label_for(METHOD_LABELS, SendMethod, value)
 
 
 def urgency_label(value: str) -> str:
-    try:
-        return URGENCY_LABELS[ReferralUrgency(value)]
-    except ValueError:
-        return value
+    return label_for(URGENCY_LABELS, ReferralUrgency, value)
 
 
 @dataclass(frozen=True)
@@ -179,6 +166,15 @@ class ReferralRow:
     @property
     def is_open(self) -> bool:
         return self.status not in (ReferralStatus.CLOSED.value, ReferralStatus.DECLINED.value)
+
+
+@dataclass(frozen=True)
+class OpenReferrals:
+    """The practice's (or one patient's) open referrals as counts; `rows` only for a patient."""
+
+    total: int
+    overdue: int
+    rows: tuple[ReferralRow, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def move_task(
 
     `version` is the card's as the board showed it: a card someone else moved or edited since
     is refused (StaleEditError) and the board reloads. Moving into Done completes the task;
-    out of Done reopens it."""
+    out of Done reopens it; into In progress, a task waiting in a role's queue is claimed."""
     require(actor, Permission.MANAGE_TASKS)
     new_state = _state(state)
     with ws.write_session() as session:
@@ -188,6 +188,16 @@ def move_task(
         elif old_state == TaskState.DONE and new_state != TaskState.DONE:
             task.completed_at = task.completed_by_id = task.resolution = None
             action = "reopened"
+        if (
+            new_state == TaskState.IN_PROGRESS
+            and old_state != new_state
+            and task.owner_id is None
+            and task.owner_role
+            and actor.user_id is not None
+        ):
+            # Starting a queue's task makes it yours: "in progress" by nobody helps no one.
+            task.owner_id = actor.user_id
+            words += f"; claimed from {queue_label(task.owner_role)}"
         task.state = new_state.value
         return _save(ws, session, actor, task, action, words, f"{action} to {new_state.value}")
 

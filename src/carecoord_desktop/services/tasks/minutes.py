@@ -300,6 +300,34 @@ def discard_timer(
         return Changed(None, _changes(t.patient_id))
 
 
+def merge_timers(session: Session, keep_id: int, merge_id: int) -> int:
+    """A merge of two records moves the merged record's timers to the kept one, in the
+    merge's transaction. Someone timing both records keeps one timer there: its time is the
+    sum, running if either was. Returns how many timers moved or combined."""
+    now = utcnow()
+    moved = session.exec(select(MinutesTimer).where(MinutesTimer.patient_id == merge_id)).all()
+    for t in moved:
+        kept = session.exec(
+            select(MinutesTimer).where(
+                MinutesTimer.staff_id == t.staff_id, MinutesTimer.patient_id == keep_id
+            )
+        ).first()
+        if kept is None:
+            t.patient_id = keep_id
+            session.add(t)
+            continue
+        running = TimerState.RUNNING.value in (t.state, kept.state)
+        kept.accumulated_seconds = _elapsed(kept, now) + _elapsed(t, now)
+        kept.state = TimerState.RUNNING.value if running else TimerState.PAUSED.value
+        kept.segment_started_at = now if running else None
+        kept.started_at = min(_aware(kept.started_at), _aware(t.started_at))
+        kept.activity = kept.activity or t.activity
+        session.add(kept)
+        session.delete(t)
+    session.flush()
+    return len(moved)
+
+
 def my_timers(ws: Workspace, actor: Actor) -> list[TimerRow]:
     """The actor's timers, running or paused (the timer widget after a lock or a sign-in)."""
     require(actor, Permission.MANAGE_TASKS)

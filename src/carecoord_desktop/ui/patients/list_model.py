@@ -41,7 +41,7 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Coordinator", "coordinator"),
     ("Next review", "next_review"),  # the open care plan's
     ("Plan", None),  # the open care plan's status
-    ("Tasks", None),  # open tasks on the task board (the header tip says so in full)
+    ("Tasks", "open_tasks"),  # open tasks on the task board (the header tip says so in full)
 )
 NAME, DOB, PRACTICE_ID, MEDICARE, CONDITIONS, RISK, COORDINATOR, NEXT_REVIEW, PLAN, OPEN_TASKS = (
     range(len(COLUMNS))

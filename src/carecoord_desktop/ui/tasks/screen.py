@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from carecoord_desktop.errors import CareCoordError, StaleEditError, ValidationError
 from carecoord_desktop.services import task_feeds
 from carecoord_desktop.services.changes import Changes, Kind
+from carecoord_desktop.services.referrals import reading as referral_reading
+from carecoord_desktop.services.referrals.types import OpenReferrals
 from carecoord_desktop.services.tasks import board as boards
 from carecoord_desktop.services.tasks import edit as task_edit
 from carecoord_desktop.services.tasks.calendar import load_calendar
@@ -49,14 +51,35 @@ from carecoord_desktop.ui.tasks.windowed import ROW_ROLE
 
 RELOAD_DELAY_MS = 150
 WATCH_MS = 60_000  # re-read while shown: other workstations' moves appear within a minute
-TASK_KINDS = frozenset({Kind.TASKS, Kind.TRANSITIONS})
+# Referrals too: the line of open referrals under the filters.
+TASK_KINDS = frozenset({Kind.TASKS, Kind.TRANSITIONS, Kind.REFERRALS})
 
 
 def _read(ws, actor, filters: BoardFilter, generation: int, sweep: bool = False):
     """Worker side: the board and the calendar its countdowns count on; with `sweep`, first
     the tasks that fell due since the last sweep (plan reviews, referrals unanswered)."""
     swept = task_feeds.sync(ws, actor) if sweep else None
-    return generation, boards.board(ws, actor, filters), load_calendar(ws), swept
+    board = boards.board(ws, actor, filters)
+    waiting = referral_reading.open_referral_summary(ws, actor, patient_id=filters.patient_id)
+    return generation, board, load_calendar(ws), swept, waiting
+
+
+def referrals_text(waiting: OpenReferrals) -> str:
+    """The board's line about open referrals: the practice's counts, or a patient's by name."""
+    late = f", {waiting.overdue} waiting too long for an answer" if waiting.overdue else ""
+    if not waiting.rows:
+        if not waiting.total:
+            return ""
+        chase = " (their “Chase referral” tasks are on the board)" if waiting.overdue else ""
+        return f"Open referrals: {waiting.total}{late}{chase}."
+    parts = []
+    for r in waiting.rows[:4]:
+        part = f"{r.recipient_name} — {r.status_label.lower()}"
+        if r.days_waiting is not None:
+            part += f", {r.days_waiting} days" + (" (too long)" if r.overdue else "")
+        parts.append(part)
+    more = f"; and {len(waiting.rows) - 4} more" if len(waiting.rows) > 4 else ""
+    return f"Open referrals for this patient: {'; '.join(parts)}{more}."
 
 
 class TaskBoardScreen(CardActions, QWidget):
@@ -140,6 +163,13 @@ class TaskBoardScreen(CardActions, QWidget):
             "background: #fff4d6; color: #5a4100; border: 1px solid #e0c066; padding: 6px 10px;"
         )
         self.banner.hide()
+        self.referrals_line = QLabel()
+        self.referrals_line.setObjectName("openReferrals")
+        self.referrals_line.setWordWrap(True)
+        self.referrals_line.setToolTip(
+            "Referrals sent and not yet closed; the Outside providers screen lists them all"
+        )
+        self.referrals_line.hide()
 
         self.board = BoardWidget(lambda: self.today, lambda: self.calendar)
         self.board.move_requested.connect(self.move_card)
@@ -170,6 +200,7 @@ class TaskBoardScreen(CardActions, QWidget):
         layout.addLayout(head)
         layout.addLayout(filters)
         layout.addWidget(self.banner)
+        layout.addWidget(self.referrals_line)
         layout.addWidget(self.stack, 1)
         self._build_actions()
 
@@ -251,7 +282,7 @@ class TaskBoardScreen(CardActions, QWidget):
             self.list_model.set_filters(filters)
 
     def _arrived(self, result) -> None:
-        generation, board, calendar, swept = result
+        generation, board, calendar, swept, waiting = result
         if swept is not None and swept.value.opened + swept.value.closed:
             self.state.publish(swept)  # the Patients list's task counts, the records' tabs
         if generation != self.generation or not shiboken6.isValid(self):
@@ -267,6 +298,8 @@ class TaskBoardScreen(CardActions, QWidget):
         if overdue:
             words += f" · {overdue:,} overdue"
         self.count.setText(words)
+        self.referrals_line.setText(referrals_text(waiting))
+        self.referrals_line.setVisible(bool(self.referrals_line.text()))
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if generation == self.generation:
