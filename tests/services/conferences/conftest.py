@@ -96,3 +96,43 @@ def conference(ws, team, patient, providers, plan):
         ws, coord, patient.id, "General practitioner", "Pharmacist", "Physiotherapist", "Patient"
     )
     return conferences.schedule_conference(ws, coord, draft_for(patient.id, invited)).value
+
+
+def hold(ws, actor, conference, minutes: int = 22):
+    """Run `conference` as a held one: agreement, everyone attended, `minutes` long, minutes
+    for its first item and a decision. The summary is left to offer."""
+    from carecoord_desktop.services.conferences import agenda, decisions, meeting
+    from carecoord_desktop.services.conferences.types import AgendaItemDraft, DecisionDraft
+
+    rec = conferences.record_agreement(
+        ws, actor, conference.id, agreed=True, on=date.today(), how="verbal",
+        base_version=conference.version,
+    ).value  # fmt: skip
+    for p in rec.participants:
+        conferences.set_attendance(ws, actor, p.id, "attended", "in_person")
+    start = datetime.now(UTC) - timedelta(minutes=minutes + 5)
+    meeting.start_meeting(ws, actor, rec.id, at=start)
+    rec = meeting.end_meeting(ws, actor, rec.id, at=start + timedelta(minutes=minutes)).value
+    if not rec.agenda:
+        rec = agenda.save_agenda(ws, actor, rec.id, [AgendaItemDraft("Plan")], rec.version).value
+    meeting.record_minutes(ws, actor, rec.agenda[0].id, "Talked it through")
+    decisions.add_decision(ws, actor, rec.id, DecisionDraft("Carry on"))
+    return conferences.load_conference(ws, actor, rec.id)
+
+
+def share_summary(ws, actor, rec, names) -> None:
+    """What the documents' share_summary writes: sharing rows and the date offered."""
+    from carecoord_desktop.models.conference import CareConference
+    from carecoord_desktop.models.referral import DocumentShare
+
+    with ws.write_session() as session:
+        for name in names:
+            row = DocumentShare(
+                patient_id=rec.patient_id, document="conference summary", record_type="conference",
+                record_id=rec.id, recipient=name, method="by_hand", shared_by_name=actor.full_name,
+            )  # fmt: skip
+            session.add(row)
+        conf = session.get(CareConference, rec.id)
+        conf.summary_offered_on = date.today()
+        session.add(conf)
+        session.commit()

@@ -1,8 +1,9 @@
 """Reading care conferences: one conference whole (what the conference window shows), the
 conference lists (practice-wide and the record's) and a patient's latest conference.
 
-Every read needs VIEW_PATIENTS. Opening one conference is audited as a view; the lists are
-audited like the other practice lists, with counts only. Lists are SQL Core rows (the ORM is
+Every read needs VIEW_PATIENTS. Opening one conference is audited as a view; the practice-wide
+list is audited with its count only (a record's own list is part of the record's audited
+view, as the record's referrals are). Lists are SQL Core rows (the ORM is
 for editing one record), with their participant counts in the same query.
 """
 
@@ -275,15 +276,15 @@ def list_conferences(
     sql = _LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
     with ws.session() as session:
         rows = session.connection().execute(text(sql), params).all()
-        audit.record(
-            session,
-            actor,
-            AuditAction.VIEW,
-            patient_id=patient_id,
-            record_type=RECORD_TYPE,
-            detail=f"listed {when} care conferences ({len(rows)})",
-        )
-        session.commit()
+        if patient_id is None:  # a record's own list is part of the record's audited view
+            audit.record(
+                session,
+                actor,
+                AuditAction.VIEW,
+                record_type=RECORD_TYPE,
+                detail=f"listed {when} care conferences ({len(rows)})",
+            )
+            session.commit()
     return [
         ConferenceSummary(
             id=r[0],
