@@ -1,4 +1,5 @@
-"""Care plan documents bench: PDF render time in a new process, and saving a large plan.
+"""Care plan and conference documents bench: PDF render time in a new process, and saving a
+large plan.
 
     python bench/documents.py [--runs N] [--saves N]
 
@@ -7,6 +8,8 @@
                before its first import to the last byte (interpreter start-up, the same for any
                Python program, is shown apart). Goal: <= 250 ms.
   handout_pdf  the same for the patient handout (3 pages). Goal: <= 250 ms.
+  conference_summary_pdf  the same for the care conference summary (the sample: 7 people,
+               6 agenda items, 5 decisions, 3 pages). Goal: <= 250 ms.
   plan_save    services.careplans.plans.save_plan of a plan with 30 goals and 30 interventions,
                every goal's target changed (a new version with its diff and snapshot), in an
                encrypted workspace; against the same rows written raw with sqlite3 (one
@@ -34,7 +37,7 @@ GOAL_MS = 250.0
 _CHILD = """
 import time
 t0 = time.perf_counter()
-from carecoord_desktop.documents.careplan_sample import sample_plan, sample_handout
+from carecoord_desktop.documents.{sample}
 from carecoord_desktop.documents.{module} import {func}
 t1 = time.perf_counter()
 pdf = {func}({data})
@@ -44,8 +47,11 @@ print(f"{{(t1 - t0) * 1000:.1f}} {{(t2 - t1) * 1000:.1f}} {{(t2 - t0) * 1000:.1f
 """
 
 
-def child_render(module: str, func: str, data: str, runs: int) -> dict:
-    code = _CHILD.format(module=module, func=func, data=data)
+PLAN_SAMPLE = "careplan_sample import sample_plan, sample_handout"
+
+
+def child_render(module: str, func: str, data: str, runs: int, sample: str = PLAN_SAMPLE) -> dict:
+    code = _CHILD.format(module=module, func=func, data=data, sample=sample)
     imports, renders, totals, walls, pages = [], [], [], [], 0
     for _ in range(runs):
         start = time.perf_counter()
@@ -192,9 +198,16 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = child_render("careplan_pdf", "render_care_plan", "sample_plan(goals=7)", args.runs)
     handout = child_render("handout_pdf", "render_handout", "sample_handout()", args.runs)
+    summary = child_render(
+        "conference_summary",
+        "render_conference_summary",
+        "SUMMARY",
+        args.runs,
+        sample="conference_sample import SUMMARY",
+    )
     if plan["pages"] != 5:
         print(f"note: the sample plan now takes {plan['pages']} pages, not 5: adjust goals=")
-    for name, r in (("care plan", plan), ("handout", handout)):
+    for name, r in (("care plan", plan), ("handout", handout), ("summary", summary)):
         verdict = "within" if r["total_ms"] <= GOAL_MS else "OVER"
         print(
             f"{name:9} {r['pages']} pages: imports {r['imports_ms']:.0f} ms + render "
@@ -212,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         f"plan_pdf_ms={plan['total_ms']:.0f} handout_pdf_ms={handout['total_ms']:.0f} "
         f"plan_save_ms={save['save_ms']:.1f} plan_pages={plan['pages']} "
         f"handout_pages={handout['pages']} raw_save_ms={save['raw_ms']:.2f} "
-        f"process_wall_plan_ms={plan['process_wall_ms']:.0f}"
+        f"process_wall_plan_ms={plan['process_wall_ms']:.0f} "
+        f"conference_summary_pdf_ms={summary['total_ms']:.0f} "
+        f"conference_summary_pages={summary['pages']}"
     )
     return 0
 

@@ -198,3 +198,25 @@ def test_a_summary_without_the_patients_identifiers_is_refused():
     doc = replace(sample.SUMMARY, patient=replace(sample.PATIENT, practice_id=" "))
     with pytest.raises(ValueError, match="practice ID"):
         render_conference_summary(doc)
+
+
+def test_a_meeting_still_in_progress_says_the_end_is_not_recorded():
+    doc = replace(sample.SUMMARY, times=replace(sample.TIMES, ended_at=None, elapsed_minutes=None))
+    whole = " ".join(pages(render_conference_summary(doc)))
+    assert "still in progress: the end time is not recorded yet" in whole
+    assert "Ended Not recorded yet" in whole and "Length" not in whole
+
+
+def test_an_item_titled_by_its_source_does_not_repeat_it():
+    item = replace(sample.AGENDA[5], title="Overdue task: Blood pressure review")
+    doc = replace(sample.SUMMARY, agenda=(item,))
+    whole = " ".join(pages(render_conference_summary(doc)))
+    assert "1. Overdue task: Blood pressure review Task due 1 Apr 2026" in whole
+    assert "Overdue task: Task due" not in whole
+
+
+def test_the_sample_checks_the_shipped_pack_element_by_element():
+    pack = json.loads(PACK_FILE.read_text(encoding="utf-8"))
+    assert [(e["key"], e["name"]) for e in pack["elements"]] == [
+        (c.key, c.name) for c in sample.CHECK
+    ]

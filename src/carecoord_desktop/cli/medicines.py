@@ -25,19 +25,31 @@ from carecoord_desktop.knowledge.checks import CheckResult, check
 from carecoord_desktop.knowledge.recognise import NOT_RECOGNISED
 from carecoord_desktop.services.medications import printing as med_printing
 
-SEVERITY_WORD = {"contraindicated": "CONTRAINDICATED", "major": "MAJOR", "moderate": "moderate",
-                 "minor": "minor"}
+SEVERITY_WORD = {
+    "contraindicated": "CONTRAINDICATED",
+    "major": "MAJOR",
+    "moderate": "moderate",
+    "minor": "minor",
+}
 
 
 def register(sub) -> None:
     """Add the `meds` command group; its commands are added with `meds_command(...)`."""
-    meds = sub.add_parser("meds", help="medicines: check a list against the drug knowledge base",
-                          description="Medicines: the drug knowledge base and medicine lists.")
+    meds = sub.add_parser(
+        "meds",
+        help="medicines: check a list against the drug knowledge base",
+        description="Medicines: the drug knowledge base and medicine lists.",
+    )
     msub = meds.add_subparsers(dest="meds_command", required=True, metavar="MEDS_COMMAND")
-    s = command(msub, "check", "check medicines as one list (knowledge base only, no workspace)",
-                cmd_check)
-    s.add_argument("names", nargs="+", metavar="NAME",
-                   help='a medicine as written, e.g. "Panadeine Forte" or "warfarin 5mg"')
+    s = command(
+        msub, "check", "check medicines as one list (knowledge base only, no workspace)", cmd_check
+    )
+    s.add_argument(
+        "names",
+        nargs="+",
+        metavar="NAME",
+        help='a medicine as written, e.g. "Panadeine Forte" or "warfarin 5mg"',
+    )
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     command(msub, "about", "the knowledge base's version, sources and licences", cmd_about)
 
@@ -51,8 +63,9 @@ def cmd_check(args, _secrets) -> int:
     names = list(args.names)
     result = check(names, kb=kb)
     if args.json:
-        for line in json.dumps(check_json(names, result, kb), indent=2,
-                               ensure_ascii=False).split("\n"):
+        for line in json.dumps(check_json(names, result, kb), indent=2, ensure_ascii=False).split(
+            "\n"
+        ):
             say(line)  # say() prints one safe line at a time
     else:
         for line in check_lines(names, result, kb):
@@ -65,18 +78,25 @@ def check_json(names: list[str], result: CheckResult, kb: base.KnowledgeBase) ->
     return {
         "knowledge_base": {"version": kb.version},
         "medicines": [
-            {"input": name, "recognised": med.recognised,
-             "ingredients": list(med.ingredients),
-             "classes": list(med.classes(kb))}
+            {
+                "input": name,
+                "recognised": med.recognised,
+                "ingredients": list(med.ingredients),
+                "classes": list(med.classes(kb)),
+            }
             for name, med in zip(names, result.medicines, strict=True)
         ],
         "duplicates": [
             {"kind": d.kind, "inputs": [names[i] for i in d.indices]} for d in result.duplicates
         ],
         "interactions": [
-            {"inputs": [names[f.indices[0]], names[f.indices[1]]],
-             "ingredients": list(f.ingredients),
-             "severity": f.severity, "advice": f.advice, "source": f.source}
+            {
+                "inputs": [names[f.indices[0]], names[f.indices[1]]],
+                "ingredients": list(f.ingredients),
+                "severity": f.severity,
+                "advice": f.advice,
+                "source": f.source,
+            }
             for f in result.interactions
         ],
     }
@@ -98,8 +118,10 @@ def check_lines(names: list[str], result: CheckResult, kb: base.KnowledgeBase) -
         out += [f"  {d.name}: {', '.join(names[i] for i in d.indices)}" for d in ingredient]
     if same_class:
         out += ["", "Two medicines of one class:"]
-        out += [f"  {d.name.removesuffix(' [EPC]')}: {', '.join(names[i] for i in d.indices)}"
-                for d in same_class]
+        out += [
+            f"  {d.name.removesuffix(' [EPC]')}: {', '.join(names[i] for i in d.indices)}"
+            for d in same_class
+        ]
     if result.interactions:
         out += ["", "Interactions:"]
         for f in result.interactions:
@@ -110,8 +132,11 @@ def check_lines(names: list[str], result: CheckResult, kb: base.KnowledgeBase) -
     if not (result.duplicates or result.interactions):
         out += ["", "No duplicates or interactions found among the recognised medicines."]
     if result.unrecognised:
-        out += ["", f"{len(result.unrecognised)} not recognised: no checks were run on "
-                    "them; check them by hand."]
+        out += [
+            "",
+            f"{len(result.unrecognised)} not recognised: no checks were run on "
+            "them; check them by hand.",
+        ]
     return out
 
 

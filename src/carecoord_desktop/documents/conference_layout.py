@@ -16,6 +16,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph,
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
 from carecoord_desktop.documents.conference_data import (
+    AgendaEntry,
     ConferenceDetails,
     PatientAgreement,
     Person,
@@ -84,6 +85,7 @@ class Kit:
         self.s = st.styles(body)
         self.s["h2_table"] = self.s["h2"].clone("h2_table", keepWithNext=False)
         self.s["warn"] = self.s["bold"].clone("warn", textColor=st.WARN)
+        self.s["cell_warn"] = self.s["cell_bold"].clone("cell_warn", textColor=st.WARN)
         self.s["ok"] = self.s["cell_bold"].clone("ok", textColor=st.ACCENT)
         self.s["missing"] = self.s["cell_bold"].clone("missing", textColor=st.WARN)
         self.s["item"] = self.s["h3"].clone("item", textColor=st.INK)
@@ -174,7 +176,11 @@ def patient_cell(kit: Kit, p: PatientIdentifiers) -> list:
         ],
         ", ",
     )
-    return [kit.p(p.full_name, "cell_bold"), kit.p(ids[0].upper() + ids[1:], "cell")]
+    cell = [kit.p(p.full_name, "cell_bold"), kit.p(ids[0].upper() + ids[1:], "cell")]
+    if p.interpreter_needed:  # the meeting has to book one
+        language = st.language_name(p.preferred_language) or "their language"
+        cell.append(kit.p(f"Interpreter needed ({language})", "cell_warn"))
+    return cell
 
 
 def where_words(c: ConferenceDetails) -> str:
@@ -198,6 +204,15 @@ def details_rows(
     if agreement.agreed is None or agreement.agreed is False:
         out[-1][1] = kit.p(rows[-1][1], "missing")
     return out
+
+
+def about_words(item: AgendaEntry) -> str:
+    """Where an agenda item came from and why: "Open referral: sent 3 Mar, no reply". The
+    source is left out where the title already begins with it ("Overdue task: ...")."""
+    source = item.source
+    if source and item.title.casefold().startswith(source.casefold()):
+        source = ""
+    return st.join_nonempty([source, item.detail], ": ")
 
 
 def person_name(p: Person) -> str:

@@ -40,6 +40,15 @@ SECTION_TITLES = {
     "decisions": "Decisions to record",
 }
 NONE = "None recorded."
+# When each element of the case-conference rules can be done (keys as in the shipped pack).
+_WHEN = {
+    "agreement": "Before the day",
+    "team": "At the meeting",
+    "participants": "At the meeting",
+    "times": "At the meeting",
+    "discussion": "At the meeting",
+    "summary_offered": "After it",
+}
 
 
 def render_conference_pack(doc: ConferencePackDocument) -> bytes:
@@ -129,10 +138,15 @@ def _todo(k: lay.Kit, doc: ConferencePackDocument, width: float) -> list:
         body: list = [k.p(f"Nothing outstanding for the {doc.pack_name} rules so far.")]
         return k.section(SECTION_TITLES["todo"], body)
     rows = [
-        [k.p("☐", "cell_bold"), k.p(e.name, "cell_bold"), k.p(e.detail or "—", "cell")]
+        [
+            k.p("☐", "cell_bold"),
+            k.p(e.name, "cell_bold"),
+            k.p(_WHEN.get(e.key, ""), "cell"),
+            k.p(e.detail or "—", "cell"),
+        ]
         for e in missing
     ]
-    t = lay.table(rows, lay.cols(width, 0.35, 2.8, 6.2), header=False)
+    t = lay.table(rows, lay.cols(width, 0.35, 2.6, 1.5, 5.4), header=False)
     note = k.p(f"From the {doc.pack_name} rules.", "small") if doc.pack_name else Spacer(1, 0)
     return k.section(SECTION_TITLES["todo"], [t, note])
 
@@ -153,7 +167,7 @@ def _agenda(k: lay.Kit, doc: ConferencePackDocument, width: float) -> list:
     out: list = []
     for n, item in enumerate(doc.agenda, start=1):
         block: list = [k.p(f"{n}. {item.title}", "item")]
-        about = st.join_nonempty([item.source, item.detail], ": ")
+        about = lay.about_words(item)
         if about:
             block.append(k.p(about, "small"))
         block += [_lines(width, lines), Spacer(1, 2 * mm)]

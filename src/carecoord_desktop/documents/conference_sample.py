@@ -176,11 +176,11 @@ CHECK = (
     CheckLine("agreement", "Patient's agreement", True, "Agreed (verbal) on 2 Apr 2026."),
     CheckLine("times", "Day, start and end times", True,
               "14 Apr 2026, 10:32 to 11:06: 34 minutes."),
-    CheckLine("participants", "Participants named with discipline", True,
+    CheckLine("participants", "Participants named", True,
               "All 6 attendees named with their discipline."),
     CheckLine("discussion", "Matters discussed and decisions", True,
               "Minutes for 5 of 6 agenda items; 5 decisions."),
-    CheckLine("summary_offered", "Summary offered to the patient and given to the team", True,
+    CheckLine("summary_offered", "Summary offered and given to the team", True,
               "Offered to Harold Moss on 14 Apr 2026; given to 3 providers."),
 )  # fmt: skip
 
@@ -200,7 +200,7 @@ SUMMARY = ConferenceSummaryDocument(
     times=TIMES,
     agenda=AGENDA,
     decisions=DECISIONS,
-    pack_name="Case conference (MBS items 735-758)",
+    pack_name="MBS multidisciplinary case conference (items 735-758)",
     check=CHECK,
     sent_to=SENT_TO,
     printed_at=datetime(2026, 4, 14, 11, 20),
@@ -286,14 +286,22 @@ PACK = ConferencePackDocument(
     ),
     patient_questions=("How do I get to my appointments now I can't drive?",),
     plan="Care plan version 3, active, saved 5 March 2026",
-    pack_name="Case conference (MBS items 735-758)",
+    pack_name="MBS multidisciplinary case conference (items 735-758)",
     check=(
-        CheckLine("agreement", "Patient's agreement", True, "Agreed (verbal) on 2 Apr 2026."),
         CheckLine(
-            "times",
-            "Day, start and end times",
+            "team", CHECK[0].name, False, "No GP is recorded as attending: mark who attended."
+        ),
+        CHECK[1],
+        CheckLine("times", CHECK[2].name, False, "Start the meeting to stamp the day and time."),
+        CheckLine("participants", CHECK[3].name, False, "Record who attended."),
+        CheckLine(
+            "discussion", CHECK[4].name, False, "Write the minutes of the matters discussed."
+        ),
+        CheckLine(
+            "summary_offered",
+            CHECK[5].name,
             False,
-            "Not held yet: stamp the start and end in the meeting.",
+            "Offer the summary to the patient and record it.",
         ),
     ),
     printed_at=datetime(2026, 4, 13, 16, 5),

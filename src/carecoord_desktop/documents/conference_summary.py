@@ -159,7 +159,7 @@ def _agenda(k: lay.Kit, doc: ConferenceSummaryDocument, width: float) -> list:
     out: list = []
     for n, item in enumerate(doc.agenda, start=1):
         block: list = [k.p(f"{n}. {item.title}", "item")]
-        about = st.join_nonempty([item.source, item.detail], ": ")
+        about = lay.about_words(item)
         if about:
             block.append(k.p(about, "small"))
         if item.minutes:

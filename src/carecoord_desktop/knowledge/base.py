@@ -84,10 +84,16 @@ class KnowledgeBase:
         self.rules: list[InteractionRule] = []
         self._pairs: dict[tuple[str, str], list[int]] = {}
         for index, rule in enumerate(raw_rules["rules"]):
-            self.rules.append(InteractionRule(
-                id=rule["id"], severity=rule["severity"], mechanism=rule["mechanism"],
-                advice=rule["advice"], source=rule["source"], title=rule["title"],
-            ))
+            self.rules.append(
+                InteractionRule(
+                    id=rule["id"],
+                    severity=rule["severity"],
+                    mechanism=rule["mechanism"],
+                    advice=rule["advice"],
+                    source=rule["source"],
+                    title=rule["title"],
+                )
+            )
             for x in rule["a"]:
                 for y in rule["b"]:
                     if x != y:
@@ -149,7 +155,7 @@ def _columns(path: Path, width: int) -> list[str]:
     """All cells of a TSV file (comment header dropped), row by row, in one flat list."""
     text = path.read_text("utf-8")
     if text.startswith("#"):
-        text = text[text.index("\n") + 1:]
+        text = text[text.index("\n") + 1 :]
     cells = text.rstrip("\n").replace("\t", "\n").split("\n")
     if len(cells) % width:
         raise ValueError(f"{path.name} is not a {width}-column table")

@@ -90,9 +90,19 @@ def _interactions(meds: tuple[Recognition, ...], kb: KnowledgeBase) -> tuple[Int
                     if x == y:
                         continue
                     for rule in kb.rules_for(x, y):
-                        found.setdefault((i, j, rule.id), Interaction(
-                            (i, j), (x, y), rule.severity, rule.title, rule.mechanism,
-                            rule.advice, rule.source, rule.id,
-                        ))
-    return tuple(sorted(found.values(),
-                        key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.indices)))
+                        found.setdefault(
+                            (i, j, rule.id),
+                            Interaction(
+                                (i, j),
+                                (x, y),
+                                rule.severity,
+                                rule.title,
+                                rule.mechanism,
+                                rule.advice,
+                                rule.source,
+                                rule.id,
+                            ),
+                        )
+    return tuple(
+        sorted(found.values(), key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.indices))
+    )

@@ -17,83 +17,248 @@ from dataclasses import dataclass
 
 # Units a strength is written in, mapped to one spelling; mass units convert for comparisons.
 _STRENGTH_UNITS = {
-    "mg": "mg", "milligram": "mg", "milligrams": "mg", "g": "g", "gm": "g", "gram": "g",
-    "grams": "g", "mcg": "mcg", "microgram": "mcg", "micrograms": "mcg", "ug": "mcg", "µg": "mcg",
-    "ng": "ng", "iu": "IU", "mmol": "mmol", "meq": "mEq", "%": "%", "ml": "mL", "mls": "mL",
-    "units": "units", "unit": "units", "u": "units",
+    "mg": "mg",
+    "milligram": "mg",
+    "milligrams": "mg",
+    "g": "g",
+    "gm": "g",
+    "gram": "g",
+    "grams": "g",
+    "mcg": "mcg",
+    "microgram": "mcg",
+    "micrograms": "mcg",
+    "ug": "mcg",
+    "µg": "mcg",
+    "ng": "ng",
+    "iu": "IU",
+    "mmol": "mmol",
+    "meq": "mEq",
+    "%": "%",
+    "ml": "mL",
+    "mls": "mL",
+    "units": "units",
+    "unit": "units",
+    "u": "units",
 }
 _TO_MG = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ng": 0.000001}
 # Dose forms: what one dose is counted in.
 _FORMS = {
-    "tab": "tablet", "tabs": "tablet", "tablet": "tablet", "tablets": "tablet", "tbl": "tablet",
-    "cap": "capsule", "caps": "capsule", "capsule": "capsule", "capsules": "capsule",
-    "puff": "puff", "puffs": "puff", "inhalation": "puff", "inhalations": "puff",
-    "actuation": "puff", "actuations": "puff", "actuat": "puff",
-    "drop": "drop", "drops": "drop", "gtt": "drop", "spray": "spray", "sprays": "spray",
-    "sachet": "sachet", "sachets": "sachet", "patch": "patch", "patches": "patch",
-    "supp": "suppository", "suppository": "suppository", "suppositories": "suppository",
-    "unit": "unit", "units": "unit", "ml": "mL", "mls": "mL", "application": "application",
-    "applications": "application", "amp": "ampoule", "ampoule": "ampoule", "vial": "vial",
-    "dose": "dose", "doses": "dose", "lozenge": "lozenge", "pessary": "pessary",
-    "odt": "tablet", "wafer": "tablet", "wafers": "tablet",
+    "tab": "tablet",
+    "tabs": "tablet",
+    "tablet": "tablet",
+    "tablets": "tablet",
+    "tbl": "tablet",
+    "cap": "capsule",
+    "caps": "capsule",
+    "capsule": "capsule",
+    "capsules": "capsule",
+    "puff": "puff",
+    "puffs": "puff",
+    "inhalation": "puff",
+    "inhalations": "puff",
+    "actuation": "puff",
+    "actuations": "puff",
+    "actuat": "puff",
+    "drop": "drop",
+    "drops": "drop",
+    "gtt": "drop",
+    "spray": "spray",
+    "sprays": "spray",
+    "sachet": "sachet",
+    "sachets": "sachet",
+    "patch": "patch",
+    "patches": "patch",
+    "supp": "suppository",
+    "suppository": "suppository",
+    "suppositories": "suppository",
+    "unit": "unit",
+    "units": "unit",
+    "ml": "mL",
+    "mls": "mL",
+    "application": "application",
+    "applications": "application",
+    "amp": "ampoule",
+    "ampoule": "ampoule",
+    "vial": "vial",
+    "dose": "dose",
+    "doses": "dose",
+    "lozenge": "lozenge",
+    "pessary": "pessary",
+    "odt": "tablet",
+    "wafer": "tablet",
+    "wafers": "tablet",
 }
 # Frequency abbreviations (AU practice usage) -> (canonical, times per day, times of day).
 _FREQ: dict[str, tuple[str, float | None, tuple[str, ...]]] = {
-    "daily": ("daily", 1, ()), "od": ("daily", 1, ()), "qd": ("daily", 1, ()),
-    "once": ("daily", 1, ()), "mane": ("mane", 1, ("morning",)), "om": ("mane", 1, ("morning",)),
+    "daily": ("daily", 1, ()),
+    "od": ("daily", 1, ()),
+    "qd": ("daily", 1, ()),
+    "once": ("daily", 1, ()),
+    "mane": ("mane", 1, ("morning",)),
+    "om": ("mane", 1, ("morning",)),
     "nocte": ("nocte", 1, ("night",)),
-    "qhs": ("nocte", 1, ("night",)), "hs": ("nocte", 1, ("night",)),
-    "midi": ("midday", 1, ("midday",)), "vespere": ("evening", 1, ("evening",)),
+    "qhs": ("nocte", 1, ("night",)),
+    "hs": ("nocte", 1, ("night",)),
+    "midi": ("midday", 1, ("midday",)),
+    "vespere": ("evening", 1, ("evening",)),
     # Twice or three times a day means with the day's meals to a patient: the last dose is the
     # evening one, not bedtime (which "nocte" names).
-    "bd": ("bd", 2, ("morning", "evening")), "bid": ("bd", 2, ("morning", "evening")),
+    "bd": ("bd", 2, ("morning", "evening")),
+    "bid": ("bd", 2, ("morning", "evening")),
     "twice": ("bd", 2, ("morning", "evening")),
     "tds": ("tds", 3, ("morning", "midday", "evening")),
     "tid": ("tds", 3, ("morning", "midday", "evening")),
     "qid": ("qid", 4, ("morning", "midday", "evening", "night")),
     "qds": ("qid", 4, ("morning", "midday", "evening", "night")),
-    "weekly": ("weekly", 1 / 7, ()), "fortnightly": ("fortnightly", 1 / 14, ()),
-    "monthly": ("monthly", 1 / 30, ()), "stat": ("stat", None, ()),
+    "weekly": ("weekly", 1 / 7, ()),
+    "fortnightly": ("fortnightly", 1 / 14, ()),
+    "monthly": ("monthly", 1 / 30, ()),
+    "stat": ("stat", None, ()),
     "alt": ("alternate days", 0.5, ()),
 }
 _PHRASE_FREQ = {
-    "once daily": "daily", "once a day": "daily", "once a week": "weekly",
-    "twice daily": "bd", "twice a day": "bd", "three times daily": "tds",
-    "three times a day": "tds", "four times daily": "qid", "four times a day": "qid",
-    "every day": "daily", "each morning": "mane", "in the morning": "mane",
-    "every morning": "mane", "at night": "nocte", "every night": "nocte", "at bedtime": "nocte",
-    "each night": "nocte", "alternate days": "alt", "every other day": "alt",
-    "once weekly": "weekly", "one day a week": "weekly",
+    "once daily": "daily",
+    "once a day": "daily",
+    "once a week": "weekly",
+    "twice daily": "bd",
+    "twice a day": "bd",
+    "three times daily": "tds",
+    "three times a day": "tds",
+    "four times daily": "qid",
+    "four times a day": "qid",
+    "every day": "daily",
+    "each morning": "mane",
+    "in the morning": "mane",
+    "every morning": "mane",
+    "at night": "nocte",
+    "every night": "nocte",
+    "at bedtime": "nocte",
+    "each night": "nocte",
+    "alternate days": "alt",
+    "every other day": "alt",
+    "once weekly": "weekly",
+    "one day a week": "weekly",
 }
 _ROUTES = {
-    "po": "oral", "oral": "oral", "orally": "oral", "sl": "sublingual", "sublingual": "sublingual",
-    "inh": "inhaled", "inhaled": "inhaled", "inhaler": "inhaled", "neb": "nebulised",
-    "nebulised": "nebulised", "sc": "subcutaneous", "subcut": "subcutaneous", "s/c": "subcutaneous",
-    "subcutaneous": "subcutaneous", "im": "intramuscular", "intramuscular": "intramuscular",
-    "iv": "intravenous", "intravenous": "intravenous", "top": "topical", "topical": "topical",
-    "topically": "topical", "pr": "rectal", "rectal": "rectal", "pv": "vaginal",
-    "vaginal": "vaginal", "td": "transdermal", "transdermal": "transdermal", "nasal": "nasal",
-    "intranasal": "nasal", "ophthalmic": "eye", "eye": "eye", "ear": "ear", "mucosal": "mucosal",
-    "injection": "injection", "cream": "topical", "ointment": "topical", "gel": "topical",
+    "po": "oral",
+    "oral": "oral",
+    "orally": "oral",
+    "sl": "sublingual",
+    "sublingual": "sublingual",
+    "inh": "inhaled",
+    "inhaled": "inhaled",
+    "inhaler": "inhaled",
+    "neb": "nebulised",
+    "nebulised": "nebulised",
+    "sc": "subcutaneous",
+    "subcut": "subcutaneous",
+    "s/c": "subcutaneous",
+    "subcutaneous": "subcutaneous",
+    "im": "intramuscular",
+    "intramuscular": "intramuscular",
+    "iv": "intravenous",
+    "intravenous": "intravenous",
+    "top": "topical",
+    "topical": "topical",
+    "topically": "topical",
+    "pr": "rectal",
+    "rectal": "rectal",
+    "pv": "vaginal",
+    "vaginal": "vaginal",
+    "td": "transdermal",
+    "transdermal": "transdermal",
+    "nasal": "nasal",
+    "intranasal": "nasal",
+    "ophthalmic": "eye",
+    "eye": "eye",
+    "ear": "ear",
+    "mucosal": "mucosal",
+    "injection": "injection",
+    "cream": "topical",
+    "ointment": "topical",
+    "gel": "topical",
 }
-_TIMES = {"morning": "morning", "am": "morning", "breakfast": "morning", "lunch": "midday",
-          "midday": "midday", "noon": "midday", "evening": "evening", "dinner": "evening",
-          "tea": "evening", "night": "night", "pm": "evening", "bedtime": "night"}
-_DAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-         "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays"}
+_TIMES = {
+    "morning": "morning",
+    "am": "morning",
+    "breakfast": "morning",
+    "lunch": "midday",
+    "midday": "midday",
+    "noon": "midday",
+    "evening": "evening",
+    "dinner": "evening",
+    "tea": "evening",
+    "night": "night",
+    "pm": "evening",
+    "bedtime": "night",
+}
+_DAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mondays",
+    "tuesdays",
+    "wednesdays",
+    "thursdays",
+    "fridays",
+    "saturdays",
+    "sundays",
+}
 # Instruction phrases kept whole (longest first when matching).
-_INSTRUCTIONS = sorted([
-    "with meals", "with food", "with breakfast", "with dinner", "with evening meal",
-    "with lunch", "after food", "after meals", "before meals", "before food",
-    "before breakfast", "on an empty stomach", "with water", "with plenty of water",
-    "swallow whole", "do not crush", "dissolve in water", "rinse mouth after use",
-    "rinse mouth", "under the tongue", "as directed", "when required", "when needed",
-    "as needed", "as required", "if required", "if needed", "as per sliding scale",
-    "sliding scale", "per sliding scale", "via spacer", "as per inr", "as per protocol",
-    "as per chart", "with spacer", "apply thinly", "to affected area",
-], key=lambda p: -len(p))
-_PRN_PHRASES = {"when required", "when needed", "as needed", "as required", "if required",
-                "if needed"}
+_INSTRUCTIONS = sorted(
+    [
+        "with meals",
+        "with food",
+        "with breakfast",
+        "with dinner",
+        "with evening meal",
+        "with lunch",
+        "after food",
+        "after meals",
+        "before meals",
+        "before food",
+        "before breakfast",
+        "on an empty stomach",
+        "with water",
+        "with plenty of water",
+        "swallow whole",
+        "do not crush",
+        "dissolve in water",
+        "rinse mouth after use",
+        "rinse mouth",
+        "under the tongue",
+        "as directed",
+        "when required",
+        "when needed",
+        "as needed",
+        "as required",
+        "if required",
+        "if needed",
+        "as per sliding scale",
+        "sliding scale",
+        "per sliding scale",
+        "via spacer",
+        "as per inr",
+        "as per protocol",
+        "as per chart",
+        "with spacer",
+        "apply thinly",
+        "to affected area",
+    ],
+    key=lambda p: -len(p),
+)
+_PRN_PHRASES = {
+    "when required",
+    "when needed",
+    "as needed",
+    "as required",
+    "if required",
+    "if needed",
+}
 _PRN_WORDS = {"prn", "p.r.n.", "p.r.n"}
 _STOP_WORDS = {"stop", "stopped", "cease", "ceased", "discontinue", "discontinued"}
 _PERIOD_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
@@ -101,7 +266,8 @@ _PERIOD_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30}
 _DURATION_RE = re.compile(r"\b(?:x|for)\s*(\d+)\s*(day|week|month)s?\b")
 _EVERY_HOURS_RE = re.compile(
     r"\b(?:(?:change\s+)?every|q)\s*(\d+)\s*(?:hours?|hrs?|h)\b|\b(\d+)(?:\s*-\s*\d+)?\s*"
-    r"(?:hourly|hrly)\b")
+    r"(?:hourly|hrly)\b"
+)
 _EVERY_PERIOD_RE = re.compile(r"\b(?:change\s+)?every\s+(\d+)\s+(day|week|month)s?\b")
 _LEADING_STOP_RE = re.compile(r"^\s*(stop|stopped|cease|ceased|discontinued?)\b\s*[:\-–]?\s*")
 _WITHHOLD_RE = re.compile(r"\b(?:withhold|withheld|suspend|suspended|hold)\b.*$")
@@ -119,7 +285,9 @@ _TOKEN_RE = re.compile(r"[^\s,;()]+")
 _RATIO_RE = re.compile(rf"^{_NUMBER}(?:/{_NUMBER})+$")  # "250/25": a strength with no unit
 _UNIT_WORD_RE = re.compile(
     r"^(mg|g|gm|mcg|ug|µg|ng|iu|mmol|meq|%|ml|units?|u|milligrams?|micrograms?|grams?)"
-    r"(?:/(ml|actuat|dose|hr|h|g|l|spray|puff|24h))?$", re.IGNORECASE)
+    r"(?:/(ml|actuat|dose|hr|h|g|l|spray|puff|24h))?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -161,9 +329,17 @@ class MedLine:
     @property
     def frequency_text(self) -> str:
         """Plain words for the frequency, for lists and cards."""
-        words = {"daily": "once a day", "bd": "twice a day", "tds": "three times a day",
-                 "qid": "four times a day", "mane": "in the morning", "nocte": "at night",
-                 "weekly": "once a week", "midday": "at midday", "evening": "in the evening"}
+        words = {
+            "daily": "once a day",
+            "bd": "twice a day",
+            "tds": "three times a day",
+            "qid": "four times a day",
+            "mane": "in the morning",
+            "nocte": "at night",
+            "weekly": "once a week",
+            "midday": "at midday",
+            "evening": "in the evening",
+        }
         text = words.get(self.frequency or "", self.frequency or "")
         if self.prn:
             reason = f" for {self.prn_reason}" if self.prn_reason else ""
@@ -193,15 +369,20 @@ def _strength(token: str) -> tuple[str, float, str] | None:
 def _tokens(text: str) -> list[str]:
     raw = _TOKEN_RE.findall(text)
     # Leading pack sizes in coded displays ("24 HR metoprolol...", "10 ML Furosemide ...").
-    while len(raw) > 2 and _number(raw[0]) is not None and raw[1].lower() in {
-        "hr", "actuat", "ml", "day"
-    }:
+    while (
+        len(raw) > 2
+        and _number(raw[0]) is not None
+        and raw[1].lower() in {"hr", "actuat", "ml", "day"}
+    ):
         raw = raw[2:]
     out: list[str] = []
     for token in raw:
         # "500 mg" written with a space is one strength.
-        if out and _UNIT_WORD_RE.match(token) and (_number(out[-1]) is not None
-                                                   or _RATIO_RE.match(out[-1])):
+        if (
+            out
+            and _UNIT_WORD_RE.match(token)
+            and (_number(out[-1]) is not None or _RATIO_RE.match(out[-1]))
+        ):
             out[-1] = f"{out[-1]}{token}"
         else:
             out.append(token)
@@ -222,7 +403,7 @@ def parse_line(text: str) -> MedLine:
             if phrase in _PRN_PHRASES:
                 fields["prn"] = True
             else:
-                instructions.append(work[idx: idx + len(phrase)])
+                instructions.append(work[idx : idx + len(phrase)])
             work, lowered = _cut(work, idx, len(phrase)), _cut(lowered, idx, len(phrase))
     work, lowered = _read_patterns(work, lowered, fields, instructions)
     for phrase, code in sorted(_PHRASE_FREQ.items(), key=lambda kv: -len(kv[0])):
@@ -236,10 +417,18 @@ def parse_line(text: str) -> MedLine:
     while i < len(tokens):
         t = tokens[i]
         low = t.lower().strip(".")
-        if (_strength(t) or _number(low) is not None or _RATIO_RE.match(low)
-                or _COUNT_RE.match(low) or _UNIT_WORD_RE.match(low) or low in _FREQ
-                or low in _PRN_WORDS or low in _STOP_WORDS or _QH_RE.match(low)
-                or (name_words and low in _ROUTES)):
+        if (
+            _strength(t)
+            or _number(low) is not None
+            or _RATIO_RE.match(low)
+            or _COUNT_RE.match(low)
+            or _UNIT_WORD_RE.match(low)
+            or low in _FREQ
+            or low in _PRN_WORDS
+            or low in _STOP_WORDS
+            or _QH_RE.match(low)
+            or (name_words and low in _ROUTES)
+        ):
             break
         if t.startswith("[") or t.endswith("]"):
             break
@@ -292,17 +481,19 @@ def parse_line(text: str) -> MedLine:
             pass  # a brand in brackets in coded displays ("[Toprol]"): recognition reads it
         elif low in _STOP_WORDS:
             fields["stop"] = True
-            reason = [w for w in rest[j + 1:] if w not in {"-", "–", ":", "—"}]
+            reason = [w for w in rest[j + 1 :] if w not in {"-", "–", ":", "—"}]
             if reason:  # "STOP - GI bleed": the rest of the line is why
                 fields["stop_reason"] = " ".join(reason)
                 break
-        elif (j == 0 and "strength" not in fields and (_number(low) or 0) > 4
-              and nxt not in _FORMS):
+        elif j == 0 and "strength" not in fields and (_number(low) or 0) > 4 and nxt not in _FORMS:
             # "Lasix 40 mane": a number right after the name, too big to be a count, is the
             # strength with its unit left out (kept without a unit, never guessed).
             fields["strength"], fields["strength_value"] = low, _number(low)
-        elif (_number(low) is not None and "dose_amount" not in fields
-              and (nxt in _FREQ or nxt in _PRN_WORDS or not nxt)):
+        elif (
+            _number(low) is not None
+            and "dose_amount" not in fields
+            and (nxt in _FREQ or nxt in _PRN_WORDS or not nxt)
+        ):
             fields["dose_amount"] = _number(low)  # "Somac 40mg 1 daily": one, of the product
         elif low in _ROUTES:
             fields.setdefault("route", _ROUTES[low])
@@ -312,10 +503,42 @@ def parse_line(text: str) -> MedLine:
                 fields["times_of_day"] = (*fields["times_of_day"], _TIMES[low])
         elif low in _DAYS:
             fields["days"] = (*fields.get("days", ()), low.rstrip("s"))
-        elif low in {"-", "–", "—", ":", "&", "+", "/", "then", "x", "of", "per", "to", "a",
-                     "at", "in", "the", "on", "and",
-                     "release", "extended", "modified", "slow", "sr", "cr", "xr", "mr", "er",
-                     "oral", "tablet", "dose", "metered", "dry", "powder", "each"}:
+        elif low in {
+            "-",
+            "–",
+            "—",
+            ":",
+            "&",
+            "+",
+            "/",
+            "then",
+            "x",
+            "of",
+            "per",
+            "to",
+            "a",
+            "at",
+            "in",
+            "the",
+            "on",
+            "and",
+            "release",
+            "extended",
+            "modified",
+            "slow",
+            "sr",
+            "cr",
+            "xr",
+            "mr",
+            "er",
+            "oral",
+            "tablet",
+            "dose",
+            "metered",
+            "dry",
+            "powder",
+            "each",
+        }:
             pass  # filler and release words carry nothing we store
         else:
             unparsed.append(t)
@@ -335,9 +558,11 @@ def parse_line(text: str) -> MedLine:
     return MedLine(text=original, name=" ".join(name_words), unparsed=tuple(unparsed), **fields)
 
 
-def _read_patterns(work: str, lowered: str, fields: dict,
-                   instructions: list[str]) -> tuple[str, str]:
+def _read_patterns(
+    work: str, lowered: str, fields: dict, instructions: list[str]
+) -> tuple[str, str]:
     """Stop, hold, duration, "every N hours/days" and "(was 20mg)", cut out of the line."""
+
     def cut(m: re.Match) -> None:
         nonlocal work, lowered
         start, end = m.span()
@@ -347,10 +572,10 @@ def _read_patterns(work: str, lowered: str, fields: dict,
         fields["stop"] = True
         cut(m)
     if m := _WITHHOLD_RE.search(lowered):
-        instructions.append(work[m.start(): m.end()].strip(" -–:"))
+        instructions.append(work[m.start() : m.end()].strip(" -–:"))
         cut(m)
     if m := _WAS_RE.search(lowered):
-        instructions.append(work[m.start(): m.end()].strip("()"))
+        instructions.append(work[m.start() : m.end()].strip("()"))
         cut(m)
     if m := _DURATION_RE.search(lowered):
         instructions.append(f"for {m.group(1)} {m.group(2)}{'s' if m.group(1) != '1' else ''}")
@@ -372,14 +597,22 @@ def _read_patterns(work: str, lowered: str, fields: dict,
 def _has_frequency_word(lowered: str) -> bool:
     # "daily, reduce by 5mg every 3 days": the every-N belongs to a taper, not the frequency.
     return any(w in _FREQ for w in re.findall(r"[a-z]+", lowered)) or any(
-        p in lowered for p in _PHRASE_FREQ)
+        p in lowered for p in _PHRASE_FREQ
+    )
 
 
 def _known(token: str) -> bool:
     low = token.lower().strip(".")
-    return bool(low in _FREQ or low in _ROUTES or low in _FORMS or low in _TIMES
-                or low in _STOP_WORDS or _strength(token) or _number(low) is not None
-                or _QH_RE.match(low))
+    return bool(
+        low in _FREQ
+        or low in _ROUTES
+        or low in _FORMS
+        or low in _TIMES
+        or low in _STOP_WORDS
+        or _strength(token)
+        or _number(low) is not None
+        or _QH_RE.match(low)
+    )
 
 
 def _set_frequency(fields: dict, code: str) -> None:
@@ -400,4 +633,4 @@ def _at_word_bounds(text: str, idx: int, length: int) -> bool:
 
 
 def _cut(text: str, idx: int, length: int) -> str:
-    return text[:idx] + " " + text[idx + length:]
+    return text[:idx] + " " + text[idx + length :]

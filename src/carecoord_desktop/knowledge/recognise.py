@@ -63,7 +63,7 @@ class Recognition:
 
     @property
     def status(self) -> str:
-        """"recognised" or the words shown beside an unrecognised medicine."""
+        """ "recognised" or the words shown beside an unrecognised medicine."""
         return "recognised" if self.recognised else NOT_RECOGNISED
 
     def classes(self, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
@@ -86,7 +86,7 @@ def recognise(text: str, *, kb: KnowledgeBase | None = None) -> Recognition:
     last_end = -1  # where the previous name ended: a salt word right after it is its salt
     while i < len(words):
         for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-            candidate = " ".join(words[i: i + size])
+            candidate = " ".join(words[i : i + size])
             hit = kb.lookup(candidate)
             if hit is None:
                 continue
@@ -101,8 +101,9 @@ def recognise(text: str, *, kb: KnowledgeBase | None = None) -> Recognition:
             i += 1
     if ingredients:
         keys = tuple(ingredients)
-        return Recognition(text, keys, _display(kb, keys), "exact", tuple(matched),
-                           tuple(dict.fromkeys(sources)))
+        return Recognition(
+            text, keys, _display(kb, keys), "exact", tuple(matched), tuple(dict.fromkeys(sources))
+        )
     return _fuzzy(text, words, kb)
 
 
@@ -125,8 +126,9 @@ def _fuzzy(text: str, words: list[str], kb: KnowledgeBase) -> Recognition:
     found = kb.lookup(best[1])
     assert found is not None
     keys = found[0]
-    return Recognition(text, keys, _display(kb, keys), "fuzzy", (best[1],), (found[1],),
-                       round(best[0], 1))
+    return Recognition(
+        text, keys, _display(kb, keys), "fuzzy", (best[1],), (found[1],), round(best[0], 1)
+    )
 
 
 _initial_cache: dict[int, dict[str, list[str]]] = {}

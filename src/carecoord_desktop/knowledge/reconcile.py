@@ -57,9 +57,13 @@ class Status(StrEnum):
 
 
 STATUS_TEXT = {
-    Status.UNCHANGED: "Unchanged", Status.NEW: "New", Status.STOPPED: "Stopped",
-    Status.DOSE_CHANGED: "Dose changed", Status.FREQUENCY_CHANGED: "Frequency changed",
-    Status.OMITTED: "Omitted without a reason", Status.REPORTED_ONLY: "Patient reports only",
+    Status.UNCHANGED: "Unchanged",
+    Status.NEW: "New",
+    Status.STOPPED: "Stopped",
+    Status.DOSE_CHANGED: "Dose changed",
+    Status.FREQUENCY_CHANGED: "Frequency changed",
+    Status.OMITTED: "Omitted without a reason",
+    Status.REPORTED_ONLY: "Patient reports only",
 }
 
 
@@ -75,8 +79,14 @@ class SourceLine:
     def read(self, kb: KnowledgeBase) -> SourceLine:
         parsed = self.parsed or parse_line(self.text)
         rec = self.recognition or recognise(self.text, kb=kb)
-        return SourceLine(self.key, self.text, parsed, rec, self.stopped or parsed.stop,
-                          self.reason or parsed.stop_reason or "")
+        return SourceLine(
+            self.key,
+            self.text,
+            parsed,
+            rec,
+            self.stopped or parsed.stop,
+            self.reason or parsed.stop_reason or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -192,8 +202,13 @@ def reconcile(
     return _flag(tuple(rows), kb)
 
 
-def _attach(groups: list[dict[str, SourceLine]], methods: list[str], list_name: str,
-            line: SourceLine, anchor: str | None) -> None:
+def _attach(
+    groups: list[dict[str, SourceLine]],
+    methods: list[str],
+    list_name: str,
+    line: SourceLine,
+    anchor: str | None,
+) -> None:
     best: tuple[int, int] | None = None  # (score, index)
     for index, group in enumerate(groups):
         if list_name in group:
@@ -238,8 +253,14 @@ def _classify(group: dict[str, SourceLine], method: str, has_new: bool) -> Row:
     cur, new, rep = group.get("current"), group.get("new"), group.get("reported")
     target = new if has_new else rep
     if cur is None and new is None:
-        return Row(None, None, rep, Status.REPORTED_ONLY, matched_by=method,
-                   note="The patient reports taking this; it is on no other list.")
+        return Row(
+            None,
+            None,
+            rep,
+            Status.REPORTED_ONLY,
+            matched_by=method,
+            note="The patient reports taking this; it is on no other list.",
+        )
     if cur is None:
         status, changes, note = Status.NEW, (), "New on this list."
         if new is not None and new.stopped:
@@ -352,24 +373,38 @@ def _flag(rows: tuple[Row, ...], kb: KnowledgeBase) -> Reconciliation:
         idx = tuple(staying[i] for i in dup.indices)
         names = " and ".join(_label(rows[i]) for i in idx)
         if dup.kind == "ingredient":
-            flags.append(Flag("ingredient_duplicate", idx,
-                              f"The same medicine twice ({dup.name}): {names}."))
+            flags.append(
+                Flag("ingredient_duplicate", idx, f"The same medicine twice ({dup.name}): {names}.")
+            )
         else:
-            flags.append(Flag("class_duplicate", idx, f"Two medicines of one class ({dup.name}): "
-                                                      f"{names}."))
+            flags.append(
+                Flag("class_duplicate", idx, f"Two medicines of one class ({dup.name}): {names}.")
+            )
     for hit in result.interactions:
         a, b = (staying[i] for i in hit.indices)
-        flags.append(Flag("interaction", (a, b),
-                          f"{hit.title}: {_label(rows[a])} with {_label(rows[b])}.",
-                          hit.severity, hit.advice, hit.source))
+        flags.append(
+            Flag(
+                "interaction",
+                (a, b),
+                f"{hit.title}: {_label(rows[a])} with {_label(rows[b])}.",
+                hit.severity,
+                hit.advice,
+                hit.source,
+            )
+        )
     for i, row in enumerate(rows):
         if not row.recognised:
             flags.append(Flag("unrecognised", (i,), f"{_label(row)}: {NOT_RECOGNISED}."))
         if row.status in (Status.DOSE_CHANGED, Status.FREQUENCY_CHANGED, Status.OMITTED):
             flags.append(Flag(row.status.value, (i,), f"{_label(row)}: {row.note}"))
         if row.reported_differs:
-            flags.append(Flag("reported_differs", (i,),
-                              f"{_label(row)}: the patient's account differs from the list."))
+            flags.append(
+                Flag(
+                    "reported_differs",
+                    (i,),
+                    f"{_label(row)}: the patient's account differs from the list.",
+                )
+            )
     return Reconciliation(rows, tuple(flags), staying)
 
 

@@ -144,9 +144,7 @@ def reindex_statements() -> list[str]:
 def rebuild_statements() -> list[str]:
     """Remake every search table and every patient's counters from the records, in order."""
     pid = "patient_stats.patient_id"
-    counters = ", ".join(
-        (_counts_set(pid), _hospital_set(pid), _carer_set(pid), _points_set(pid))
-    )
+    counters = ", ".join((_counts_set(pid), _hospital_set(pid), _carer_set(pid), _points_set(pid)))
     return [
         "DELETE FROM patient_stats",
         _stats_insert_select(),

@@ -25,11 +25,29 @@ MEDICINE_TYPES = ("MedicationRequest", "MedicationStatement")
 UNNAMED = "(medicine not named in the file)"
 # Statuses that mean the patient is no longer (or never was) taking it.
 NOT_TAKING = {"stopped", "cancelled", "completed", "entered-in-error", "not-taken", "revoked"}
-_PERIOD_WORDS = {"d": "day", "wk": "week", "mo": "month", "h": "hour", "min": "minute",
-                 "a": "year", "s": "second"}
-_GTS = {"QD": "daily", "BID": "bd", "TID": "tds", "QID": "qid", "AM": "mane", "PM": "nocte",
-        "QOD": "alternate days", "Q4H": "q4h", "Q6H": "q6h", "Q8H": "q8h", "WK": "weekly",
-        "HS": "nocte"}
+_PERIOD_WORDS = {
+    "d": "day",
+    "wk": "week",
+    "mo": "month",
+    "h": "hour",
+    "min": "minute",
+    "a": "year",
+    "s": "second",
+}
+_GTS = {
+    "QD": "daily",
+    "BID": "bd",
+    "TID": "tds",
+    "QID": "qid",
+    "AM": "mane",
+    "PM": "nocte",
+    "QOD": "alternate days",
+    "Q4H": "q4h",
+    "Q6H": "q6h",
+    "Q8H": "q8h",
+    "WK": "weekly",
+    "HS": "nocte",
+}
 
 
 class FhirReadError(ValueError):
@@ -79,8 +97,11 @@ def read_medications(data: bytes | str | dict) -> list[FhirMedication]:
         )
     else:
         raise FhirReadError("The file is JSON but not FHIR (it has no resourceType).")
-    return [_read(r, index) for r in resources
-            if isinstance(r, dict) and r.get("resourceType") in MEDICINE_TYPES]
+    return [
+        _read(r, index)
+        for r in resources
+        if isinstance(r, dict) and r.get("resourceType") in MEDICINE_TYPES
+    ]
 
 
 def _load(data: bytes | str | dict) -> dict:
@@ -126,7 +147,8 @@ def _read(res: dict, index: dict[str, dict]) -> FhirMedication:
             concept = {"text": res["medicationReference"]["display"]}
     codings = tuple(
         (c.get("system", ""), str(c.get("code", "")), c.get("display", ""))
-        for c in concept.get("coding") or [] if isinstance(c, dict)
+        for c in concept.get("coding") or []
+        if isinstance(c, dict)
     )
     text = concept.get("text") or next((d for _, _, d in codings if d), "") or UNNAMED
     is_request = res.get("resourceType") == "MedicationRequest"
@@ -137,18 +159,20 @@ def _read(res: dict, index: dict[str, dict]) -> FhirMedication:
         id=str(res.get("id", "")),
         text=" ".join(str(text).split()),
         codings=codings,
-        dosage_text="; ".join(t for t in (_dosage(d) for d in dosages if isinstance(d, dict))
-                              if t),
+        dosage_text="; ".join(t for t in (_dosage(d) for d in dosages if isinstance(d, dict)) if t),
         status=str(res.get("status", "unknown")),
         intent=str(res.get("intent", "")),
         started=started,
         ended=ended,
         reason=_concepts(res.get("statusReason")),
-        indication=_concepts(res.get("reasonCode")) or _references(res.get("reasonReference"),
-                                                                   index),
+        indication=_concepts(res.get("reasonCode"))
+        or _references(res.get("reasonReference"), index),
         prescriber=_references([res.get("requester") or res.get("informationSource")], index),
-        note="; ".join(n.get("text", "") for n in res.get("note") or [] if isinstance(n, dict)
-                       and n.get("text")),
+        note="; ".join(
+            n.get("text", "")
+            for n in res.get("note") or []
+            if isinstance(n, dict) and n.get("text")
+        ),
     )
 
 
@@ -157,8 +181,10 @@ def _dates(res: dict, is_request: bool) -> tuple[date | None, date | None]:
         validity = (res.get("dispenseRequest") or {}).get("validityPeriod") or {}
         return _date(res.get("authoredOn") or validity.get("start")), _date(validity.get("end"))
     period = res.get("effectivePeriod") or {}
-    return (_date(res.get("effectiveDateTime") or period.get("start") or res.get("dateAsserted")),
-            _date(period.get("end")))
+    return (
+        _date(res.get("effectiveDateTime") or period.get("start") or res.get("dateAsserted")),
+        _date(period.get("end")),
+    )
 
 
 def _date(value) -> date | None:
@@ -189,8 +215,14 @@ def _dosage(d: dict) -> str:
     route = _concept(d.get("route"))
     timing = d.get("timing") or {}
     code = _concept(timing.get("code"))
-    coded = next((c.get("code") for c in (timing.get("code") or {}).get("coding") or []
-                  if isinstance(c, dict)), None)
+    coded = next(
+        (
+            c.get("code")
+            for c in (timing.get("code") or {}).get("coding") or []
+            if isinstance(c, dict)
+        ),
+        None,
+    )
     repeat = timing.get("repeat") or {}
     if coded in _GTS:
         parts.append(_GTS[coded])
@@ -199,8 +231,17 @@ def _dosage(d: dict) -> str:
     elif repeat.get("frequency") and repeat.get("period"):
         parts.append(_repeat_words(repeat))
     for when in repeat.get("when") or []:
-        parts.append({"MORN": "mane", "NIGHT": "nocte", "HS": "nocte", "EVE": "evening",
-                      "C": "with meals", "AC": "before meals", "PC": "after meals"}.get(when, ""))
+        parts.append(
+            {
+                "MORN": "mane",
+                "NIGHT": "nocte",
+                "HS": "nocte",
+                "EVE": "evening",
+                "C": "with meals",
+                "AC": "before meals",
+                "PC": "after meals",
+            }.get(when, "")
+        )
     if route and route.lower() not in {"oral route", "oral"}:
         parts.append(route.lower())
     if d.get("asNeededBoolean") or d.get("asNeededCodeableConcept"):
@@ -228,8 +269,14 @@ def _repeat_words(repeat: dict) -> str:
 def _concept(c) -> str:
     if not isinstance(c, dict):
         return ""
-    return c.get("text") or next((x.get("display", "") for x in c.get("coding") or []
-                                  if isinstance(x, dict) and x.get("display")), "")
+    return c.get("text") or next(
+        (
+            x.get("display", "")
+            for x in c.get("coding") or []
+            if isinstance(x, dict) and x.get("display")
+        ),
+        "",
+    )
 
 
 def _concepts(value) -> str:
@@ -253,8 +300,11 @@ def _references(refs, index: dict[str, dict]) -> str:
         elif target.get("name"):
             name = target["name"][0] if isinstance(target["name"], list) else target["name"]
             if isinstance(name, dict):
-                words = [*(name.get("prefix") or []), *(name.get("given") or []),
-                         name.get("family", "")]
+                words = [
+                    *(name.get("prefix") or []),
+                    *(name.get("given") or []),
+                    name.get("family", ""),
+                ]
                 out.append(" ".join(w for w in words if w))
             else:
                 out.append(str(name))

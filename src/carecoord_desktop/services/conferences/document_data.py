@@ -16,11 +16,16 @@ from sqlmodel import Session, select
 
 from carecoord_desktop.documents import conference_data as c
 from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
-from carecoord_desktop.models.conference import DecisionKind, JoinMethod, ParticipantKind
+from carecoord_desktop.models.conference import (
+    ConferenceStatus,
+    DecisionKind,
+    JoinMethod,
+    ParticipantKind,
+)
 from carecoord_desktop.models.patient import (
     Patient,
 )
-from carecoord_desktop.models.referral import DocumentShare
+from carecoord_desktop.models.referral import DocumentShare, SendMethod
 from carecoord_desktop.models.staff import StaffUser
 from carecoord_desktop.services import settings as practice_settings
 from carecoord_desktop.services.conferences import agenda as agenda_service
@@ -102,7 +107,6 @@ def shares_of(session: Session, conference_id: int) -> list[ShareRow]:
 
 
 def _heads(session: Session, rec: ConferenceRecord):
-
     p = session.get(Patient, rec.patient_id)
     practice = practice_settings._read(session)
     header = PracticeHeader(name=practice.practice_name or "Practice", is_demo=bool(p.is_demo))
@@ -156,7 +160,6 @@ def _heads(session: Session, rec: ConferenceRecord):
 
 
 def _check(rec: ConferenceRecord, shares: list[ShareRow]):
-
     result = rules.check_record(rec, shares)
     lines = tuple(c.CheckLine(e.key, e.name, e.met, e.detail) for e in result.elements)
     return result.pack_name, lines
@@ -164,7 +167,6 @@ def _check(rec: ConferenceRecord, shares: list[ShareRow]):
 
 def summary_data(ws: Workspace, actor: Actor, conference_id: int):
     """The summary's data (checks the role; the caller that renders it audits)."""
-
     require_print(actor)
     rec = conference_service.load_conference(ws, actor, conference_id)
     with ws.session() as session:
@@ -211,15 +213,19 @@ def summary_data(ws: Workspace, actor: Actor, conference_id: int):
         pack_name=pack_name,
         check=check,
         sent_to=tuple(
-            c.SentTo(
-                s.recipient, method_label(s.method), local(s.shared_at).date(), s.shared_by_name
-            )
+            c.SentTo(s.recipient, _how(s.method), local(s.shared_at).date(), s.shared_by_name)
             for s in shares
             if s.document == SUMMARY
         ),
         printed_at=datetime.now(),
         printed_by=actor.full_name,
     )
+
+
+def _how(method: str) -> str:
+    # The referral's label says "Given to the patient"; here the recipient is named beside it
+    # and may be a carer or a provider.
+    return "By hand" if method == SendMethod.BY_HAND.value else method_label(method)
 
 
 def _plan_words(d) -> str:
@@ -236,14 +242,16 @@ def _plan_words(d) -> str:
 
 def pack_data(ws: Workspace, actor: Actor, conference_id: int, *, today: date | None = None):
     """The pack's data (checks the role; the caller that renders it audits)."""
-
     require_print(actor)
     today = today or date.today()
     rec = conference_service.load_conference(ws, actor, conference_id)
-    # What the record raises now that the stored agenda does not have yet (built since).
-    fresh = agenda_service.build_agenda(
-        ws, actor, rec.patient_id, today=today, questions=rec.patient_questions
-    )
+    # What the record raises now that the stored agenda does not have yet (built since); for
+    # a conference still to come only: a held one's agenda is what was discussed.
+    fresh: list = []
+    if rec.status == ConferenceStatus.SCHEDULED.value:
+        fresh = agenda_service.build_agenda(
+            ws, actor, rec.patient_id, today=today, questions=rec.patient_questions
+        )
     have = {a.source_ref for a in rec.agenda if a.source_ref}
     agenda = [
         c.AgendaEntry(a.title, source_label(a.source), a.detail or "", a.minutes or "", a.discussed)

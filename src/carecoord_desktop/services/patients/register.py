@@ -474,4 +474,3 @@ def filter_words(flt: PatientFilter) -> list[str]:
     if flt.include_archived:
         parts.append("including archived")
     return parts
-

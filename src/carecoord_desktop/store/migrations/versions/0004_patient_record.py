@@ -100,12 +100,8 @@ _PATIENT_TRIGGERS = (
 )
 # Both FTS tables refilled with the new text.
 _REINDEX = (
-    (
-        "DELETE FROM patient_fts"
-    ),
-    (
-        "DELETE FROM patient_trigram"
-    ),
+    ("DELETE FROM patient_fts"),
+    ("DELETE FROM patient_trigram"),
     (
         "INSERT INTO patient_fts (rowid, names, idents, dob) SELECT p.id, p.given_name || ' ' || "
         "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "
@@ -175,12 +171,8 @@ _PATIENT_TRIGGERS_0003 = (
     ),
 )
 _REINDEX_0003 = (
-    (
-        "DELETE FROM patient_fts"
-    ),
-    (
-        "DELETE FROM patient_trigram"
-    ),
+    ("DELETE FROM patient_fts"),
+    ("DELETE FROM patient_trigram"),
     (
         "INSERT INTO patient_fts (rowid, names, idents, dob) SELECT p.id, p.given_name || ' ' || "
         "p.family_name || ' ' || coalesce(p.preferred_name, '') || ' ' || "

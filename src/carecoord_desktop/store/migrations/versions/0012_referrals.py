@@ -31,10 +31,7 @@ UPGRADE = (
         "NULL, updated_at DATETIME NOT NULL, PRIMARY KEY (id), FOREIGN KEY(created_by_id) "
         "REFERENCES staff_user (id))"
     ),
-    (
-        "CREATE INDEX ix_community_resource_active_category ON community_resource (active, "
-        "category)"
-    ),
+    ("CREATE INDEX ix_community_resource_active_category ON community_resource (active, category)"),
     (
         "CREATE UNIQUE INDEX ix_community_resource_name_area ON community_resource (name_key, "
         "area_key)"
