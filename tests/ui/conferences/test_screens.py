@@ -26,7 +26,7 @@ from carecoord_desktop.ui.shell.screens import (
     record_sections,
 )
 from conference_ui_support import make_state, open_window, schedule
-from tests_support import save_shot
+from tests_support import assert_has_text, save_shot
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 team = conference_ui_support.team
@@ -77,10 +77,11 @@ def test_scheduling_from_the_record_tab_prefills_the_team_and_opens_one_window(
     qtbot.keyClicks(new.date.edit, day.strftime("%d/%m/%Y"))
     qtbot.keyClicks(new.time, "2:15 pm")
     new.place.setText("Meeting room 2")
+    save_shot(new, "schedule-dialog.png")
     with qtbot.waitSignal(new.scheduled):
         qtbot.keyClick(new.time, Qt.Key.Key_Return)
     assert not new.isVisible()
-    qtbot.keyClick(new.time, Qt.Key.Key_Return)  # a second Enter schedules nothing more
+    new.accept()  # a second Enter (or a click) as it closes schedules nothing more
     rows = confs.list_conferences(ws, team["coordinator"], patient_id=moss, when="all")
     assert len(rows) == 1
     rec = confs.load_conference(ws, team["coordinator"], rows[0].id)
@@ -161,7 +162,10 @@ def test_the_list_filters_searches_and_opens_the_conference_or_the_record(
     assert later.id not in shown() and soon.id in shown() and gone.id not in shown()
     screen.filter.setCurrentIndex(screen.filter.findData("held"))
     assert shown() == [held.id]
-    assert "attended" in screen.model.data(screen.model.index(0, 5))
+    titles = [c.title for c in screen.model.columns]
+    people = screen.model.data(screen.model.index(0, titles.index("People")))
+    assert people == "0 of 4 attended"  # nobody was marked as attending
+    assert screen.model.data(screen.model.index(0, titles.index("Status"))).startswith("Held (")
     screen.filter.setCurrentIndex(screen.filter.findData("cancelled"))
     assert shown() == [gone.id]
     screen.filter.setCurrentIndex(screen.filter.findData("all"))
@@ -252,3 +256,111 @@ def test_every_role_opens_outside_providers_with_both_tabs(qtbot, ws, admin, tea
     widget.reset_for_new_user()
     assert widget.currentIndex() == 0
     assert conferences.schedule_button.isEnabled() == (role != "reception")
+
+
+def test_the_window_follows_change_notices_and_the_record_tab_follows_the_window(
+    qtbot, ws, team, moss
+):
+    coord = team["coordinator"]
+    rec = schedule(ws, coord, moss)
+    state = make_state(ws, coord)
+    _dialog, tab = _tab(qtbot, state, moss)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    window = tab.open_chosen()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.record is not None)
+
+    page = window.pages["details"]
+    page.title.setText("Falls and feet")
+    with qtbot.waitSignal(window.conference_loaded):
+        assert page.save()
+    qtbot.waitUntil(lambda: tab.model.row_at(0).title == "Falls and feet")
+
+    # A write elsewhere in the app (another screen) for this patient: the window reads again.
+    state.publish(
+        confs.record_agreement(ws, coord, rec.id, agreed=True, on=date.today(), how="verbal",
+                               base_version=window.record.version)
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: window.state_label.text().startswith("The patient agreed"))
+    agreement = [c.title for c in tab.model.columns].index("Agreement")
+    assert tab.model.data(tab.model.index(0, agreement)) == "Agreed"
+
+    # Another patient's conference changing does not make it read again.
+    asked = window._generation
+    from carecoord_desktop.services.changes import Changes, Kind
+
+    state.publish_changes(Changes.of(Kind.CONFERENCES, patients=(moss + 100,)))
+    assert window._generation == asked
+
+    window.close()
+    assert open_conference(state, rec.id) is window and window._generation == asked + 1
+    qtbot.waitUntil(lambda: window.isVisible() and window.tabs.isEnabled())
+    state.set_actor(team["nurse"])  # a new user: the last user's windows go
+    assert open_windows(state) == []
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_the_demo_practice_on_the_conference_screens(qtbot, qapp, demo_copy, tmp_path, size):
+    """The demo's conferences on the list, a record's tab and a window's Details and Agenda
+    pages, with the app's style, at both sizes: each part shows text where it sits (and a
+    picture for a person to look at when CARECOORD_SHOTS names a folder)."""
+    from carecoord_desktop.services import accounts
+    from carecoord_desktop.ui.resources import stylesheet
+
+    made = demo_copy(25, 11)
+    ws = made.workspace
+    coordinator = next(a for a in made.accounts if a.role.value == "coordinator")
+    actor = accounts.authenticate(ws, coordinator.username, made.password)
+    qapp.setStyleSheet(stylesheet())
+    w, h = size
+    try:
+        state = make_state(ws, actor)
+        screen = _screen(qtbot, state)
+        screen.resize(w, h)
+        screen.filter.setCurrentIndex(screen.filter.findData("all"))
+        assert screen.model.rowCount() >= 6
+        statuses = {screen.model.row_at(n).status for n in range(screen.model.rowCount())}
+        assert {"held", "scheduled"} <= statuses
+        qtbot.wait(10)
+        image = screen.grab().toImage()
+        assert_has_text(image, screen.table, screen)
+        save_shot(screen, f"demo-conference-list-{w}.png")
+
+        held = next(screen.model.row_at(n) for n in range(screen.model.rowCount())
+                    if screen.model.row_at(n).status == "held")  # fmt: skip
+        dialog, tab = _tab(qtbot, state, held.patient_id)
+        dialog.resize(w, h)
+        dialog.tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(lambda: tab.model.rowCount() >= 1)
+        qtbot.wait(10)
+        assert_has_text(dialog.grab().toImage(), tab.table, dialog)
+        save_shot(dialog, f"demo-record-conferences-tab-{w}.png")
+
+        window = open_window(qtbot, state, held.id)
+        window.resize(w, h)
+        assert window.state_label.text().startswith("Held: ")
+        qtbot.wait(10)
+        image = window.grab().toImage()
+        assert_has_text(image, window.pages["details"].invitees.table, window)
+        save_shot(window, f"demo-details-{w}.png")
+        window.go_to_page("agenda")
+        qtbot.wait(10)
+        assert window.pages["agenda"].model.rowCount() >= 1
+        assert_has_text(window.grab().toImage(), window.pages["agenda"].table, window)
+        save_shot(window, f"demo-agenda-{w}.png")
+        _close_windows(state)
+
+        from carecoord_desktop.ui.shell.main_window import MainWindow
+
+        main = MainWindow(state, settings_path=tmp_path / "ui.ini")
+        qtbot.addWidget(main)
+        main.resize(w, h)
+        main.show()
+        main.show_screen("conferences")
+        outside = main.screen_widget("conferences")
+        outside.setCurrentIndex(1)
+        qtbot.wait(10)
+        assert_has_text(main.grab().toImage(), outside.widget(1).table, main)
+        save_shot(main, f"demo-main-window-conferences-{w}.png")
+    finally:
+        qapp.setStyleSheet("")

@@ -6,7 +6,7 @@ record", and one save of the whole list through save_agenda at the version it wa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,14 +33,26 @@ ITEM_FIELDS = (
     Field("title", "Item", required=True, hint="What the team should talk about, in a line."),
     Field("detail", "Detail", kind="long", hint="What the record says, or what to bring."),
 )
-CHIP_ROOM = 14  # the chip's rounded ends need more than the table's plain padding
+CHIP_ROOM = 30  # the chip's margins and rounded ends need more than a cell's padding
 
 
 class _AgendaTable(FittedTableView):
+    move_requested = Signal(int)  # -1 up, +1 down
+
+    def keyPressEvent(self, event) -> None:  # Qt override: Alt+Up/Down move the chosen item
+        if event.modifiers() == Qt.KeyboardModifier.AltModifier and event.key() in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+        ):
+            self.move_requested.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def natural_widths(self) -> list[int]:  # the "From" column holds chips, not plain text
         widths = super().natural_widths()
-        if len(widths) > 1:
-            widths[1] += CHIP_ROOM
+        if widths:
+            widths[0] += CHIP_ROOM
         return widths
 
 
@@ -65,7 +77,8 @@ class AgendaPage(QWidget):
         self.table = _AgendaTable()
         self.table.setObjectName("agendaTable")
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(1, ChipDelegate(self.table))
+        self.table.setItemDelegateForColumn(0, ChipDelegate(self.table))
+        self.table.verticalHeader().show()  # the items' numbers
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -123,6 +136,7 @@ class AgendaPage(QWidget):
                        self.model.dataChanged, self.model.modelReset):  # fmt: skip
             signal.connect(lambda *_: self._buttons())
         self.model.rowsMoved.connect(self._moved)
+        self.table.move_requested.connect(self.move_chosen)
         within = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence("Alt+Up"), self, activated=lambda: self.move_chosen(-1),
                   context=within)  # fmt: skip
@@ -157,7 +171,10 @@ class AgendaPage(QWidget):
         decided = {d.agenda_item_id for d in rec.decisions if d.agenda_item_id is not None}
         minutes = {row.id: row.minutes for row in rec.agenda if row.minutes}
         self.opened = [_draft(row) for row in rec.agenda]
+        chosen = self.chosen_row()
         self.model.set_items(self.opened, minutes, decided | set(minutes))
+        if self.model.rowCount():
+            self.table.selectRow(min(chosen or 0, self.model.rowCount() - 1))
         built = sum(1 for row in rec.agenda if row.source != AgendaSource.MANUAL.value)
         self.summary.setText(
             f"{len(rec.agenda)} item{'s' if len(rec.agenda) != 1 else ''}: {built} from the "

@@ -39,8 +39,19 @@ CHIP_COLOURS = {
 }
 
 
+def shown_title(item: AgendaItemDraft) -> str:
+    """The title without the source's word in front: the chip beside it says it already
+    ("Overdue task: Book a foot check" shows as "Book a foot check")."""
+    prefix = f"{source_label(str(item.source))}: "
+    if item.title.casefold().startswith(prefix.casefold()) and len(item.title) > len(prefix):
+        return item.title[len(prefix) :]
+    return item.title
+
+
 class AgendaModel(QAbstractTableModel):
-    HEADERS = ("#", "From", "Item", "Detail", "Minutes")
+    # The item's number is the vertical header: a column computed from the position would change
+    # every other row's data at each insert, move and removal.
+    HEADERS = ("From", "Item", "Detail", "Minutes")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -103,12 +114,10 @@ class AgendaModel(QAbstractTableModel):
             return str(item.source)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
-                return str(index.row() + 1)
-            if column == 1:
                 return source_label(str(item.source))
+            if column == 1:
+                return shown_title(item)
             if column == 2:
-                return item.title
-            if column == 3:
                 return item.detail or ""
             minutes = self.minutes.get(item.id or -1, "")
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -178,8 +187,6 @@ class AgendaModel(QAbstractTableModel):
         item = self.items.pop(source_row)
         self.items.insert(dest_child - 1 if dest_child > source_row else dest_child, item)
         self.endMoveRows()
-        # The "#" column shows positions: every row's number may have changed.
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.items) - 1, 0))
         return True
 
 

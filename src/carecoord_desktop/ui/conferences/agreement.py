@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models.conference import AgreementMethod
@@ -56,14 +65,26 @@ class AgreementBox(QGroupBox):
             "agreed_how": FieldBox(Field("agreed_how", "How"), self.how),
             "agreement_note": FieldBox(Field("agreement_note", "Note"), self.note),
         }
+        # Compact: the day and the way side by side, so the group fits under the details.
         form = QFormLayout(self)
         form.addRow(self.recorded)
         form.addRow("&Agreed", self.agreed)
-        form.addRow("On", self.boxes["agreed_on"])
-        form.addRow("How", self.boxes["agreed_how"])
-        form.addRow("Note", self.boxes["agreement_note"])
-        form.addRow(self.error)
-        form.addRow("", self.save_button)
+        on_how = QHBoxLayout()
+        on_how.addWidget(self.boxes["agreed_on"])
+        how_label = QLabel("&How")
+        how_label.setBuddy(self.how)
+        on_how.addWidget(how_label, 0, Qt.AlignmentFlag.AlignTop)
+        on_how.addWidget(self.boxes["agreed_how"], 1)
+        on_label = QLabel("&On")
+        on_label.setBuddy(self.on)
+        form.addRow(on_label, on_how)
+        note_label = QLabel("No&te")
+        note_label.setBuddy(self.note)
+        form.addRow(note_label, self.boxes["agreement_note"])
+        row = QHBoxLayout()
+        row.addWidget(self.error, 1)
+        row.addWidget(self.save_button)
+        form.addRow(row)
         self.agreed.currentIndexChanged.connect(self._edited)
         self.how.currentIndexChanged.connect(self._edited)
         self.note.textChanged.connect(self._edited)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -64,14 +66,15 @@ class DetailsPage(QWidget):
         self.date.setObjectName("date")
         self.time = QLineEdit()
         self.time.setObjectName("time")
-        self.time.setPlaceholderText("hh:mm")
+        self.time.setPlaceholderText("e.g. 10:30")
         self.time.setMaximumWidth(110)
         self.time.setToolTip("Type the time, for example 10:30 or 2:15 pm")
         self.minutes = QSpinBox()
         self.minutes.setObjectName("planned_minutes")
-        self.minutes.setRange(15, 240)
+        self.minutes.setRange(5, 240)  # the service's range
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" minutes")
+        self.minutes.setMaximumWidth(150)
         self.title = QLineEdit()
         self.title.setObjectName("title")
         self.place = QLineEdit()
@@ -85,10 +88,11 @@ class DetailsPage(QWidget):
         self.questions = QPlainTextEdit()
         self.questions.setObjectName("patient_questions")
         self.questions.setTabChangesFocus(True)
-        self.questions.setFixedHeight(84)
+        self.questions.setFixedHeight(62)
 
         self.boxes: dict[str, FieldBox] = {}
         when_row = QWidget()
+        when_row.setFocusProxy(self.date)  # Alt+W goes to the date
         when_layout = QHBoxLayout(when_row)
         when_layout.setContentsMargins(0, 0, 0, 0)
         when_layout.addWidget(self._box(Field("date", "Date"), self.date))
@@ -130,12 +134,21 @@ class DetailsPage(QWidget):
         self.agreement = AgreementBox(self)
         self.agreement.save_button.clicked.connect(self.save_agreement)
 
-        left = QVBoxLayout()
-        left.addWidget(details)
-        left.addWidget(self.agreement)
-        left.addStretch(1)
+        # Left: when and where, and the agreement (scrolling rather than squeezed on a small
+        # screen); right: the people.
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(details)
+        left_layout.addWidget(self.agreement)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("detailsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(left)
         body = QHBoxLayout()
-        body.addLayout(left, 2)
+        body.addWidget(scroll, 2)
         body.addWidget(self.invitees, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(self.read_only)
@@ -153,7 +166,7 @@ class DetailsPage(QWidget):
         self.organiser.currentIndexChanged.connect(self._edited)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
-        self.cancel_button.clicked.connect(self.cancel_conference)
+        self.cancel_button.clicked.connect(lambda: self.cancel_conference())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self._edited()
@@ -269,15 +282,24 @@ class DetailsPage(QWidget):
     def _apply_permissions(self) -> None:
         self.may_edit = can(self.state.actor, Permission.EDIT_CARE_PLANS)
         editable = self.may_edit and self._editable()
-        for edit in (self.time, self.title, self.place, self.video, self.date.edit):
+        for edit in (self.title, self.place, self.video):
             edit.setReadOnly(not editable)
+        # Once the meeting has started, its day and time are the stamped ones (Meeting page).
+        timed = editable and not self._held(self.record)
+        self.time.setReadOnly(not timed)
+        self.date.edit.setReadOnly(not timed)
         self.questions.setReadOnly(not editable)
-        self.date.pick.setEnabled(editable)
+        self.date.pick.setEnabled(timed)
+        self.boxes["time"].show_problem("")
+        if editable and not timed:
+            self.boxes["date"].message.setText("Held: the Meeting page corrects its times.")
         self.minutes.setReadOnly(not editable)
         self.organiser.setEnabled(editable)
         self.invitees.set_editable(editable)
         self.agreement.set_editable(editable)
-        self.cancel_button.setVisible(editable)
+        self.cancel_button.setVisible(
+            editable and self.record.status == ConferenceStatus.SCHEDULED.value
+        )
         self.save_button.setVisible(self.may_edit)
         self.revert_button.setVisible(self.may_edit)
         if not self.may_edit:
@@ -389,21 +411,27 @@ class DetailsPage(QWidget):
         self.ctx.written(result)
         return True
 
-    def cancel_conference(self) -> None:
-        if self.record is None or not self.may_edit:
-            return
-        reason, ok = QInputDialog.getText(
-            self, "Cancel the conference", "Why is it cancelled? (the invitees may ask)"
-        )
-        if not ok:
-            return
+    def cancel_conference(self, reason: str | None = None) -> bool:
+        """Cancel it, with the reason asked for when not given (the invitees may ask why)."""
+        if self.record is None or not (self.may_edit and self._editable()):
+            return False
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "Cancel the conference", "Why is it cancelled? (the invitees may ask)"
+            )
+            if not ok:
+                return False
         try:
             result = confs.cancel_conference(
-                self.state.ws, self.state.actor, self.record.id, reason.strip() or None,
+                self.state.ws,
+                self.state.actor,
+                self.record.id,
+                reason,
                 base_version=self.record.version,
-            )  # fmt: skip
+            )
         except CareCoordError as exc:
             show_error(self.error, exc)
-            return
+            return False
         self._take_next = True
         self.ctx.written(result)
+        return True

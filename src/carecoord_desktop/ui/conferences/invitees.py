@@ -101,8 +101,7 @@ class InviteesBox(QGroupBox):
         self.invite_button.clicked.connect(self.invite_chosen)
         self.other_button.clicked.connect(self.someone_else)
         self.remove_button.clicked.connect(self.remove_chosen)
-        self.attendance.activated.connect(lambda _i: self._set_chosen(
-            attendance=self.attendance.currentData()))  # fmt: skip
+        self.attendance.activated.connect(lambda _i: self._attendance_chosen())
         self.joined.activated.connect(lambda _i: self._set_chosen(
             joined_how=self.joined.currentData()))  # fmt: skip
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
@@ -152,8 +151,10 @@ class InviteesBox(QGroupBox):
         row = self.chosen_row()
         person = self.model.people[row] if row is not None else None
         has = person is not None
-        for widget in (self.attendance, self.joined, self.remove_button):
+        for widget in (self.attendance, self.remove_button):
             widget.setEnabled(self.editable and has)
+        came = has and str(person.attendance) == Attendance.ATTENDED.value
+        self.joined.setEnabled(self.editable and came)  # how they joined, once they came
         self.invite_button.setEnabled(self.editable and self.choices.currentData() is not None)
         self.other_button.setEnabled(self.editable)
         self.choices.setEnabled(self.editable)
@@ -215,6 +216,13 @@ class InviteesBox(QGroupBox):
         self.model.remove(row)
         self._fill_choices()
         self.people_changed.emit()
+
+    def _attendance_chosen(self) -> None:
+        value = self.attendance.currentData()
+        if value == Attendance.ATTENDED.value:
+            self._set_chosen(attendance=value)
+        else:
+            self._set_chosen(attendance=value, joined_how=None)
 
     def _set_chosen(self, **values) -> None:
         row = self.chosen_row()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from carecoord_desktop.models.conference import Attendance, JoinMethod, ParticipantKind
+from carecoord_desktop.services.conferences import rules
 from carecoord_desktop.services.conferences.types import (
     Invitable,
     ParticipantDraft,
@@ -48,9 +49,17 @@ SOMEONE_ELSE_FIELDS = (
 )  # fmt: skip
 
 
-def is_gp(discipline: str) -> bool:
-    words = (discipline or "").strip().lower()
-    return words in {"gp", "general practitioner"} or words.startswith("general practi")
+class _AsRow:
+    """A draft as the rule pack reads a participant (its discipline, whether a provider)."""
+
+    def __init__(self, p: ParticipantDraft | Invitable) -> None:
+        self.discipline = p.discipline
+        self.is_provider = str(p.kind) in PROVIDER_KINDS
+
+
+def is_gp(p: ParticipantDraft | Invitable) -> bool:
+    """A GP by the rule pack's reading of the discipline ("GP", "General practitioner"…)."""
+    return rules.is_gp(_AsRow(p))
 
 
 def draft_of(row: ParticipantRow) -> ParticipantDraft:
@@ -90,8 +99,12 @@ def same_person(a: ParticipantDraft | Invitable, b: ParticipantDraft | Invitable
 
 
 def invitable_label(who: Invitable) -> str:
+    """ "Priya Shah — Pharmacist, Corner Pharmacy (care team)"; the patient and carers are
+    named by their discipline alone ("Harold Moss — Patient")."""
     where = f", {who.organisation}" if who.organisation else ""
-    return f"{who.name} — {who.discipline}{where} ({KIND_WORDS.get(who.kind, who.kind)})"
+    if str(who.kind) not in PROVIDER_KINDS:
+        return f"{who.name} — {who.discipline}{where}"
+    return f"{who.name} — {who.discipline}{where} ({KIND_WORDS.get(who.kind, who.kind).lower()})"
 
 
 def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool, str]:
@@ -108,9 +121,12 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
         return attendance not in (Attendance.DECLINED.value, Attendance.ABSENT.value)
 
     team = [p for p in people if counts(p)]
-    gps = [p for p in team if is_gp(p.discipline)]
-    others = sorted({p.discipline.strip() for p in team if not is_gp(p.discipline)
-                     and p.discipline.strip()}, key=str.lower)  # fmt: skip
+    gps = [p for p in team if is_gp(p)]
+    others: dict[str, str] = {}  # one per discipline, as the rule pack counts them
+    for p in team:
+        key = rules.discipline_key(_AsRow(p))
+        if not is_gp(p) and key and key not in others:
+            others[key] = p.discipline.strip()
     who = "attended" if held else "invited"
     missing = []
     if not gps:
@@ -122,7 +138,7 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
             if others
             else "two other providers of different disciplines"
         )
-    found = ", ".join((["GP"] if gps else []) + others) or "nobody yet"
+    found = ", ".join((["GP"] if gps else []) + list(others.values())) or "nobody yet"
     if missing:
         return (
             False,
@@ -134,7 +150,9 @@ def team_status(people: Sequence[ParticipantDraft], *, held: bool) -> tuple[bool
 class ParticipantsModel(QAbstractTableModel):
     """The invitees as the form holds them (saved with the details)."""
 
-    HEADERS = ("Name", "Discipline", "Organisation", "Who", "Attendance", "Joined by")
+    # Who someone is (practice staff, care team, patient, carer) is in the tooltip: the
+    # discipline and organisation already say it, and the table must fit half a window.
+    HEADERS = ("Name", "Discipline", "Organisation", "Attendance", "Joined by")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -172,16 +190,18 @@ class ParticipantsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.people):
             return None
         p = self.people[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            kind = KIND_WORDS.get(str(p.kind), str(p.kind))
+            return f"{p.name}: {p.discipline} ({kind})" + (f", {p.contact}" if p.contact else "")
+        if role == Qt.ItemDataRole.DisplayRole:
             return (
                 p.name,
                 p.discipline,
                 p.organisation or "",
-                KIND_WORDS.get(str(p.kind), str(p.kind)),
                 attendance_label(str(p.attendance)),
                 JOIN_WORDS.get(p.joined_how or "", ""),
             )[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 4:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 3:
             if str(p.attendance) in (Attendance.DECLINED.value, Attendance.ABSENT.value):
                 return QColor("#8a2b12")
             if str(p.attendance) == Attendance.ATTENDED.value:

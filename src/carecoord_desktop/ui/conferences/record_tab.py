@@ -14,12 +14,11 @@ from carecoord_desktop.services.conferences import conferences as confs
 from carecoord_desktop.services.conferences.types import ConferenceSummary
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conferences.schedule_dialog import ScheduleDialog
-from carecoord_desktop.ui.conferences.tables import conference_columns
+from carecoord_desktop.ui.conferences.tables import ConferencesModel, conference_columns
 from carecoord_desktop.ui.conferences.window import ConferenceWindow, open_conference
 from carecoord_desktop.ui.shell.record_tabs import SectionContext, SectionSpec
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
-from carecoord_desktop.ui.widgets.table_model import RowsTableModel
 
 
 def upcoming_then_past(ws, actor, patient_id: int | None = None) -> list[ConferenceSummary]:
@@ -35,7 +34,7 @@ class ConferencesSection(QWidget):
         self.setObjectName("conferencesSection")
         self.state, self.window_ = ctx.state, ctx.window
         self.patient_id: int | None = None
-        self.model = RowsTableModel(conference_columns(with_patient=False), self)
+        self.model = ConferencesModel(conference_columns(with_patient=False), self)
         self.table = FittedTableView()
         self.table.setObjectName("conferencesTable")
         self.table.setModel(self.model)
@@ -81,8 +80,11 @@ class ConferencesSection(QWidget):
         upcoming = [r for r in rows if r.status in ("scheduled", "in_progress")]
         awaiting = sum(1 for r in upcoming if r.agreed is None)
         held = sum(1 for r in rows if r.status == "held")
+        cancelled = sum(1 for r in rows if r.status == "cancelled")
+        parts = [f"{n} {word}" for n, word in ((len(upcoming), "to come"), (held, "held"),
+                                               (cancelled, "cancelled")) if n]  # fmt: skip
         self.summary.setText(
-            (f"{len(upcoming)} to come, {held} held" if rows else "No care conferences yet.")
+            (", ".join(parts) if rows else "No care conferences yet.")
             + (f" — <b>{awaiting} awaiting the patient's agreement</b>" if awaiting else "")
         )
         index = next((n for n, r in enumerate(rows) if chosen and r.id == chosen.id), 0)

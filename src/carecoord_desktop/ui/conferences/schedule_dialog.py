@@ -125,9 +125,11 @@ class ScheduleDialog(QDialog):
         self.date.setObjectName("date")
         self.time = QLineEdit()
         self.time.setObjectName("time")
-        self.time.setPlaceholderText("hh:mm")
+        self.time.setPlaceholderText("e.g. 10:30")
+        self.time.setToolTip("Type the time, for example 10:30 or 2:15 pm")
         self.time.setMaximumWidth(110)
         self.minutes = QSpinBox()
+        self.minutes.setMaximumWidth(150)
         self.minutes.setRange(5, 240)
         self.minutes.setSingleStep(5)
         self.minutes.setValue(30)
@@ -152,13 +154,14 @@ class ScheduleDialog(QDialog):
         self.boxes = {
             "patient": FieldBox(Field("patient", "Patient"), self.chooser),
             "date": FieldBox(Field("date", "Date"), self.date),
-            "time": FieldBox(
-                Field("time", "Time", hint="For example 10:30 or 2:15 pm"), self.time
-            ),
+            "time": FieldBox(Field("time", "Time"), self.time),
             "video_link": FieldBox(Field("video_link", "Video link"), self.video),
             "title": FieldBox(Field("title", "Title"), self.title),
         }
-        when = QHBoxLayout()
+        when_row = QWidget()
+        when_row.setFocusProxy(self.date)
+        when = QHBoxLayout(when_row)
+        when.setContentsMargins(0, 0, 0, 0)
         when.addWidget(self.boxes["date"])
         when.addWidget(QLabel("at"), 0, Qt.AlignmentFlag.AlignTop)
         when.addWidget(self.boxes["time"])
@@ -168,7 +171,7 @@ class ScheduleDialog(QDialog):
             form.addRow("&Patient *", self.boxes["patient"])
         else:
             form.addRow("Patient", self.patient_label)
-        form.addRow("&When *", when)
+        form.addRow("&When *", when_row)
         form.addRow("&Length", self.minutes)
         form.addRow("T&itle", self.boxes["title"])
         form.addRow("P&lace", self.place)
@@ -232,7 +235,7 @@ class ScheduleDialog(QDialog):
             if w.kind in (ParticipantKind.PROVIDER.value, ParticipantKind.PATIENT.value)
         }
         gps = [(n, w) for n, w in offered
-               if w.kind == ParticipantKind.STAFF.value and is_gp(w.discipline)]  # fmt: skip
+               if w.kind == ParticipantKind.STAFF.value and is_gp(w)]  # fmt: skip
         theirs = [n for n, w in gps if w.staff_user_id in team_staff]
         me = [
             n

@@ -26,13 +26,12 @@ from carecoord_desktop.services.conferences.types import ConferenceSummary
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conferences.record_tab import upcoming_then_past
 from carecoord_desktop.ui.conferences.schedule_dialog import ScheduleDialog
-from carecoord_desktop.ui.conferences.tables import conference_columns
+from carecoord_desktop.ui.conferences.tables import ConferencesModel, conference_columns
 from carecoord_desktop.ui.conferences.when import local
 from carecoord_desktop.ui.conferences.window import ConferenceWindow, open_conference
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
-from carecoord_desktop.ui.widgets.table_model import RowsTableModel
 
 _OPEN = ("scheduled", "in_progress")
 
@@ -69,7 +68,7 @@ class ConferencesScreen(QWidget):
         self.all_rows: list[ConferenceSummary] = []
         self.search = QLineEdit()
         self.search.setObjectName("conferenceSearch")
-        self.search.setPlaceholderText("Search by patient: a name or practice ID")
+        self.search.setPlaceholderText("Patient: a name or practice ID")
         self.search.setClearButtonEnabled(True)
         self.filter = QComboBox()
         self.filter.setObjectName("conferenceFilter")
@@ -82,7 +81,7 @@ class ConferencesScreen(QWidget):
         self.open_button.setToolTip("Open the chosen conference (Enter)")
         self.record_button = QPushButton("Patient's record")
         self.record_button.setToolTip("Open the patient's record (Ctrl+O)")
-        self.model = RowsTableModel(conference_columns(with_patient=True), self)
+        self.model = ConferencesModel(conference_columns(with_patient=True), self)
         self.table = FittedTableView()
         self.table.setObjectName("conferencesTable")
         self.table.setModel(self.model)

@@ -195,6 +195,11 @@ class ConferenceWindow(QMainWindow):
     def _tick(self) -> None:
         if self.record is not None:
             self.state_label.setText(state_line(self.record))
+            # What still needs doing stands out; where it stands otherwise reads calmly.
+            waiting = self.record.status == "scheduled" and not self.record.agreed
+            self.state_label.setStyleSheet(
+                "color: #8a4b00; font-weight: 600;" if waiting else "color: #1f3b57;"
+            )
 
     def go_to_page(self, key: str) -> None:
         page = self.pages.get(key)
