@@ -118,7 +118,8 @@ def test_a_care_conference_from_scheduling_to_the_printed_summary(
     assert {a.source for a in rec.agenda} >= SOURCES
     agenda = window.pages["agenda"]
     window.go_to_page("agenda")
-    titles = [agenda.model.index(r, 2).data() for r in range(agenda.model.rowCount())]
+    column = agenda.model.HEADERS.index("Item")
+    titles = [agenda.model.index(r, column).data() for r in range(agenda.model.rowCount())]
     shown = " | ".join(titles)
     for words in (GOAL_WORDS, OVERDUE_TASK, DISCHARGE_FROM, "Metformin", "Sam Foot"):
         assert words in shown, f"{words!r} not on the agenda: {shown}"
