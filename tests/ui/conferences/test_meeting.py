@@ -359,3 +359,42 @@ def test_a_note_decision_is_listed_with_who_and_when(qtbot, ws, moss, conference
     assert [d.text for d in listed] == ["Keep the metformin dose for now"]
     assert host.page.decisions.rows_model.index(0, 1).data() == "Noted in the minutes"
     assert "Casey Coord" in host.page.decisions.rows_model.index(0, 2).data()
+
+
+def test_closing_or_locking_the_window_keeps_the_minutes_typed(qtbot, ws, moss, conference):
+    from carecoord_desktop.services import settings
+    from carecoord_desktop.ui.conferences.window import open_conference
+    from carecoord_desktop.ui.shell.state import AppState
+
+    state = AppState(ws, moss.coordinator, settings.load(ws))
+    window = open_conference(state, conference.id)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.record is not None, timeout=10_000)
+    window.go_to_page("meeting")
+    minutes = window.pages["meeting"].minutes
+    minutes.idle.setInterval(3_600_000)  # no pause saves them: only leaving does
+    qtbot.keyClicks(minutes.editor, "Said before the screen locked")
+    window.hide()  # the lock screen hides the app's windows
+    assert (
+        _stored_minutes(ws, moss.coordinator, conference.id)[0] == "Said before the screen locked"
+    )
+    window.show()
+    minutes.step(+1)
+    qtbot.keyClicks(minutes.editor, "Said before closing")
+    assert window.pages["meeting"].has_unsaved_edits()
+    window.close()
+    assert _stored_minutes(ws, moss.coordinator, conference.id)[1] == "Said before closing"
+
+
+def test_a_close_with_minutes_that_cannot_be_saved_asks_first(
+    qtbot, ws, moss, conference, monkeypatch
+):
+    host = _page(qtbot, ws, moss.coordinator, conference)
+    page = host.page
+    page.minutes.editor.setPlainText("y" * 5000)  # more than the record holds
+    asked: list[str] = []
+    _answer(monkeypatch, "Keep the window open", asked)
+    assert page.confirm_close() is False
+    assert "were not saved" in asked[0]
+    _answer(monkeypatch, "Close without them", asked)
+    assert page.confirm_close() is True
