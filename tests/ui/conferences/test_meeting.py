@@ -398,3 +398,40 @@ def test_a_close_with_minutes_that_cannot_be_saved_asks_first(
     assert "were not saved" in asked[0]
     _answer(monkeypatch, "Close without them", asked)
     assert page.confirm_close() is True
+
+
+def test_plan_change_decisions_each_make_a_plan_version(qtbot, ws, moss, conference):
+    from carecoord_desktop.services.careplans import plans as plan_service
+
+    host = _page(qtbot, ws, moss.coordinator, conference)
+    goal_item = next(a for a in conference.agenda if a.source == "goal_off_track")
+
+    def decide(words, change, fill):
+        dialog = host.page.add_decision(goal_item.id)
+        qtbot.waitExposed(dialog)
+        dialog.text.setPlainText(words)
+        dialog.choose("plan_change", change)
+        fill(dialog)
+        dialog.accept()
+        assert not dialog.isVisible(), dialog.error.text()
+        return dialog.added
+
+    def target(d):
+        assert d.goal.currentData() == moss.goal_uid  # the item's goal, offered first
+        assert d.target_unit.text() == "mmol/mol"
+        d.new_target.setText("58")
+
+    def intervention(d):
+        d.responsible.setCurrentIndex(d.responsible.findText("Physiotherapist"))
+
+    first = decide("Aim for 58 for now: 53 was too hard", "change_goal_target", target)
+    second = decide("Physio to start a home walking program", "add_intervention", intervention)
+    plan = plan_service.load_plan(ws, moss.coordinator, moss.plan_id)
+    assert (first.plan_version, second.plan_version) == (2, 3) == (plan.revision - 1, plan.revision)
+    goal = next(g for g in plan.draft.goals if g.uid == moss.goal_uid)
+    assert goal.target_value == 58
+    added = plan.draft.interventions[-1]
+    assert added.what == "Physio to start a home walking program"
+    assert added.responsible_role == "Physiotherapist"
+    became = [host.page.decisions.rows_model.index(n, 1).data() for n in range(2)]
+    assert became[0].startswith("Plan version 2") and became[1].startswith("Plan version 3")

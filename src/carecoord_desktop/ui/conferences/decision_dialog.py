@@ -19,9 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -29,21 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError, ValidationError
-from carecoord_desktop.models.careplan import OPEN_STATUSES
 from carecoord_desktop.models.conference import DecisionKind
 from carecoord_desktop.models.task import TaskPriority
-from carecoord_desktop.services.careplans import choices as plan_choices
-from carecoord_desktop.services.careplans import plans as plan_service
 from carecoord_desktop.services.conferences import decisions as decision_service
 from carecoord_desktop.services.conferences.types import (
     ConferenceRecord,
     DecisionDraft,
-    PlanChange,
 )
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.services.tasks.assignees import assignees
 from carecoord_desktop.services.tasks.types import PRIORITY_LABELS, QUEUE_LABELS
 from carecoord_desktop.ui.conferences.common import ConferenceContext
+from carecoord_desktop.ui.conferences.decision_plan import (
+    PlanChangeRows,
+    hint,
+    open_plan,
+)
 from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
@@ -52,53 +50,11 @@ KINDS = (
     (DecisionKind.TASK, "A task on the team board"),
     (DecisionKind.PLAN_CHANGE, "A change to the care plan"),
 )
-PLAN_CHANGES = (
-    ("add_intervention", "Add an intervention"),
-    ("change_goal_target", "Change a goal's target"),
-    ("add_goal", "Add a goal in the patient's words"),
-    ("review_on", "Bring the next review forward"),
-)
-_ROLES = ("GP", "Practice nurse", "Care coordinator", "Pharmacist", "Physiotherapist")
 # Task priority goes with the decision only if the conference service takes it.
 HAS_PRIORITY = "priority" in {f.name for f in dataclasses.fields(DecisionDraft)}
 
 
-def _number(text: str, what: str, *, required: bool) -> float | None:
-    cleaned = text.strip().replace(",", ".")
-    if not cleaned:
-        if required:
-            raise ValidationError(f"Type the {what} as a number, for example 7.5.", what)
-        return None
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise ValidationError(
-            f"“{text.strip()}” is not a number: type the {what} as a number, for example 7.5.",
-            what,
-        ) from None
-
-
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #4a5a6a;")
-    return label
-
-
-def _open_plan(ctx: ConferenceContext, rec: ConferenceRecord):
-    """The plan a change goes into: the conference's, else the patient's open plan."""
-    ws, actor = ctx.state.ws, ctx.state.actor
-    plan_id = rec.plan_id
-    if plan_id is None:
-        open_values = {s.value for s in OPEN_STATUSES}
-        found = [
-            p for p in plan_service.list_plans(ws, actor, rec.patient_id) if p.status in open_values
-        ]
-        plan_id = found[0].id if found else None
-    return plan_service.load_plan(ws, actor, plan_id) if plan_id is not None else None
-
-
-class DecisionDialog(QDialog):
+class DecisionDialog(PlanChangeRows, QDialog):
     """One form: the rows of the mode chosen (note, task, plan change and which) are shown."""
 
     decision_added = Signal(object)  # DecisionRow
@@ -116,7 +72,7 @@ class DecisionDialog(QDialog):
         self.setMinimumWidth(720)
         self.ctx, self.rec = ctx, rec
         self.added = None
-        self.plan = _open_plan(ctx, rec)
+        self.plan = open_plan(ctx, rec)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.rows: dict[str, list[QWidget]] = {}  # the rows each mode shows
@@ -151,7 +107,7 @@ class DecisionDialog(QDialog):
         self.form.addRow("For the item", self.item)
         self.form.addRow("Decided", self.text)
         self.form.addRow("It becomes", kinds)
-        self._row("note", "", _hint("Kept with the item's minutes and printed in the summary."))
+        self._row("note", "", hint("Kept with the item's minutes and printed in the summary."))
         self._task_rows()
         self._plan_rows()
 
@@ -209,96 +165,10 @@ class DecisionDialog(QDialog):
         if HAS_PRIORITY:
             self._row("task", "Priority", self.priority)
         self._row(
-            "task", "", _hint("It goes on the team board for this patient, naming the conference.")
+            "task", "", hint("It goes on the team board for this patient, naming the conference.")
         )
 
     # -- a change to the plan --------------------------------------------------------------
-    def _plan_rows(self) -> None:
-        self.change_kind = None
-        if self.plan is None:
-            self._row(
-                "plan",
-                "",
-                _hint(
-                    "This patient has no open care plan, so there is nothing to change. Start a "
-                    "plan from the record's Care plan tab, or record this as a note or a task."
-                ),
-            )
-            return
-        plan = self.plan
-        review = ""
-        if plan.next_review_on is not None:
-            late = plan.next_review_on < date.today()
-            review = f"; review {'overdue since' if late else 'due'} {plan.next_review_on:%d/%m/%Y}"
-        self._row(
-            "plan",
-            "",
-            _hint(
-                f"Saved into “{plan.draft.title}” (version {plan.revision} now{review}) as a new "
-                "version, with the conference as its reason."
-            ),
-        )
-        self.change_kind = QComboBox()
-        self.change_kind.setAccessibleName("Change to the plan")
-        for value, label in PLAN_CHANGES:
-            self.change_kind.addItem(label, value)
-        self._row("plan", "Change", self.change_kind)
-
-        self.intervention = QLineEdit()
-        self.intervention.setAccessibleName("Intervention")
-        self.intervention.setPlaceholderText("Leave empty to use the decision's words")
-        self.responsible = QComboBox()
-        self.responsible.setEditable(True)
-        self.responsible.setAccessibleName("Who is responsible")
-        self.responsible.lineEdit().setPlaceholderText("A person, or a role such as Practice nurse")
-        ws, actor = self.ctx.state.ws, self.ctx.state.actor
-        for staff_id, words in plan_choices.plan_choices(ws, actor, self.rec.patient_id).staff:
-            self.responsible.addItem(words, ("staff", staff_id))
-        roles = list(_ROLES) + [p.discipline for p in self.rec.participants if p.discipline]
-        for role in dict.fromkeys(roles):
-            self.responsible.addItem(role, ("role", role))
-        self.responsible.setCurrentIndex(-1)
-        self._row("add_intervention", "Intervention", self.intervention)
-        self._row("add_intervention", "Who is responsible", self.responsible)
-
-        self.goal = QComboBox()
-        self.goal.setAccessibleName("Goal")
-        for g in plan.draft.goals:
-            now = ""
-            if g.target_value is not None:
-                now = f" (target now {g.target_value:g} {g.target_unit})".replace(" )", ")")
-            self.goal.addItem(f"{g.patient_words}{now}", g.uid)
-        if not plan.draft.goals:
-            self.goal.addItem("(the plan has no goals yet)", None)
-        self.new_target = QLineEdit()
-        self.new_target.setAccessibleName("New target")
-        self.new_target.setPlaceholderText("The new target, a number")
-        self._row("change_goal_target", "Goal", self.goal)
-        self._row("change_goal_target", "New target", self.new_target)
-
-        self.goal_words = QLineEdit()
-        self.goal_words.setAccessibleName("The goal in the patient's words")
-        self.goal_words.setPlaceholderText("“Walk to the letterbox and back without stopping”")
-        self.goal_measure = QLineEdit()
-        self.goal_measure.setPlaceholderText("Optional: the measure, e.g. Minutes walked a day")
-        self.goal_target = QLineEdit()
-        self.goal_target.setPlaceholderText("Optional: a number")
-        self.goal_unit = QLineEdit()
-        self.goal_unit.setPlaceholderText("Unit: minutes, kg, mmol/mol …")
-        self.goal_due = DateField("goal's due date")
-        target_row = QHBoxLayout()
-        target_row.addWidget(self.goal_target)
-        target_row.addWidget(self.goal_unit)
-        self._row("add_goal", "In the patient's words", self.goal_words)
-        self._row("add_goal", "Measure", self.goal_measure)
-        self._row("add_goal", "Target", target_row)
-        self._row("add_goal", "By", self.goal_due)
-
-        self.review_on = DateField("review date", required=True)
-        self.review_on.setObjectName("review_on")
-        self._row("review_on", "Review on", self.review_on)
-        self.change_kind.currentIndexChanged.connect(lambda _i: self._shown())
-
     def _shown(self) -> None:
         kind = self.kind()
         change = self.change_kind.currentData() if self.change_kind is not None else None
@@ -347,56 +217,6 @@ class DecisionDialog(QDialog):
         if kind == DecisionKind.PLAN_CHANGE.value:
             return DecisionDraft(**common, plan_change=self.plan_change(text))
         return DecisionDraft(**common)
-
-    def plan_change(self, text: str) -> PlanChange:
-        if self.plan is None or self.change_kind is None:
-            raise ValidationError(
-                "This patient has no open care plan: record the decision as a note or a task.",
-                "plan_change",
-            )
-        change = self.change_kind.currentData()
-        if change == "add_intervention":
-            who = self.responsible.currentData() if self.responsible.currentIndex() >= 0 else None
-            typed = self.responsible.currentText().strip()
-            if who is None or self.responsible.itemText(self.responsible.currentIndex()) != typed:
-                who = ("role", typed) if typed else None
-            if who is None:
-                raise ValidationError("Say who is responsible: a person or a role.", "responsible")
-            return PlanChange(
-                "add_intervention",
-                text=self.intervention.text().strip() or text,
-                responsible_staff_id=who[1] if who[0] == "staff" else None,
-                responsible_role=who[1] if who[0] == "role" else None,
-            )
-        if change == "change_goal_target":
-            uid = self.goal.currentData()
-            if uid is None:
-                raise ValidationError("The plan has no goal to change: add a goal instead.", "goal")
-            value = _number(self.new_target.text(), "new target", required=True)
-            return PlanChange("change_goal_target", goal_uid=uid, target_value=value)
-        if change == "add_goal":
-            words = self.goal_words.text().strip()
-            if not words:
-                raise ValidationError("Write the goal as the patient says it.", "goal_words")
-            return PlanChange(
-                "add_goal",
-                text=words,
-                measure=self.goal_measure.text().strip() or None,
-                target_value=_number(self.goal_target.text(), "goal's target", required=False),
-                target_unit=self.goal_unit.text().strip() or None,
-                due=self.goal_due.value(),
-            )
-        due = self.review_on.value()
-        current = self.plan.next_review_on
-        if due < date.today():
-            raise ValidationError("The review date has passed: choose today or later.", "review_on")
-        if current is not None and current >= date.today() and due >= current:
-            raise ValidationError(
-                f"The review is already due on {current:%d/%m/%Y}: choose an earlier date to "
-                "bring it forward.",
-                "review_on",
-            )
-        return PlanChange("review_on", due=due)
 
     def accept(self) -> None:  # Qt override: save, or stay open with the message
         state = self.ctx.state
