@@ -152,3 +152,25 @@ def test_decision_dialog_pictures(qtbot, ws, running):
             assert_has_text(image, label or row, dialog, min_dark=10)
         save_shot(dialog, f"decision-{kind}{'-' + change if change else ''}.png")
     dialog.reject()
+
+
+@pytest.mark.usefixtures("styled")
+def test_a_held_demo_conference_pictured_as_a_coordinator(qtbot, demo_copy):
+    """The demo's own held conference (conf-core's seeder), as a coordinator signs in to it."""
+    from carecoord_desktop.models.staff import Role
+    from task_board_support import sign_in
+
+    made = demo_copy(25, 11)
+    coordinator = sign_in(made, Role.COORDINATOR)
+    held = [
+        s
+        for s in confs.list_conferences(made.workspace, coordinator, when="past")
+        if s.status == "held"
+    ]
+    assert held, "the demo seeds held conferences"
+    window = _window(qtbot, made.workspace, coordinator, held[0].id)
+    assert window.record.decisions and window.record.ended_at is not None
+    for size in SIZES:
+        _grab(window, "demo-meeting-held", size)
+        _grab(window, "demo-summary", size, key="summary")
+    window.close()

@@ -143,7 +143,7 @@ def test_recording_who_received_the_summary(qtbot, ws, moss, conference):
         page.shares.topLevelItem(n).text(0): page.shares.topLevelItem(n).text(1)
         for n in range(page.shares.topLevelItemCount())
     }
-    assert given == {"Harold Moss": "Given to the patient", "Priya Shah": "Fax"}
+    assert given == {"Harold Moss": "By hand", "Priya Shah": "Fax"}
     assert page.offered.text() == f"Offered to the patient on {date.today():%d/%m/%Y}."
 
 

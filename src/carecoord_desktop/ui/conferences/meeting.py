@@ -49,6 +49,12 @@ def _hm(at: datetime | None) -> str:
     return f"{utc(at).astimezone():%H:%M}" if at else ""
 
 
+def _when(at: datetime) -> str:
+    """ "14:05" today, "08/11/2026 14:05" another day."""
+    local = utc(at).astimezone()
+    return f"{local:%H:%M}" if local.date() == datetime.now().date() else f"{local:%d/%m/%Y %H:%M}"
+
+
 def became_words(d: DecisionRow) -> str:
     """What a decision became, as the list and the summary say it."""
     if d.kind == DecisionKind.TASK.value:
@@ -73,7 +79,7 @@ class DecisionsTable(FittedTableView):
                 Column("Became", became_words),
                 Column(
                     "Recorded",
-                    lambda d: f"{d.created_by_name}, {utc(d.created_at).astimezone():%H:%M}",
+                    lambda d: f"{d.created_by_name}, {_when(d.created_at)}",
                 ),
             ],
             self,

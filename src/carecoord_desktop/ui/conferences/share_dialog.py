@@ -24,6 +24,7 @@ from carecoord_desktop.models.referral import METHOD_LABELS, SendMethod
 from carecoord_desktop.services.conferences import printing
 from carecoord_desktop.services.conferences.types import ConferenceRecord
 from carecoord_desktop.ui.conferences.common import ConferenceContext
+from carecoord_desktop.ui.conferences.summary_page import method_words
 from carecoord_desktop.ui.widgets.date_field import DateField
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
@@ -63,8 +64,8 @@ class ShareSummaryDialog(QDialog):
             tick.setAccessibleName(f"{name} received it")
             method = QComboBox()
             method.setAccessibleName(f"How {name} received it")
-            for m, label in METHOD_LABELS.items():
-                method.addItem(label, m.value)
+            for m in METHOD_LABELS:
+                method.addItem(method_words(m.value), m.value)
             method.setCurrentIndex(max(0, method.findData(how)))
             grid.addWidget(tick, n, 0)
             grid.addWidget(method, n, 1)

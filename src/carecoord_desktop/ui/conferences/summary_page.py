@@ -60,10 +60,13 @@ def fit_height(tree: QTreeWidget) -> None:
 
 
 def method_words(value: str) -> str:
+    """How the summary went, as the printed summary says it: "By hand" (the person given it
+    may be a carer or a provider, not only the patient)."""
     try:
-        return METHOD_LABELS[SendMethod(value)]
+        method = SendMethod(value)
     except ValueError:
         return value
+    return "By hand" if method is SendMethod.BY_HAND else METHOD_LABELS[method]
 
 
 class SummaryPage(QWidget):
@@ -108,9 +111,9 @@ class SummaryPage(QWidget):
         checks_layout = QVBoxLayout(checks)
         checks_layout.addWidget(self.verdict)
         checks_layout.addWidget(self.checklist, 1)
-        hint = QLabel("Click an element that is missing to go where it is recorded.")
-        hint.setStyleSheet("color: #4a5a6a;")
-        checks_layout.addWidget(hint)
+        self.check_hint = QLabel("Click an element that is missing to go where it is recorded.")
+        self.check_hint.setStyleSheet("color: #4a5a6a;")
+        checks_layout.addWidget(self.check_hint)
         bar = QHBoxLayout()
         for b in (self.print_summary_button, self.print_pack_button):
             bar.addWidget(b)
@@ -186,6 +189,7 @@ class SummaryPage(QWidget):
         header.resizeSection(1, header.sectionSize(1) + 16)
         fit_height(self.checklist)
         missing = len(check.missing)
+        self.check_hint.setVisible(bool(missing))
         if check.complete:
             self.verdict.setText(f"Every element of the {check.pack_name} pack is met.")
             self.verdict.setStyleSheet(f"font-size: 12pt; font-weight: 600; color: {_OK};")
