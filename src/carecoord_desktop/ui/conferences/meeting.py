@@ -207,6 +207,12 @@ class MeetingPage(QWidget):
         self.start_button.setVisible(not started)
         self.start_button.setEnabled(self.editable)
         self.end_button.setVisible(not ended)
+        # Red only once there is a meeting to end: before the start it only explains.
+        kind = "destructive" if started else "endNotStarted"
+        if self.end_button.objectName() != kind:
+            self.end_button.setObjectName(kind)
+            self.end_button.style().unpolish(self.end_button)
+            self.end_button.style().polish(self.end_button)
         self.end_button.setEnabled(self.editable)
         self.correct_button.setEnabled(self.editable and started)
         self.attendance.show_record(rec, self.editable)
