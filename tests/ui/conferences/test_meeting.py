@@ -453,3 +453,34 @@ def test_plan_change_decisions_each_make_a_plan_version(qtbot, ws, moss, confere
     dialog.accept()
     assert dialog.isVisible() and "choose an earlier date" in dialog.error.text()
     dialog.reject()
+
+
+def test_saving_minutes_as_you_type_does_not_reread_the_conference_each_time(
+    qtbot, ws, admin, moss, conference
+):
+    """Each read of the conference is an audited view: a pause in typing saves the minutes
+    without one; leaving the page tells the other pages, which then show them."""
+    from carecoord_desktop.services import audit_view, settings
+    from carecoord_desktop.ui.conferences.window import open_conference
+    from carecoord_desktop.ui.shell.state import AppState
+
+    def views() -> int:
+        page = audit_view.list_page(ws, admin, audit_view.AuditQuery(patient_id=moss.patient_id))
+        return sum("opened care conference" in line.details for line in page.lines)
+
+    window = open_conference(AppState(ws, moss.coordinator, settings.load(ws)), conference.id)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.record is not None, timeout=10_000)
+    window.go_to_page("meeting")
+    minutes = window.pages["meeting"].minutes
+    opened = views()
+    for n in range(3):
+        qtbot.keyClicks(minutes.editor, f" pause {n}")
+        assert minutes.flush()
+    assert views() == opened
+    agenda = window.pages["agenda"]
+    window.go_to_page("agenda")
+    column = agenda.model.HEADERS.index("Minutes")
+    qtbot.waitUntil(lambda: agenda.model.index(0, column).data() == "Recorded", timeout=5_000)
+    assert views() > opened
+    window.close()

@@ -152,15 +152,10 @@ class MeetingPage(QWidget):
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.tick)
-        self.reloader = QTimer(self)  # one reload after a burst of minute saves
-        self.reloader.setSingleShot(True)
-        self.reloader.setInterval(400)
-        self.reloader.timeout.connect(ctx.reload)
         self.start_button.clicked.connect(self.start_meeting)
         self.end_button.clicked.connect(self.end_meeting)
         self.correct_button.clicked.connect(self.correct_times)
         self.minutes.decision_asked.connect(self.add_decision)
-        self.minutes.minutes_saved.connect(lambda _i: self.reloader.start())
 
     def _build(self) -> None:
         clock_box = QFrame()
@@ -269,7 +264,13 @@ class MeetingPage(QWidget):
     def hideEvent(self, event) -> None:  # Qt override: leaving the page saves the minutes
         self.ticker.stop()
         self.minutes.flush()
+        self._minutes_told()
         super().hideEvent(event)
+
+    def _minutes_told(self) -> None:
+        """The other pages (the agenda's minutes column, the checklist) read what was saved."""
+        if self.minutes.publish_saved():
+            self.ctx.reload()
 
     def has_unsaved_edits(self) -> bool:
         return self.minutes.has_unsaved()
@@ -329,6 +330,7 @@ class MeetingPage(QWidget):
         ):
             return False
         saved = self.minutes.flush()
+        self.minutes.publish_saved()  # the end's record, shown next, has the minutes too
         state = self.ctx.state
         try:
             result = meeting_service.end_meeting(state.ws, state.actor, self.rec.id)
@@ -370,6 +372,7 @@ class MeetingPage(QWidget):
         if self.rec is None or not self.editable:
             return None
         self.minutes.flush()
+        self.minutes.publish_saved()  # the decision's reload reads them
         dialog = DecisionDialog(self.ctx, self.rec, item_id, self.ctx.window)
         dialog.decision_added.connect(lambda _row: self.ctx.reload())
         self.decision_dialog = dialog

@@ -2,7 +2,8 @@
 
 Typed minutes are never lost: each item's text lives here until the service has it (`_texts`
 against `_saved`), and is saved when another item is chosen, after a short pause in typing, when
-the meeting ends and when the page is hidden. A save that fails keeps the text, says so, and is
+the meeting ends and when the page is hidden; the rest of the window hears of them when the
+page is left (see publish_saved). A save that fails keeps the text, says so, and is
 tried again at the next save; a record read again while text is unsaved keeps the typed text.
 """
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from carecoord_desktop.errors import CareCoordError
+from carecoord_desktop.services.changes import Changes
 from carecoord_desktop.services.conferences import meeting as meeting_service
 from carecoord_desktop.services.conferences.types import (
     AgendaItemRow,
@@ -55,6 +57,7 @@ class AgendaMinutes(QWidget):
         self._shown_id: int | None = None  # the item whose minutes the editor holds
         self.editable = False
         self._filling = False
+        self.unpublished = Changes()  # what saved minutes changed, not announced yet
 
         self.agenda = QListWidget()
         self.agenda.setObjectName("meetingAgenda")
@@ -258,6 +261,12 @@ class AgendaMinutes(QWidget):
             self._saved_discussed.get(item_id, False)
         )
 
+    def publish_saved(self) -> bool:
+        """Announce the minutes saved since the last time (True when there were some)."""
+        changes, self.unpublished = self.unpublished, Changes()
+        self.ctx.state.publish_changes(changes)
+        return bool(changes)
+
     def has_unsaved(self) -> bool:
         return any(self.is_dirty(i) for i in list(self._texts))
 
@@ -293,7 +302,10 @@ class AgendaMinutes(QWidget):
             )
             self.saved_line.setText("Not saved")
             return False
-        row = state.publish(result)
+        # Told to the rest of the app when the page is left, not at every pause in typing:
+        # each notice reads the whole conference again (an audited view).
+        self.unpublished = self.unpublished | result.changes
+        row = result.value
         self.items[item_id] = row
         self._versions[item_id] = row.version
         self._saved[item_id] = row.minutes or ""
