@@ -103,6 +103,9 @@ def test_a_page_opened_23_minutes_into_the_meeting_shows_23_minutes(qtbot, ws, m
     page.show()
     assert page.clock.text() == "33:00"
     assert not page.start_button.isVisible() and page.end_button.isVisible()
+    page.now = lambda: started + timedelta(minutes=34, seconds=30)  # planned for 30
+    page.tick()
+    assert page.next_label.text() == "5 min 30 s to the 40-minute tier · 4 min over the planned 30"
 
 
 # -- start and end ---------------------------------------------------------------------------
@@ -348,7 +351,7 @@ def test_the_decision_dialog_says_what_is_missing(qtbot, ws, moss, conference):
     dialog.reject()
 
 
-def test_a_note_decision_is_listed_with_who_and_when(qtbot, ws, moss, conference):
+def test_a_note_decision_is_listed_with_who_and_when(qtbot, qtmodeltester, ws, moss, conference):
     host = _page(qtbot, ws, moss.coordinator, conference)
     dialog = host.page.add_decision(conference.agenda[0].id)
     qtbot.waitExposed(dialog)
@@ -359,6 +362,7 @@ def test_a_note_decision_is_listed_with_who_and_when(qtbot, ws, moss, conference
     assert [d.text for d in listed] == ["Keep the metformin dose for now"]
     assert host.page.decisions.rows_model.index(0, 1).data() == "Noted in the minutes"
     assert "Casey Coord" in host.page.decisions.rows_model.index(0, 2).data()
+    qtmodeltester.check(host.page.decisions.rows_model)
 
 
 def test_closing_or_locking_the_window_keeps_the_minutes_typed(qtbot, ws, moss, conference):

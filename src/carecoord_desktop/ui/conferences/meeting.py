@@ -253,6 +253,9 @@ class MeetingPage(QWidget):
             self.next_label.setText("The clock starts when you press Start meeting.")
         else:
             self.tier_label.setText(items)
+            over = seconds // 60 - rec.planned_minutes
+            if not rec.ended_at and over > 0:
+                upcoming += f" · {over} min over the planned {rec.planned_minutes}"
             self.next_label.setText("" if rec.ended_at else upcoming)
 
     def showEvent(self, event) -> None:  # Qt override: the clock runs while it can be seen
