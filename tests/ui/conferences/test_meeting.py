@@ -328,6 +328,7 @@ def test_the_decision_dialog_says_what_is_missing(qtbot, ws, moss, conference):
     assert refused() == "Say what was decided."
     dialog.text.setPlainText("Nurse to book the eye check this week")
     assert refused(lambda: dialog.choose("task")).startswith("Choose who does it")
+    assert dialog.focusWidget() is dialog.owner  # the cursor goes where the message points
     dialog.owner.setCurrentIndex(dialog.owner.findData("role:nurse"))
     assert "due date" in refused().lower()
     dialog.due.edit.setText("31/02/2027")

@@ -224,7 +224,27 @@ class DecisionDialog(PlanChangeRows, QDialog):
             result = decision_service.add_decision(state.ws, state.actor, self.rec.id, self.draft())
         except CareCoordError as exc:
             show_error(self.error, exc)
+            self._focus(getattr(exc, "field", None))
             return
         self.added = state.publish(result)
         self.decision_added.emit(self.added)
         super().accept()
+
+    def _focus(self, field: str | None) -> None:
+        """Put the cursor where the message points (ours, or the service's `plan_change.x`)."""
+        name = (field or "").removeprefix("plan_change.")
+        widgets = {
+            "text": self.text,
+            "owner": self.owner,
+            "due_date": self.due,
+            "new target": getattr(self, "new_target", None),
+            "target_value": getattr(self, "new_target", None),
+            "goal_words": getattr(self, "goal_words", None),
+            "goal's target": getattr(self, "goal_target", None),
+            "responsible": getattr(self, "responsible", None),
+            "review_on": getattr(self, "review_on", None),
+            "due": getattr(self, "review_on", None),
+        }
+        widget = widgets.get(name)
+        if widget is not None and widget.isVisible():
+            widget.setFocus()
