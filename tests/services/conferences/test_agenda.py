@@ -173,6 +173,7 @@ def test_save_agenda_refuses_to_drop_items_with_minutes_or_decisions(ws, team, c
                 rec.version,
             )  # fmt: skip
         assert exc.value.field == "agenda"
+        assert keep.title not in str(exc.value)  # positions, not clinical words, in errors
     assert [x.id for x in agenda.rebuild_agenda(ws, nurse, rec.id).value.agenda] == [one.id, two.id]
 
 

@@ -82,8 +82,9 @@ def test_bad_details_are_refused_with_the_field_and_nothing_saved(ws, team, pati
 def test_bad_participants_are_refused(ws, team, patient, providers):
     nurse = team["nurse"]
     gp = people(ws, nurse, patient.id, "General practitioner")[0]
-    with pytest.raises(ValidationError, match="invited twice"):
+    with pytest.raises(ValidationError, match="invited twice") as exc:
         conferences.schedule_conference(ws, nurse, draft_for(patient.id, (gp, gp)))
+    assert gp.name not in str(exc.value) and exc.value.field == "participants[1]"
     nameless = ParticipantDraft(kind="other", name="", discipline="Dietitian")
     with pytest.raises(ValidationError, match="name") as exc:
         conferences.schedule_conference(ws, nurse, draft_for(patient.id, (nameless,)))
@@ -276,3 +277,22 @@ def test_participant_kinds_count_providers_only(conference):
     kinds = {p.kind: p.is_provider for p in conference.participants}
     assert kinds[ParticipantKind.PATIENT.value] is False
     assert kinds[ParticipantKind.STAFF.value] and kinds[ParticipantKind.PROVIDER.value]
+
+
+def test_cancelling_closes_the_tasks_its_decisions_opened(ws, team, patient, conference):
+    from carecoord_desktop.services.tasks import board
+    from carecoord_desktop.services.tasks.types import BoardFilter
+
+    nurse = team["nurse"]
+    due = date.today() + timedelta(days=3)
+    made = decisions.add_decision(
+        ws, nurse, conference.id,
+        DecisionDraft("Ring the pharmacy", kind="task", owner_role="nurse", due_date=due),
+    ).value  # fmt: skip
+    rec = conferences.load_conference(ws, nurse, conference.id)
+    done = conferences.cancel_conference(ws, nurse, rec.id, "Patient in hospital", rec.version)
+    assert Kind.TASKS in done.changes.kinds
+    task = board.get_task(ws, nurse, made.task_id)
+    assert task.card.state == "done" and "cancelled" in task.resolution
+    still = board.board(ws, nurse, BoardFilter(patient_id=patient.id, source="conference"))
+    assert still.open_total == 0

@@ -7,18 +7,18 @@ questions, notes or reasons. Every write bumps the conference's version, so a fo
 an older version is refused (StaleEditError naming who saved first) instead of overwriting.
 
 Writes return `Changed(ConferenceRecord, Changes.patient(patient_id, Kind.CONFERENCES))`.
+The form's choices and checks are in forms.py, the reads in reading.py (both re-exported).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from carecoord_desktop.errors import ValidationError
 from carecoord_desktop.models._common import utcnow
 from carecoord_desktop.models.audit import AuditAction
-from carecoord_desktop.models.careplan import OPEN_STATUSES, CarePlan
 from carecoord_desktop.models.conference import (
     AgreementMethod,
     Attendance,
@@ -26,12 +26,19 @@ from carecoord_desktop.models.conference import (
     ConferenceParticipant,
     ConferenceStatus,
     JoinMethod,
-    ParticipantKind,
 )
-from carecoord_desktop.models.patient import CareTeamMember, Patient, PatientContact
-from carecoord_desktop.models.staff import Role, StaffUser
+from carecoord_desktop.models.task import TaskSource
 from carecoord_desktop.services import audit, conflicts
 from carecoord_desktop.services.changes import Changed, Changes, Kind
+from carecoord_desktop.services.conferences.forms import (  # re-exported: one API
+    STAFF_DISCIPLINES,
+    clean_details,
+    clean_participants,
+    clean_text,
+    invitables,
+    open_plan_id,
+    value_of,
+)
 from carecoord_desktop.services.conferences.reading import (  # re-exported: one API
     RECORD_TYPE,
     aware,
@@ -42,25 +49,14 @@ from carecoord_desktop.services.conferences.reading import (  # re-exported: one
     participants_of,
     record_of,
 )
-from carecoord_desktop.services.conferences.types import (
-    ConferenceDraft,
-    ConferenceRecord,
-    Invitable,
-    ParticipantDraft,
-)
+from carecoord_desktop.services.conferences.types import ConferenceDraft, ConferenceRecord
 from carecoord_desktop.services.context import Actor
 from carecoord_desktop.services.patients.rules import editable_patient
 from carecoord_desktop.services.permissions import Permission, require
+from carecoord_desktop.services.tasks.events import close_event_tasks
 from carecoord_desktop.store.workspace import Workspace
 
 S = ConferenceStatus
-# The discipline practice staff bring to a conference, by role.
-STAFF_DISCIPLINES = {
-    Role.GP: "General practitioner",
-    Role.NURSE: "Practice nurse",
-    Role.COORDINATOR: "Care coordinator",
-}
-MINUTES_RANGE = (5, 240)
 
 
 def target(conference_id: int, patient_id: int | None = None) -> conflicts.Target:
@@ -75,207 +71,6 @@ def target(conference_id: int, patient_id: int | None = None) -> conflicts.Targe
 
 def changes_for(patient_id: int) -> Changes:
     return Changes.patient(patient_id, Kind.CONFERENCES)
-
-
-def _value(v) -> str:
-    return getattr(v, "value", v)
-
-
-# -- choices for the form ----------------------------------------------------------------------
-def invitables(ws: Workspace, actor: Actor, patient_id: int) -> list[Invitable]:
-    """Who the form offers to invite: the practice's clinical staff, the patient's outside
-    providers (care team members who are not practice staff), the patient and their carers."""
-    require(actor, Permission.VIEW_PATIENTS)
-    with ws.session() as session:
-        patient = session.get(Patient, patient_id)
-        if patient is None:
-            raise ValidationError("That patient is not in the register.", field="patient_id")
-        out: list[Invitable] = []
-        staff = session.exec(
-            select(StaffUser)
-            .where(StaffUser.active.is_(True), StaffUser.role.in_(list(STAFF_DISCIPLINES)))
-            .order_by(StaffUser.full_name)
-        )
-        for u in staff:
-            out.append(
-                Invitable(
-                    ParticipantKind.STAFF.value,
-                    u.full_name,
-                    STAFF_DISCIPLINES[Role(u.role)],
-                    staff_user_id=u.id,
-                    organisation="This practice",
-                )
-            )
-        members = session.exec(
-            select(CareTeamMember)
-            .where(CareTeamMember.patient_id == patient_id, CareTeamMember.staff_user_id.is_(None))
-            .order_by(CareTeamMember.role, CareTeamMember.name)
-        )
-        for m in members:
-            out.append(
-                Invitable(
-                    ParticipantKind.PROVIDER.value,
-                    m.name,
-                    m.role,
-                    care_team_member_id=m.id,
-                    organisation=m.organisation,
-                    contact=m.phone or m.email,
-                )
-            )
-        out.append(
-            Invitable(
-                ParticipantKind.PATIENT.value,
-                f"{patient.given_name} {patient.family_name}",
-                "Patient",
-                contact=patient.phone,
-            )
-        )
-        carers = session.exec(
-            select(PatientContact)
-            .where(PatientContact.patient_id == patient_id)
-            .order_by(PatientContact.is_carer.desc(), PatientContact.name)
-        )
-        for c in carers:
-            role = "Carer" if c.is_carer else "Next of kin"
-            if c.relationship:
-                role = f"{role} ({c.relationship})"
-            out.append(
-                Invitable(ParticipantKind.CARER.value, c.name, role, contact=c.phone or c.email)
-            )
-        return out
-
-
-# -- checking what the form sent -----------------------------------------------------------------
-def _text(value: str | None, field: str, limit: int, said: str, *, required=False) -> str | None:
-    cleaned = (value or "").strip()
-    if not cleaned:
-        if required:
-            raise ValidationError(f"Give {said}.", field=field)
-        return None
-    if len(cleaned) > limit:
-        raise ValidationError(f"Keep {said} under {limit} characters.", field=field)
-    return cleaned
-
-
-def _utc(at: datetime, field: str) -> datetime:
-    if not isinstance(at, datetime):
-        raise ValidationError("Give the date and time of the conference.", field=field)
-    if at.tzinfo is None:  # a naive time is the practice's local time
-        at = at.astimezone()
-    return at.astimezone(UTC)
-
-
-def _plan_for(session: Session, patient_id: int, plan_id: int | None) -> int | None:
-    if plan_id is not None:
-        plan = session.get(CarePlan, plan_id)
-        if plan is None or plan.patient_id != patient_id:
-            raise ValidationError("Choose one of this patient's care plans.", field="plan_id")
-        return plan.id
-    return open_plan_id(session, patient_id)
-
-
-def open_plan_id(session: Session, patient_id: int) -> int | None:
-    """The patient's plan still in force (draft, active or under review), if any."""
-    return session.exec(
-        select(CarePlan.id)
-        .where(
-            CarePlan.patient_id == patient_id,
-            CarePlan.status.in_([s.value for s in OPEN_STATUSES]),
-        )
-        .order_by(CarePlan.id.desc())
-    ).first()
-
-
-def _details(session: Session, draft: ConferenceDraft) -> dict:
-    low, high = MINUTES_RANGE
-    if not isinstance(draft.planned_minutes, int) or not low <= draft.planned_minutes <= high:
-        raise ValidationError(
-            f"Plan between {low} and {high} minutes for the conference.", field="planned_minutes"
-        )
-    link = _text(draft.video_link, "video_link", 300, "the video link")
-    if link and not link.lower().startswith(("https://", "http://")):
-        raise ValidationError(
-            "A video link starts with https:// (copy it from the invitation).", field="video_link"
-        )
-    if draft.organiser_id is not None:
-        user = session.get(StaffUser, draft.organiser_id)
-        if user is None or not user.active:
-            raise ValidationError("Choose an active staff member as organiser.", "organiser_id")
-    return {
-        "title": _text(draft.title, "title", 120, "a title", required=True),
-        "scheduled_at": _utc(draft.scheduled_at, "scheduled_at"),
-        "planned_minutes": draft.planned_minutes,
-        "place": _text(draft.place, "place", 200, "the place"),
-        "video_link": link,
-        "organiser_id": draft.organiser_id,
-        "plan_id": _plan_for(session, draft.patient_id, draft.plan_id),
-        "patient_questions": _text(
-            draft.patient_questions, "patient_questions", 4000, "the patient's questions"
-        ),
-    }
-
-
-def _participant(session: Session, patient_id: int, p: ParticipantDraft, n: int) -> dict:
-    field = f"participants[{n}]"
-    try:
-        kind = ParticipantKind(_value(p.kind)).value
-    except ValueError:
-        raise ValidationError("That is not a kind of participant.", field=field) from None
-    try:
-        attendance = Attendance(_value(p.attendance)).value
-    except ValueError:
-        raise ValidationError("That is not an attendance.", field=field) from None
-    joined = _value(p.joined_how) or None
-    if joined is not None and joined not in {m.value for m in JoinMethod}:
-        raise ValidationError("Say how they joined: in person, phone or video.", field=field)
-    values = {
-        "kind": kind,
-        "name": _text(p.name, field, 120, "each participant's name", required=True),
-        "discipline": _text(
-            p.discipline,
-            field,
-            80,
-            f"the discipline of {p.name or 'each participant'}",
-            required=True,
-        ),
-        "organisation": _text(p.organisation, field, 120, "the organisation"),
-        "contact": _text(p.contact, field, 120, "the contact details"),
-        "attendance": attendance,
-        "joined_how": joined,
-        "staff_user_id": None,
-        "care_team_member_id": None,
-    }
-    if kind == ParticipantKind.STAFF.value:
-        user = session.get(StaffUser, p.staff_user_id) if p.staff_user_id else None
-        if user is None:
-            raise ValidationError("Choose a staff member from the list.", field=field)
-        values["staff_user_id"] = user.id
-    elif kind == ParticipantKind.PROVIDER.value:
-        member = (
-            session.get(CareTeamMember, p.care_team_member_id) if p.care_team_member_id else None
-        )
-        if member is None or member.patient_id != patient_id:
-            raise ValidationError("Choose a provider from this patient's care team.", field=field)
-        values["care_team_member_id"] = member.id
-    return values
-
-
-def _participants(session: Session, patient_id: int, drafts) -> list[tuple[int | None, dict]]:
-    out, seen = [], set()
-    for n, p in enumerate(drafts):
-        values = _participant(session, patient_id, p, n)
-        who = (
-            ("staff", values["staff_user_id"])
-            if values["staff_user_id"]
-            else ("member", values["care_team_member_id"])
-            if values["care_team_member_id"]
-            else (values["kind"], values["name"].casefold())
-        )
-        if who in seen:
-            raise ValidationError(f"{values['name']} is invited twice.", field=f"participants[{n}]")
-        seen.add(who)
-        out.append((p.id, values))
-    return out
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -334,8 +129,8 @@ def schedule_conference(
         raise ValidationError("This conference is already scheduled: save its changes instead.")
     with ws.write_session() as session:
         editable_patient(session, draft.patient_id)
-        values = _details(session, draft)
-        people = _participants(session, draft.patient_id, draft.participants)
+        values = clean_details(session, draft)
+        people = clean_participants(session, draft.patient_id, draft.participants)
         conf = CareConference(
             patient_id=draft.patient_id,
             **values,
@@ -375,7 +170,7 @@ def update_conference(
         conf = loaded(session, actor, draft.id, base_version)
         if draft.patient_id != conf.patient_id:
             raise ValidationError("This draft belongs to another patient's conference.")
-        values = _details(session, draft)
+        values = clean_details(session, draft)
         if conf.status == S.HELD.value and aware(conf.scheduled_at) != values["scheduled_at"]:
             raise ValidationError(
                 "This conference has been held: correct its times instead of its date.",
@@ -384,7 +179,7 @@ def update_conference(
         changed = sorted(k for k, v in values.items() if _differs(getattr(conf, k), v))
         for key, value in values.items():
             setattr(conf, key, value)
-        people = _participants(session, conf.patient_id, draft.participants)
+        people = clean_participants(session, conf.patient_id, draft.participants)
         existing = {p.id: p for p in participants_of(session, conf.id)}
         kept = set()
         for n, (pid, p) in enumerate(people):
@@ -426,7 +221,7 @@ def cancel_conference(
     ws: Workspace, actor: Actor, conference_id: int, reason: str, base_version: int | None
 ) -> Changed[ConferenceRecord]:
     require(actor, Permission.EDIT_CARE_PLANS)
-    why = _text(reason, "reason", 500, "the reason for cancelling", required=True)
+    why = clean_text(reason, "reason", 500, "the reason for cancelling", required=True)
     with ws.write_session() as session:
         conf = loaded(session, actor, conference_id, base_version)
         if conf.status == S.HELD.value:
@@ -434,7 +229,15 @@ def cancel_conference(
         if conf.status == S.IN_PROGRESS.value:
             raise ValidationError("The meeting is under way: end it, or correct its times.")
         conf.status, conf.cancel_reason = S.CANCELLED.value, why
-        return saved(ws, session, actor, conf, AuditAction.UPDATE, "cancelled care conference")
+        # Tasks decided before it was called off would be chased for nothing: close them.
+        closed = close_event_tasks(
+            session, actor, TaskSource.CONFERENCE, conf.id, "decision",
+            resolution="Closed: the care conference was cancelled",
+        )  # fmt: skip
+        extra = Changes.of(Kind.TASKS, patients=(conf.patient_id,)) if closed else None
+        return saved(
+            ws, session, actor, conf, AuditAction.UPDATE, "cancelled care conference", extra
+        )
 
 
 def record_agreement(
@@ -457,12 +260,12 @@ def record_agreement(
         if on > date.today():
             raise ValidationError("That date is in the future.", field="agreed_on")
         try:
-            method = AgreementMethod(_value(how)).value
+            method = AgreementMethod(value_of(how)).value
         except ValueError:
             raise ValidationError("Say how: verbally or in writing.", field="agreed_how") from None
     else:
         on, method = None, None
-    text = _text(note, "agreement_note", 500, "the note")
+    text = clean_text(note, "agreement_note", 500, "the note")
     with ws.write_session() as session:
         conf = loaded(session, actor, conference_id, base_version)
         conf.agreed, conf.agreed_on, conf.agreed_how = agreed, on, method
@@ -482,10 +285,10 @@ def set_attendance(
     """Whether one invitee accepted, declined, came (and how they joined) or did not."""
     require(actor, Permission.EDIT_CARE_PLANS)
     try:
-        value = Attendance(_value(attendance)).value
+        value = Attendance(value_of(attendance)).value
     except ValueError:
         raise ValidationError("That is not an attendance.", field="attendance") from None
-    joined = _value(joined_how) or None
+    joined = value_of(joined_how) or None
     if joined is not None:
         try:
             joined = JoinMethod(joined).value

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from carecoord_desktop.models._common import label_for
 from carecoord_desktop.models.conference import (
     AGENDA_SOURCE_LABELS,
     ATTENDANCE_LABELS,
@@ -22,24 +23,15 @@ from carecoord_desktop.models.conference import (
 
 
 def status_label(value: str) -> str:
-    try:
-        return CONFERENCE_STATUS_LABELS[ConferenceStatus(value)]
-    except ValueError:
-        return value
+    return label_for(CONFERENCE_STATUS_LABELS, ConferenceStatus, value)
 
 
 def attendance_label(value: str) -> str:
-    try:
-        return ATTENDANCE_LABELS[Attendance(value)]
-    except ValueError:
-        return value
+    return label_for(ATTENDANCE_LABELS, Attendance, value)
 
 
 def source_label(value: str) -> str:
-    try:
-        return AGENDA_SOURCE_LABELS[AgendaSource(value)]
-    except ValueError:
-        return value
+    return label_for(AGENDA_SOURCE_LABELS, AgendaSource, value)
 
 
 @dataclass(frozen=True)
