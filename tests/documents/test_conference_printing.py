@@ -211,6 +211,7 @@ def test_a_recipient_marked_as_the_patient_counts_as_offered(ws, team, held):
         ([("Priya Shah", "pigeon")], 0, "method"),
         ([("Priya Shah", "email")], 1, "on"),
         ([("x" * 121, "email")], 0, "recipients"),
+        ([("Priya Shah", "email")], None, "on"),
     ],
 )
 def test_bad_sharing_is_refused_with_the_field_and_nothing_is_written(
@@ -218,7 +219,11 @@ def test_bad_sharing_is_refused_with_the_field_and_nothing_is_written(
 ):
     with pytest.raises(ValidationError) as caught:
         printing.share_summary(
-            ws, team["coordinator"], held.id, recipients, date.today() + timedelta(days=on)
+            ws,
+            team["coordinator"],
+            held.id,
+            recipients,
+            None if on is None else date.today() + timedelta(days=on),
         )
     assert caught.value.field == field
     assert _shares(ws, held.id) == []

@@ -235,6 +235,8 @@ def share_summary(
     require(actor, Permission.EDIT_CARE_PLANS)
     wanted = _checked(recipients)
     today = date.today()
+    if not isinstance(on, date):
+        raise ValidationError("Give the day the summary was given.", field="on")
     if on > today:
         raise ValidationError("The day it was given cannot be in the future.", field="on")
     with ws.write_session() as session:
