@@ -69,11 +69,14 @@ def test_details_are_saved_and_the_header_follows(qtbot, ws, team, conf):
     assert page.draft().scheduled_at.astimezone().strftime("%H:%M") == "09:00"
 
 
-def test_invitees_are_added_and_attendance_set_with_the_team_line_live(qtbot, ws, team, conf):
+def test_invitees_are_added_and_attendance_set_with_the_team_line_live(
+    qtbot, qtmodeltester, ws, team, conf
+):
     window = _window(qtbot, ws, team["coordinator"], conf)
     people = window.pages["details"].invitees
     page = window.pages["details"]
     assert people.team_line.text().startswith("Case-conference team met")
+    qtmodeltester.check(people.model)
     other = people.someone_else()
     other.form.widgets["name"].setText("Ana Ruiz")
     other.save()  # the discipline is required: said at the field, nothing added
@@ -143,7 +146,7 @@ def test_the_agreement_is_recorded_on_its_own_and_typed_details_stay(qtbot, ws, 
         box.save_button.click()
     stored = _stored(ws, team, conf)
     assert (stored.agreed, stored.agreed_on, stored.agreed_how) == (True, date.today(), "written")
-    assert window.state_label.text().startswith("The patient agreed (written)")
+    assert window.state_label.text() == f"The patient agreed in writing on {date.today():%d/%m/%Y}"
     assert "agreed in writing" in box.recorded.text()
     # The agreement changed the conference's version; the typed place is kept and saves.
     assert page.place.text() == "The patient's home" and not page.banner.isVisible()
@@ -156,6 +159,11 @@ def test_the_agreement_is_recorded_on_its_own_and_typed_details_stay(qtbot, ws, 
     box.note.setText("changed")
     assert not page.save_agreement()  # a day still to come: said at the field
     assert "future" in box.boxes["agreed_on"].problem
+    box.agreed.setCurrentIndex(box.agreed.findData("unset"))  # recorded by mistake: cleared
+    with qtbot.waitSignal(window.conference_loaded):
+        assert page.save_agreement()
+    assert _stored(ws, team, conf).agreed is None
+    assert window.state_label.text() == "Agreement not recorded"
 
 
 def test_a_stale_save_names_who_saved_first_and_reload_takes_theirs(qtbot, ws, team, conf):
@@ -224,7 +232,7 @@ def test_the_agenda_is_built_from_the_record_with_its_sources(qtbot, qtmodeltest
                    AgendaSource.MEDICATION_CHANGE):  # fmt: skip
         assert source.value in sources, source
     assert sources.count(AgendaSource.PATIENT_QUESTION.value) == 2
-    words = {model.data(model.index(n, 0)) for n in range(model.rowCount())}
+    words = {model.data(model.index(n, 1)) for n in range(model.rowCount())}
     assert {"Overdue task", "Open referral", "Recent hospital stay", "Medicine change",
             "Patient's question"} <= words  # fmt: skip
     assert any("Book a foot check" in item.title for item in model.items)
@@ -252,7 +260,7 @@ def test_the_agenda_is_edited_reordered_rebuilt_and_saved(qtbot, qtmodeltester, 
     add.save()
     assert model.items[-1].title == "Driving: who tells him"
     assert str(model.items[-1].source) == AgendaSource.MANUAL.value
-    assert model.data(model.index(model.rowCount() - 1, 0)) == "Added"
+    assert model.data(model.index(model.rowCount() - 1, 1)) == "Added"
 
     agenda.table.selectRow(0)
     qtbot.keyClick(agenda.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
@@ -281,6 +289,8 @@ def test_the_agenda_is_edited_reordered_rebuilt_and_saved(qtbot, qtmodeltester, 
     meeting.record_minutes(ws, coord, talked.id, "Discussed at length")
     with qtbot.waitSignal(window.conference_loaded):
         window.reload()
+    assert model.data(model.index(2, 0)) == "Yes"  # discussed
+    assert model.data(model.index(2, 4)) == "Discussed at length"
     agenda.table.selectRow(2)
     assert not agenda.remove_item()
     assert agenda.error.isVisible() and "has minutes" in agenda.error.text()
@@ -323,3 +333,67 @@ def test_reception_reads_the_details_and_the_agenda_but_changes_nothing(qtbot, w
     agenda.table.selectRow(0)
     assert not agenda.remove_item() and not agenda.move_chosen(1)
     assert _stored(ws, team, conf).version == conf.version
+
+
+def test_closing_with_typed_details_asks_and_keep_editing_keeps_the_window(
+    qtbot, ws, team, conf, monkeypatch
+):
+    from carecoord_desktop.ui.conferences import details
+
+    window = _window(qtbot, ws, team["coordinator"], conf)
+    window.pages["details"].place.setText("Somewhere else")
+    answers: list[str] = []
+    monkeypatch.setattr(details, "ask_discard", lambda _w, q: answers.append(q) or False)
+    assert not window.close() and window.isVisible()
+    assert answers and "without saving" in answers[0]
+    monkeypatch.setattr(details, "ask_discard", lambda _w, q: True)
+    assert window.close() and not window.isVisible()
+    assert _stored(ws, team, conf).place == "Meeting room 2"  # nothing saved by closing
+
+
+def test_the_state_line_says_where_the_conference_stands(ws, team, conf):
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from carecoord_desktop.ui.conferences.window import state_line
+
+    rec = _stored(ws, team, conf)
+    now = datetime(2026, 12, 1, 10, 23, tzinfo=UTC)
+    started = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert state_line(rec) == "Agreement not recorded"
+    assert state_line(replace(rec, agreed=False)) == "The patient did not agree to the conference"
+    running = replace(rec, status="in_progress", started_at=started)
+    assert state_line(running, now) == "In progress 23 min"
+    held = replace(running, status="held", ended_at=started + timedelta(minutes=42))
+    assert state_line(held) == "Held: 42 minutes, items 743/758"
+    short = replace(held, ended_at=started + timedelta(minutes=12))
+    assert state_line(short) == "Held: 12 minutes, under 15 minutes: no case-conference item"
+    assert state_line(replace(held, ended_at=started + timedelta(minutes=19))).endswith(
+        "items 735/747"
+    )
+
+
+def test_the_agenda_model_moves_rows_as_a_drop_or_the_keys_ask(qtmodeltester):
+    from carecoord_desktop.services.conferences.types import AgendaItemDraft
+    from carecoord_desktop.ui.conferences.agenda_model import AgendaModel
+
+    model = AgendaModel()
+    items = [AgendaItemDraft(f"Item {n}", "manual", id=n) for n in range(1, 5)]
+    model.set_items(items, {2: "Talked"}, {2}, {2})
+    qtmodeltester.check(model)
+
+    def order() -> list[int]:
+        return [i.id for i in model.items]
+
+    drop = model.mimeData([model.index(3, 2)])
+    model.dropMimeData(drop, Qt.DropAction.MoveAction, -1, -1, model.index(1, 2))  # on row 2
+    assert order() == [1, 4, 2, 3]
+    drop = model.mimeData([model.index(0, 0)])
+    model.dropMimeData(drop, Qt.DropAction.MoveAction, -1, -1, QModelIndex())  # below the rows
+    assert order() == [4, 2, 3, 1]
+    assert not model.dropMimeData(drop, Qt.DropAction.CopyAction, 0, 0, QModelIndex())
+    assert model.move(0, 3) and order() == [2, 3, 1, 4]
+    assert not model.move(0, 0) and not model.move(0, 9)
+    assert model.is_locked(0) and not model.is_locked(1)
+    assert model.data(model.index(0, 4)) == "Talked" and model.data(model.index(0, 0)) == "Yes"
+    qtmodeltester.check(model)

@@ -364,3 +364,28 @@ def test_the_demo_practice_on_the_conference_screens(qtbot, qapp, demo_copy, tmp
         save_shot(main, f"demo-main-window-conferences-{w}.png")
     finally:
         qapp.setStyleSheet("")
+
+
+def test_the_filters_read_the_day_as_a_coordinator_does():
+    from dataclasses import replace
+    from datetime import datetime
+
+    from carecoord_desktop.services.conferences.types import ConferenceSummary
+    from carecoord_desktop.ui.conferences.screen import FILTERS, matches
+
+    tests = {key: test for key, _label, test in FILTERS}
+    wednesday = date(2026, 12, 2)
+    base = ConferenceSummary(1, 1, 1, "Harold Moss", "P000001", "Care conference",
+                             datetime(2026, 12, 6, 10, 0).astimezone(), "scheduled", None, None,
+                             "Casey Ward", 4, 0, None, None)  # fmt: skip
+    assert tests["week"](base, wednesday)  # Sunday of the same week
+    monday_next = replace(base, scheduled_at=datetime(2026, 12, 7, 9, 0).astimezone())
+    assert not tests["week"](monday_next, wednesday)
+    assert tests["upcoming"](base, wednesday) and tests["agreement"](base, wednesday)
+    assert not tests["agreement"](replace(base, agreed=True), wednesday)
+    yesterday = replace(base, scheduled_at=datetime(2026, 12, 1, 9, 0).astimezone())
+    assert not tests["upcoming"](yesterday, wednesday)  # never started: not upcoming
+    assert tests["upcoming"](replace(yesterday, status="in_progress"), wednesday)
+    assert not tests["agreement"](replace(base, status="cancelled"), wednesday)
+    assert matches(base, "moss") and matches(base, "p0000") and matches(base, "harold MOSS")
+    assert not matches(base, "quist")

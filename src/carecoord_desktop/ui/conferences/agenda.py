@@ -51,8 +51,8 @@ class _AgendaTable(FittedTableView):
 
     def natural_widths(self) -> list[int]:  # the "From" column holds chips, not plain text
         widths = super().natural_widths()
-        if widths:
-            widths[0] += CHIP_ROOM
+        if len(widths) > AgendaModel.CHIPS:
+            widths[AgendaModel.CHIPS] += CHIP_ROOM
         return widths
 
 
@@ -77,7 +77,8 @@ class AgendaPage(QWidget):
         self.table = _AgendaTable()
         self.table.setObjectName("agendaTable")
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(0, ChipDelegate(self.table))
+        self.table.setItemDelegateForColumn(AgendaModel.CHIPS, ChipDelegate(self.table))
+        self.table.never_wrap = {AgendaModel.CHIPS}  # a chip cannot wrap onto two lines
         self.table.verticalHeader().show()  # the items' numbers
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,7 +173,8 @@ class AgendaPage(QWidget):
         minutes = {row.id: row.minutes for row in rec.agenda if row.minutes}
         self.opened = [_draft(row) for row in rec.agenda]
         chosen = self.chosen_row()
-        self.model.set_items(self.opened, minutes, decided | set(minutes))
+        discussed = {row.id for row in rec.agenda if row.discussed}
+        self.model.set_items(self.opened, minutes, decided | set(minutes), discussed)
         if self.model.rowCount():
             self.table.selectRow(min(chosen or 0, self.model.rowCount() - 1))
         built = sum(1 for row in rec.agenda if row.source != AgendaSource.MANUAL.value)

@@ -26,6 +26,7 @@ from carecoord_desktop.services.conferences.types import AgendaItemDraft, source
 _Index = QModelIndex | QPersistentModelIndex
 MIME = "application/x-carecoord-agenda-rows"
 SOURCE_ROLE = Qt.ItemDataRole.UserRole + 1
+MINUTES_SHOWN = 80  # the start of the minutes in the table; the whole in the tooltip
 
 # Background and text of each source's chip: calm colours, readable in print-outs of the screen.
 CHIP_COLOURS = {
@@ -51,24 +52,28 @@ def shown_title(item: AgendaItemDraft) -> str:
 class AgendaModel(QAbstractTableModel):
     # The item's number is the vertical header: a column computed from the position would change
     # every other row's data at each insert, move and removal.
-    HEADERS = ("From", "Item", "Detail", "Minutes")
+    HEADERS = ("Discussed", "From", "Item", "Detail", "Minutes")
+    CHIPS = 1  # the column painted as chips
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.items: list[AgendaItemDraft] = []
         self.minutes: dict[int, str] = {}  # item id -> minutes recorded (an item that has them)
         self.locked: set[int] = set()  # item ids with minutes or decisions: never removed
+        self.discussed: set[int] = set()  # item ids marked discussed at the meeting
 
     def set_items(
         self,
         items: Sequence[AgendaItemDraft],
         minutes: dict[int, str] | None = None,
         locked: set[int] | None = None,
+        discussed: set[int] | None = None,
     ) -> None:
         self.beginResetModel()
         self.items = list(items)
         self.minutes = dict(minutes or {})
         self.locked = set(locked or ())
+        self.discussed = set(discussed or ())
         self.endResetModel()
 
     def is_locked(self, row: int) -> bool:
@@ -114,15 +119,17 @@ class AgendaModel(QAbstractTableModel):
             return str(item.source)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == 0:
-                return source_label(str(item.source))
+                return "Yes" if item.id in self.discussed else ""
             if column == 1:
-                return shown_title(item)
+                return source_label(str(item.source))
             if column == 2:
+                return shown_title(item)
+            if column == 3:
                 return item.detail or ""
             minutes = self.minutes.get(item.id or -1, "")
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == Qt.ItemDataRole.ToolTipRole or len(minutes) <= MINUTES_SHOWN:
                 return minutes
-            return "Recorded" if minutes else ("Decisions" if self.is_locked(index.row()) else "")
+            return minutes[:MINUTES_SHOWN].rsplit(" ", 1)[0] + " …"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:

@@ -147,8 +147,8 @@ class AgreementBox(QGroupBox):
             box.show_problem("")
         self.error.hide()
         agreed = {"yes": True, "no": False}.get(self.agreed.currentData())
-        if agreed is None:
-            raise ValidationError("Choose whether the patient agreed.", field="agreed")
+        if agreed is None:  # "Not asked yet": clears an answer recorded by mistake
+            return {"agreed": None, "on": None, "how": None, "note": None}
         on = self.on.value()
         if on is None:
             raise ValidationError("Enter the day the patient was asked.", field="agreed_on")

@@ -13,18 +13,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,9 +32,9 @@ from carecoord_desktop.ui.conferences.banner import Banner
 from carecoord_desktop.ui.conferences.common import ConferenceContext
 from carecoord_desktop.ui.conferences.invitees import InviteesBox
 from carecoord_desktop.ui.conferences.people import draft_of
-from carecoord_desktop.ui.conferences.when import local, local_datetime, time_text, typed_time
-from carecoord_desktop.ui.widgets.date_field import DateField
-from carecoord_desktop.ui.widgets.form_kit import Field, FieldBox, ask_discard
+from carecoord_desktop.ui.conferences.when import local_datetime, typed_time
+from carecoord_desktop.ui.conferences.when_where import WhenWhereBox
+from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
 # The service's field names (ValidationError.field) -> the box that shows the message.
@@ -62,60 +55,18 @@ class DetailsPage(QWidget):
         self.read_only = Banner("detailsReadOnly")
         self.error = error_label()
 
-        self.date = DateField("conference date", required=True)
-        self.date.setObjectName("date")
-        self.time = QLineEdit()
-        self.time.setObjectName("time")
-        self.time.setPlaceholderText("e.g. 10:30")
-        self.time.setMaximumWidth(110)
-        self.time.setToolTip("Type the time, for example 10:30 or 2:15 pm")
-        self.minutes = QSpinBox()
-        self.minutes.setObjectName("planned_minutes")
-        self.minutes.setRange(5, 240)  # the service's range
-        self.minutes.setSingleStep(5)
-        self.minutes.setSuffix(" minutes")
-        self.minutes.setMaximumWidth(150)
-        self.title = QLineEdit()
-        self.title.setObjectName("title")
-        self.place = QLineEdit()
-        self.place.setObjectName("place")
-        self.place.setPlaceholderText("Room, or the address")
-        self.video = QLineEdit()
-        self.video.setObjectName("video_link")
-        self.video.setPlaceholderText("https://… for a video meeting")
-        self.organiser = QComboBox()
-        self.organiser.setObjectName("organiser_id")
-        self.questions = QPlainTextEdit()
-        self.questions.setObjectName("patient_questions")
-        self.questions.setTabChangesFocus(True)
-        self.questions.setFixedHeight(62)
-
-        self.boxes: dict[str, FieldBox] = {}
-        when_row = QWidget()
-        when_row.setFocusProxy(self.date)  # Alt+W goes to the date
-        when_layout = QHBoxLayout(when_row)
-        when_layout.setContentsMargins(0, 0, 0, 0)
-        when_layout.addWidget(self._box(Field("date", "Date"), self.date))
-        when_layout.addWidget(QLabel("at"), 0, Qt.AlignmentFlag.AlignTop)
-        when_layout.addWidget(self._box(Field("time", "Time"), self.time))
-        when_layout.addStretch(1)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("&When *", when_row)
-        for name, label, widget, hint in (
-            ("planned_minutes", "&Planned length", self.minutes, ""),
-            ("title", "T&itle", self.title, ""),
-            ("place", "P&lace", self.place, ""),
-            ("video_link", "&Video link", self.video, ""),
-            ("organiser_id", "&Organiser", self.organiser, ""),
-            ("patient_questions", "Patient's &questions", self.questions,
-             "One question per line: each becomes an item of the agenda."),
-        ):  # fmt: skip
-            box = self._box(Field(name, label.replace("&", ""), hint=hint), widget)
-            form.addRow(label, box)
-            form.labelForField(box).setBuddy(widget)
-        details = QGroupBox("When and where")
-        details.setLayout(form)
+        self.when = WhenWhereBox(self)
+        self.when.edited.connect(self._edited)
+        self.when.date.problem_changed.connect(
+            lambda text: self._problem("date", text, focus=False)
+        )
+        # The fields by name, as tests and the other pages reach them.
+        w = self.when
+        self.date, self.time, self.minutes, self.title = w.date, w.time, w.minutes, w.title
+        self.place, self.video, self.organiser, self.questions = (
+            w.place, w.video, w.organiser, w.questions
+        )  # fmt: skip
+        self.boxes = w.boxes
 
         self.invitees = InviteesBox(self)
         self.invitees.people_changed.connect(self._edited)
@@ -139,7 +90,7 @@ class DetailsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(details)
+        left_layout.addWidget(self.when)
         left_layout.addWidget(self.agreement)
         left_layout.addStretch(1)
         scroll = QScrollArea()
@@ -157,13 +108,6 @@ class DetailsPage(QWidget):
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
 
-        for edit in (self.time, self.title, self.place, self.video):
-            edit.textChanged.connect(self._edited)
-        self.date.edit.textChanged.connect(self._edited)
-        self.date.problem_changed.connect(lambda text: self._problem("date", text, focus=False))
-        self.questions.textChanged.connect(self._edited)
-        self.minutes.valueChanged.connect(self._edited)
-        self.organiser.currentIndexChanged.connect(self._edited)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
         self.cancel_button.clicked.connect(lambda: self.cancel_conference())
@@ -171,18 +115,13 @@ class DetailsPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self._edited()
 
-    def _box(self, spec: Field, widget: QWidget) -> FieldBox:
-        box = FieldBox(spec, widget)
-        self.boxes[spec.name] = box
-        return box
-
     # -- showing -----------------------------------------------------------------------------
     def show_record(self, rec: ConferenceRecord) -> None:
         first = self.record is None or self.record.patient_id != rec.patient_id
         self.record = rec
         if first:
             self.invitees.load_invitables(self.state, rec.patient_id)
-            self._fill_organisers(rec)
+            self.when.fill_organisers(self.invitees.invitables, rec)
         stored = self._snapshot_of(rec)
         if self._take_next or not self.has_unsaved_edits():
             self._take_next = False
@@ -204,62 +143,22 @@ class DetailsPage(QWidget):
             box.show_problem("")
         self.error.hide()
         self.banner.clear()
-        self.date.set_value(local(rec.scheduled_at).date())
-        self.time.setText(time_text(rec.scheduled_at))
-        self.minutes.setValue(rec.planned_minutes)
-        self.title.setText(rec.title)
-        self.place.setText(rec.place or "")
-        self.video.setText(rec.video_link or "")
-        self._fill_organisers(rec)
-        self.organiser.setCurrentIndex(max(self.organiser.findData(rec.organiser_id), 0))
-        self.questions.setPlainText(rec.patient_questions or "")
+        self.when.fill_organisers(self.invitees.invitables, rec)
+        self.when.load(rec)
         self.invitees.set_people([draft_of(p) for p in rec.participants], held=self._held(rec))
         self.opened = self._snapshot()
         self._edited()
-
-    def _fill_organisers(self, rec: ConferenceRecord) -> None:
-        chosen = self.organiser.currentData()
-        self.organiser.blockSignals(True)
-        self.organiser.clear()
-        self.organiser.addItem("Not set", None)
-        for who in self.invitees.invitables:
-            if who.staff_user_id is not None:
-                self.organiser.addItem(f"{who.name} — {who.discipline}", who.staff_user_id)
-        if rec.organiser_id is not None and self.organiser.findData(rec.organiser_id) < 0:
-            self.organiser.addItem(rec.organiser_name or "(former staff)", rec.organiser_id)
-        self.organiser.setCurrentIndex(max(self.organiser.findData(chosen), 0))
-        self.organiser.blockSignals(False)
 
     @staticmethod
     def _held(rec: ConferenceRecord) -> bool:
         return rec.status in (ConferenceStatus.HELD.value, ConferenceStatus.IN_PROGRESS.value)
 
     def _snapshot(self) -> tuple:
-        return (
-            self.date.text().strip(),
-            self.time.text().strip(),
-            self.minutes.value(),
-            self.title.text().strip(),
-            self.place.text().strip(),
-            self.video.text().strip(),
-            self.organiser.currentData(),
-            self.questions.toPlainText().strip(),
-            tuple(self.invitees.model.people),
-        )
+        return (*self.when.snapshot(), tuple(self.invitees.model.people))
 
     @staticmethod
     def _snapshot_of(rec: ConferenceRecord) -> tuple:
-        return (
-            local(rec.scheduled_at).strftime("%d/%m/%Y"),
-            time_text(rec.scheduled_at),
-            rec.planned_minutes,
-            rec.title.strip(),
-            (rec.place or "").strip(),
-            (rec.video_link or "").strip(),
-            rec.organiser_id,
-            (rec.patient_questions or "").strip(),
-            tuple(draft_of(p) for p in rec.participants),
-        )
+        return (*WhenWhereBox.snapshot_of(rec), tuple(draft_of(p) for p in rec.participants))
 
     def has_unsaved_edits(self) -> bool:
         return self.opened is not None and self._snapshot() != self.opened
@@ -282,19 +181,8 @@ class DetailsPage(QWidget):
     def _apply_permissions(self) -> None:
         self.may_edit = can(self.state.actor, Permission.EDIT_CARE_PLANS)
         editable = self.may_edit and self._editable()
-        for edit in (self.title, self.place, self.video):
-            edit.setReadOnly(not editable)
         # Once the meeting has started, its day and time are the stamped ones (Meeting page).
-        timed = editable and not self._held(self.record)
-        self.time.setReadOnly(not timed)
-        self.date.edit.setReadOnly(not timed)
-        self.questions.setReadOnly(not editable)
-        self.date.pick.setEnabled(timed)
-        self.boxes["time"].show_problem("")
-        if editable and not timed:
-            self.boxes["date"].message.setText("Held: the Meeting page corrects its times.")
-        self.minutes.setReadOnly(not editable)
-        self.organiser.setEnabled(editable)
+        self.when.set_editable(editable, timed=editable and not self._held(self.record))
         self.invitees.set_editable(editable)
         self.agreement.set_editable(editable)
         self.cancel_button.setVisible(

@@ -32,7 +32,7 @@ def where_word(s: ConferenceSummary) -> str:
 
 
 def status_word(s: ConferenceSummary) -> str:
-    """"Held (42 min)": how long it ran decides the item claimed."""
+    """ "Held (42 min)": how long it ran decides the item claimed."""
     word = status_label(s.status)
     return f"{word} ({s.minutes} min)" if s.minutes is not None else word
 

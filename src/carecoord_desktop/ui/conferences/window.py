@@ -62,7 +62,7 @@ def state_line(rec: ConferenceRecord, now: datetime | None = None) -> str:
         return "Agreement not recorded"
     if rec.agreed is False:
         return "The patient did not agree to the conference"
-    how = f" ({rec.agreed_how})" if rec.agreed_how else ""
+    how = {"verbal": " verbally", "written": " in writing"}.get(rec.agreed_how or "", "")
     return f"The patient agreed{how} on {day_text(rec.agreed_on)}"
 
 
@@ -125,6 +125,7 @@ class ConferenceWindow(QMainWindow):
         self.clock.timeout.connect(self._tick)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
         state.changes_published.connect(self._changes_published)
+        state.workspace_replaced.connect(self.reload)  # a restore: what it shows may be gone
         self.reload()
 
     # -- loading -----------------------------------------------------------------------------

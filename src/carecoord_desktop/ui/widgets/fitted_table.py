@@ -29,6 +29,7 @@ class FittedTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.never_wrap: set[int] = set()  # columns that keep their width (chips, codes)
 
     def setModel(self, model) -> None:  # Qt override: refit whenever the rows change
         super().setModel(model)
@@ -73,7 +74,7 @@ class FittedTableView(QTableView):
         available = self.viewport().width()
         widths = list(natural)
         if sum(natural) > available:
-            long = [c for c, w in enumerate(natural) if w > SHORT]
+            long = [c for c, w in enumerate(natural) if w > SHORT and c not in self.never_wrap]
             left = available - sum(w for c, w in enumerate(natural) if c not in long)
             wanted = sum(natural[c] for c in long) or 1
             for c in long:
