@@ -470,6 +470,7 @@ def test_care_team_has_the_gp_for_the_multimorbid_and_some_specialists(record_de
                 "Endocrinologist",
                 "Community pharmacist",
                 "Physiotherapist",
+                "Podiatrist",  # added for the demo's care conferences (demo_conferences.py)
             )
             assert organisation and re.fullmatch(r"\(03\) 5550 \d{4}", phone)
     assert set(with_gp) == multimorbid

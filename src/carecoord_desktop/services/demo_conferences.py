@@ -46,9 +46,14 @@ from carecoord_desktop.store.workspace import Workspace
 
 HELD = 3
 UPCOMING = 3
-# The disciplines a conference team draws on: (role, organisation, invented names).
+# The disciplines a conference team draws on: (role, organisation, invented names). The
+# pharmacist is named as the demo's care teams name one (services/demo_data.py).
 PROVIDERS = (
-    ("Pharmacist", "Wattlebrook Pharmacy (demo)", ("Priya Shah", "Ben Okafor", "Lena Fischer")),
+    (
+        "Community pharmacist",
+        "Wattlebrook Pharmacy (demo)",
+        ("Priya Shah", "Ben Okafor", "Lena Fischer"),
+    ),
     ("Physiotherapist", "Move Well Physio (demo)", ("Tom Reid", "Aroha Ngata", "Chris Vella")),
     ("Podiatrist", "Riverbend Foot Clinic (demo)", ("Sam Foot", "Mei Lin", "Jack Doyle")),
 )
@@ -115,7 +120,7 @@ def _complete_team(ws: Workspace, admin: Actor, pid: int, rng: random.Random) ->
             )
         }
     for k, (role, org, names) in enumerate(PROVIDERS):
-        if role.casefold() in roles:
+        if discipline_of(role) in {discipline_of(r) for r in roles}:
             continue
         draft = CareTeamDraft(
             name=rng.choice(names),
@@ -132,10 +137,11 @@ def _invitees(ws: Workspace, actor: Actor, pid: int, gp_id: int) -> list[Partici
     for i in offered:
         take = (
             (i.kind == ParticipantKind.STAFF.value and i.staff_user_id in (gp_id, actor.user_id))
-            or (i.kind == ParticipantKind.PROVIDER.value and i.discipline in _DISCIPLINES)
+            or (i.kind == ParticipantKind.PROVIDER.value and discipline_of(i.discipline))
             or i.kind == ParticipantKind.PATIENT.value
         )
-        if take and i.discipline not in {p.discipline for p in out if p.kind != "staff"}:
+        taken = {discipline_of(p.discipline) for p in out if p.kind == "provider"}
+        if take and not (i.kind == "provider" and discipline_of(i.discipline) in taken):
             out.append(
                 ParticipantDraft(
                     kind=i.kind,
@@ -150,7 +156,11 @@ def _invitees(ws: Workspace, actor: Actor, pid: int, gp_id: int) -> list[Partici
     return out
 
 
-_DISCIPLINES = {role for role, _, _ in PROVIDERS}
+def discipline_of(role: str) -> str:
+    """Which of the team's disciplines a care-team role is ("" for none of them):
+    "Community pharmacist" and "Pharmacist" are one discipline."""
+    words = role.casefold()
+    return next((d for d in ("pharmacist", "physiotherapist", "podiatrist") if d in words), "")
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -196,9 +206,9 @@ def _held(ws, actor, pid, invited, day, minutes, nurses, rng, n) -> None:
             ws, actor, rec.id, [AgendaItemDraft("How the plan is going")], rec.version
         ).value
     for p in rec.participants:
-        declined = p.discipline == "Podiatrist" and n % 2 == 1
+        declined = discipline_of(p.discipline) == "podiatrist" and n % 2 == 1
         how = JoinMethod.PHONE if p.kind == ParticipantKind.PROVIDER.value else None
-        how = JoinMethod.VIDEO if p.discipline == "Physiotherapist" else how
+        how = JoinMethod.VIDEO if discipline_of(p.discipline) == "physiotherapist" else how
         conferences.set_attendance(
             ws, actor, p.id,
             Attendance.DECLINED if declined else Attendance.ATTENDED,
@@ -236,10 +246,13 @@ def _held(ws, actor, pid, invited, day, minutes, nurses, rng, n) -> None:
 
 
 def _summary_shared(ws: Workspace, actor: Actor, rec, day: date) -> None:
+    """The sharing record's rows and the audit row, as the documents' share_summary writes
+    them (one EXPORT row on the conference naming the sharing records)."""
     at = _at(day, 15)
     with ws.write_session() as session:
         conf = session.get(CareConference, rec.id)
         came = [p for p in rec.participants if p.attendance == Attendance.ATTENDED.value]
+        ids, methods = [], set()
         for p in came:
             if p.kind == ParticipantKind.STAFF.value:
                 continue  # the practice's own staff have the record
@@ -257,25 +270,19 @@ def _summary_shared(ws: Workspace, actor: Actor, rec, day: date) -> None:
             )
             session.add(share)
             session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.CREATE,
-                patient_id=rec.patient_id,
-                record_type="document_share",
-                record_id=share.id,
-                detail=f"conference summary shared ({method.value})",
-            )
+            ids.append(share.id)
+            methods.add(method.value)
         conf.summary_offered_on = day
         session.add(conf)
         session.flush()
         audit.record(
             session,
             actor,
-            AuditAction.UPDATE,
+            AuditAction.EXPORT,
             patient_id=rec.patient_id,
             record_type="conference",
             record_id=rec.id,
-            detail="changed: summary_offered_on",
+            detail=f"conference summary shared: sharing records {', '.join(map(str, ids))} "
+            f"({', '.join(sorted(methods))}), offered to the patient",
         )
         session.commit()

@@ -41,5 +41,5 @@ def test_the_demo_has_held_and_upcoming_conferences(demo_copy):
     for c in upcoming:
         rec = conferences.load_conference(ws, admin, c.id)
         disciplines = {p.discipline for p in rec.participants if p.kind == "provider"}
-        assert {"Pharmacist", "Physiotherapist", "Podiatrist"} <= disciplines
+        assert {"Community pharmacist", "Physiotherapist", "Podiatrist"} <= disciplines
         assert rec.agenda  # built from the record (at least the patient's questions)
