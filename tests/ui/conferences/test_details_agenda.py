@@ -397,3 +397,22 @@ def test_the_agenda_model_moves_rows_as_a_drop_or_the_keys_ask(qtmodeltester):
     assert model.is_locked(0) and not model.is_locked(1)
     assert model.data(model.index(0, 4)) == "Talked" and model.data(model.index(0, 0)) == "Yes"
     qtmodeltester.check(model)
+
+
+def test_a_change_elsewhere_while_typing_keeps_the_typing_and_offers_reload(qtbot, ws, team,
+                                                                            conf):  # fmt: skip
+    coord = team["coordinator"]
+    window = _window(qtbot, ws, coord, conf)
+    page = window.pages["details"]
+    page.place.setText("Typed here")
+    # Another page of the app marks someone's attendance: a notice for this patient.
+    priya = next(p for p in window.record.participants if p.name == "Priya Shah")
+    with qtbot.waitSignal(window.conference_loaded):
+        window.state.publish(confs.set_attendance(ws, coord, priya.id, "declined"))
+    assert page.banner.isVisible() and "changed elsewhere" in page.banner.message.text()
+    assert page.place.text() == "Typed here"
+    with qtbot.waitSignal(window.conference_loaded):
+        page.banner.button("Reload their changes").click()
+    assert page.place.text() == "Meeting room 2" and not page.banner.isVisible()
+    row = next(p for p in page.invitees.model.people if p.name == "Priya Shah")
+    assert row.attendance == "declined"

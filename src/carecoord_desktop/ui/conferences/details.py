@@ -130,8 +130,9 @@ class DetailsPage(QWidget):
             self.base_version = rec.version  # their write changed nothing shown here
         else:
             self.banner.show_message(
-                "This conference's details were saved by someone else while you were editing."
-                " What you typed is still here; saving it would overwrite theirs.",
+                "The details or invitees were changed elsewhere (another page, or another"
+                " user) while you were editing. What you typed is still here; Reload shows"
+                " what is saved.",
                 [("Reload their changes", self.reload_stored)],
             )
         self.agreement.show_record(rec)
