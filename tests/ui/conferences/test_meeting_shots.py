@@ -174,3 +174,25 @@ def test_a_held_demo_conference_pictured_as_a_coordinator(qtbot, demo_copy):
         _grab(window, "demo-meeting-held", size)
         _grab(window, "demo-summary", size, key="summary")
     window.close()
+
+
+@pytest.mark.usefixtures("styled")
+def test_times_and_sharing_dialog_pictures(qtbot, ws, running):
+    from carecoord_desktop.ui.conferences.share_dialog import ShareSummaryDialog
+    from carecoord_desktop.ui.conferences.times_dialog import CorrectTimesDialog
+
+    moss, rec, started = running
+    meeting_service.end_meeting(ws, moss.coordinator, rec.id, at=started + timedelta(minutes=9))
+    host = PageHost(qtbot, ws, moss.coordinator, rec.id, MeetingPage)
+    times = CorrectTimesDialog(host.ctx, host.record, host.window)
+    share = ShareSummaryDialog(host.ctx, host.record, host.window)
+    for dialog, name, part in (
+        (times, "correct-times", times.start),
+        (share, "share", share.rows[0][0]),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert_has_text(dialog.grab().toImage(), part, dialog, min_dark=5)
+        save_shot(dialog, f"{name}.png")
+        dialog.reject()
