@@ -416,3 +416,17 @@ def test_a_change_elsewhere_while_typing_keeps_the_typing_and_offers_reload(qtbo
     assert page.place.text() == "Meeting room 2" and not page.banner.isVisible()
     row = next(p for p in page.invitees.model.people if p.name == "Priya Shah")
     assert row.attendance == "declined"
+
+
+def test_ctrl_page_down_and_up_turn_the_pages_from_inside_a_field(qtbot, ws, team, moss, conf):
+    from PySide6.QtTest import QTest
+
+    window = _window(qtbot, ws, team["coordinator"], conf)
+    window.show()
+    qtbot.waitExposed(window)
+    window.pages["details"].title.setFocus()
+    QTest.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.pages["agenda"]
+    QTest.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.pages["summary"]  # round from the first

@@ -17,7 +17,7 @@ from carecoord_desktop.services.conferences import meeting as meeting_service
 from carecoord_desktop.ui.conferences.decision_dialog import DecisionDialog
 from carecoord_desktop.ui.conferences.meeting import MeetingPage
 from carecoord_desktop.ui.conferences.meeting_clock import clock_text, elapsed_seconds, tier_words
-from conference_meeting_support import PageHost, make_moss, schedule
+from conference_meeting_support import PageHost, in_an_hour, make_moss, schedule
 
 
 @pytest.fixture
@@ -491,3 +491,17 @@ def test_saving_minutes_as_you_type_does_not_reread_the_conference_each_time(
     )
     assert views() > opened
     window.close()
+
+
+def test_starting_a_conference_booked_for_another_day_asks_first(qtbot, ws, moss, monkeypatch):
+    booked = in_an_hour() + timedelta(days=3)
+    conference = schedule(ws, moss.coordinator, moss, at=booked)
+    page = _page(qtbot, ws, moss.coordinator, conference).page
+    asked: list[str] = []
+    _answer(monkeypatch, "Not now", asked)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert asked and "booked for" in asked[0]
+    assert confs.load_conference(ws, moss.coordinator, conference.id).started_at is None
+    _answer(monkeypatch, "Start now", asked)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert confs.load_conference(ws, moss.coordinator, conference.id).started_at is not None

@@ -93,6 +93,8 @@ def test_the_summary_asks_before_printing_what_is_incomplete(
     asked = _answer(monkeypatch, "Cancel")
     assert host.page.print_document("summary") is None
     assert "Patient's agreement" in asked[0]
+    # The summary is printed to be offered: its own element is not held against printing it.
+    assert "Summary offered" not in asked[0]
     _answer(monkeypatch, "Print anyway")
     preview = host.page.print_document("summary")
     qtbot.addWidget(preview)

@@ -132,7 +132,7 @@ def _tasks(session: Session, patient_id: int, today: date) -> list[AgendaItemDra
             title=cut(f"Overdue task: {t.title}"),
             source=A.OVERDUE_TASK,
             source_ref=f"task:{t.id}",
-            detail=f"Was due {_d(t.due_date)} ({(today - t.due_date).days} days ago).",
+            detail=f"Was due {_d(t.due_date)} ({_days_ago((today - t.due_date).days)}).",
         )
         for t in rows
     ]
@@ -291,3 +291,7 @@ def build_items(
         *_tasks(session, patient_id, today),
         *question_items(questions),
     ]
+
+
+def _days_ago(days: int) -> str:
+    return "yesterday" if days == 1 else f"{days} days ago"

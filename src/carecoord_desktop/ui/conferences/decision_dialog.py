@@ -95,7 +95,7 @@ class DecisionDialog(PlanChangeRows, QDialog):
         self.kind_group = QButtonGroup(self)
         kinds = QWidget()
         kinds_layout = QVBoxLayout(kinds)
-        kinds_layout.setContentsMargins(0, 0, 0, 0)
+        kinds_layout.setContentsMargins(0, 6, 0, 0)  # clear of the text box above
         kinds_layout.setSpacing(2)
         self.kind_buttons: dict[str, QRadioButton] = {}
         for n, (kind, label) in enumerate(KINDS):

@@ -9,7 +9,7 @@ meeting_minutes.py) and the decisions taken, each saying what it became.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,10 +38,14 @@ from carecoord_desktop.ui.conferences.meeting_clock import (
     utc,
 )
 from carecoord_desktop.ui.conferences.meeting_minutes import AgendaMinutes
+from carecoord_desktop.ui.conferences.when import when_text
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 from carecoord_desktop.ui.widgets.table_model import Column, RowsTableModel
 
+# Starting this far from the booked time asks first: a click on the wrong conference (one
+# booked for Friday) would stamp today's times on it.
+EARLY_OR_LATE = timedelta(hours=12)
 _READ_ONLY = "Your role can follow the meeting here; a GP, nurse or coordinator runs it."
 
 
@@ -87,7 +91,7 @@ class DecisionsTable(FittedTableView):
         self.setModel(self.rows_model)
         self.setSelectionBehavior(FittedTableView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(True)
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(120)  # three decisions in view at 1280x800, not one and a half
 
 
 def _button(text: str, kind: str = "") -> QPushButton:
@@ -215,7 +219,7 @@ class MeetingPage(QWidget):
         self.decisions.rows_model.set_rows(rec.decisions)
         self.decisions.setVisible(bool(rec.decisions))
         self.no_decisions.setVisible(not rec.decisions)
-        self.layout().setStretchFactor(self.decided_box, 1 if rec.decisions else 0)
+        self.layout().setStretchFactor(self.decided_box, 2 if rec.decisions else 0)
         self.tick()
         if started and not ended and self.isVisible():
             self.ticker.start()
@@ -302,6 +306,16 @@ class MeetingPage(QWidget):
     def start_meeting(self) -> None:
         if self.rec is None or not self.editable:
             return
+        booked = self.rec.scheduled_at
+        booked = booked if booked.tzinfo else booked.replace(tzinfo=UTC)
+        if abs(self.now() - booked) > EARLY_OR_LATE and not self._confirm(
+            "Start the meeting now?",
+            f"This conference is booked for {when_text(booked)}. Start it now, "
+            "and stamp the start time as now?",
+            "Start now",
+            cancel="Not now",
+        ):
+            return
         state = self.ctx.state
         try:
             result = meeting_service.start_meeting(state.ws, state.actor, self.rec.id)
@@ -345,16 +359,16 @@ class MeetingPage(QWidget):
         self.ctx.written(result)
         return True
 
-    def _confirm(self, title: str, text: str, action: str) -> bool:
+    def _confirm(self, title: str, text: str, action: str, cancel: str = "Keep going") -> bool:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)
         box.setText(title)
         box.setInformativeText(text)
         go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(cancel)  # a stray Enter never ends the meeting
-        box.setEscapeButton(cancel)
+        stay = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)  # a stray Enter never ends (or starts) the meeting
+        box.setEscapeButton(stay)
         self.question = box
         box.exec()
         return box.clickedButton() is go

@@ -46,6 +46,7 @@ FIX_PAGES = {
     "discussion": "meeting",
     "summary_offered": "summary",
 }
+AFTER_PRINT = frozenset({"summary_offered"})  # elements met only once the summary is out
 _PAGE_WORDS = {"details": "Details and people", "meeting": "Meeting", "summary": "this page"}
 DOCUMENTS = {
     "summary": ("Conference summary", "conference-summary.pdf"),  # file names: no patient data
@@ -241,8 +242,10 @@ class SummaryPage(QWidget):
     def print_document(self, kind: str) -> PdfPreviewDialog | None:
         if self.rec is None:
             return None
-        if kind == "summary" and self.check is not None and not self.check.complete:
-            lines = "\n".join(f"• {e.name}: {e.detail}" for e in self.check.missing)
+        # The summary is printed to be offered: its own element cannot be met before it.
+        before = [e for e in (self.check.missing if self.check else ()) if e.key not in AFTER_PRINT]
+        if kind == "summary" and before:
+            lines = "\n".join(f"• {e.name}: {e.detail}" for e in before)
             if not self._ask(
                 "The conference still lacks what the case-conference items ask for:", lines
             ):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from carecoord_desktop.services.changes import Changed, Changes, Kind
@@ -81,7 +81,10 @@ class ConferenceWindow(QMainWindow):
         self._generation = 0  # a reload's answer older than the last one asked is dropped
         self._own_write = False
         self.setWindowTitle("Care conference — opening…")
-        self.resize(1180, 780)
+        # Wide enough for the details form beside the people (1180 cut its fields), never
+        # wider than the screen of a small laptop.
+        room = QGuiApplication.primaryScreen().availableGeometry()
+        self.resize(min(1320, room.width() - 40), min(860, room.height() - 60))
         self.setMinimumSize(900, 600)
 
         central = QWidget()
@@ -124,6 +127,9 @@ class ConferenceWindow(QMainWindow):
         self.clock.setInterval(30_000)
         self.clock.timeout.connect(self._tick)
         QShortcut(QKeySequence.StandardKey.Close, self, activated=self.close)
+        # Pages by keyboard from inside any field, as in the care plan editor.
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            QShortcut(QKeySequence(keys), self, activated=lambda s=step: self._step_page(s))
         state.changes_published.connect(self._changes_published)
         state.workspace_replaced.connect(self.reload)  # a restore: what it shows may be gone
         self.reload()
@@ -201,6 +207,9 @@ class ConferenceWindow(QMainWindow):
             self.state_label.setStyleSheet(
                 "color: #8a4b00; font-weight: 600;" if waiting else "color: #1f3b57;"
             )
+
+    def _step_page(self, step: int) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
     def go_to_page(self, key: str) -> None:
         page = self.pages.get(key)
