@@ -99,10 +99,10 @@ def seed(ws: Workspace, admin: Actor, rng: random.Random, *, patient_ids, staff,
             _complete_team(ws, admin, pid, rng)
             invited = _invitees(ws, actor, pid, gp.id)
             if n < HELD:
-                day = today - timedelta(days=rng.randint(10, 70))
+                day = _weekday(today - timedelta(days=rng.randint(10, 70)))
                 _held(ws, actor, pid, invited, day, MINUTES_HELD[n % 3], nurses, rng, n)
             else:
-                day = today + timedelta(days=rng.choice((3, 9, 16, 23)))
+                day = _weekday(today + timedelta(days=rng.choice((3, 9, 16, 23))))
                 _upcoming(ws, actor, pid, invited, day, agreed=(n - HELD) % 3 != 2, rng=rng)
         except ValidationError:  # an archived or merged demo record
             continue
@@ -161,6 +161,11 @@ def discipline_of(role: str) -> str:
     "Community pharmacist" and "Pharmacist" are one discipline."""
     words = role.casefold()
     return next((d for d in ("pharmacist", "physiotherapist", "podiatrist") if d in words), "")
+
+
+def _weekday(day: date) -> date:
+    """A practice meets on a weekday: a Saturday or Sunday moves to the Monday."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
 def _at(day: date, hour: int) -> datetime:

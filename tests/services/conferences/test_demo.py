@@ -20,6 +20,7 @@ def test_the_demo_has_held_and_upcoming_conferences(demo_copy):
     assert len(past) == 3 and len(upcoming) == 3
     assert {c.status for c in past} == {"held"}
     assert {c.agreed for c in upcoming} == {True, None}  # some agreed, some not asked yet
+    assert all(c.scheduled_at.astimezone().weekday() < 5 for c in past + upcoming)  # weekdays
     minutes = sorted(c.minutes for c in past)
     assert minutes[0] < 20 <= minutes[1] < 40 <= minutes[2]  # one of each item tier
     tasks = {c.id for c in boards.board(ws, admin, BoardFilter(source="conference")).cards()}
