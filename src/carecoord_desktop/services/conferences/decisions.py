@@ -13,7 +13,6 @@ Writes need EDIT_CARE_PLANS (and the task API's MANAGE_TASKS, which every such r
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 
 from sqlmodel import Session
@@ -139,7 +138,9 @@ def _apply(session: Session, d: PlanDraft, change: PlanChange, plan: CarePlan) -
         if change.due is None or change.due <= date.today():
             raise ValidationError("Give a review date still to come.", field="plan_change.due")
         base = plan.last_review_on or d.period_start or plan_aware(plan.created_at).date()
-        d.review_interval_weeks = max(1, math.ceil((change.due - base).days / 7))
+        # The plan keeps its review as an interval in weeks: round down, so the review falls
+        # due on or before the day the conference agreed, never after it.
+        d.review_interval_weeks = max(1, (change.due - base).days // 7)
         note = f"Next review by {change.due:%d/%m/%Y} (care conference)."
         d.review_arrangements = " ".join(x for x in (d.review_arrangements, note) if x)[:500]
         return f"Next plan review by {change.due:%d/%m/%Y}"
