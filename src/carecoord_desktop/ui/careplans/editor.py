@@ -34,7 +34,6 @@ from carecoord_desktop.services.changes import Changes, Kind
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.careplans import fields as f
 from carecoord_desktop.ui.careplans import jobs
-from carecoord_desktop.ui.careplans.banner import Banner
 from carecoord_desktop.ui.careplans.binding import route_undo_keys
 from carecoord_desktop.ui.careplans.document import PlanDocument
 from carecoord_desktop.ui.careplans.editor_actions import EditorActions
@@ -43,6 +42,7 @@ from carecoord_desktop.ui.careplans.pages import FieldsPage, list_pages
 from carecoord_desktop.ui.careplans.review_page import ReviewPage
 from carecoord_desktop.ui.shell.state import AppState
 from carecoord_desktop.ui.shell.workers import start_job
+from carecoord_desktop.ui.widgets.banner import Banner
 from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 

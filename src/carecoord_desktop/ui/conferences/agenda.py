@@ -23,8 +23,8 @@ from carecoord_desktop.services.conferences import agenda as agenda_service
 from carecoord_desktop.services.conferences.types import AgendaItemDraft, ConferenceRecord
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conferences.agenda_model import AgendaModel, ChipDelegate
-from carecoord_desktop.ui.conferences.banner import Banner
 from carecoord_desktop.ui.conferences.common import ConferenceContext
+from carecoord_desktop.ui.widgets.banner import Banner
 from carecoord_desktop.ui.widgets.fitted_table import FittedTableView
 from carecoord_desktop.ui.widgets.form_kit import Field, ItemFormDialog, ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
@@ -162,6 +162,7 @@ class AgendaPage(QWidget):
                 "Someone else changed this agenda while you were editing it. Your order and"
                 " items are still here; saving them would overwrite theirs.",
                 [("Reload their agenda", self.reload_stored)],
+                focus=False,  # a change noticed while typing: the typing keeps the focus
             )
         self._buttons()
 
@@ -298,7 +299,9 @@ class AgendaPage(QWidget):
                 base_version=self.base_version,
             )  # fmt: skip
         except StaleEditError as exc:
-            self.banner.show_message(str(exc), [("Reload their agenda", self.reload_stored)])
+            self.banner.show_message(
+                str(exc), [("Reload their agenda", self.reload_stored)], focus=False
+            )
             return False
         except CareCoordError as exc:
             show_error(self.error, exc)

@@ -28,12 +28,12 @@ from carecoord_desktop.services.conferences import conferences as confs
 from carecoord_desktop.services.conferences.types import ConferenceDraft, ConferenceRecord
 from carecoord_desktop.services.permissions import Permission, can
 from carecoord_desktop.ui.conferences.agreement import AgreementBox
-from carecoord_desktop.ui.conferences.banner import Banner
 from carecoord_desktop.ui.conferences.common import ConferenceContext
 from carecoord_desktop.ui.conferences.invitees import InviteesBox
 from carecoord_desktop.ui.conferences.people import draft_of
 from carecoord_desktop.ui.conferences.when import local_datetime, typed_time
 from carecoord_desktop.ui.conferences.when_where import WhenWhereBox
+from carecoord_desktop.ui.widgets.banner import Banner
 from carecoord_desktop.ui.widgets.form_kit import ask_discard
 from carecoord_desktop.ui.widgets.messages import error_label, show_error
 
@@ -134,6 +134,7 @@ class DetailsPage(QWidget):
                 " user) while you were editing. What you typed is still here; Reload shows"
                 " what is saved.",
                 [("Reload their changes", self.reload_stored)],
+                focus=False,  # a change noticed while typing: the typing keeps the focus
             )
         self.agreement.show_record(rec)
         self._apply_permissions()
@@ -239,7 +240,9 @@ class DetailsPage(QWidget):
                 self.state.ws, self.state.actor, draft, base_version=self.base_version
             )
         except StaleEditError as exc:
-            self.banner.show_message(str(exc), [("Reload their changes", self.reload_stored)])
+            self.banner.show_message(
+                str(exc), [("Reload their changes", self.reload_stored)], focus=False
+            )
             return False
         except ValidationError as exc:
             self._show_validation(exc)

@@ -1,8 +1,9 @@
-"""A message band above the editor with its buttons: someone saved first (Reload), an unsaved
-draft was found (Restore / Discard), the plan is under review (Complete review).
+"""A message band above a form or page with its buttons: someone saved first (Reload), an
+unsaved draft was found (Restore / Discard), the plan is under review (Complete review), the
+conference was cancelled. Shared by the feature packages (which may not import each other).
 
-The same look and behaviour as the patient form's stale banner (ui/patients/conflict_banner.py,
-which a feature package may not import): yellow for "look at this", the first button focused.
+The look of the patient form's stale banner (ui/patients/conflict_banner.py): yellow for "look
+at this", blue for information; the first button focused unless the caller keeps the typing.
 """
 
 from __future__ import annotations
