@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -61,8 +62,15 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=15)
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args()
+    with busy_practice(args, "board") as (ws, nurse, raw, seeded):
+        return run(ws, nurse, raw, args, seeded)
 
-    with tempfile.TemporaryDirectory(prefix="carecoord-bench-board-") as tmp:
+
+@contextmanager
+def busy_practice(args, name: str):
+    """A demo practice of `args.patients` with `args.tasks` open tasks in a temp folder, a
+    nurse signed in and a raw connection for the same queries: (ws, nurse, raw, seconds)."""
+    with tempfile.TemporaryDirectory(prefix=f"carecoord-bench-{name}-") as tmp:
         t0 = time.perf_counter()
         made = demo.create_demo_workspace(
             Path(tmp) / "ws", patients=args.patients, seed=args.seed,
@@ -75,7 +83,7 @@ def main() -> int:
         nurse = accounts.authenticate(ws, acct.username, made.password)
         raw = ws.connect_new()
         try:
-            return run(ws, nurse, raw, args, seeded)
+            yield ws, nurse, raw, seeded
         finally:
             raw.close()
             ws.close()

@@ -24,21 +24,17 @@ from __future__ import annotations
 
 import argparse
 import gc
-import statistics
 import sys
-import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _memory_keyring  # noqa: F401  (never the real keystore)
-from board import top_up
+from board import busy_practice, summary, timed
 from sqlmodel import select
 
 from carecoord_desktop.models.conference import CareConference, ConferenceStatus
-from carecoord_desktop.models.staff import Role
-from carecoord_desktop.services import accounts, audit, demo
+from carecoord_desktop.services import audit
 from carecoord_desktop.services.careplans import observations
 from carecoord_desktop.services.conferences import agenda, conferences
 from carecoord_desktop.services.tasks import edit
@@ -78,17 +74,6 @@ RAW_LOAD = (
 )
 
 
-def timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return (time.perf_counter() - t0) * 1000
-
-
-def summary(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
-
-
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tasks", type=int, default=10_000)
@@ -96,24 +81,8 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=21)
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args()
-
-    with tempfile.TemporaryDirectory(prefix="carecoord-bench-conferences-") as tmp:
-        t0 = time.perf_counter()
-        made = demo.create_demo_workspace(
-            Path(tmp) / "ws", patients=args.patients, seed=args.seed,
-            options={"tasks": args.tasks},
-        )  # fmt: skip
-        ws = made.workspace
-        top_up(ws, made, args)
-        seeded = time.perf_counter() - t0
-        acct = next(a for a in made.accounts if a.role == Role.NURSE)
-        nurse = accounts.authenticate(ws, acct.username, made.password)
-        raw = ws.connect_new()
-        try:
-            return run(ws, nurse, raw, args, seeded)
-        finally:
-            raw.close()
-            ws.close()
+    with busy_practice(args, "conferences") as (ws, nurse, raw, seeded):
+        return run(ws, nurse, raw, args, seeded)
 
 
 def enrich(ws, nurse, patient_id: int) -> None:
