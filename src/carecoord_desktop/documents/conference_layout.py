@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from carecoord_desktop.documents import style as st
 from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
@@ -124,6 +132,23 @@ class Kit:
             # the next page, leaving this one half empty: keep its parts with the heading.
             first = list(first[0]._content)
         return [KeepTogether([*self.heading(title), *first]), *body[1:]]
+
+
+def warning_box(k: Kit, words: str, width: float) -> list:
+    """A red-edged box for what the reader must know first (not held yet, still going)."""
+    box = Table([[k.p(words, "warn")]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), st.WARN_BG),
+                ("BOX", (0, 0), (-1, -1), 0.8, st.WARN),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [box, Spacer(1, 2 * mm)]
 
 
 def table(rows: list[list], widths: Sequence[float], *, header: bool = True) -> Table:

@@ -115,19 +115,7 @@ def _banner(k: lay.Kit, doc: ConferencePackDocument, width: float) -> list:
         )
     else:
         return []
-    box = Table([[k.p(words, "warn")]], colWidths=[width])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), st.WARN_BG),
-                ("BOX", (0, 0), (-1, -1), 0.8, st.WARN),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return [box, Spacer(1, 2 * mm)]
+    return lay.warning_box(k, words, width)
 
 
 def _todo(k: lay.Kit, doc: ConferencePackDocument, width: float) -> list:

@@ -10,7 +10,7 @@ conference not held yet (or cancelled) says so at the top instead of printing em
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table
 
 from carecoord_desktop.documents import conference_layout as lay
 from carecoord_desktop.documents import style as st
@@ -94,19 +94,7 @@ def _status_banner(k: lay.Kit, doc: ConferenceSummaryDocument, width: float) -> 
         words = "This conference is still in progress: the end time is not recorded yet."
     else:
         return []
-    box = Table([[k.p(words, "warn")]], colWidths=[width])
-    box.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, -1), st.WARN_BG),
-                ("BOX", (0, 0), (-1, -1), 0.8, st.WARN),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return [box, Spacer(1, 2 * mm)]
+    return lay.warning_box(k, words, width)
 
 
 def _when(k: lay.Kit, doc: ConferenceSummaryDocument, width: float) -> Table:
