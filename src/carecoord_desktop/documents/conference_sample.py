@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from carecoord_desktop.documents.careplan_data import PatientIdentifiers, PracticeHeader
+from carecoord_desktop.documents.careplan_data import PatientIdentifiers
+from carecoord_desktop.documents.careplan_sample import PRACTICE  # the same sample practice
 from carecoord_desktop.documents.conference_data import (
     AgendaEntry,
     CheckLine,
@@ -29,13 +30,6 @@ from carecoord_desktop.documents.conference_data import (
 
 HELD_ON = date(2026, 4, 14)
 
-PRACTICE = PracticeHeader(
-    name="Riverside Family Practice",
-    address="12 Wattle Street, Riverside NSW 2000",
-    phone="02 9555 0100",
-    provider_number="PR-48211",
-    is_demo=True,
-)
 PATIENT = PatientIdentifiers(
     full_name="Harold James Moss",
     practice_id="P-000042",
