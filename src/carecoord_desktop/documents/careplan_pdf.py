@@ -95,23 +95,7 @@ def _furniture(doc: CarePlanDocument) -> st.Furniture:
 # -- building blocks
 
 
-def _table(rows: list[list], widths: Sequence[float], *, header: bool = True) -> Table:
-    table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands += [
-            ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT),
-        ]
-    table.setStyle(TableStyle(commands))
-    return table
+_table = st.table
 
 
 class _Kit:

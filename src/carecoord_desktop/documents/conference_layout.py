@@ -152,24 +152,8 @@ def warning_box(k: Kit, words: str, width: float) -> list:
 
 
 def table(rows: list[list], widths: Sequence[float], *, header: bool = True) -> Table:
-    t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, st.RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands += [
-            ("BACKGROUND", (0, 0), (-1, 0), st.SHADE),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.8, st.ACCENT),
-        ]
-    else:  # a label column: flush with the headings above it
-        commands.append(("LEFTPADDING", (0, 0), (0, -1), 0))
-    t.setStyle(TableStyle(commands))
-    return t
+    """A table without a header has a label column, flush with the headings above it."""
+    return st.table(rows, widths, header=header, flush_label=not header)
 
 
 def cols(width: float, *weights: float) -> list[float]:

@@ -352,3 +352,30 @@ def render_pages(
     )
     template.build(story(frame._width), canvasmaker=furniture_canvas(furniture, margin))
     return out.getvalue()
+
+
+def table(
+    rows: list[list], widths: Sequence[float], *, header: bool = True, flush_label: bool = False
+):
+    """The documents' table: ruled rows, a shaded header row repeated on each page; with
+    `flush_label` and no header, the first (label) column sits flush with the headings."""
+    from reportlab.platypus import Table, TableStyle
+
+    t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ]
+    elif flush_label:
+        commands.append(("LEFTPADDING", (0, 0), (0, -1), 0))
+    t.setStyle(TableStyle(commands))
+    return t
