@@ -78,3 +78,4 @@ def test_clicking_the_tasks_header_sorts_by_open_tasks_in_sql(qtbot, demo_copy):
     qtbot.waitUntil(lambda: model.is_loaded(min(model.rowCount(), 20) - 1))
     counts = [model.row_data(r).open_tasks for r in range(min(model.rowCount(), 20))]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    save_shot(screen, "patients_sorted_by_tasks.png")
